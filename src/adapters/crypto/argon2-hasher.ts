@@ -1,0 +1,34 @@
+import { hash, verify } from "@node-rs/argon2";
+import type { PasswordHasher } from "../../core/ports.ts";
+
+// Algorithm.Argon2id of @node-rs/argon2, an ambient const enum that verbatimModuleSyntax cannot import.
+const ARGON2ID = 2;
+
+export interface Argon2Params {
+  memoryKiB: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** argon2id through @node-rs/argon2 (runs on libuv's thread pool, off the event loop). */
+export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
+  const options = {
+    algorithm: ARGON2ID,
+    memoryCost: params.memoryKiB,
+    timeCost: params.timeCost,
+    parallelism: params.parallelism,
+  };
+  return {
+    hash(password: string): Promise<string> {
+      return hash(password, options);
+    },
+    async verify(passwordHash: string, password: string): Promise<boolean> {
+      try {
+        return await verify(passwordHash, password);
+      } catch {
+        // A malformed stored hash is a failed login, not a crash.
+        return false;
+      }
+    },
+  };
+}

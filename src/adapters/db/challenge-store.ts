@@ -1,0 +1,118 @@
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
+import type { Database, LoginChallengesTable } from "./schema.ts";
+import { insertLoginRecord, insertSession } from "./session-store.ts";
+
+function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    codeHmac: row.code_hmac,
+    preauthHash: row.preauth_hash,
+    status: row.status as ChallengeStatus,
+    failedAttempts: row.failed_attempts,
+    sentAt: row.sent_at,
+    expiresAt: row.expires_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
+/** Puts a mail into the outbox inside the caller's transaction. */
+export async function enqueueMail(trx: Transaction<Database>, mail: OutboxMail): Promise<void> {
+  await trx
+    .insertInto("mail_outbox")
+    .values({
+      id: mail.id,
+      recipient: mail.recipient,
+      subject: mail.subject,
+      body: mail.body,
+      status: "pending",
+      next_attempt_at: mail.createdAt,
+      created_at: mail.createdAt,
+    })
+    .execute();
+}
+
+export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
+  return {
+    async latestForCustomer(customerId: string): Promise<LoginChallenge | null> {
+      const row = await db
+        .selectFrom("login_challenges")
+        .selectAll()
+        .where("customer_id", "=", customerId)
+        .orderBy("sent_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? null : toChallenge(row);
+    },
+
+    async start(challenge: LoginChallenge, mail: OutboxMail): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("login_challenges")
+          .set({ status: "superseded" })
+          .where("customer_id", "=", challenge.customerId)
+          .where("status", "=", "pending")
+          .execute();
+        await trx
+          .insertInto("login_challenges")
+          .values({
+            id: challenge.id,
+            customer_id: challenge.customerId,
+            code_hmac: challenge.codeHmac,
+            preauth_hash: challenge.preauthHash,
+            status: challenge.status,
+            failed_attempts: challenge.failedAttempts,
+            sent_at: challenge.sentAt,
+            expires_at: challenge.expiresAt,
+            ip: challenge.ip,
+            user_agent: challenge.userAgent,
+          })
+          .execute();
+        await enqueueMail(trx, mail);
+      });
+    },
+
+    async findByPreauthHash(preauthHash: string): Promise<LoginChallenge | null> {
+      const row = await db.selectFrom("login_challenges").selectAll().where("preauth_hash", "=", preauthHash).executeTakeFirst();
+      return row === undefined ? null : toChallenge(row);
+    },
+
+    async recordWrongCode(id: string, maxAttempts: number) {
+      // One statement, so two wrong codes racing each count.
+      const row = await db
+        .updateTable("login_challenges")
+        .set((eb) => ({
+          failed_attempts: eb("failed_attempts", "+", 1),
+          status: eb.case().when("failed_attempts", ">=", maxAttempts - 1).then("burned").else("pending").end(),
+        }))
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .returning(["failed_attempts", "status"])
+        .executeTakeFirst();
+      return row === undefined ? null : { failedAttempts: row.failed_attempts, status: row.status as ChallengeStatus };
+    },
+
+    async markExpired(id: string): Promise<void> {
+      await db.updateTable("login_challenges").set({ status: "expired" }).where("id", "=", id).where("status", "=", "pending").execute();
+    },
+
+    async complete(id: string, session: Session, login: LoginRecord): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable("login_challenges")
+          .set({ status: "used" })
+          .where("id", "=", id)
+          .where("status", "=", "pending")
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) {
+          return false;
+        }
+        await insertSession(trx, session);
+        await insertLoginRecord(trx, login);
+        return true;
+      });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Customer, CustomerStore } from "../../core/ports.ts";
+import type { CustomersTable, Database } from "./schema.ts";
+import { InvalidInputError } from "../../core/errors.ts";
+import { isUniqueViolation } from "./unique-violation.ts";
+
+function toCustomer(row: Selectable<CustomersTable>): Customer {
+  return {
+    id: row.id,
+    loginId: row.login_id,
+    email: row.email,
+    name: row.name,
+    passwordHash: row.password_hash,
+    mfaEnabled: row.mfa_enabled === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function createCustomerStore(db: Kysely<Database>): CustomerStore {
+  return {
+    async findByLoginId(loginId: string): Promise<Customer | null> {
+      const row = await db.selectFrom("customers").selectAll().where("login_id", "=", loginId).executeTakeFirst();
+      return row === undefined ? null : toCustomer(row);
+    },
+
+    async findById(id: string): Promise<Customer | null> {
+      const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+      return row === undefined ? null : toCustomer(row);
+    },
+
+    async create(customer): Promise<Customer> {
+      try {
+        await db
+          .insertInto("customers")
+          .values({
+            id: customer.id,
+            login_id: customer.loginId,
+            email: customer.email,
+            name: customer.name,
+            password_hash: customer.passwordHash,
+            mfa_enabled: customer.mfaEnabled ? 1 : 0,
+            created_at: customer.createdAt,
+          })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new InvalidInputError(`login ID already exists: ${customer.loginId}`);
+        }
+        throw error;
+      }
+      return { ...customer };
+    },
+
+    async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+      await db.updateTable("customers").set({ password_hash: passwordHash }).where("id", "=", id).execute();
+    },
+
+    async count(): Promise<number> {
+      const row = await db.selectFrom("customers").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.ts";
+import type { DialectName } from "./connect.ts";
+
+export interface ClaimedMail {
+  id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface OutboxStore {
+  /** Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile. */
+  claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
+  markSent(id: string, sentAt: number): Promise<void>;
+  markFailed(id: string, nextAttemptAt: number, error: string): Promise<void>;
+  /** Mails not yet delivered (for /metrics and /readyz later). */
+  pendingCount(): Promise<number>;
+}
+
+export function createOutboxStore(db: Kysely<Database>, dialect: DialectName): OutboxStore {
+  return {
+    async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]> {
+      let due = db
+        .selectFrom("mail_outbox")
+        .select("id")
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now)
+        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
+        .orderBy("next_attempt_at")
+        .limit(limit);
+      if (dialect === "postgres") {
+        // Several instances poll the same table: skip rows another worker is claiming right now.
+        due = due.forUpdate().skipLocked();
+      }
+      // The claim condition is repeated in the UPDATE so a row leased meanwhile is not taken twice.
+      const rows = await db
+        .updateTable("mail_outbox")
+        .set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+        .where("id", "in", due)
+        .where("status", "=", "pending")
+        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
+        .returning(["id", "recipient", "subject", "body", "attempts", "created_at"])
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        recipient: row.recipient,
+        subject: row.subject,
+        body: row.body,
+        attempts: row.attempts,
+        createdAt: row.created_at,
+      }));
+    },
+
+    async markSent(id: string, sentAt: number): Promise<void> {
+      await db
+        .updateTable("mail_outbox")
+        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async markFailed(id: string, nextAttemptAt: number, error: string): Promise<void> {
+      await db
+        .updateTable("mail_outbox")
+        .set({ next_attempt_at: nextAttemptAt, claimed_until: null, last_error: error.slice(0, 500) })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async pendingCount(): Promise<number> {
+      const row = await db
+        .selectFrom("mail_outbox")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "pending")
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

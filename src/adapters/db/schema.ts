@@ -1,0 +1,67 @@
+import type { Generated } from "kysely";
+
+/** Table shapes as Kysely sees them. Times are epoch milliseconds; booleans are 0/1. */
+export interface CustomersTable {
+  id: string;
+  login_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  mfa_enabled: number;
+  created_at: number;
+}
+
+export interface LoginChallengesTable {
+  id: string;
+  customer_id: string;
+  code_hmac: string;
+  preauth_hash: string;
+  status: string;
+  failed_attempts: number;
+  sent_at: number;
+  expires_at: number;
+  ip: string;
+  user_agent: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  customer_id: string;
+  auth_methods: string;
+  created_at: number;
+  last_seen_at: number;
+  ended_at: number | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface LoginHistoryTable {
+  id: string;
+  customer_id: string;
+  at: number;
+  ip: string;
+  user_agent: string;
+  auth_methods: string;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  created_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  login_challenges: LoginChallengesTable;
+  sessions: SessionsTable;
+  login_history: LoginHistoryTable;
+  mail_outbox: MailOutboxTable;
+}

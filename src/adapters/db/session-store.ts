@@ -1,0 +1,96 @@
+import type { Kysely, Transaction } from "kysely";
+import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../core/ports.ts";
+import type { Database } from "./schema.ts";
+
+export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
+  await trx
+    .insertInto("sessions")
+    .values({
+      id_hash: session.idHash,
+      customer_id: session.customerId,
+      auth_methods: JSON.stringify(session.authMethods),
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      ended_at: null,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .execute();
+}
+
+export async function insertLoginRecord(trx: Transaction<Database>, login: LoginRecord): Promise<void> {
+  await trx
+    .insertInto("login_history")
+    .values({
+      id: login.id,
+      customer_id: login.customerId,
+      at: login.at,
+      ip: login.ip,
+      user_agent: login.userAgent,
+      auth_methods: JSON.stringify(login.authMethods),
+    })
+    .execute();
+}
+
+export function createSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(session: Session, login: LoginRecord): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await insertSession(trx, session);
+        await insertLoginRecord(trx, login);
+      });
+    },
+
+    async find(idHash: string): Promise<Session | null> {
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("id_hash", "=", idHash)
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      if (row === undefined) {
+        return null;
+      }
+      return {
+        idHash: row.id_hash,
+        customerId: row.customer_id,
+        authMethods: JSON.parse(row.auth_methods) as string[],
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      };
+    },
+
+    async touch(idHash: string, lastSeenAt: number): Promise<void> {
+      await db.updateTable("sessions").set({ last_seen_at: lastSeenAt }).where("id_hash", "=", idHash).execute();
+    },
+
+    async end(idHash: string, endedAt: number): Promise<void> {
+      await db.updateTable("sessions").set({ ended_at: endedAt }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
+    },
+  };
+}
+
+export function createLoginHistoryStore(db: Kysely<Database>): LoginHistoryStore {
+  return {
+    async recent(customerId: string, limit: number): Promise<LoginRecord[]> {
+      const rows = await db
+        .selectFrom("login_history")
+        .selectAll()
+        .where("customer_id", "=", customerId)
+        .orderBy("at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        customerId: row.customer_id,
+        at: row.at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        authMethods: JSON.parse(row.auth_methods) as string[],
+      }));
+    },
+  };
+}

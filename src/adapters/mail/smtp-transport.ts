@@ -1,0 +1,36 @@
+import nodemailer from "nodemailer";
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  verify(): Promise<void>;
+  close(): void;
+}
+
+/** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
+export function createSmtpTransport(smtpUrl: string, from: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(mail: OutgoingMail): Promise<void> {
+      await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        // RFC 3834: tells auto-responders not to answer.
+        headers: { "Auto-Submitted": "auto-generated" },
+      });
+    },
+    async verify(): Promise<void> {
+      await transporter.verify();
+    },
+    close(): void {
+      transporter.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import type { Brand } from "./core/brand.ts";
+import {
+  ARGON2_MIN_MEMORY_KIB,
+  ARGON2_MIN_TIME_COST,
+  DEFAULT_CODE_TTL_SECONDS,
+  DEFAULT_SESSION_ABSOLUTE_SECONDS,
+  DEFAULT_SESSION_IDLE_SECONDS,
+} from "./core/limits.ts";
+
+/** Only for development; a production start with it is refused. */
+const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production";
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const ENV_SCHEMA = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(0, 65535, 3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "must start with sqlite: or postgres://")
+    .default("sqlite:./data/okb-login.sqlite"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  CODE_HMAC_SECRET: z.string().min(32, "must be at least 32 characters").default(DEVELOPMENT_SECRET),
+  OTP_TTL_SECONDS: int(60, 3600, DEFAULT_CODE_TTL_SECONDS),
+  SESSION_IDLE_SECONDS: int(60, 24 * 3600, DEFAULT_SESSION_IDLE_SECONDS),
+  SESSION_ABSOLUTE_SECONDS: int(300, 7 * 24 * 3600, DEFAULT_SESSION_ABSOLUTE_SECONDS),
+  ARGON2_MEMORY_KIB: int(ARGON2_MIN_MEMORY_KIB, 4 * 1024 * 1024, ARGON2_MIN_MEMORY_KIB),
+  ARGON2_TIME_COST: int(ARGON2_MIN_TIME_COST, 20, ARGON2_MIN_TIME_COST),
+  BRAND_NAME: z.string().min(1).default("OKB証券"),
+  BRAND_NAME_EN: z.string().min(1).default("OKB Securities"),
+  MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain name").default("okb-sec.co.jp"),
+  CALL_CENTER_NAME: z.string().min(1).default("四方八方みんなよし"),
+  CALL_CENTER_PHONE: z.string().min(1).default("0120-483744"),
+  CALL_CENTER_HOURS: z.string().min(1).default("平日 9:00～17:00(土・日・祝日、年末年始を除く)"),
+  CALL_CENTER_HOURS_EN: z.string().min(1).default("weekdays 9:00-17:00 JST, except holidays and the New Year period"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DEMO_CUSTOMER: z.enum(["true", "false"]).default("true"),
+});
+
+export interface Config {
+  environment: "development" | "test" | "production";
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  /** null: start the local mail catcher (development only). */
+  smtpUrl: string | null;
+  mailFrom: string;
+  codeHmacSecret: string;
+  codeTtlSeconds: number;
+  session: { idleSeconds: number; absoluteSeconds: number };
+  argon2: { memoryKiB: number; timeCost: number; parallelism: number };
+  brand: Brand;
+  logLevel: string;
+  /** Create the demo customer at start (development only). */
+  demoCustomer: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration once, against a schema. A bad value stops the start
+ * and names the variable; an insecure default in development is a warning.
+ */
+export function loadConfig(env: Record<string, string | undefined>): { config: Readonly<Config>; warnings: string[] } {
+  const parsed = ENV_SCHEMA.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  if (production) {
+    if (e.SMTP_URL === undefined) {
+      problems.push("  SMTP_URL: required in production (the local mail catcher is for development only)");
+    }
+    if (e.CODE_HMAC_SECRET === DEVELOPMENT_SECRET) {
+      problems.push("  CODE_HMAC_SECRET: set a random secret of at least 32 characters in production");
+    }
+    if (!publicUrl.startsWith("https://")) {
+      problems.push("  PUBLIC_URL: must be https:// in production");
+    }
+  } else if (e.CODE_HMAC_SECRET === DEVELOPMENT_SECRET) {
+    warnings.push("CODE_HMAC_SECRET is the development default; never use it in production");
+  }
+  if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
+    problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  }
+  const config: Config = {
+    environment: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
+    codeHmacSecret: e.CODE_HMAC_SECRET,
+    codeTtlSeconds: e.OTP_TTL_SECONDS,
+    session: { idleSeconds: e.SESSION_IDLE_SECONDS, absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS },
+    argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: 1 },
+    brand: {
+      name: e.BRAND_NAME,
+      nameEn: e.BRAND_NAME_EN,
+      mailDomain: e.MAIL_DOMAIN,
+      callCenterName: e.CALL_CENTER_NAME,
+      callCenterPhone: e.CALL_CENTER_PHONE,
+      callCenterHours: e.CALL_CENTER_HOURS,
+      callCenterHoursEn: e.CALL_CENTER_HOURS_EN,
+    },
+    logLevel: e.LOG_LEVEL,
+    demoCustomer: !production && e.DEMO_CUSTOMER === "true",
+  };
+  return { config: deepFreeze(config), warnings };
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === "object" && inner !== null) {
+      deepFreeze(inner as object);
+    }
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,13 @@
+/** Who the customer hears from: configurable, defaults from the seed notice's contact block. */
+export interface Brand {
+  /** "OKB証券" */
+  name: string;
+  /** "OKB Securities" */
+  nameEn: string;
+  /** The mail domain customers are told to allow (seed Q3-③). */
+  mailDomain: string;
+  callCenterName: string;
+  callCenterPhone: string;
+  callCenterHours: string;
+  callCenterHoursEn: string;
+}

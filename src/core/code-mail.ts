@@ -1,0 +1,79 @@
+import type { Brand } from "./brand.ts";
+import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
+
+/** Seed 別紙1-2: the exact subject customers are told to look for. */
+export function codeMailSubject(brand: Brand): string {
+  return `【${brand.name}】認証コードのお知らせ`;
+}
+
+export interface CodeMailFacts {
+  customerName: string;
+  code: string;
+  sentAt: number;
+  expiresAt: number;
+  ip: string;
+  device: string;
+  ttlMinutes: number;
+}
+
+/**
+ * The plain-text code mail, Japanese first, English below.
+ * It carries no links at all (FSA / JSDA 2025: phishing mails imitate
+ * brokerages' links), so a customer can learn that a mail with a link is fake.
+ */
+export function codeMailBody(brand: Brand, facts: CodeMailFacts): string {
+  const sent = formatJapanTime(facts.sentAt);
+  const until = formatJapanTime(facts.expiresAt);
+  return [
+    `${facts.customerName} 様`,
+    "",
+    `${brand.name}をご利用いただきありがとうございます。`,
+    "ログイン時多要素認証の「認証コード」(6桁の数字)をお知らせします。",
+    "",
+    `認証コード: ${facts.code}`,
+    `有効期限: ${until} まで(メール送信から${facts.ttlMinutes}分間)`,
+    "",
+    "[ログイン操作の内容]",
+    `送信日時: ${sent}`,
+    `IPアドレス: ${facts.ip}`,
+    `ご利用環境: ${facts.device}`,
+    "",
+    "[ログイン時多要素認証 入力]画面の「認証コード」欄に上記の認証コードを入力し、「ログイン」をクリックしてください。",
+    "再度ログイン操作を行うと別の認証コードが送信され、このメールの認証コードはご利用いただけなくなります。",
+    "",
+    "■ご自身がログイン操作をしていないのにこのメールが届いた場合",
+    "第三者が不正ログインを試みている可能性があります。",
+    `${brand.name}のホームページよりご自身の口座にログインし、不審な取引が無いことをご確認ください。`,
+    "併せてログインパスワードの変更をお勧めします。",
+    "身に覚えのない取引が見つかった場合は、下記コールセンターまでご連絡ください。",
+    "",
+    `※${brand.name}がメールでリンクをお送りし、パスワードや認証コードの入力をお願いすることはありません。`,
+    "※このメールは送信専用です。ご返信いただいてもお答えできません。",
+    "",
+    "[お問い合わせ先] コールセンター",
+    brand.callCenterName,
+    `(フリーダイヤル) ${brand.callCenterPhone}`,
+    `受付時間 ${brand.callCenterHours}`,
+    "",
+    "----------------------------------------",
+    "[English]",
+    `Your ${brand.nameEn} login authentication code`,
+    "",
+    `Code: ${facts.code}`,
+    `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
+    "",
+    `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
+    `IP address: ${facts.ip}`,
+    `Device: ${facts.device}`,
+    "",
+    "Enter this code on the login authentication screen. Logging in again sends a new code and this one stops working.",
+    "",
+    "If you did not try to log in, someone else may be trying to access your account.",
+    `Log in from the ${brand.nameEn} website, check that there are no trades you do not recognise,`,
+    "and change your login password. If you find such trades, please call the call center below.",
+    `${brand.nameEn} never sends links asking for your password or code.`,
+    "",
+    `Call center: ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,48 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { Random } from "./ports.ts";
+import { CODE_DIGITS, MAX_CODE_INPUT_LENGTH } from "./limits.ts";
+
+const CODE_SPACE = 10 ** CODE_DIGITS;
+
+/** A fresh code: CODE_DIGITS random digits, leading zeros kept. */
+export function generateCode(random: Random): string {
+  return random.int(0, CODE_SPACE).toString().padStart(CODE_DIGITS, "0");
+}
+
+/**
+ * HMAC-SHA256(key, challengeId ‖ code). Binding the challenge ID means equal
+ * codes of two challenges hash differently, and a stolen table row cannot be
+ * checked against 10^6 codes without the server key.
+ */
+export function codeHmac(key: Buffer, challengeId: string, code: string): string {
+  return createHmac("sha256", key).update(`${challengeId}\u0000${code}`).digest("hex");
+}
+
+/** Constant-time comparison of a candidate code against a stored HMAC. */
+export function codeMatches(key: Buffer, challengeId: string, code: string, storedHmac: string): boolean {
+  const candidate = Buffer.from(codeHmac(key, challengeId, code), "hex");
+  const stored = Buffer.from(storedHmac, "hex");
+  return candidate.length === stored.length && timingSafeEqual(candidate, stored);
+}
+
+// Spaces of every width (incl. U+3000 ideographic space), line breaks, and
+// every dash a Japanese IME or a phone may produce.
+const IGNORED_IN_CODE = /[\s\u00A0\u2000-\u200B\u3000\uFEFF\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF70]/gu;
+
+/**
+ * Seed Q4: customers paste codes with spaces, or type full-width digits.
+ * NFKC turns ０-９ into 0-9; spaces, hyphens and newlines are dropped.
+ * Returns null when what is left is not exactly CODE_DIGITS ASCII digits.
+ */
+export function normalizeCodeInput(raw: string): string | null {
+  if (raw.length > MAX_CODE_INPUT_LENGTH) {
+    return null;
+  }
+  const cleaned = raw.normalize("NFKC").replace(IGNORED_IN_CODE, "");
+  return new RegExp(`^[0-9]{${CODE_DIGITS}}$`).test(cleaned) ? cleaned : null;
+}
+
+/** SHA-256 of a bearer token, hex: what the database keeps instead of the token. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}

@@ -1,0 +1,139 @@
+/**
+ * The small interfaces through which the core talks to storage, mail, clock
+ * and randomness. Adapters in `src/adapters/` implement them; tests may pass
+ * their own (a frozen clock, a failing store).
+ */
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Random {
+  /** A uniformly random integer in [min, max). */
+  int(min: number, max: number): number;
+  /** `bytes` random bytes, base64url-encoded. */
+  token(bytes: number): string;
+  /** A random unique identifier for a row. */
+  id(): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export interface Customer {
+  id: string;
+  loginId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  /** False only when the call center turned MFA off (seed Q7). */
+  mfaEnabled: boolean;
+  createdAt: number;
+}
+
+export type ChallengeStatus = "pending" | "used" | "superseded" | "burned" | "expired";
+
+export interface LoginChallenge {
+  id: string;
+  customerId: string;
+  /** HMAC-SHA256(server key, challengeId ‖ code), hex. The code itself is never stored. */
+  codeHmac: string;
+  /** SHA-256 of the pre-auth token held by the browser that passed the password step. */
+  preauthHash: string;
+  status: ChallengeStatus;
+  failedAttempts: number;
+  sentAt: number;
+  expiresAt: number;
+  ip: string;
+  userAgent: string;
+}
+
+export interface OutboxMail {
+  id: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  createdAt: number;
+}
+
+export interface Session {
+  /** SHA-256 of the token in the cookie; the token itself is never stored. */
+  idHash: string;
+  customerId: string;
+  authMethods: string[];
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string;
+  userAgent: string;
+}
+
+export interface LoginRecord {
+  id: string;
+  customerId: string;
+  at: number;
+  ip: string;
+  userAgent: string;
+  authMethods: string[];
+}
+
+export interface NewCustomer {
+  loginId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  mfaEnabled: boolean;
+}
+
+export interface CustomerStore {
+  findByLoginId(loginId: string): Promise<Customer | null>;
+  findById(id: string): Promise<Customer | null>;
+  /** Throws InvalidInputError when the login ID is taken. */
+  create(customer: NewCustomer & { id: string; createdAt: number }): Promise<Customer>;
+  updatePasswordHash(id: string, passwordHash: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface ChallengeStore {
+  /** The customer's most recent challenge in any state, to avoid repeating its code. */
+  latestForCustomer(customerId: string): Promise<LoginChallenge | null>;
+  /**
+   * In one transaction: supersede every pending challenge of the customer,
+   * insert the new one, and put its mail into the outbox.
+   */
+  start(challenge: LoginChallenge, mail: OutboxMail): Promise<void>;
+  findByPreauthHash(preauthHash: string): Promise<LoginChallenge | null>;
+  /**
+   * Counts one wrong code on a pending challenge; burns it when the count
+   * reaches `maxAttempts`. Returns the new state, or null when it was no
+   * longer pending.
+   */
+  recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
+  /** pending → expired. */
+  markExpired(id: string): Promise<void>;
+  /**
+   * In one transaction: pending → used (only one caller can win), create the
+   * session and record the login. False when the challenge was no longer pending.
+   */
+  complete(id: string, session: Session, login: LoginRecord): Promise<boolean>;
+}
+
+export interface SessionStore {
+  /** Creates the session and records the login in one transaction. */
+  create(session: Session, login: LoginRecord): Promise<void>;
+  find(idHash: string): Promise<Session | null>;
+  touch(idHash: string, lastSeenAt: number): Promise<void>;
+  end(idHash: string, endedAt: number): Promise<void>;
+}
+
+export interface LoginHistoryStore {
+  /** Newest first. */
+  recent(customerId: string, limit: number): Promise<LoginRecord[]>;
+}
+
+/** Told when a mail was queued, so delivery need not wait for the next poll. */
+export interface OutboxNotifier {
+  notify(): void;
+}

@@ -1,0 +1,5 @@
+/** Where a request came from, as the web layer saw it. Recorded, mailed, never trusted for decisions. */
+export interface RequestContext {
+  ip: string;
+  userAgent: string;
+}

@@ -1,0 +1,109 @@
+import type { Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "./ports.ts";
+import type { RequestContext } from "./request-context.ts";
+import { hashToken } from "./email-code.ts";
+import { SESSION_TOKEN_BYTES } from "./limits.ts";
+
+export interface SessionSettings {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+export interface NewSession {
+  /** Goes into the cookie and nowhere else. */
+  token: string;
+  session: Session;
+  login: LoginRecord;
+}
+
+export interface AuthenticatedSession {
+  session: Session;
+  customer: Customer;
+}
+
+// Writing last-seen on every request would make each page view a write;
+// a minute's precision is plenty for a 30-minute idle timeout.
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Server-side sessions: a random 256-bit token in the cookie, only its SHA-256 stored. */
+export class SessionService {
+  private readonly deps: {
+    sessions: SessionStore;
+    customers: CustomerStore;
+    clock: Clock;
+    random: Random;
+    settings: SessionSettings;
+  };
+
+  constructor(deps: SessionService["deps"]) {
+    this.deps = deps;
+  }
+
+  /** A fresh token and the rows to store; a new token at every login (session fixation). */
+  prepare(customerId: string, authMethods: string[], context: RequestContext): NewSession {
+    const { clock, random } = this.deps;
+    const now = clock.now();
+    const token = random.token(SESSION_TOKEN_BYTES);
+    return {
+      token,
+      session: {
+        idHash: hashToken(token),
+        customerId,
+        authMethods,
+        createdAt: now,
+        lastSeenAt: now,
+        ip: context.ip,
+        userAgent: context.userAgent,
+      },
+      login: {
+        id: random.id(),
+        customerId,
+        at: now,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        authMethods,
+      },
+    };
+  }
+
+  /** Creates a session directly (password-only login, when the call center turned MFA off). */
+  async start(customerId: string, authMethods: string[], context: RequestContext): Promise<string> {
+    const prepared = this.prepare(customerId, authMethods, context);
+    await this.deps.sessions.create(prepared.session, prepared.login);
+    return prepared.token;
+  }
+
+  /** The live session behind a cookie token, or null (unknown, ended, idle or too old). */
+  async authenticate(token: string | undefined): Promise<AuthenticatedSession | null> {
+    if (token === undefined || token === "") {
+      return null;
+    }
+    const { sessions, customers, clock, settings } = this.deps;
+    const idHash = hashToken(token);
+    const session = await sessions.find(idHash);
+    if (session === null) {
+      return null;
+    }
+    const now = clock.now();
+    const idleLimit = session.lastSeenAt + settings.idleSeconds * 1000;
+    const absoluteLimit = session.createdAt + settings.absoluteSeconds * 1000;
+    if (now >= idleLimit || now >= absoluteLimit) {
+      await sessions.end(idHash, now);
+      return null;
+    }
+    const customer = await customers.findById(session.customerId);
+    if (customer === null) {
+      return null;
+    }
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      await sessions.touch(idHash, now);
+    }
+    return { session, customer };
+  }
+
+  async end(token: string | undefined): Promise<void> {
+    if (token === undefined || token === "") {
+      return;
+    }
+    await this.deps.sessions.end(hashToken(token), this.deps.clock.now());
+  }
+}

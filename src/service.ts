@@ -1,0 +1,128 @@
+import { pino } from "pino";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import type { Clock, Random } from "./core/ports.ts";
+import { openDatabase } from "./adapters/db/connect.ts";
+import type { DatabaseHandle } from "./adapters/db/connect.ts";
+import { migrateToLatest } from "./adapters/db/migrate.ts";
+import { createCustomerStore } from "./adapters/db/customer-store.ts";
+import { createChallengeStore } from "./adapters/db/challenge-store.ts";
+import { createLoginHistoryStore, createSessionStore } from "./adapters/db/session-store.ts";
+import { createOutboxStore } from "./adapters/db/outbox-store.ts";
+import { createArgon2Hasher } from "./adapters/crypto/argon2-hasher.ts";
+import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
+import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
+import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "./adapters/mail/outbox-worker.ts";
+import type { OutboxWorkerSettings } from "./adapters/mail/outbox-worker.ts";
+import { createSmtpTransport } from "./adapters/mail/smtp-transport.ts";
+import { LoginService } from "./core/login.ts";
+import { SessionService } from "./core/session.ts";
+import { ensureDemoCustomer } from "./demo-customer.ts";
+import type { DemoCredentials } from "./demo-customer.ts";
+import { buildApp } from "./web/app.ts";
+import { sql } from "kysely";
+
+export interface ServiceOptions {
+  /** Tests pass a clock they can move. */
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  outbox?: Partial<OutboxWorkerSettings>;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  worker: OutboxWorker;
+  /** The local mail catcher, when no SMTP_URL was given (development). */
+  mailCatcher: MailCatcher | null;
+  demo: DemoCredentials | null;
+  close(): Promise<void>;
+}
+
+/** Redacted wherever they appear in a log line: secrets never reach the log. */
+export const LOG_REDACT_PATHS = [
+  "req.headers.cookie",
+  "req.headers.authorization",
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.code",
+  "*.token",
+  "*.preauthToken",
+  "*.sessionToken",
+];
+
+export function createLogger(config: Readonly<Config>): Logger {
+  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
+}
+
+/** The one place that builds adapters, core and web from the configuration. */
+export async function createService(config: Readonly<Config>, options: ServiceOptions = {}): Promise<Service> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? nodeRandom;
+  const logger = options.logger ?? createLogger(config);
+
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const customers = createCustomerStore(database.db);
+  const hasher = createArgon2Hasher(config.argon2);
+
+  let mailCatcher: MailCatcher | null = null;
+  let smtpUrl = config.smtpUrl;
+  if (smtpUrl === null) {
+    mailCatcher = new MailCatcher();
+    await mailCatcher.listen();
+    smtpUrl = mailCatcher.url;
+  }
+  const transport = createSmtpTransport(smtpUrl, config.mailFrom);
+  const worker = new OutboxWorker({
+    store: createOutboxStore(database.db, database.dialect),
+    transport,
+    clock,
+    logger,
+    settings: { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox },
+  });
+
+  const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, settings: config.session });
+  const login = new LoginService({
+    customers,
+    challenges: createChallengeStore(database.db),
+    sessions,
+    hasher,
+    clock,
+    random,
+    outbox: worker,
+    settings: { codeTtlSeconds: config.codeTtlSeconds, codeKey: Buffer.from(config.codeHmacSecret, "utf8"), brand: config.brand },
+    dummyHash: await hasher.hash(random.token(16)),
+  });
+  const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
+
+  const app = await buildApp({
+    config,
+    logger,
+    login,
+    sessions,
+    history: createLoginHistoryStore(database.db),
+    mailCatcher,
+    checkReady: async () => {
+      await sql`select 1`.execute(database.db);
+    },
+  });
+  worker.start();
+
+  return {
+    app,
+    database,
+    worker,
+    mailCatcher,
+    demo,
+    async close(): Promise<void> {
+      await app.close();
+      await worker.stop();
+      transport.close();
+      await mailCatcher?.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import Fastify from "fastify";
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import type { Config } from "../config.ts";
+import type { LoginService } from "../core/login.ts";
+import type { LoginHistoryStore } from "../core/ports.ts";
+import type { SessionService } from "../core/session.ts";
+import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
+import { AuthError, InvalidInputError } from "../core/errors.ts";
+import { httpStatusOf } from "./error-status.ts";
+import { detectLang } from "./i18n.ts";
+import { renderPage } from "./render.ts";
+import { registerLoginPages } from "./routes/login-pages.ts";
+import { registerMyPage } from "./routes/my-page.ts";
+import { registerApiV1 } from "./routes/api-v1.ts";
+import { registerDevMailbox } from "./routes/dev-mailbox.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerStatic } from "./routes/static.ts";
+
+export interface WebDeps {
+  config: Readonly<Config>;
+  logger: FastifyBaseLogger;
+  login: LoginService;
+  sessions: SessionService;
+  history: LoginHistoryStore;
+  /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
+  mailCatcher: MailCatcher | null;
+  /** Resolves when the database answers (for /readyz). */
+  checkReady: () => Promise<void>;
+}
+
+// Login forms are tiny; a big body is an attack or a mistake.
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Secrets never reach the log: the request log prints method, URL and status only.
+    requestIdHeader: false,
+  });
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // HSTS only where it can hold: a https PUBLIC_URL.
+    strictTransportSecurity: deps.config.publicUrl.startsWith("https://") ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "no-referrer" },
+    frameguard: { action: "deny" },
+  });
+
+  app.setErrorHandler((error: FastifyError | AuthError, request, reply) => sendError(deps, error, request, reply));
+  app.setNotFoundHandler((request, reply) => sendError(deps, Object.assign(new Error("Not Found"), { statusCode: 404 }) as FastifyError, request, reply));
+
+  registerStatic(app);
+  registerHealth(app, deps);
+  registerLoginPages(app, deps);
+  registerMyPage(app, deps);
+  registerApiV1(app, deps);
+  if (deps.mailCatcher !== null && deps.config.environment !== "production") {
+    registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
+  }
+  return app;
+}
+
+/**
+ * The one error handler. AuthErrors show their code and public message;
+ * framework errors below 500 (bad JSON, wrong content type, too large) show as
+ * [4000] with their status; anything else is logged and shown as a bare 500.
+ */
+function sendError(deps: WebDeps, error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const lang = detectLang(request);
+  let status: number;
+  let shown: AuthError;
+  if (error instanceof AuthError) {
+    status = httpStatusOf(error);
+    shown = error;
+  } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+    status = error.statusCode;
+    shown = new InvalidInputError(error.code ?? error.message);
+  } else {
+    status = 500;
+    shown = new AuthError("5000", { ja: "システムエラーが発生しました。", en: "A system error occurred." }, "internal");
+    request.log.error({ err: error }, "unhandled error");
+  }
+  if (status < 500) {
+    request.log.info({ code: shown.code, detail: shown.detail }, "request refused");
+  }
+  const message = shown.publicMessage[lang];
+  const hint = shown.hint?.[lang] ?? null;
+  if (request.url.startsWith("/api/")) {
+    return reply.code(status).send({ error: { code: shown.code, message, ...(hint === null ? {} : { hint }) } });
+  }
+  return renderPage(reply, "error", { lang, brand: deps.config.brand }, { error: { code: shown.code, message, hint } }, status);
+}

@@ -1,0 +1,21 @@
+import type { CookieSerializeOptions } from "@fastify/cookie";
+
+/**
+ * DESIGN §4. The `__Host-` prefix makes the browser refuse the cookie unless
+ * it is Secure, has Path=/ and no Domain, so no subdomain can plant or read it.
+ */
+export const SESSION_COOKIE = "__Host-okb_session";
+/** Binds a pending code to the browser that passed the password step. */
+export const PREAUTH_COOKIE = "__Host-okb_preauth";
+
+export function sessionCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
+}
+
+export function preauthCookieOptions(maxAgeSeconds: number): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: maxAgeSeconds };
+}
+
+export function clearedCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
+}

@@ -1,0 +1,34 @@
+import { fileURLToPath } from "node:url";
+import { Eta } from "eta";
+import type { FastifyReply } from "fastify";
+import type { Brand } from "../core/brand.ts";
+import type { Lang, TextKey } from "./i18n.ts";
+import { langQuery, t } from "./i18n.ts";
+
+const eta = new Eta({
+  views: fileURLToPath(new URL("./views", import.meta.url)),
+  autoEscape: true,
+  cache: true,
+});
+
+export interface PageError {
+  code: string;
+  message: string;
+  hint: string | null;
+}
+
+/** What every page gets, besides its own data. */
+export interface PageBase {
+  lang: Lang;
+  brand: Brand;
+}
+
+/** Renders `views/NAME.eta` inside the layout as an HTML response. */
+export function renderPage(reply: FastifyReply, name: string, base: PageBase, data: Record<string, unknown>, status = 200): FastifyReply {
+  const helpers = {
+    t: (key: TextKey, values?: Record<string, string>): string => t(base.lang, key, values),
+    q: langQuery(base.lang),
+  };
+  const html = eta.render(name, { ...base, ...helpers, ...data });
+  return reply.code(status).type("text/html; charset=utf-8").send(html);
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from "fastify";
+import type { WebDeps } from "../app.ts";
+import { NotAuthenticatedError } from "../../core/errors.ts";
+import { isoJapanTime } from "../../core/japan-time.ts";
+import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
+import { InvalidInputError } from "../../core/errors.ts";
+import { contextOf } from "../request-context.ts";
+import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
+
+/**
+ * JSON API for the smartphone app (DESIGN §7): the same flow and error codes
+ * as the pages; cookies carry the state here too. Errors go through the app's
+ * error handler as `{"error":{"code","message"}}`.
+ */
+export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
+  const { config, login, sessions } = deps;
+
+  app.register(
+    async (api) => {
+      api.addHook("preHandler", async (request, reply) => {
+        reply.header("cache-control", "no-store");
+        if (request.method === "POST" && !String(request.headers["content-type"] ?? "").startsWith("application/json") && request.body !== undefined) {
+          throw new InvalidInputError("the API takes application/json");
+        }
+      });
+
+      api.post("/login", async (request, reply) => {
+        const body = parseBody(passwordStepBody, request.body);
+        const result = await login.passwordStep(body, contextOf(request));
+        if (result.kind === "logged_in") {
+          reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+          return { status: "ok", mfaOff: true };
+        }
+        reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(config.codeTtlSeconds));
+        return {
+          status: "mfa_required",
+          maskedEmail: result.maskedEmail,
+          sentAt: isoJapanTime(result.sentAt),
+          expiresAt: isoJapanTime(result.expiresAt),
+        };
+      });
+
+      api.post("/login/mfa", async (request, reply) => {
+        const body = parseBody(codeStepBody, request.body);
+        const result = await login.codeStep({ preauthToken: request.cookies[PREAUTH_COOKIE], code: body.code }, contextOf(request));
+        reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
+        reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+        return { status: "ok" };
+      });
+
+      api.get("/session", async (request) => {
+        const current = await sessions.authenticate(request.cookies[SESSION_COOKIE]);
+        if (current === null) {
+          throw new NotAuthenticatedError("no live session");
+        }
+        return {
+          loginId: current.customer.loginId,
+          name: current.customer.name,
+          authMethods: current.session.authMethods,
+          mfaEnabled: current.customer.mfaEnabled,
+        };
+      });
+
+      api.post("/logout", async (request, reply) => {
+        await sessions.end(request.cookies[SESSION_COOKIE]);
+        reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+        return { status: "ok" };
+      });
+    },
+    { prefix: "/api/v1" },
+  );
+}

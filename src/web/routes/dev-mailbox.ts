@@ -1,0 +1,18 @@
+import type { FastifyInstance } from "fastify";
+import type { MailCatcher } from "../../adapters/mail/mail-catcher.ts";
+import type { Brand } from "../../core/brand.ts";
+import { formatJapanTime } from "../../core/japan-time.ts";
+import { renderPage } from "../render.ts";
+import { detectLang } from "../i18n.ts";
+
+/** Development only: the mails the local catcher received, so the demo login works without a mail server. */
+export function registerDevMailbox(app: FastifyInstance, catcher: MailCatcher, brand: Brand): void {
+  const newestFirst = () =>
+    [...catcher.mails].reverse().map((mail) => ({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, receivedAt: formatJapanTime(mail.receivedAt) }));
+  app.get("/dev/mailbox", async (request, reply) => {
+    return renderPage(reply.header("cache-control", "no-store"), "mailbox", { lang: detectLang(request), brand }, { mails: newestFirst() });
+  });
+  app.get("/dev/mailbox.json", async (_request, reply) => {
+    return reply.header("cache-control", "no-store").send({ mails: newestFirst() });
+  });
+}

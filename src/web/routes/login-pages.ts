@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { WebDeps } from "../app.ts";
+import type { PendingCodeView } from "../../core/login.ts";
+import { AuthError } from "../../core/errors.ts";
+import { formatJapanTime } from "../../core/japan-time.ts";
+import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
+import { httpStatusOf } from "../error-status.ts";
+import { detectLang, langQuery } from "../i18n.ts";
+import { refusal } from "../page-error.ts";
+import { renderPage } from "../render.ts";
+import { contextOf } from "../request-context.ts";
+import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
+
+/** The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力) → /. */
+export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
+  const { config, login, sessions } = deps;
+  const pageBase = (request: FastifyRequest) => ({ lang: detectLang(request), brand: config.brand });
+  const noStore = (reply: FastifyReply) => reply.header("cache-control", "no-store");
+  const pendingView = (pending: PendingCodeView | null) =>
+    pending === null
+      ? null
+      : { maskedEmail: pending.maskedEmail, sentAt: formatJapanTime(pending.sentAt), expiresAt: formatJapanTime(pending.expiresAt) };
+
+  app.get("/login", async (request, reply) => {
+    return renderPage(noStore(reply), "login", pageBase(request), { loginId: "", error: null });
+  });
+
+  app.post("/login", async (request, reply) => {
+    const base = pageBase(request);
+    const q = langQuery(base.lang);
+    let loginIdShown = "";
+    try {
+      const body = parseBody(passwordStepBody, request.body);
+      loginIdShown = body.loginId.slice(0, 64);
+      const result = await login.passwordStep(body, contextOf(request));
+      if (result.kind === "code_sent") {
+        reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(config.codeTtlSeconds));
+        return reply.redirect(`/login/mfa${q}`, 303);
+      }
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      return reply.redirect(`/${q}`, 303);
+    } catch (error) {
+      if (!(error instanceof AuthError)) {
+        throw error;
+      }
+      const shown = refusal(request, error, base.lang);
+      return renderPage(noStore(reply), "login", base, { loginId: loginIdShown, error: shown }, httpStatusOf(error));
+    }
+  });
+
+  app.get("/login/mfa", async (request, reply) => {
+    const base = pageBase(request);
+    const pending = await login.pendingCode(request.cookies[PREAUTH_COOKIE]);
+    if (pending === null) {
+      return reply.redirect(`/login${langQuery(base.lang)}`, 303);
+    }
+    return renderPage(noStore(reply), "login-mfa", base, { pending: pendingView(pending), error: null });
+  });
+
+  app.post("/login/mfa", async (request, reply) => {
+    const base = pageBase(request);
+    const preauthToken = request.cookies[PREAUTH_COOKIE];
+    try {
+      const body = parseBody(codeStepBody, request.body);
+      const result = await login.codeStep({ preauthToken, code: body.code }, contextOf(request));
+      reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      return reply.redirect(`/${langQuery(base.lang)}`, 303);
+    } catch (error) {
+      if (!(error instanceof AuthError)) {
+        throw error;
+      }
+      const shown = refusal(request, error, base.lang);
+      // While the code is still pending the form stays; otherwise only the way back to /login.
+      const pending = await login.pendingCode(preauthToken);
+      if (pending === null) {
+        reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
+      }
+      return renderPage(noStore(reply), "login-mfa", base, { pending: pendingView(pending), error: shown }, httpStatusOf(error));
+    }
+  });
+
+  app.post("/logout", async (request, reply) => {
+    await sessions.end(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+    return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
+  });
+}

@@ -24,7 +24,7 @@ const ENV_SCHEMA = z.object({
     .default("sqlite:./data/okb-login.sqlite"),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).optional(),
-  CODE_HMAC_SECRET: z.string().min(32, "must be at least 32 characters").default(DEVELOPMENT_SECRET),
+  SERVER_SECRET: z.string().min(32, "must be at least 32 characters").default(DEVELOPMENT_SECRET),
   OTP_TTL_SECONDS: int(60, 3600, DEFAULT_CODE_TTL_SECONDS),
   SESSION_IDLE_SECONDS: int(60, 24 * 3600, DEFAULT_SESSION_IDLE_SECONDS),
   SESSION_ABSOLUTE_SECONDS: int(300, 7 * 24 * 3600, DEFAULT_SESSION_ABSOLUTE_SECONDS),
@@ -50,7 +50,7 @@ export interface Config {
   /** null: start the local mail catcher (development only). */
   smtpUrl: string | null;
   mailFrom: string;
-  codeHmacSecret: string;
+  serverSecret: string;
   codeTtlSeconds: number;
   session: { idleSeconds: number; absoluteSeconds: number };
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
@@ -81,14 +81,14 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     if (e.SMTP_URL === undefined) {
       problems.push("  SMTP_URL: required in production (the local mail catcher is for development only)");
     }
-    if (e.CODE_HMAC_SECRET === DEVELOPMENT_SECRET) {
-      problems.push("  CODE_HMAC_SECRET: set a random secret of at least 32 characters in production");
+    if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
+      problems.push("  SERVER_SECRET: set a random secret of at least 32 characters in production");
     }
     if (!publicUrl.startsWith("https://")) {
       problems.push("  PUBLIC_URL: must be https:// in production");
     }
-  } else if (e.CODE_HMAC_SECRET === DEVELOPMENT_SECRET) {
-    warnings.push("CODE_HMAC_SECRET is the development default; never use it in production");
+  } else if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
+    warnings.push("SERVER_SECRET is the development default; never use it in production");
   }
   if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
     problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
@@ -104,7 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
-    codeHmacSecret: e.CODE_HMAC_SECRET,
+    serverSecret: e.SERVER_SECRET,
     codeTtlSeconds: e.OTP_TTL_SECONDS,
     session: { idleSeconds: e.SESSION_IDLE_SECONDS, absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS },
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: 1 },

@@ -12,6 +12,8 @@ import { createLoginHistoryStore, createSessionStore } from "./adapters/db/sessi
 import { createOutboxStore } from "./adapters/db/outbox-store.ts";
 import { createArgon2Hasher } from "./adapters/crypto/argon2-hasher.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
+import { createBodySealer } from "./adapters/crypto/body-sealer.ts";
+import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import type { OutboxWorkerSettings } from "./adapters/mail/outbox-worker.ts";
@@ -67,6 +69,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   await migrateToLatest(database.db);
   const customers = createCustomerStore(database.db);
   const hasher = createArgon2Hasher(config.argon2);
+  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
 
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
@@ -77,7 +80,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   }
   const transport = createSmtpTransport(smtpUrl, config.mailFrom);
   const worker = new OutboxWorker({
-    store: createOutboxStore(database.db, database.dialect),
+    store: createOutboxStore(database.db, database.dialect, sealer),
     transport,
     clock,
     logger,
@@ -87,13 +90,13 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, settings: config.session });
   const login = new LoginService({
     customers,
-    challenges: createChallengeStore(database.db),
+    challenges: createChallengeStore(database.db, sealer),
     sessions,
     hasher,
     clock,
     random,
     outbox: worker,
-    settings: { codeTtlSeconds: config.codeTtlSeconds, codeKey: Buffer.from(config.codeHmacSecret, "utf8"), brand: config.brand },
+    settings: { codeTtlSeconds: config.codeTtlSeconds, codeKey: deriveKey(config.serverSecret, "code-hmac"), brand: config.brand },
     dummyHash: await hasher.hash(random.token(16)),
   });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
 import type { Database, LoginChallengesTable } from "./schema.ts";
+import type { BodySealer } from "../crypto/body-sealer.ts";
 import { insertLoginRecord, insertSession } from "./session-store.ts";
 
 function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
@@ -18,15 +19,15 @@ function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
   };
 }
 
-/** Puts a mail into the outbox inside the caller's transaction. */
-export async function enqueueMail(trx: Transaction<Database>, mail: OutboxMail): Promise<void> {
+/** Puts a mail into the outbox inside the caller's transaction, its body sealed. */
+export async function enqueueMail(trx: Transaction<Database>, sealer: BodySealer, mail: OutboxMail): Promise<void> {
   await trx
     .insertInto("mail_outbox")
     .values({
       id: mail.id,
       recipient: mail.recipient,
       subject: mail.subject,
-      body: mail.body,
+      body: sealer.seal(mail.body),
       status: "pending",
       next_attempt_at: mail.createdAt,
       created_at: mail.createdAt,
@@ -34,7 +35,7 @@ export async function enqueueMail(trx: Transaction<Database>, mail: OutboxMail):
     .execute();
 }
 
-export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
+export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): ChallengeStore {
   return {
     async latestForCustomer(customerId: string): Promise<LoginChallenge | null> {
       const row = await db
@@ -70,7 +71,7 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
             user_agent: challenge.userAgent,
           })
           .execute();
-        await enqueueMail(trx, mail);
+        await enqueueMail(trx, sealer, mail);
       });
     },
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
+import type { BodySealer } from "../crypto/body-sealer.ts";
 
 export interface ClaimedMail {
   id: string;
@@ -21,7 +22,7 @@ export interface OutboxStore {
   pendingCount(): Promise<number>;
 }
 
-export function createOutboxStore(db: Kysely<Database>, dialect: DialectName): OutboxStore {
+export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, sealer: BodySealer): OutboxStore {
   return {
     async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]> {
       let due = db
@@ -49,7 +50,7 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName): O
         id: row.id,
         recipient: row.recipient,
         subject: row.subject,
-        body: row.body,
+        body: sealer.open(row.body),
         attempts: row.attempts,
         createdAt: row.created_at,
       }));
@@ -58,7 +59,8 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName): O
     async markSent(id: string, sentAt: number): Promise<void> {
       await db
         .updateTable("mail_outbox")
-        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null })
+        // A delivered code mail needs no body any more: keep who, what and when, drop the code.
+        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null, body: "" })
         .where("id", "=", id)
         .execute();
     },

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import type { Config } from "../../src/config.ts";
+import { createService } from "../../src/service.ts";
+import type { Service } from "../../src/service.ts";
+import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
+import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
+import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
+import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
+import { registerCustomer } from "../../src/core/customer-registration.ts";
+import type { Customer, Random } from "../../src/core/ports.ts";
+import { ManualClock } from "./manual-clock.ts";
+import { WebClient } from "./web-client.ts";
+
+export interface TestCustomer {
+  loginId: string;
+  password: string;
+  email: string;
+  name: string;
+  customer: Customer;
+}
+
+export interface TestService {
+  service: Service;
+  config: Readonly<Config>;
+  clock: ManualClock;
+  /** The SMTP server on loopback the outbox delivers to. */
+  smtp: MailCatcher;
+  client(options?: { userAgent?: string; ip?: string }): WebClient;
+  addCustomer(options?: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean }): Promise<TestCustomer>;
+  /** Waits for the `n`-th (1-based) mail to `email` over SMTP. */
+  mailTo(email: string, n?: number): Promise<CaughtMail>;
+  /** Waits for the `n`-th code mail to `email` and returns the code in it. */
+  codeFor(email: string, n?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * The real service on a temporary SQLite file, delivering over real SMTP to a
+ * catcher on loopback, with a clock the test moves.
+ */
+export interface TestServiceOptions {
+  env?: Record<string, string>;
+  /** Randomness to use instead of the CSPRNG (to force a repeated code). */
+  random?: Random;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), "okb-login-test-"));
+  const smtp = new MailCatcher();
+  await smtp.listen();
+  const { config } = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: `sqlite:${join(dir, "test.sqlite")}`,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: "silent",
+    DEMO_CUSTOMER: "false",
+    SERVER_SECRET: "test-secret-test-secret-test-secret-0123",
+    ...options.env,
+  });
+  const clock = new ManualClock();
+  const service = await createService(config, { clock, random: options.random, outbox: { pollIntervalMs: 50 } });
+  const customers = createCustomerStore(service.database.db);
+  const hasher = createArgon2Hasher(config.argon2);
+
+  const mailTo = async (email: string, n = 1): Promise<CaughtMail> => {
+    const mine = (): CaughtMail[] => smtp.mails.filter((mail) => mail.to === email);
+    await smtp.waitFor(() => mine().length >= n);
+    const mail = mine()[n - 1];
+    if (mail === undefined) {
+      throw new Error(`mail ${n} to ${email} vanished`);
+    }
+    return mail;
+  };
+
+  return {
+    service,
+    config,
+    clock,
+    smtp,
+    client: (options) => new WebClient(service.app, options),
+    async addCustomer(options = {}): Promise<TestCustomer> {
+      counter += 1;
+      const loginId = options.loginId ?? `cust${counter}${Date.now() % 100000}`;
+      const email = options.email ?? `${loginId}@example.co.jp`;
+      const name = options.name ?? "山田 太郎";
+      const password = options.password ?? "correct horse battery";
+      const customer = await registerCustomer(
+        { customers, hasher, clock, random: nodeRandom },
+        { loginId, email, name, password, options: { mfaEnabled: options.mfaEnabled ?? true } },
+      );
+      return { loginId, password, email, name, customer };
+    },
+    mailTo,
+    async codeFor(email: string, n = 1): Promise<string> {
+      const mail = await mailTo(email, n);
+      const match = /認証コード: (\d{6})/.exec(mail.text);
+      if (match?.[1] === undefined) {
+        throw new Error("no code in the mail");
+      }
+      return match[1];
+    },
+    async close(): Promise<void> {
+      await service.close();
+      await smtp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+
+export interface RequestOptions {
+  form?: Record<string, string>;
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Raw body with its own content-type header. */
+  body?: string | Buffer;
+}
+
+/**
+ * A browser stand-in for app.inject: keeps the cookies the app sets and sends
+ * them back, as a browser would on https.
+ */
+export class WebClient {
+  readonly cookies = new Map<string, string>();
+  private readonly app: FastifyInstance;
+  private readonly userAgent: string;
+  private readonly ip: string;
+
+  constructor(app: FastifyInstance, options?: { userAgent?: string; ip?: string }) {
+    this.app = app;
+    this.userAgent = options?.userAgent ?? "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    this.ip = options?.ip ?? "203.0.113.10";
+  }
+
+  async request(method: "GET" | "POST", url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
+    const headers: Record<string, string> = { "user-agent": this.userAgent, ...options.headers };
+    if (this.cookies.size > 0) {
+      headers["cookie"] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    }
+    let payload: string | Buffer | undefined = options.body;
+    if (options.form !== undefined) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      payload = new URLSearchParams(options.form).toString();
+    } else if (options.json !== undefined) {
+      headers["content-type"] = "application/json";
+      payload = JSON.stringify(options.json);
+    }
+    const response = await this.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
+    for (const cookie of response.cookies) {
+      const expired = cookie.maxAge === 0 || (cookie.expires instanceof Date && cookie.expires.getTime() <= Date.now()) || cookie.value === "";
+      if (expired) {
+        this.cookies.delete(cookie.name);
+      } else {
+        this.cookies.set(cookie.name, cookie.value);
+      }
+    }
+    return response;
+  }
+
+  get(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {
+    return this.request("GET", url, options);
+  }
+
+  post(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {
+    return this.request("POST", url, options);
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../../src/core/email-code.ts";
+import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
+
+const KEY = Buffer.alloc(32, 7);
+
+describe("code input normalisation (seed Q4)", () => {
+  const accepted: Array<[string, string]> = [
+    ["123456", "123456"],
+    ["１２３４５６", "123456"],
+    ["１２３ ４５６", "123456"],
+    ["123\u3000456", "123456"],
+    ["12-34-56", "123456"],
+    ["12－34ー56", "123456"],
+    ["\t123456\r\n", "123456"],
+    ["1 2 3 4 5 6", "123456"],
+    ["000123", "000123"],
+  ];
+  for (const [raw, expected] of accepted) {
+    it(`reads ${JSON.stringify(raw)} as ${expected}`, () => {
+      assert.equal(normalizeCodeInput(raw), expected);
+    });
+  }
+  for (const raw of ["12345", "1234567", "12345a", "", "一二三四五六", "１２３４５６７", "12345\u0000", "9".repeat(65)]) {
+    it(`rejects ${JSON.stringify(raw.slice(0, 20))}`, () => {
+      assert.equal(normalizeCodeInput(raw), null);
+    });
+  }
+});
+
+describe("code generation and storage", () => {
+  it("makes 6-digit codes with leading zeros kept", () => {
+    assert.equal(generateCode({ ...nodeRandom, int: () => 42 }), "000042");
+    for (let i = 0; i < 200; i += 1) {
+      assert.match(generateCode(nodeRandom), /^\d{6}$/);
+    }
+  });
+
+  it("binds the HMAC to the challenge: the same code hashes differently in two challenges", () => {
+    assert.notEqual(codeHmac(KEY, "challenge-a", "123456"), codeHmac(KEY, "challenge-b", "123456"));
+    assert.match(codeHmac(KEY, "challenge-a", "123456"), /^[0-9a-f]{64}$/);
+  });
+
+  it("matches only the right code, challenge and key", () => {
+    const stored = codeHmac(KEY, "c1", "123456");
+    assert.equal(codeMatches(KEY, "c1", "123456", stored), true);
+    assert.equal(codeMatches(KEY, "c1", "123457", stored), false);
+    assert.equal(codeMatches(KEY, "c2", "123456", stored), false);
+    assert.equal(codeMatches(Buffer.alloc(32, 8), "c1", "123456", stored), false);
+    assert.equal(codeMatches(KEY, "c1", "123456", "abcd"), false, "a truncated hash never matches");
+  });
+});

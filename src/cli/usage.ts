@@ -4,7 +4,7 @@ export const USAGE = `usage: npm run cli -- <command> [options]
 commands:
   migrate
       apply pending database migrations to DATABASE_URL
-  customer add --login-id ID --email ADDR --name NAME [--mfa on|off]
+  customer add --login-id ID --email ADDR --name NAME
       add a customer; the password is read from standard input (first line)
   help
       show this text

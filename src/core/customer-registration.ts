@@ -30,7 +30,7 @@ export function registrationProblems(input: CustomerRegistrationInput): string[]
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     problems.push(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (password.length > MAX_PASSWORD_LENGTH) {
+  if ([...password].length > MAX_PASSWORD_LENGTH) {
     problems.push(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
   return problems;

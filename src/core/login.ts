@@ -79,7 +79,7 @@ export class LoginService {
     const { customers, hasher, sessions, dummyHash } = this.deps;
     const loginId = normalizeLoginId(input.loginId);
     const password = normalizePassword(input.password);
-    if (password.length > MAX_PASSWORD_LENGTH) {
+    if ([...password].length > MAX_PASSWORD_LENGTH) {
       throw new InvalidInputError("password too long");
     }
     const customer = LOGIN_ID_PATTERN.test(loginId) ? await customers.findByLoginId(loginId) : null;

@@ -1,0 +1,71 @@
+import type { CliContext } from "./cli-context.ts";
+import type { CustomerRegistrationInput } from "../core/customer-registration.ts";
+import { registerCustomer, registrationProblems } from "../core/customer-registration.ts";
+import { InvalidInputError } from "../core/errors.ts";
+import { openDatabase } from "../adapters/db/connect.ts";
+import { migrateToLatest } from "../adapters/db/migrate.ts";
+import { createCustomerStore } from "../adapters/db/customer-store.ts";
+import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
+import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
+import { parseCommandArgs } from "./parse-command-args.ts";
+import { readPassword } from "./read-stdin.ts";
+import { UsageError } from "./usage-error.ts";
+
+const COMMAND = "customer add";
+
+const FLAGS = {
+  "login-id": { type: "string" },
+  email: { type: "string" },
+  name: { type: "string" },
+} as const;
+
+/**
+ * `customer add --login-id ID --email ADDR --name NAME`, the
+ * password on standard input (DESIGN §7). Prints the new login ID, never the
+ * password. Bad input throws before anything is written.
+ */
+export async function customerAddCommand(context: CliContext, args: string[]): Promise<void> {
+  const flags = parseCommandArgs(COMMAND, args, FLAGS);
+  const loginId = requiredFlag(flags["login-id"], "--login-id");
+  const email = requiredFlag(flags.email, "--email");
+  const name = requiredFlag(flags.name, "--name");
+  // Before the password, so a broken environment is reported before anyone types a secret.
+  const config = context.config();
+
+  const password = await readPassword(context.stdin, context.stderr);
+  if (password === null) {
+    throw new UsageError(`${COMMAND}: no password on standard input (give it as the first line)`);
+  }
+  const input: CustomerRegistrationInput = { loginId, email, name, password, };
+  // registerCustomer checks this too; checking before opening the database means bad
+  // input leaves no trace at all, not even a freshly created and migrated database file.
+  const problems = registrationProblems(input);
+  if (problems.length > 0) {
+    throw new InvalidInputError(problems.join("; "));
+  }
+
+  const database = openDatabase(config.databaseUrl);
+  try {
+    // So the command works on a fresh database, as the server would on its first start.
+    await migrateToLatest(database.db);
+    const customer = await registerCustomer(
+      {
+        customers: createCustomerStore(database.db),
+        hasher: createArgon2Hasher(config.argon2),
+        clock: systemClock,
+        random: nodeRandom,
+      },
+      input,
+    );
+    context.stdout.write(`added customer ${customer.loginId}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+function requiredFlag(value: string | undefined, flag: string): string {
+  if (value === undefined) {
+    throw new UsageError(`${COMMAND}: missing ${flag}`, { showUsage: true });
+  }
+  return value;
+}

@@ -1,7 +1,7 @@
 import type { Clock, Customer, CustomerStore, PasswordHasher, Random } from "./ports.ts";
 import { isValidEmail } from "./email-address.ts";
 import { InvalidInputError } from "./errors.ts";
-import { normalizeLoginId, normalizePassword } from "./credentials.ts";
+import { isTypablePassword, normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { LOGIN_ID_PATTERN, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits.ts";
 
 export interface CustomerRegistrationInput {
@@ -29,6 +29,9 @@ export function registrationProblems(input: CustomerRegistrationInput): string[]
   }
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     problems.push(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (!isTypablePassword(password)) {
+    problems.push("password must not contain control characters (other than tab) or broken encoding");
   }
   if ([...password].length > MAX_PASSWORD_LENGTH) {
     problems.push(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);

@@ -1,5 +1,7 @@
+import { STATUS_CODES } from "node:http";
 import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Socket } from "node:net";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
@@ -12,6 +14,7 @@ import { AuthError, InvalidInputError } from "../core/errors.ts";
 import { httpStatusOf } from "./error-status.ts";
 import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
+import { parseFormStrictly } from "./strict-form.ts";
 import { registerLoginPages } from "./routes/login-pages.ts";
 import { registerMyPage } from "./routes/my-page.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
@@ -40,10 +43,18 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Secrets never reach the log: the request log prints method, URL and status only.
     requestIdHeader: false,
+    // A URL that does not decode ('/login/%ZZ') is refused by the router before any
+    // handler; without this it answers in Fastify's own shape, not ours.
+    frameworkErrors: (error, request, reply) => {
+      sendError(deps, error, request, reply);
+    },
+    // Requests Node's HTTP parser refuses (headers over 16 KiB, NUL or CR in a header,
+    // a broken request line) never become a request; answer them in our shape too.
+    clientErrorHandler: sendClientError,
   });
 
   await app.register(cookie);
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseFormStrictly });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -78,6 +89,30 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   return app;
 }
 
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+/**
+ * Fastify's default client-error handler, with the body in our error shape. There
+ * is no request yet (no URL, no Accept-Language), so it is always JSON in Japanese.
+ */
+function sendClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) {
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? 400;
+  const shown = new InvalidInputError(error.code ?? "client error");
+  const body = JSON.stringify({ error: { code: shown.code, message: shown.publicMessage.ja } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /**
  * The one error handler. AuthErrors show their code and public message;
  * framework errors below 500 (bad JSON, wrong content type, too large) show as
@@ -99,7 +134,7 @@ function sendError(deps: WebDeps, error: FastifyError | AuthError, request: Fast
     request.log.error({ err: error }, "unhandled error");
   }
   if (status < 500) {
-    request.log.info({ code: shown.code, detail: shown.detail }, "request refused");
+    request.log.info({ errorCode: shown.code, detail: shown.detail }, "request refused");
   }
   const message = shown.publicMessage[lang];
   const hint = shown.hint?.[lang] ?? null;

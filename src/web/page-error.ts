@@ -5,6 +5,6 @@ import type { PageError } from "./render.ts";
 
 /** Logs a refused request (code and private detail, never the input) and returns what the page shows. */
 export function refusal(request: FastifyRequest, error: AuthError, lang: Lang): PageError {
-  request.log.info({ code: error.code, detail: error.detail }, "request refused");
+  request.log.info({ errorCode: error.code, detail: error.detail }, "request refused");
   return { code: error.code, message: error.publicMessage[lang], hint: error.hint?.[lang] ?? null };
 }

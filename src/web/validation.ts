@@ -1,15 +1,34 @@
 import { z } from "zod";
 import { InvalidInputError } from "../core/errors.ts";
 import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../core/limits.ts";
+import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../core/credentials.ts";
+
+// Broken envelopes are refused here, as 400 [4000], before the core sees them:
+// - U+FFFD is what invalid UTF-8 bytes in a body decode to, and
+//   a lone surrogate comes only from a hand-made JSON "\uD800"; neither is text a person typed.
+// - Control characters: a browser's text and password fields never send CR/LF
+//   (HTML "value sanitization" strips line breaks) and no keyboard types NUL.
+//   Without this, normalizeLoginId's trim() would accept "id\r\n" as "id".
+// - A tab may be pasted into a password field, so passwords keep it.
+// - Seed Q4: a pasted code may carry spaces and line breaks, so the code keeps tab, CR and LF.
+const CONTROL_BUT_TAB_CR_LF = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
+
+function textField(maxLength: number, forbidden: RegExp): z.ZodString {
+  return z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((value) => !BROKEN_ENCODING.test(value) && !forbidden.test(value), { message: "broken encoding or control character" });
+}
 
 // Generous upper bounds: the core applies the exact rules; these only stop garbage early.
 export const passwordStepBody = z.object({
-  loginId: z.string().min(1).max(256),
-  password: z.string().min(1).max(MAX_PASSWORD_LENGTH * 4),
+  loginId: textField(256, ANY_CONTROL),
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
 });
 
 export const codeStepBody = z.object({
-  code: z.string().min(1).max(MAX_CODE_INPUT_LENGTH),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });
 
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */

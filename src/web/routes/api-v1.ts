@@ -3,7 +3,7 @@ import type { WebDeps } from "../app.ts";
 import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
 import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
-import { InvalidInputError } from "../../core/errors.ts";
+import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
 
@@ -17,12 +17,10 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
 
   app.register(
     async (api) => {
-      api.addHook("preHandler", async (request, reply) => {
+      api.addHook("onRequest", async (_request, reply) => {
         reply.header("cache-control", "no-store");
-        if (request.method === "POST" && !String(request.headers["content-type"] ?? "").startsWith("application/json") && request.body !== undefined) {
-          throw new InvalidInputError("the API takes application/json");
-        }
       });
+      api.addHook("preHandler", requireBodyType("application/json"));
 
       api.post("/login", async (request, reply) => {
         const body = parseBody(passwordStepBody, request.body);

@@ -10,6 +10,7 @@ import { refusal } from "../page-error.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
+import { requireBodyType } from "../content-type.ts";
 
 /** The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力) → /. */
 export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
@@ -25,7 +26,9 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(noStore(reply), "login", pageBase(request), { loginId: "", error: null });
   });
 
-  app.post("/login", async (request, reply) => {
+  const formOnly = { preHandler: requireBodyType("application/x-www-form-urlencoded") };
+
+  app.post("/login", formOnly, async (request, reply) => {
     const base = pageBase(request);
     const q = langQuery(base.lang);
     let loginIdShown = "";
@@ -57,7 +60,7 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(noStore(reply), "login-mfa", base, { pending: pendingView(pending), error: null });
   });
 
-  app.post("/login/mfa", async (request, reply) => {
+  app.post("/login/mfa", formOnly, async (request, reply) => {
     const base = pageBase(request);
     const preauthToken = request.cookies[PREAUTH_COOKIE];
     try {

@@ -9,17 +9,13 @@ import { formatJapanTime } from "../../src/core/japan-time.ts";
 import { browserSkipReason, launchBrowser } from "../support/browser.ts";
 import type { TestBrowser } from "../support/browser.ts";
 import { startTestService } from "../support/test-service.ts";
+import { fullWidth, wrongCodeFor } from "../support/codes.ts";
 import type { TestCustomer, TestService } from "../support/test-service.ts";
 
 /** `123456` → `１２３ ４５６`: what a customer with a Japanese IME in full-width mode may type. */
 function fullWidthWithSpace(code: string): string {
-  const wide = [...code].map((digit) => String.fromCodePoint(0xff10 + Number(digit))).join("");
+  const wide = fullWidth(code);
   return `${wide.slice(0, 3)} ${wide.slice(3)}`;
-}
-
-/** Any six digits other than `code`. */
-function anotherCode(code: string): string {
-  return code === "000000" ? "111111" : "000000";
 }
 
 function pathOf(page: Page): string {
@@ -110,7 +106,7 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
 
   it("refuses a wrong code with [5121] 認証コードが不正です。 and keeps the form", async () => {
     const real = await t.codeFor(customer.email);
-    await page.getByLabel("認証コード", { exact: true }).fill(anotherCode(real));
+    await page.getByLabel("認証コード", { exact: true }).fill(wrongCodeFor(real));
     await page.getByRole("button", { name: "ログイン" }).click();
     await page.locator("#error").waitFor();
     assert.equal(pathOf(page), "/login/mfa");

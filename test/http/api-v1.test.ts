@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
+import { wrongCodeFor } from "../support/codes.ts";
 
 const ISO_JST = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/;
 
@@ -54,7 +55,7 @@ describe("JSON API for the smartphone app (/api/v1)", () => {
     const app = t.client();
     await app.post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password } });
     const code = await t.codeFor(customer.email);
-    const wrong = ((Number(code) + 1) % 1_000_000).toString().padStart(6, "0");
+    const wrong = wrongCodeFor(code);
     const response = await app.post("/api/v1/login/mfa", { json: { code: wrong } });
     assert.equal(response.statusCode, 401);
     assert.deepEqual(response.json(), { error: { code: "5121", message: "認証コードが不正です。" } });
@@ -73,7 +74,7 @@ describe("JSON API for the smartphone app (/api/v1)", () => {
     const app = t.client();
     await app.post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password } });
     const code = await t.codeFor(customer.email);
-    const wrong = ((Number(code) + 1) % 1_000_000).toString().padStart(6, "0");
+    const wrong = wrongCodeFor(code);
     for (let i = 0; i < 4; i += 1) {
       assert.equal((await app.post("/api/v1/login/mfa", { json: { code: wrong } })).json().error.code, "5121");
     }

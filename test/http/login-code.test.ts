@@ -3,18 +3,9 @@ import assert from "node:assert/strict";
 import { startTestService } from "../support/test-service.ts";
 import type { TestCustomer, TestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
+import { fullWidth, wrongCodeFor } from "../support/codes.ts";
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
-
-/** Full-width digits, the way a Japanese IME types them. */
-function fullWidth(code: string): string {
-  return code.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
-}
-
-/** Any 6-digit code that is not `code`. */
-function wrongCodeFor(code: string): string {
-  return ((Number(code) + 1) % 1_000_000).toString().padStart(6, "0");
-}
 
 describe("code step (GET/POST /login/mfa)", () => {
   let t: TestService;

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { Brand } from "./core/brand.ts";
+import { availableParallelism } from "node:os";
+import type { RateLimitName, RateRule } from "./core/limits.ts";
 import {
+  DEFAULT_LOCKOUT_THRESHOLD,
+  DEFAULT_RATE_LIMITS,
   ARGON2_MIN_MEMORY_KIB,
   ARGON2_MIN_TIME_COST,
   DEFAULT_CODE_TTL_SECONDS,
@@ -12,6 +16,26 @@ import {
 const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production";
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** `RATE_LIMIT_PASSWORD_PER_IP=300/300`: at most 300 requests per 300-second window. */
+const rateRule = (fallback: RateRule) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,5}$/, "must be MAX/WINDOW_SECONDS, e.g. 5/900")
+    .transform((value): RateRule => {
+      const [max, windowSeconds] = value.split("/").map(Number);
+      return { max: max ?? fallback.max, windowSeconds: windowSeconds ?? fallback.windowSeconds };
+    })
+    .default(fallback);
+
+const RATE_LIMIT_VARIABLES: Record<RateLimitName, string> = {
+  passwordPerIp: "RATE_LIMIT_PASSWORD_PER_IP",
+  passwordPerLoginId: "RATE_LIMIT_PASSWORD_PER_LOGIN_ID",
+  codeMailsPerCustomer: "RATE_LIMIT_CODE_MAILS_PER_CUSTOMER",
+  codePerChallenge: "RATE_LIMIT_CODE_PER_CHALLENGE",
+  codePerCustomer: "RATE_LIMIT_CODE_PER_CUSTOMER",
+  codePerIp: "RATE_LIMIT_CODE_PER_IP",
+};
 
 const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -37,6 +61,19 @@ const ENV_SCHEMA = z.object({
   CALL_CENTER_PHONE: z.string().min(1).default("0120-483744"),
   CALL_CENTER_HOURS: z.string().min(1).default("平日 9:00～17:00(土・日・祝日、年末年始を除く)"),
   CALL_CENTER_HOURS_EN: z.string().min(1).default("weekdays 9:00-17:00 JST, except holidays and the New Year period"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 : _ -").default("okb:"),
+  LOCKOUT_THRESHOLD: int(3, 100, DEFAULT_LOCKOUT_THRESHOLD),
+  RATE_LIMIT_PASSWORD_PER_IP: rateRule(DEFAULT_RATE_LIMITS.passwordPerIp),
+  RATE_LIMIT_PASSWORD_PER_LOGIN_ID: rateRule(DEFAULT_RATE_LIMITS.passwordPerLoginId),
+  RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codeMailsPerCustomer),
+  RATE_LIMIT_CODE_PER_CHALLENGE: rateRule(DEFAULT_RATE_LIMITS.codePerChallenge),
+  RATE_LIMIT_CODE_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codePerCustomer),
+  RATE_LIMIT_CODE_PER_IP: rateRule(DEFAULT_RATE_LIMITS.codePerIp),
+  /** Read, not set: libuv sizes its pool before any of our code runs (npm start sets it). */
+  UV_THREADPOOL_SIZE: int(1, 1024, 4),
+  HASH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).optional(),
+  HASH_MAX_QUEUE: int(0, 100_000, 64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_CUSTOMER: z.enum(["true", "false"]).default("true"),
 });
@@ -55,6 +92,13 @@ export interface Config {
   session: { idleSeconds: number; absoluteSeconds: number };
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
   brand: Brand;
+  /** null: rate-limit counters live in the database. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
+  lockoutThreshold: number;
+  rateLimits: Record<RateLimitName, RateRule>;
+  hashGate: { maxInFlight: number; maxQueue: number };
   logLevel: string;
   /** Create the demo customer at start (development only). */
   demoCustomer: boolean;
@@ -93,6 +137,12 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
     problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
   }
+  // argon2 runs on libuv's pool, shared with file and DNS work: one hash per core, and
+  // always a thread left over so a full hash queue never stalls the rest.
+  const hashesInFlight = e.HASH_MAX_IN_FLIGHT ?? Math.max(1, Math.min(availableParallelism(), e.UV_THREADPOOL_SIZE - 1));
+  if (hashesInFlight >= e.UV_THREADPOOL_SIZE) {
+    warnings.push(`HASH_MAX_IN_FLIGHT (${hashesInFlight}) leaves no libuv thread (UV_THREADPOOL_SIZE ${e.UV_THREADPOOL_SIZE}) for other work`);
+  }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
@@ -117,6 +167,13 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
       callCenterHours: e.CALL_CENTER_HOURS,
       callCenterHoursEn: e.CALL_CENTER_HOURS_EN,
     },
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
+    lockoutThreshold: e.LOCKOUT_THRESHOLD,
+    rateLimits: Object.fromEntries(
+      Object.entries(RATE_LIMIT_VARIABLES).map(([name, variable]) => [name, e[variable as keyof typeof e] as RateRule]),
+    ) as Record<RateLimitName, RateRule>,
+    hashGate: { maxInFlight: hashesInFlight, maxQueue: e.HASH_MAX_QUEUE },
     logLevel: e.LOG_LEVEL,
     demoCustomer: !production && e.DEMO_CUSTOMER === "true",
   };

@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
-import type { Logger } from "pino";
+import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Clock, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
@@ -11,6 +11,13 @@ import { createChallengeStore } from "./adapters/db/challenge-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "./adapters/db/session-store.ts";
 import { createOutboxStore } from "./adapters/db/outbox-store.ts";
 import { createArgon2Hasher } from "./adapters/crypto/argon2-hasher.ts";
+import { createHashGate } from "./adapters/crypto/hash-gate.ts";
+import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
+import { createAuditStore } from "./adapters/db/audit-store.ts";
+import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
+import { connectRedis, createRedisRateLimiter } from "./adapters/rate-limit/redis-rate-limiter.ts";
+import type { Redis } from "ioredis";
+import type { RateLimiter } from "./core/ports.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { createBodySealer } from "./adapters/crypto/body-sealer.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
@@ -39,6 +46,8 @@ export interface Service {
   worker: OutboxWorker;
   /** The local mail catcher, when no SMTP_URL was given (development). */
   mailCatcher: MailCatcher | null;
+  /** Password hashes running, waiting and shed (load shedding). */
+  hashGate: { stats(): HashGateStats };
   demo: DemoCredentials | null;
   close(): Promise<void>;
 }
@@ -55,8 +64,10 @@ export const LOG_REDACT_PATHS = [
   "*.sessionToken",
 ];
 
-export function createLogger(config: Readonly<Config>): Logger {
-  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
+/** JSON logs with secrets redacted; `destination` defaults to stdout. */
+export function createLogger(config: Readonly<Config>, destination?: DestinationStream): Logger {
+  const options = { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /** The one place that builds adapters, core and web from the configuration. */
@@ -68,7 +79,22 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const customers = createCustomerStore(database.db);
-  const hasher = createArgon2Hasher(config.argon2);
+  const hasher = createHashGate(createArgon2Hasher(config.argon2), config.hashGate);
+  const audit = createAuditStore(database.db, clock, random);
+  const dbLimiter = createDbRateLimiter(database.db);
+  let redis: Redis | null = null;
+  let limiter: RateLimiter = dbLimiter;
+  let pruneTimer: NodeJS.Timeout | null = null;
+  if (config.redisUrl !== null) {
+    redis = connectRedis(config.redisUrl);
+    limiter = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
+  } else {
+    // Expired counters are only clutter; clear them now and then.
+    pruneTimer = setInterval(() => {
+      dbLimiter.prune(clock.now()).catch((error: unknown) => logger.warn({ err: error }, "rate-limit prune failed"));
+    }, 10 * 60_000);
+    pruneTimer.unref();
+  }
   const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
 
   let mailCatcher: MailCatcher | null = null;
@@ -87,7 +113,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     settings: { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox },
   });
 
-  const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, settings: config.session });
+  const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, audit, settings: config.session });
   const login = new LoginService({
     customers,
     challenges: createChallengeStore(database.db, sealer),
@@ -96,7 +122,15 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     clock,
     random,
     outbox: worker,
-    settings: { codeTtlSeconds: config.codeTtlSeconds, codeKey: deriveKey(config.serverSecret, "code-hmac"), brand: config.brand },
+    audit,
+    limiter,
+    settings: {
+      codeTtlSeconds: config.codeTtlSeconds,
+      codeKey: deriveKey(config.serverSecret, "code-hmac"),
+      brand: config.brand,
+      lockoutThreshold: config.lockoutThreshold,
+      rateLimits: config.rateLimits,
+    },
     dummyHash: await hasher.hash(random.token(16)),
   });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
@@ -110,6 +144,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     mailCatcher,
     checkReady: async () => {
       await sql`select 1`.execute(database.db);
+      if (redis !== null) {
+        await redis.ping();
+      }
     },
   });
   worker.start();
@@ -119,10 +156,15 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     database,
     worker,
     mailCatcher,
+    hashGate: hasher,
     demo,
     async close(): Promise<void> {
       await app.close();
       await worker.stop();
+      if (pruneTimer !== null) {
+        clearInterval(pruneTimer);
+      }
+      await redis?.quit();
       transport.close();
       await mailCatcher?.close();
       await database.close();

@@ -2,6 +2,7 @@ import type { CliContext } from "./cli-context.ts";
 import { ConfigError } from "../config.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { customerAddCommand } from "./customer-add-command.ts";
+import { customerUnlockCommand } from "./customer-unlock-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
@@ -12,6 +13,7 @@ type Command = (context: CliContext, args: string[]) => Promise<void>;
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   "customer add": customerAddCommand,
+  "customer unlock": customerUnlockCommand,
 };
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);

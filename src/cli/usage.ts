@@ -6,6 +6,8 @@ commands:
       apply pending database migrations to DATABASE_URL
   customer add --login-id ID --email ADDR --name NAME
       add a customer; the password is read from standard input (first line)
+  customer unlock ID [--reason TEXT]
+      unlock a locked account (clears its failure count); audited
   help
       show this text
 

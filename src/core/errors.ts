@@ -33,6 +33,23 @@ export class InvalidInputError extends AuthError {
   }
 }
 
+/**
+ * 4030: a state-changing request without a valid CSRF token or from another
+ * site. To a real customer this means a stale page, so the message says to retry.
+ */
+export class RequestRefusedError extends AuthError {
+  constructor(detail: string) {
+    super(
+      "4030",
+      {
+        ja: "画面の有効期限が切れたか、不正な操作です。お手数ですが、もう一度ログイン画面から操作してください。",
+        en: "This page has expired or the request was not allowed. Please start again from the login page.",
+      },
+      detail,
+    );
+  }
+}
+
 /** 4010: no valid session (not logged in, logged out, or timed out). */
 export class NotAuthenticatedError extends AuthError {
   constructor(detail: string) {
@@ -127,5 +144,15 @@ export class TooManyRequestsError extends AuthError {
       detail,
     );
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * 5124 as well, but the server's fault: the password-hash queue is full
+ * (load shedding), so the web layer answers 503 rather than 429.
+ */
+export class ServiceBusyError extends TooManyRequestsError {
+  constructor(retryAfterSeconds: number, detail: string) {
+    super(retryAfterSeconds, detail);
   }
 }

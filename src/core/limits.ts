@@ -43,3 +43,38 @@ export const MAX_NAME_LENGTH = 100;
 /** OWASP Password Storage Cheat Sheet: argon2id with m=19 MiB, t=2, p=1 at least. */
 export const ARGON2_MIN_MEMORY_KIB = 19 * 1024;
 export const ARGON2_MIN_TIME_COST = 2;
+
+/**
+ * Consecutive failures (wrong passwords and wrong codes together) that lock an
+ * account. NIST SP 800-63B-4 §3.1.3.2 allows at most 100; 10 keeps online
+ * guessing negligible while a customer with typos still gets in.
+ */
+export const DEFAULT_LOCKOUT_THRESHOLD = 10;
+
+/** A rate-limit rule: at most `max` requests per fixed window of `windowSeconds`. */
+export interface RateRule {
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Default rate limits (OWASP ASVS 2.2.1 anti-automation). Per-customer limits do
+ * the precise work; per-IP limits are set high because many customers share one
+ * address behind a mobile carrier's NAT, and only stop floods.
+ */
+export const DEFAULT_RATE_LIMITS = {
+  /** Password attempts from one IP address. */
+  passwordPerIp: { max: 300, windowSeconds: 300 },
+  /** Password attempts for one login ID (known or not, so the limit reveals nothing). */
+  passwordPerLoginId: { max: 20, windowSeconds: 900 },
+  /** Code mails to one customer: mail bombing (issue #3: at most 5 per 15 minutes). */
+  codeMailsPerCustomer: { max: 5, windowSeconds: 900 },
+  /** Code entries for one challenge (typos that are not 6 digits are not counted as guesses). */
+  codePerChallenge: { max: 10, windowSeconds: 60 },
+  /** Code entries for one customer across challenges. */
+  codePerCustomer: { max: 30, windowSeconds: 900 },
+  /** Code entries from one IP address. */
+  codePerIp: { max: 300, windowSeconds: 300 },
+} satisfies Record<string, RateRule>;
+
+export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;

@@ -1,5 +1,6 @@
 import type { Brand } from "./brand.ts";
 import type {
+  AuditLog,
   ChallengeStore,
   Clock,
   Customer,
@@ -8,14 +9,18 @@ import type {
   OutboxNotifier,
   PasswordHasher,
   Random,
+  RateLimiter,
 } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { SessionService } from "./session.ts";
+import type { RateLimits } from "./rate-limit.ts";
+import { auditCustomerEvent } from "./audit.ts";
 import { codeMailBody, codeMailSubject } from "./code-mail.ts";
 import { describeDevice } from "./device-label.ts";
 import { maskEmail } from "./email-address.ts";
 import { codeHmac, codeMatches, generateCode, hashToken, normalizeCodeInput } from "./email-code.ts";
 import {
+  AccountLockedError,
   CodeExpiredError,
   InvalidCodeError,
   InvalidCredentialsError,
@@ -24,12 +29,16 @@ import {
 } from "./errors.ts";
 import { LOGIN_ID_PATTERN, MAX_CODE_ATTEMPTS, MAX_PASSWORD_LENGTH, PREAUTH_TOKEN_BYTES } from "./limits.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
+import { enforceRateLimit } from "./rate-limit.ts";
 
 export interface LoginSettings {
   codeTtlSeconds: number;
-  /** HMAC key for stored codes (config secret). */
+  /** HMAC key for stored codes (derived from the server secret). */
   codeKey: Buffer;
   brand: Brand;
+  /** Consecutive failures that lock the account. */
+  lockoutThreshold: number;
+  rateLimits: RateLimits;
 }
 
 export interface LoginServiceDeps {
@@ -40,6 +49,8 @@ export interface LoginServiceDeps {
   clock: Clock;
   random: Random;
   outbox: OutboxNotifier;
+  audit: AuditLog;
+  limiter: RateLimiter;
   settings: LoginSettings;
   /** An argon2id hash of a random password, verified for unknown IDs so they cost the same time. */
   dummyHash: string;
@@ -66,7 +77,8 @@ export const AUTH_METHODS_PASSWORD_ONLY = ["pwd"];
 export const AUTH_METHODS_PASSWORD_AND_CODE = ["pwd", "otp", "mfa"];
 
 /**
- * The login flow (DESIGN §2): password, then the emailed 6-digit code.
+ * The login flow (DESIGN §2): password, then the emailed 6-digit code, with
+ * per-customer lockout (NIST SP 800-63B-4 §3.1.3.2), rate limits and an audit trail.
  */
 export class LoginService {
   private readonly deps: LoginServiceDeps;
@@ -76,31 +88,50 @@ export class LoginService {
   }
 
   async passwordStep(input: { loginId: string; password: string }, context: RequestContext): Promise<PasswordStepResult> {
-    const { customers, hasher, sessions, dummyHash } = this.deps;
+    const { customers, hasher, sessions, dummyHash, audit, clock } = this.deps;
     const loginId = normalizeLoginId(input.loginId);
     const password = normalizePassword(input.password);
     if ([...password].length > MAX_PASSWORD_LENGTH) {
       throw new InvalidInputError("password too long");
     }
+    // Before the expensive hash: a flood from one address is refused cheaply.
+    await this.limit("passwordPerIp", context.ip, context);
+    await this.limit("passwordPerLoginId", loginId, context);
     const customer = LOGIN_ID_PATTERN.test(loginId) ? await customers.findByLoginId(loginId) : null;
     if (customer === null) {
       // Same work as a wrong password, so response time does not reveal which IDs exist.
       await hasher.verify(dummyHash, password);
+      await auditCustomerEvent(audit, context, "password.failed", "refused", null, { reason: "unknown_login_id" });
       throw new InvalidCredentialsError("unknown login ID");
     }
-    if (!(await hasher.verify(customer.passwordHash, password))) {
+    const passwordRight = await hasher.verify(customer.passwordHash, password);
+    if (customer.lockedAt !== null) {
+      // Verified all the same, and the same answer either way: a locked account tells nobody whether the password was right.
+      await auditCustomerEvent(audit, context, "login.refused_locked", "refused", customer.id, { step: "password" });
+      throw this.lockedError(`customer ${customer.id} is locked`);
+    }
+    if (!passwordRight) {
+      await auditCustomerEvent(audit, context, "password.failed", "refused", customer.id, { reason: "wrong_password" });
+      if (await this.countFailure(customer.id, context)) {
+        throw this.lockedError(`customer ${customer.id} locked by a wrong password`);
+      }
       throw new InvalidCredentialsError(`wrong password for customer ${customer.id}`);
     }
+    await auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
+    await this.rehashIfNeeded(customer, password, context);
     if (!customer.mfaEnabled) {
+      await customers.resetFailures(customer.id);
       const sessionToken = await sessions.start(customer.id, AUTH_METHODS_PASSWORD_ONLY, context);
       return { kind: "logged_in", sessionToken, mfaOff: true };
     }
-    return this.sendCode(customer, context);
+    // Mail bombing: a right password does not buy unlimited code mails.
+    await this.limit("codeMailsPerCustomer", customer.id, context, customer.id);
+    return this.sendCode(customer, context, clock.now());
   }
 
   /** Supersedes the customer's pending codes (seed Q6) and mails a new, different one. */
-  private async sendCode(customer: Customer, context: RequestContext): Promise<PasswordStepResult> {
-    const { challenges, clock, random, outbox, settings } = this.deps;
+  private async sendCode(customer: Customer, context: RequestContext, sentAt: number): Promise<PasswordStepResult> {
+    const { challenges, random, outbox, settings, audit } = this.deps;
     const previous = await challenges.latestForCustomer(customer.id);
     const id = random.id();
     let code = generateCode(random);
@@ -110,7 +141,6 @@ export class LoginService {
       code = generateCode(random);
     }
     const preauthToken = random.token(PREAUTH_TOKEN_BYTES);
-    const sentAt = clock.now();
     const challenge: LoginChallenge = {
       id,
       customerId: customer.id,
@@ -140,6 +170,7 @@ export class LoginService {
       createdAt: sentAt,
     });
     outbox.notify();
+    await auditCustomerEvent(audit, context, "code.sent", "ok", customer.id, { challengeId: id });
     return {
       kind: "code_sent",
       preauthToken,
@@ -159,24 +190,36 @@ export class LoginService {
       return null;
     }
     const customer = await this.deps.customers.findById(challenge.customerId);
-    if (customer === null) {
+    if (customer === null || customer.lockedAt !== null) {
       return null;
     }
     return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
   }
 
   async codeStep(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {
-    const { challenges, customers, sessions, clock, settings } = this.deps;
+    const { challenges, customers, sessions, clock, settings, audit } = this.deps;
     if (input.preauthToken === undefined || input.preauthToken === "") {
       throw new InvalidCodeError("no pre-auth token in this browser");
     }
+    await this.limit("codePerIp", context.ip, context);
     const challenge = await challenges.findByPreauthHash(hashToken(input.preauthToken));
     if (challenge === null) {
       throw new InvalidCodeError("unknown pre-auth token");
     }
+    await this.limit("codePerChallenge", challenge.id, context, challenge.customerId);
+    await this.limit("codePerCustomer", challenge.customerId, context, challenge.customerId);
+    const customer = await customers.findById(challenge.customerId);
+    if (customer === null) {
+      throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
+    }
+    if (customer.lockedAt !== null) {
+      await auditCustomerEvent(audit, context, "login.refused_locked", "refused", customer.id, { step: "code" });
+      throw this.lockedError(`customer ${customer.id} is locked`);
+    }
     assertStillPending(challenge);
     if (clock.now() >= challenge.expiresAt) {
       await challenges.markExpired(challenge.id);
+      await auditCustomerEvent(audit, context, "code.expired", "refused", customer.id, { challengeId: challenge.id });
       throw new CodeExpiredError(`challenge ${challenge.id} expired`);
     }
     const code = normalizeCodeInput(input.code);
@@ -185,15 +228,7 @@ export class LoginService {
       throw new InvalidCodeError(`malformed code for challenge ${challenge.id}`);
     }
     if (!codeMatches(settings.codeKey, challenge.id, code, challenge.codeHmac)) {
-      const outcome = await challenges.recordWrongCode(challenge.id, MAX_CODE_ATTEMPTS);
-      if (outcome?.status === "burned") {
-        throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
-      }
-      throw new InvalidCodeError(`wrong code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`);
-    }
-    const customer = await customers.findById(challenge.customerId);
-    if (customer === null) {
-      throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
+      await this.wrongCode(challenge, context);
     }
     const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
     // Only one request can move the challenge from pending to used.
@@ -204,7 +239,66 @@ export class LoginService {
       }
       throw new InvalidCodeError(`challenge ${challenge.id} was used concurrently`);
     }
+    // Only a completed login (both factors) resets the failure count.
+    await customers.resetFailures(customer.id);
+    await auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id });
+    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
     return { sessionToken: prepared.token, customer };
+  }
+
+  /** Counts a wrong code on the challenge and on the customer; always throws. */
+  private async wrongCode(challenge: LoginChallenge, context: RequestContext): Promise<never> {
+    const { challenges, audit } = this.deps;
+    const outcome = await challenges.recordWrongCode(challenge.id, MAX_CODE_ATTEMPTS);
+    await auditCustomerEvent(audit, context, "code.failed", "refused", challenge.customerId, {
+      challengeId: challenge.id,
+      attempt: outcome?.failedAttempts ?? null,
+    });
+    const locked = await this.countFailure(challenge.customerId, context);
+    if (locked) {
+      throw this.lockedError(`customer ${challenge.customerId} locked by a wrong code`);
+    }
+    if (outcome?.status === "burned") {
+      await auditCustomerEvent(audit, context, "code.burned", "refused", challenge.customerId, { challengeId: challenge.id });
+      throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
+    }
+    if (outcome === null) {
+      // Another request changed the challenge meanwhile (used, burned or superseded).
+      const latest = await challenges.findByPreauthHash(challenge.preauthHash);
+      if (latest !== null) {
+        assertStillPending(latest);
+      }
+    }
+    throw new InvalidCodeError(`wrong code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`);
+  }
+
+  /** One more consecutive failure; returns true when this one locked the account. */
+  private async countFailure(customerId: string, context: RequestContext): Promise<boolean> {
+    const { customers, clock, settings, audit } = this.deps;
+    const { failedCount, lockedNow } = await customers.recordFailure(customerId, settings.lockoutThreshold, clock.now());
+    if (lockedNow) {
+      await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount });
+    }
+    return lockedNow;
+  }
+
+  /** Argon2 parameters were raised in config: upgrade this hash while the password is at hand. */
+  private async rehashIfNeeded(customer: Customer, password: string, context: RequestContext): Promise<void> {
+    const { hasher, customers, audit } = this.deps;
+    if (!hasher.needsRehash(customer.passwordHash)) {
+      return;
+    }
+    await customers.updatePasswordHash(customer.id, await hasher.hash(password));
+    await auditCustomerEvent(audit, context, "password.rehashed", "info", customer.id);
+  }
+
+  private limit(name: keyof RateLimits, subject: string, context: RequestContext, customerId: string | null = null): Promise<void> {
+    const { limiter, audit, settings, clock } = this.deps;
+    return enforceRateLimit({ limiter, audit, limits: settings.rateLimits }, name, subject, context, clock.now(), { customerId });
+  }
+
+  private lockedError(detail: string): AccountLockedError {
+    return new AccountLockedError(this.deps.settings.brand.callCenterPhone, detail);
   }
 }
 

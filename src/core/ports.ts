@@ -21,6 +21,8 @@ export interface Random {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+  /** True when `hash` was made with other parameters than the configured ones. */
+  needsRehash(hash: string): boolean;
 }
 
 export interface Customer {
@@ -32,6 +34,10 @@ export interface Customer {
   /** False only when the call center turned MFA off (seed Q7). */
   mfaEnabled: boolean;
   createdAt: number;
+  /** Consecutive failed passwords and codes since the last completed login. */
+  failedCount: number;
+  /** When the account was locked; null when it is not. */
+  lockedAt: number | null;
 }
 
 export type ChallengeStatus = "pending" | "used" | "superseded" | "burned" | "expired";
@@ -94,6 +100,15 @@ export interface CustomerStore {
   create(customer: NewCustomer & { id: string; createdAt: number }): Promise<Customer>;
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   count(): Promise<number>;
+  /**
+   * Counts one failure atomically and locks the account when the count reaches
+   * `threshold`. `lockedNow` is true only for the failure that locked it.
+   */
+  recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean }>;
+  /** A completed login: the failure count starts again from zero. */
+  resetFailures(id: string): Promise<void>;
+  /** Clears the lock and the failure count; false when the account was not locked. */
+  unlock(id: string): Promise<boolean>;
 }
 
 export interface ChallengeStore {
@@ -131,6 +146,50 @@ export interface SessionStore {
 export interface LoginHistoryStore {
   /** Newest first. */
   recent(customerId: string, limit: number): Promise<LoginRecord[]>;
+}
+
+export interface AuditEvent {
+  event: AuditEventName;
+  outcome: "ok" | "refused" | "info";
+  customerId: string | null;
+  /** "customer", "system", or the operator's ID. */
+  actor: string;
+  ip: string;
+  userAgent: string;
+  requestId: string;
+  /** Facts for investigators; never a password, a code or a token. */
+  detail: Record<string, string | number | boolean | null>;
+}
+
+export type AuditEventName =
+  | "password.ok"
+  | "password.failed"
+  | "password.rehashed"
+  | "code.sent"
+  | "code.failed"
+  | "code.expired"
+  | "code.burned"
+  | "code.used"
+  | "account.locked"
+  | "account.unlocked"
+  | "login.refused_locked"
+  | "session.created"
+  | "session.ended"
+  | "rate_limited";
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Seconds until the window that refused this request ends. */
+  retryAfterSeconds: number;
+}
+
+/** Fixed-window counters, shared by every instance (database or Redis). */
+export interface RateLimiter {
+  consume(key: string, max: number, windowSeconds: number, now: number): Promise<RateLimitDecision>;
 }
 
 /** Told when a mail was queued, so delivery need not wait for the next poll. */

@@ -2,4 +2,6 @@
 export interface RequestContext {
   ip: string;
   userAgent: string;
+  /** Ties audit events and log lines of one request together. */
+  requestId: string;
 }

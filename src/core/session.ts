@@ -1,4 +1,5 @@
-import type { Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "./ports.ts";
+import type { AuditLog, Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "./ports.ts";
+import { auditCustomerEvent } from "./audit.ts";
 import type { RequestContext } from "./request-context.ts";
 import { hashToken } from "./email-code.ts";
 import { SESSION_TOKEN_BYTES } from "./limits.ts";
@@ -31,6 +32,7 @@ export class SessionService {
     customers: CustomerStore;
     clock: Clock;
     random: Random;
+    audit: AuditLog;
     settings: SessionSettings;
   };
 
@@ -69,11 +71,17 @@ export class SessionService {
   async start(customerId: string, authMethods: string[], context: RequestContext): Promise<string> {
     const prepared = this.prepare(customerId, authMethods, context);
     await this.deps.sessions.create(prepared.session, prepared.login);
+    await this.recordStart(customerId, authMethods, context);
     return prepared.token;
   }
 
+  /** Audits a session created (by `start`, or by the code step's transaction). */
+  recordStart(customerId: string, authMethods: string[], context: RequestContext): Promise<void> {
+    return auditCustomerEvent(this.deps.audit, context, "session.created", "ok", customerId, { authMethods: authMethods.join(" ") });
+  }
+
   /** The live session behind a cookie token, or null (unknown, ended, idle or too old). */
-  async authenticate(token: string | undefined): Promise<AuthenticatedSession | null> {
+  async authenticate(token: string | undefined, context: RequestContext): Promise<AuthenticatedSession | null> {
     if (token === undefined || token === "") {
       return null;
     }
@@ -88,6 +96,9 @@ export class SessionService {
     const absoluteLimit = session.createdAt + settings.absoluteSeconds * 1000;
     if (now >= idleLimit || now >= absoluteLimit) {
       await sessions.end(idHash, now);
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, {
+        reason: now >= absoluteLimit ? "absolute_timeout" : "idle_timeout",
+      });
       return null;
     }
     const customer = await customers.findById(session.customerId);
@@ -100,10 +111,17 @@ export class SessionService {
     return { session, customer };
   }
 
-  async end(token: string | undefined): Promise<void> {
+  /** Logout: the session ends on the server, not only in the browser. */
+  async end(token: string | undefined, context: RequestContext): Promise<void> {
     if (token === undefined || token === "") {
       return;
     }
-    await this.deps.sessions.end(hashToken(token), this.deps.clock.now());
+    const idHash = hashToken(token);
+    const session = await this.deps.sessions.find(idHash);
+    if (session === null) {
+      return;
+    }
+    await this.deps.sessions.end(idHash, this.deps.clock.now());
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", session.customerId, { reason: "logout" });
   }
 }

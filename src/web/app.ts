@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Socket } from "node:net";
@@ -11,7 +12,7 @@ import type { LoginHistoryStore } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
 import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
 import { AuthError, InvalidInputError } from "../core/errors.ts";
-import { httpStatusOf } from "./error-status.ts";
+import { applyErrorStatus } from "./error-status.ts";
 import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
 import { parseFormStrictly } from "./strict-form.ts";
@@ -21,6 +22,9 @@ import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerStatic } from "./routes/static.ts";
+import { registerCsrf } from "./csrf.ts";
+import { addOriginCheck } from "./origin-check.ts";
+import { addNoStoreByDefault } from "./cache-control.ts";
 
 export interface WebDeps {
   config: Readonly<Config>;
@@ -43,6 +47,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Secrets never reach the log: the request log prints method, URL and status only.
     requestIdHeader: false,
+    // Unique across instances, so an audit event can be traced to its log lines.
+    genReqId: () => randomUUID(),
     // A URL that does not decode ('/login/%ZZ') is refused by the router before any
     // handler; without this it answers in Fastify's own shape, not ours.
     frameworkErrors: (error, request, reply) => {
@@ -54,6 +60,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
+  await registerCsrf(app);
   await app.register(formbody, { parser: parseFormStrictly });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -71,9 +78,14 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     },
     // HSTS only where it can hold: a https PUBLIC_URL.
     strictTransportSecurity: deps.config.publicUrl.startsWith("https://") ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: "no-referrer" },
+    // Not "no-referrer": under it a browser sends `Origin: null` on our own form posts,
+    // which the origin check must refuse. "same-origin" still tells other sites nothing.
+    referrerPolicy: { policy: "same-origin" },
     frameguard: { action: "deny" },
   });
+  addNoStoreByDefault(app);
+  // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
+  addOriginCheck(app, deps.config.publicUrl);
 
   app.setErrorHandler((error: FastifyError | AuthError, request, reply) => sendError(deps, error, request, reply));
   app.setNotFoundHandler((request, reply) => sendError(deps, Object.assign(new Error("Not Found"), { statusCode: 404 }) as FastifyError, request, reply));
@@ -123,7 +135,7 @@ function sendError(deps: WebDeps, error: FastifyError | AuthError, request: Fast
   let status: number;
   let shown: AuthError;
   if (error instanceof AuthError) {
-    status = httpStatusOf(error);
+    status = applyErrorStatus(reply, error);
     shown = error;
   } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
     status = error.statusCode;

@@ -19,3 +19,13 @@ export function preauthCookieOptions(maxAgeSeconds: number): CookieSerializeOpti
 export function clearedCookieOptions(): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
 }
+
+/**
+ * The CSRF secret (csrf.ts). Strict: no other site ever needs to send it, and
+ * a page loaded from elsewhere simply gets a new secret with its form.
+ */
+export const CSRF_COOKIE = "__Host-okb_csrf";
+
+export function csrfCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "strict" };
+}

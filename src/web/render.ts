@@ -28,6 +28,8 @@ export function renderPage(reply: FastifyReply, name: string, base: PageBase, da
   const helpers = {
     t: (key: TextKey, values?: Record<string, string>): string => t(base.lang, key, values),
     q: langQuery(base.lang),
+    // Called by views/csrf-field.eta, so only a page with a form sets the CSRF cookie.
+    csrfToken: (): string => reply.generateCsrf(),
   };
   const html = eta.render(name, { ...base, ...helpers, ...data });
   return reply.code(status).type("text/html; charset=utf-8").send(html);

@@ -7,6 +7,7 @@ const MAX_USER_AGENT_LENGTH = 512;
 export function contextOf(request: FastifyRequest): RequestContext {
   const userAgent = request.headers["user-agent"];
   return {
+    requestId: request.id,
     ip: request.ip,
     userAgent: (typeof userAgent === "string" ? userAgent : "").replace(/[\u0000-\u001F\u007F]/gu, " ").slice(0, MAX_USER_AGENT_LENGTH),
   };

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { formatJapanTime } from "../../src/core/japan-time.ts";
@@ -16,6 +17,18 @@ import type { TestCustomer, TestService } from "../support/test-service.ts";
 function fullWidthWithSpace(code: string): string {
   const wide = fullWidth(code);
   return `${wide.slice(0, 3)} ${wide.slice(3)}`;
+}
+
+/** A loopback port free right now, so PUBLIC_URL can name it before the app listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function pathOf(page: Page): string {
@@ -33,11 +46,12 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
   let shotDir: string;
 
   before(async () => {
-    t = await startTestService();
-    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
-    const { port } = t.service.app.server.address() as AddressInfo;
+    const port = await freePort();
     // `localhost`, not 127.0.0.1: Chromium keeps Secure (`__Host-`) cookies on plain http only for localhost.
     origin = `http://localhost:${port}`;
+    // The app refuses a POST whose Origin is not PUBLIC_URL's, and Chromium sends this one.
+    t = await startTestService({ env: { PUBLIC_URL: origin } });
+    await t.service.app.listen({ host: "127.0.0.1", port });
     customer = await t.addCustomer({ loginId: "taro-browser", email: "taro@example.co.jp", name: "山田 太郎" });
     shotDir = mkdtempSync(join(tmpdir(), "okb-login-shots-"));
     browser = await launchBrowser();
@@ -92,9 +106,9 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
     const code = page.getByLabel("認証コード", { exact: true });
     assert.equal(await code.getAttribute("autocomplete"), "one-time-code");
     assert.equal(await code.getAttribute("inputmode"), "numeric");
-    // Only the pre-auth cookie so far, and Chromium kept it although it is Secure on http://localhost.
-    const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name);
-    assert.deepEqual(names, ["__Host-okb_preauth"]);
+    // Only the CSRF and pre-auth cookies so far, and Chromium kept them although they are Secure on http://localhost.
+    const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name).sort();
+    assert.deepEqual(names, ["__Host-okb_csrf", "__Host-okb_preauth"]);
   });
 
   it("renders the code screen in Japanese (screenshot)", async () => {
@@ -123,14 +137,15 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
     await Promise.all([page.waitForURL(`${origin}/`), page.getByRole("button", { name: "ログイン" }).click()]);
     assert.equal(await page.locator("h1").innerText(), "マイページ");
     assert.equal(await page.locator("#greeting").innerText(), `${customer.name} 様`);
-    const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name);
-    assert.deepEqual(names, ["__Host-okb_session"], "session cookie kept, pre-auth cookie gone");
+    const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name).sort();
+    assert.deepEqual(names, ["__Host-okb_csrf", "__Host-okb_session"], "session cookie kept, pre-auth cookie gone");
   });
 
   it("logs out back to /login, after which / sends the visitor to /login", async () => {
     await Promise.all([page.waitForURL(`${origin}/login`), page.locator("#logout").click()]);
     assert.equal(await page.getByLabel("ログインID").isVisible(), true);
-    assert.deepEqual(await browser.context.cookies(origin), [], "no session cookie left");
+    const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name);
+    assert.deepEqual(names, ["__Host-okb_csrf"], "no session cookie left");
     const response = await page.goto(`${origin}/`);
     assert.equal(pathOf(page), "/login");
     assert.equal(response?.status(), 200);

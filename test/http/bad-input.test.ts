@@ -13,10 +13,14 @@ import type { TestCustomer, TestService } from "../support/test-service.ts";
  * Every case runs against a customer with a live code, a customer with a live
  * session and a customer whose right password rides in each malformed envelope,
  * so a hole shows up as a new challenge, session, login or mail.
+ * Every request comes from a browser that loaded /login (its CSRF cookie), and
+ * every HTML POST carries that page's valid CSRF token, so the cases test their
+ * own fault, not the missing token (csrf.login-csrf.test.ts tests that).
  */
 
 const PREAUTH = "__Host-okb_preauth";
 const SESSION = "__Host-okb_session";
+const CSRF = "__Host-okb_csrf";
 const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 const TEN_KB = "x".repeat(10 * 1024);
@@ -29,6 +33,9 @@ interface Setup {
   /** The code mailed for `livePreauth`: a hole in the code step would log in with it. */
   liveCode: string;
   liveSession: string;
+  /** The CSRF cookie and a valid token for it, from GET /login. */
+  csrfCookie: string;
+  csrfToken: string;
 }
 
 type Resolved<T> = T | ((setup: Setup) => T);
@@ -196,7 +203,11 @@ describe("bad input anywhere: a clear 4xx in our error shape, nothing changed, n
     const livePreauth = holder.cookies.get(PREAUTH);
     const liveSession = browser.cookies.get(SESSION);
     assert.ok(livePreauth !== undefined && liveSession !== undefined, "setup: a live code and a live session");
-    setup = { target: await t.addCustomer(), livePreauth, liveCode: code, liveSession };
+    const page = t.client();
+    await page.get("/login");
+    const csrfCookie = page.cookies.get(CSRF);
+    assert.ok(csrfCookie !== undefined && page.csrfToken !== null, "setup: a CSRF cookie and token");
+    setup = { target: await t.addCustomer(), livePreauth, liveCode: code, liveSession, csrfCookie, csrfToken: page.csrfToken };
     baselineMails = t.smtp.mails.length;
   });
   after(async () => {
@@ -229,8 +240,10 @@ describe("bad input anywhere: a clear 4xx in our error shape, nothing changed, n
     if (c.contentType !== undefined) {
       headers["content-type"] = c.contentType;
     }
-    if (c.cookie !== undefined) {
-      headers["cookie"] = resolve(c.cookie, setup);
+    const csrfCookie = `${CSRF}=${setup.csrfCookie}`;
+    headers["cookie"] = c.cookie === undefined ? csrfCookie : `${resolve(c.cookie, setup)}; ${csrfCookie}`;
+    if ((c.method ?? "GET") !== "GET" && !c.url.startsWith("/api/")) {
+      headers["x-csrf-token"] = setup.csrfToken;
     }
     return t.service.app.inject({
       method: c.method ?? "GET",

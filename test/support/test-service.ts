@@ -10,8 +10,11 @@ import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
+import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
+import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 import type { Customer, Random } from "../../src/core/ports.ts";
+import type { Logger } from "pino";
 import { ManualClock } from "./manual-clock.ts";
 import { WebClient } from "./web-client.ts";
 
@@ -31,6 +34,8 @@ export interface TestService {
   smtp: MailCatcher;
   client(options?: { userAgent?: string; ip?: string }): WebClient;
   addCustomer(options?: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean }): Promise<TestCustomer>;
+  /** The customer's audit events, oldest first. */
+  auditEvents(customerId: string): Promise<StoredAuditEvent[]>;
   /** Waits for the `n`-th (1-based) mail to `email` over SMTP. */
   mailTo(email: string, n?: number): Promise<CaughtMail>;
   /** Waits for the `n`-th code mail to `email` and returns the code in it. */
@@ -48,6 +53,8 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Randomness to use instead of the CSPRNG (to force a repeated code). */
   random?: Random;
+  /** A logger to capture what the service logs. */
+  logger?: Logger;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -64,7 +71,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.env,
   });
   const clock = new ManualClock();
-  const service = await createService(config, { clock, random: options.random, outbox: { pollIntervalMs: 50 } });
+  const service = await createService(config, { clock, random: options.random, logger: options.logger, outbox: { pollIntervalMs: 50 } });
   const customers = createCustomerStore(service.database.db);
   const hasher = createArgon2Hasher(config.argon2);
 
@@ -97,6 +104,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       return { loginId, password, email, name, customer };
     },
     mailTo,
+    auditEvents: (customerId) => createAuditStore(service.database.db, clock, nodeRandom).forCustomer(customerId),
     async codeFor(email: string, n = 1): Promise<string> {
       const mail = await mailTo(email, n);
       const match = /認証コード: (\d{6})/.exec(mail.text);

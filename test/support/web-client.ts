@@ -6,14 +6,25 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Raw body with its own content-type header. */
   body?: string | Buffer;
+  /**
+   * `false`: send the form exactly as given, without the `_csrf` field a real page
+   * would have added (for tests of the CSRF check itself).
+   */
+  csrf?: boolean;
 }
+
+const CSRF_INPUT = /<input type="hidden" name="_csrf" value="([^"]*)">/;
 
 /**
  * A browser stand-in for app.inject: keeps the cookies the app sets and sends
- * them back, as a browser would on https.
+ * them back, as a browser would on https. Like a page's form, a posted form
+ * carries the `_csrf` token of the last page that had one; with none seen yet it
+ * first loads /login, as a person would have.
  */
 export class WebClient {
   readonly cookies = new Map<string, string>();
+  /** The `_csrf` token from the last HTML page that had one. */
+  csrfToken: string | null = null;
   private readonly app: FastifyInstance;
   private readonly userAgent: string;
   private readonly ip: string;
@@ -26,16 +37,21 @@ export class WebClient {
 
   async request(method: "GET" | "POST", url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { "user-agent": this.userAgent, ...options.headers };
-    if (this.cookies.size > 0) {
-      headers["cookie"] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    }
     let payload: string | Buffer | undefined = options.body;
     if (options.form !== undefined) {
+      let form = options.form;
+      if (options.csrf !== false && !("_csrf" in form)) {
+        form = { _csrf: await this.knownCsrfToken(), ...form };
+      }
       headers["content-type"] = "application/x-www-form-urlencoded";
-      payload = new URLSearchParams(options.form).toString();
+      payload = new URLSearchParams(form).toString();
     } else if (options.json !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(options.json);
+    }
+    // After the token: fetching it may have set the CSRF cookie.
+    if (this.cookies.size > 0) {
+      headers["cookie"] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
     const response = await this.app.inject({ method, url, headers, payload, remoteAddress: this.ip });
     for (const cookie of response.cookies) {
@@ -46,7 +62,20 @@ export class WebClient {
         this.cookies.set(cookie.name, cookie.value);
       }
     }
+    if (String(response.headers["content-type"]).startsWith("text/html")) {
+      this.csrfToken = CSRF_INPUT.exec(response.body)?.[1] ?? this.csrfToken;
+    }
     return response;
+  }
+
+  private async knownCsrfToken(): Promise<string> {
+    if (this.csrfToken === null) {
+      await this.get("/login");
+    }
+    if (this.csrfToken === null) {
+      throw new Error("GET /login showed no _csrf field");
+    }
+    return this.csrfToken;
   }
 
   get(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {

@@ -37,3 +37,18 @@ describe("configuration is read once and checked", () => {
     assert.equal(loadConfig(PRODUCTION_OK).config.demoCustomer, false, "never a demo customer in production");
   });
 });
+
+describe("hash concurrency fits the libuv thread pool", () => {
+  it("runs at most one hash per core and leaves a pool thread free", () => {
+    assert.equal(loadConfig({ UV_THREADPOOL_SIZE: "2" }).config.hashGate.maxInFlight, 1);
+    const wide = loadConfig({ UV_THREADPOOL_SIZE: "64" }).config.hashGate.maxInFlight;
+    assert.ok(wide >= 1 && wide < 64);
+    assert.ok(loadConfig({ HASH_MAX_IN_FLIGHT: "4", UV_THREADPOOL_SIZE: "4" }).warnings.some((w) => w.includes("HASH_MAX_IN_FLIGHT")));
+  });
+
+  it("reads rate limits as MAX/WINDOW_SECONDS and names a bad one", () => {
+    assert.deepEqual(loadConfig({ RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "3/600" }).config.rateLimits.codeMailsPerCustomer, { max: 3, windowSeconds: 600 });
+    assert.deepEqual(loadConfig({}).config.rateLimits.codeMailsPerCustomer, { max: 5, windowSeconds: 900 });
+    assert.throws(() => loadConfig({ RATE_LIMIT_PASSWORD_PER_IP: "lots" }), /RATE_LIMIT_PASSWORD_PER_IP/);
+  });
+});

@@ -18,7 +18,13 @@ export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
     timeCost: params.timeCost,
     parallelism: params.parallelism,
   };
+  // PHC string parameters, e.g. $argon2id$v=19$m=19456,t=2,p=1$salt$hash
+  const current = `m=${params.memoryKiB},t=${params.timeCost},p=${params.parallelism}`;
   return {
+    needsRehash(passwordHash: string): boolean {
+      const fields = passwordHash.split("$");
+      return fields[1] !== "argon2id" || fields[3] !== current;
+    },
     hash(password: string): Promise<string> {
       return hash(password, options);
     },

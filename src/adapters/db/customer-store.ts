@@ -13,6 +13,8 @@ function toCustomer(row: Selectable<CustomersTable>): Customer {
     passwordHash: row.password_hash,
     mfaEnabled: row.mfa_enabled === 1,
     createdAt: row.created_at,
+    failedCount: row.failed_count,
+    lockedAt: row.locked_at,
   };
 }
 
@@ -48,11 +50,44 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         }
         throw error;
       }
-      return { ...customer };
+      return { ...customer, failedCount: 0, lockedAt: null };
     },
 
     async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.updateTable("customers").set({ password_hash: passwordHash }).where("id", "=", id).execute();
+    },
+
+    async recordFailure(id: string, threshold: number, now: number) {
+      // One statement, so failures racing from many requests each count and only one of them locks.
+      const row = await db
+        .updateTable("customers")
+        .set((eb) => ({
+          failed_count: eb("failed_count", "+", 1),
+          locked_at: eb
+            .case()
+            .when(eb.and([eb("locked_at", "is", null), eb("failed_count", ">=", threshold - 1)]))
+            .then(now)
+            .else(eb.ref("locked_at"))
+            .end(),
+        }))
+        .where("id", "=", id)
+        .returning(["failed_count", "locked_at"])
+        .executeTakeFirstOrThrow();
+      return { failedCount: row.failed_count, lockedNow: row.locked_at === now };
+    },
+
+    async resetFailures(id: string): Promise<void> {
+      await db.updateTable("customers").set({ failed_count: 0 }).where("id", "=", id).where("failed_count", "!=", 0).execute();
+    },
+
+    async unlock(id: string): Promise<boolean> {
+      const result = await db
+        .updateTable("customers")
+        .set({ failed_count: 0, locked_at: null })
+        .where("id", "=", id)
+        .where("locked_at", "is not", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async count(): Promise<number> {

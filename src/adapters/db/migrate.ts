@@ -2,10 +2,12 @@ import { Migrator } from "kysely";
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
+import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-login-flow": loginFlowMigration,
+  "0002-abuse-resistance": abuseResistanceMigration,
 };
 
 const provider: MigrationProvider = {

@@ -9,6 +9,9 @@ export interface CustomersTable {
   password_hash: string;
   mfa_enabled: number;
   created_at: number;
+  /** Consecutive failures (passwords and codes together); reset only by a completed login. */
+  failed_count: Generated<number>;
+  locked_at: number | null;
 }
 
 export interface LoginChallengesTable {
@@ -58,10 +61,33 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+/** Append-only: rows are inserted, never updated or deleted by the application. */
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  event: string;
+  outcome: string;
+  customer_id: string | null;
+  actor: string;
+  ip: string;
+  user_agent: string;
+  request_id: string;
+  detail: string;
+}
+
+export interface RateLimitCountersTable {
+  key: string;
+  window_start: number;
+  window_end: number;
+  count: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
   sessions: SessionsTable;
   login_history: LoginHistoryTable;
   mail_outbox: MailOutboxTable;
+  audit_events: AuditEventsTable;
+  rate_limit_counters: RateLimitCountersTable;
 }

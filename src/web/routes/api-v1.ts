@@ -17,9 +17,11 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
 
   app.register(
     async (api) => {
-      api.addHook("onRequest", async (_request, reply) => {
-        reply.header("cache-control", "no-store");
-      });
+      // No CSRF token here (DESIGN §4 asks for one on pages): the API takes only
+      // application/json, which a cross-site form cannot send and a cross-site script
+      // can send only after a CORS preflight this app never grants; the origin check
+      // (origin-check.ts) refuses any browser request from elsewhere, and a body-less
+      // POST (logout) gets no session cookie from another site (SameSite=Lax).
       api.addHook("preHandler", requireBodyType("application/json"));
 
       api.post("/login", async (request, reply) => {
@@ -47,7 +49,7 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
       });
 
       api.get("/session", async (request) => {
-        const current = await sessions.authenticate(request.cookies[SESSION_COOKIE]);
+        const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
         if (current === null) {
           throw new NotAuthenticatedError("no live session");
         }
@@ -60,7 +62,7 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
       });
 
       api.post("/logout", async (request, reply) => {
-        await sessions.end(request.cookies[SESSION_COOKIE]);
+        await sessions.end(request.cookies[SESSION_COOKIE], contextOf(request));
         reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
         return { status: "ok" };
       });

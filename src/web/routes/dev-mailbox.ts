@@ -10,9 +10,9 @@ export function registerDevMailbox(app: FastifyInstance, catcher: MailCatcher, b
   const newestFirst = () =>
     [...catcher.mails].reverse().map((mail) => ({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, receivedAt: formatJapanTime(mail.receivedAt) }));
   app.get("/dev/mailbox", async (request, reply) => {
-    return renderPage(reply.header("cache-control", "no-store"), "mailbox", { lang: detectLang(request), brand }, { mails: newestFirst() });
+    return renderPage(reply, "mailbox", { lang: detectLang(request), brand }, { mails: newestFirst() });
   });
   app.get("/dev/mailbox.json", async (_request, reply) => {
-    return reply.header("cache-control", "no-store").send({ mails: newestFirst() });
+    return reply.send({ mails: newestFirst() });
   });
 }

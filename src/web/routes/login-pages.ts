@@ -1,32 +1,33 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { PendingCodeView } from "../../core/login.ts";
 import { AuthError } from "../../core/errors.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
 import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
-import { httpStatusOf } from "../error-status.ts";
+import { applyErrorStatus } from "../error-status.ts";
 import { detectLang, langQuery } from "../i18n.ts";
 import { refusal } from "../page-error.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
 import { requireBodyType } from "../content-type.ts";
+import { requireCsrfToken } from "../csrf.ts";
 
 /** The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力) → /. */
 export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
   const { config, login, sessions } = deps;
   const pageBase = (request: FastifyRequest) => ({ lang: detectLang(request), brand: config.brand });
-  const noStore = (reply: FastifyReply) => reply.header("cache-control", "no-store");
   const pendingView = (pending: PendingCodeView | null) =>
     pending === null
       ? null
       : { maskedEmail: pending.maskedEmail, sentAt: formatJapanTime(pending.sentAt), expiresAt: formatJapanTime(pending.expiresAt) };
 
   app.get("/login", async (request, reply) => {
-    return renderPage(noStore(reply), "login", pageBase(request), { loginId: "", error: null });
+    return renderPage(reply, "login", pageBase(request), { loginId: "", error: null });
   });
 
-  const formOnly = { preHandler: requireBodyType("application/x-www-form-urlencoded") };
+  // Media type first (415), then the CSRF token, which the parsed form carries.
+  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
 
   app.post("/login", formOnly, async (request, reply) => {
     const base = pageBase(request);
@@ -47,7 +48,7 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
         throw error;
       }
       const shown = refusal(request, error, base.lang);
-      return renderPage(noStore(reply), "login", base, { loginId: loginIdShown, error: shown }, httpStatusOf(error));
+      return renderPage(reply, "login", base, { loginId: loginIdShown, error: shown }, applyErrorStatus(reply, error));
     }
   });
 
@@ -57,7 +58,7 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     if (pending === null) {
       return reply.redirect(`/login${langQuery(base.lang)}`, 303);
     }
-    return renderPage(noStore(reply), "login-mfa", base, { pending: pendingView(pending), error: null });
+    return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: null });
   });
 
   app.post("/login/mfa", formOnly, async (request, reply) => {
@@ -79,12 +80,12 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
       if (pending === null) {
         reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
       }
-      return renderPage(noStore(reply), "login-mfa", base, { pending: pendingView(pending), error: shown }, httpStatusOf(error));
+      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown }, applyErrorStatus(reply, error));
     }
   });
 
-  app.post("/logout", async (request, reply) => {
-    await sessions.end(request.cookies[SESSION_COOKIE]);
+  app.post("/logout", formOnly, async (request, reply) => {
+    await sessions.end(request.cookies[SESSION_COOKIE], contextOf(request));
     reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
     return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
   });

@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import { parseArgs } from "node:util";
+import type { CliContext } from "./cli-context.ts";
+import { openDatabase } from "../adapters/db/connect.ts";
+import { migrateToLatest } from "../adapters/db/migrate.ts";
+import { createCustomerStore } from "../adapters/db/customer-store.ts";
+import { createAuditStore } from "../adapters/db/audit-store.ts";
+import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
+import { unlockAccount } from "../core/account-unlock.ts";
+import { UsageError } from "./usage-error.ts";
+
+const COMMAND = "customer unlock";
+
+/**
+ * `customer unlock ID [--reason TEXT]`: an operator action (DESIGN §7), audited
+ * with the OS user as the actor and the reason.
+ */
+export async function customerUnlockCommand(context: CliContext, args: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { reason: { type: "string" } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${COMMAND}: ${error instanceof Error ? error.message.split("\n").join(" ") : String(error)}`, { showUsage: true });
+  }
+  const [loginId, ...extra] = parsed.positionals;
+  if (loginId === undefined || extra.length > 0) {
+    throw new UsageError(`${COMMAND}: give exactly one login ID`, { showUsage: true });
+  }
+  const operator = `cli:${userInfo().username}`;
+  const reason = parsed.values.reason ?? `unlocked from the command line by ${operator}`;
+  const database = openDatabase(context.config().databaseUrl);
+  try {
+    await migrateToLatest(database.db);
+    await unlockAccount(
+      { customers: createCustomerStore(database.db), audit: createAuditStore(database.db, systemClock, nodeRandom) },
+      loginId,
+      { actor: operator, reason, ip: "cli", requestId: randomUUID() },
+    );
+    context.stdout.write(`unlocked customer ${loginId}\n`);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,36 @@
+import type { AuditLog, RateLimiter } from "./ports.ts";
+import type { RateLimitName, RateRule } from "./limits.ts";
+import type { RequestContext } from "./request-context.ts";
+import { TooManyRequestsError } from "./errors.ts";
+
+export type RateLimits = Record<RateLimitName, RateRule>;
+
+/**
+ * Counts one request against `rule` for `subject` (an IP, a login ID, a
+ * customer or a challenge); over the limit it is audited and refused with [5124].
+ */
+export async function enforceRateLimit(
+  deps: { limiter: RateLimiter; audit: AuditLog; limits: RateLimits },
+  name: RateLimitName,
+  subject: string,
+  context: RequestContext,
+  now: number,
+  options?: { customerId?: string | null },
+): Promise<void> {
+  const rule = deps.limits[name];
+  const decision = await deps.limiter.consume(`${name}:${subject}`, rule.max, rule.windowSeconds, now);
+  if (decision.allowed) {
+    return;
+  }
+  await deps.audit.record({
+    event: "rate_limited",
+    outcome: "refused",
+    customerId: options?.customerId ?? null,
+    actor: "customer",
+    ip: context.ip,
+    userAgent: context.userAgent,
+    requestId: context.requestId,
+    detail: { limit: name, max: rule.max, windowSeconds: rule.windowSeconds },
+  });
+  throw new TooManyRequestsError(decision.retryAfterSeconds, `rate limit ${name} reached`);
+}

@@ -1,0 +1,70 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/service.ts";
+import { startTestService } from "../support/test-service.ts";
+import type { TestService } from "../support/test-service.ts";
+import { wrongCodeFor } from "../support/codes.ts";
+
+describe("audit log and logs: every security event recorded, no secret written", () => {
+  const logLines: string[] = [];
+  let t: TestService;
+  before(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logLines.push(chunk.toString("utf8"));
+        callback();
+      },
+    });
+    const logger = createLogger(loadConfig({ LOG_LEVEL: "trace" }).config, sink);
+    t = await startTestService({ logger });
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it("records each step with time, customer, IP, User-Agent, outcome and request ID", async () => {
+    const customer = await t.addCustomer();
+    const browser = t.client({ ip: "198.51.100.23", userAgent: "AuditTest/1.0" });
+    await browser.post("/login", { form: { loginId: customer.loginId, password: "wrong password" } });
+    await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+    const code = await t.codeFor(customer.email);
+    await browser.post("/login/mfa", { form: { code: wrongCodeFor(code) } });
+    await browser.post("/login/mfa", { form: { code } });
+    await browser.post("/logout", { form: {} });
+    const events = await t.auditEvents(customer.customer.id);
+    assert.deepEqual(
+      events.map((event) => `${event.event}:${event.outcome}`),
+      ["password.failed:refused", "password.ok:ok", "code.sent:ok", "code.failed:refused", "code.used:ok", "session.created:ok", "session.ended:ok"],
+    );
+    for (const event of events) {
+      assert.equal(event.ip, "198.51.100.23");
+      assert.equal(event.userAgent, "AuditTest/1.0");
+      assert.match(event.requestId, /^[0-9a-f-]{36}$/);
+      assert.equal(event.customerId, customer.customer.id);
+    }
+    const requestIds = new Set(events.map((event) => event.requestId));
+    assert.equal(requestIds.size, 5, "one request ID per request: the password.ok and code.sent of one login share it");
+  });
+
+  it("never writes a password, a code or a token into the audit log or the logs", async () => {
+    const customer = await t.addCustomer({ password: "a very secret passphrase" });
+    const browser = t.client();
+    await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+    const code = await t.codeFor(customer.email);
+    const preauth = browser.cookies.get("__Host-okb_preauth") ?? "";
+    await browser.post("/login/mfa", { form: { code: wrongCodeFor(code) } });
+    await browser.post("/login/mfa", { form: { code } });
+    const session = browser.cookies.get("__Host-okb_session") ?? "";
+    await browser.get("/");
+    const audit = JSON.stringify(await t.auditEvents(customer.customer.id));
+    const logs = logLines.join("");
+    assert.ok(logs.includes("request refused"), "the logs did capture this flow");
+    for (const secret of [customer.password, code, wrongCodeFor(code), preauth, session]) {
+      assert.ok(secret.length >= 6);
+      assert.ok(!audit.includes(secret), `audit log holds ${secret.slice(0, 3)}…`);
+      assert.ok(!logs.includes(secret), `logs hold ${secret.slice(0, 3)}…`);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startTestService } from "../support/test-service.ts";
+import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { wrongCodeFor } from "../support/codes.ts";
+import { runCli } from "../support/run-cli.ts";
+import type { WebClient } from "../support/web-client.ts";
+
+const LOCKED = /\[5102\] 口座がロックされています。コールセンター（0120-483744）までご連絡ください。/;
+
+describe("account lockout against password and code guessing (NIST SP 800-63B-4 §3.1.3.2)", () => {
+  let t: TestService;
+  before(async () => {
+    // Rate limits wide open: this suite is about the lockout alone.
+    t = await startTestService({ env: { RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "1000/60" } });
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const wrongPassword = (customer: TestCustomer, browser: WebClient = t.client()) =>
+    browser.post("/login", { form: { loginId: customer.loginId, password: "wrong password" } });
+  const rightPassword = (customer: TestCustomer, browser: WebClient = t.client()) =>
+    browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+  const mailsTo = (customer: TestCustomer) => t.smtp.mails.filter((mail) => mail.to === customer.email).length;
+
+  it("locks after 10 consecutive wrong passwords, then answers [5102] whether the password is right or not", async () => {
+    const customer = await t.addCustomer();
+    for (let attempt = 1; attempt <= 9; attempt += 1) {
+      assert.match((await wrongPassword(customer)).body, /\[5101\]/, `attempt ${attempt}`);
+    }
+    const tenth = await wrongPassword(customer);
+    assert.equal(tenth.statusCode, 423);
+    assert.match(tenth.body, LOCKED);
+    const right = await rightPassword(customer);
+    const wrong = await wrongPassword(customer);
+    assert.equal(right.statusCode, 423);
+    assert.equal(wrong.statusCode, 423);
+    assert.equal(right.body.replace(/name="_csrf" value="[^"]*"/, ""), wrong.body.replace(/name="_csrf" value="[^"]*"/, ""), "the same page either way");
+    assert.equal(mailsTo(customer), 0, "a locked account gets no code mail");
+    const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
+    assert.equal(events.filter((event) => event === "account.locked").length, 1);
+  });
+
+  it("counts wrong codes with wrong passwords, and a new code does not reset the count", async () => {
+    const customer = await t.addCustomer();
+    for (let i = 0; i < 4; i += 1) {
+      await wrongPassword(customer);
+    }
+    let mailed = 0;
+    for (let round = 0; round < 2; round += 1) {
+      const browser = t.client();
+      assert.equal((await rightPassword(customer, browser)).statusCode, 303, "a right password alone resets nothing");
+      mailed += 1;
+      const code = await t.codeFor(customer.email, mailed);
+      for (let i = 0; i < 3; i += 1) {
+        const response = await browser.post("/login/mfa", { form: { code: wrongCodeFor(code) } });
+        const failures = 4 + round * 3 + i + 1;
+        if (failures < 10) {
+          assert.match(response.body, /\[5121\]/, `failure ${failures}`);
+        } else {
+          assert.equal(response.statusCode, 423, `failure ${failures} locks`);
+          assert.match(response.body, LOCKED);
+        }
+      }
+    }
+    assert.equal((await rightPassword(customer)).statusCode, 423);
+  });
+
+  it("refuses even the right code once the account is locked meanwhile", async () => {
+    const customer = await t.addCustomer();
+    const holder = t.client();
+    await rightPassword(customer, holder);
+    const code = await t.codeFor(customer.email);
+    for (let i = 0; i < 10; i += 1) {
+      await wrongPassword(customer);
+    }
+    const response = await holder.post("/login/mfa", { form: { code } });
+    assert.equal(response.statusCode, 423);
+    assert.match(response.body, LOCKED);
+    assert.equal(holder.cookies.has("__Host-okb_session"), false);
+  });
+
+  it("resets the count only after a completed login (both factors)", async () => {
+    const customer = await t.addCustomer();
+    for (let i = 0; i < 9; i += 1) {
+      await wrongPassword(customer);
+    }
+    const browser = t.client();
+    await rightPassword(customer, browser);
+    assert.equal((await browser.post("/login/mfa", { form: { code: await t.codeFor(customer.email) } })).statusCode, 303);
+    for (let i = 0; i < 9; i += 1) {
+      assert.match((await wrongPassword(customer)).body, /\[5101\]/);
+    }
+  });
+
+  it("is unlocked by an operator with the CLI, audited with the reason", async () => {
+    const customer = await t.addCustomer();
+    for (let i = 0; i < 10; i += 1) {
+      await wrongPassword(customer);
+    }
+    const run = await runCli(["customer", "unlock", customer.loginId, "--reason", "本人確認済み (ticket 42)"], { databaseUrl: t.config.databaseUrl });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`unlocked customer ${customer.loginId}`));
+    assert.equal((await rightPassword(customer)).statusCode, 303, "logs in again after the unlock");
+    const unlocked = (await t.auditEvents(customer.customer.id)).find((event) => event.event === "account.unlocked");
+    assert.ok(unlocked);
+    assert.match(unlocked.actor, /^cli:/);
+    assert.equal(unlocked.detail["reason"], "本人確認済み (ticket 42)");
+    const again = await runCli(["customer", "unlock", customer.loginId], { databaseUrl: t.config.databaseUrl });
+    assert.equal(again.status, 2, "unlocking an account that is not locked is an error");
+    assert.match(again.stderr, /not locked/);
+  });
+});

@@ -1,0 +1,120 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { LightMyRequestResponse } from "fastify";
+import { startTestService } from "../support/test-service.ts";
+import type { TestService } from "../support/test-service.ts";
+import type { WebClient } from "../support/web-client.ts";
+
+/**
+ * DESIGN §4, strict security headers: a CSP without inline script (an injected
+ * <script> does not run), no framing (clickjacking the login or logout button),
+ * no MIME sniffing, no Referer to other sites, and no copy of a login or
+ * customer page in any cache (the back button on a shared PC, a proxy).
+ */
+describe("security headers", () => {
+  let t: TestService;
+  let loggedIn: WebClient;
+  let pending: WebClient;
+  let answers: Array<[string, LightMyRequestResponse]>;
+  before(async () => {
+    t = await startTestService();
+    const customer = await t.addCustomer();
+    loggedIn = t.client({ ip: "192.0.2.100" });
+    await loggedIn.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+    await loggedIn.post("/login/mfa", { form: { code: await t.codeFor(customer.email) } });
+    const waiting = await t.addCustomer();
+    pending = t.client({ ip: "192.0.2.101" });
+    await pending.post("/login", { form: { loginId: waiting.loginId, password: waiting.password } });
+    await t.codeFor(waiting.email);
+    answers = await responses();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  /** Every kind of answer: pages, redirects, refusals, errors, the JSON API (fetched once). */
+  async function responses(): Promise<Array<[string, LightMyRequestResponse]>> {
+    const stranger = t.client({ ip: "192.0.2.102" });
+    return [
+      ["GET /login", await stranger.get("/login")],
+      ["GET /login/mfa (code pending)", await pending.get("/login/mfa")],
+      ["GET / (logged in)", await loggedIn.get("/")],
+      ["GET /api/v1/session (logged in)", await loggedIn.get("/api/v1/session")],
+      ["GET /login/mfa (nothing pending: redirect)", await stranger.get("/login/mfa")],
+      ["GET / (not logged in: redirect)", await stranger.get("/")],
+      ["GET /api/v1/session (not logged in: 401)", await stranger.get("/api/v1/session")],
+      ["POST /login (wrong password: the form again)", await stranger.post("/login", { form: { loginId: "nobody-here", password: "wrong password" } })],
+      ["POST /login (no CSRF token: 403 page)", await stranger.post("/login", { form: { loginId: "x", password: "y" }, csrf: false })],
+      ["GET /nope (404 page)", await stranger.get("/nope")],
+      ["GET /api/v1/nope (404 JSON)", await stranger.get("/api/v1/nope")],
+    ];
+  }
+
+  it("sends a CSP without inline script that forbids framing, on every answer", async () => {
+    for (const [what, response] of answers) {
+      const csp = String(response.headers["content-security-policy"]);
+      const directives = new Map(csp.split(";").map((part) => {
+        const [name = "", ...values] = part.trim().split(/\s+/);
+        return [name, values.join(" ")] as const;
+      }));
+      assert.equal(directives.get("default-src"), "'self'", `${what}: default-src`);
+      assert.equal(directives.get("script-src"), "'self'", `${what}: script-src`);
+      assert.equal(directives.get("frame-ancestors"), "'none'", `${what}: frame-ancestors`);
+      assert.equal(directives.get("form-action"), "'self'", `${what}: form-action`);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/, `${what}: no unsafe source`);
+      assert.equal(response.headers["x-frame-options"], "DENY", `${what}: X-Frame-Options for old browsers`);
+    }
+  });
+
+  it("sends nosniff and a Referrer-Policy that tells other sites nothing, on every answer", async () => {
+    for (const [what, response] of answers) {
+      assert.equal(response.headers["x-content-type-options"], "nosniff", what);
+      assert.equal(response.headers["referrer-policy"], "same-origin", what);
+    }
+  });
+
+  it("marks every page, redirect, refusal and API answer Cache-Control: no-store", async () => {
+    for (const [what, response] of answers) {
+      assert.equal(response.headers["cache-control"], "no-store", what);
+    }
+  });
+
+  it("lets the stylesheet keep its own caching", async () => {
+    const response = await t.client().get("/static/style.css");
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers["cache-control"], "public, max-age=3600");
+    assert.equal(response.headers["x-content-type-options"], "nosniff");
+  });
+
+  it("serves pages with no inline script, event handler or style attribute, which the CSP would block", async () => {
+    for (const [what, response] of answers) {
+      if (!String(response.headers["content-type"]).startsWith("text/html") || response.body === "") {
+        continue;
+      }
+      assert.doesNotMatch(response.body, /<script|\son[a-z]+\s*=|\sstyle\s*=|javascript:/i, what);
+    }
+  });
+
+  it("sends no HSTS when PUBLIC_URL is plain http (it could lock the host out of http)", async () => {
+    for (const [what, response] of answers) {
+      assert.equal(response.headers["strict-transport-security"], undefined, what);
+    }
+  });
+});
+
+describe("security headers with an https PUBLIC_URL", () => {
+  let t: TestService;
+  before(async () => {
+    t = await startTestService({ env: { PUBLIC_URL: "https://login.example" } });
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it("sends HSTS for a year, subdomains included", async () => {
+    for (const url of ["/login", "/", "/api/v1/session", "/nope"]) {
+      const response = await t.client().get(url);
+      assert.equal(response.headers["strict-transport-security"], "max-age=31536000; includeSubDomains", url);
+    }
+  });
+});

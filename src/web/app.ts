@@ -52,6 +52,13 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     // A URL that does not decode ('/login/%ZZ') is refused by the router before any
     // handler; without this it answers in Fastify's own shape, not ours.
     frameworkErrors: (error, request, reply) => {
+      // No hooks run on this path (helmet, no-store): give the refusal the essentials by hand.
+      reply.headers({
+        "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "cache-control": "no-store",
+      });
       sendError(deps, error, request, reply);
     },
     // Requests Node's HTTP parser refuses (headers over 16 KiB, NUL or CR in a header,

@@ -68,3 +68,23 @@ describe("audit log and logs: every security event recorded, no secret written",
     }
   });
 });
+
+describe("log redaction (defence in depth: a careless log line still hides secrets)", () => {
+  it("redacts passwords, codes, tokens and cookies wherever they appear in a logged object", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString("utf8"));
+        callback();
+      },
+    });
+    const logger = createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink);
+    logger.info({ body: { password: "hunter2-secret", code: "493817" }, result: { sessionToken: "tok-abcdef", preauthToken: "pre-abcdef" } }, "careless");
+    logger.info({ req: { headers: { cookie: "__Host-okb_session=tok-abcdef" } } }, "careless request");
+    const output = lines.join("");
+    for (const secret of ["hunter2-secret", "493817", "tok-abcdef", "pre-abcdef"]) {
+      assert.ok(!output.includes(secret), `${secret} leaked`);
+    }
+    assert.ok(output.includes("[redacted]"));
+  });
+});

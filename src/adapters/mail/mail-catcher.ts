@@ -22,7 +22,7 @@ export class MailCatcher {
   readonly mails: CaughtMail[] = [];
   private readonly server: SMTPServer;
   private readonly waiters = new Set<() => void>();
-  private port = 0;
+  private port_ = 0;
   /** When set, every message is refused (a broken mail server, for fault tests). */
   refuseAll = false;
 
@@ -59,16 +59,21 @@ export class MailCatcher {
     });
   }
 
-  async listen(): Promise<void> {
+  /** Listens on 127.0.0.1; `port` 0 picks a free one (a fault test reuses a port to "restart" a server). */
+  async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve());
+      this.server.listen(port, "127.0.0.1", () => resolve());
     });
-    this.port = (this.server.server.address() as AddressInfo).port;
+    this.port_ = (this.server.server.address() as AddressInfo).port;
+  }
+
+  get port(): number {
+    return this.port_;
   }
 
   get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
+    return `smtp://127.0.0.1:${this.port_}`;
   }
 
   /** Resolves with the first mail (received so far or later) that matches; rejects after `timeoutMs`. */

@@ -12,9 +12,17 @@ export interface MailTransport {
   close(): void;
 }
 
+/** DKIM signing (RFC 6376) with the brokerage's key, so receivers can tell our mails from forgeries. */
+export interface DkimSettings {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
-export function createSmtpTransport(smtpUrl: string, from: string): MailTransport {
+export function createSmtpTransport(smtpUrl: string, from: string, options?: { dkim?: DkimSettings | null }): MailTransport {
   const transporter = nodemailer.createTransport(smtpUrl);
+  const dkim = options?.dkim ?? undefined;
   return {
     async send(mail: OutgoingMail): Promise<void> {
       await transporter.sendMail({
@@ -24,6 +32,7 @@ export function createSmtpTransport(smtpUrl: string, from: string): MailTranspor
         text: mail.text,
         // RFC 3834: tells auto-responders not to answer.
         headers: { "Auto-Submitted": "auto-generated" },
+        ...(dkim === undefined ? {} : { dkim }),
       });
     },
     async verify(): Promise<void> {

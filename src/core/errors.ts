@@ -50,6 +50,13 @@ export class RequestRefusedError extends AuthError {
   }
 }
 
+/** 4040: no such page or API route. */
+export class NotFoundError extends AuthError {
+  constructor(detail: string) {
+    super("4040", { ja: "お探しのページは見つかりません。", en: "The page was not found." }, detail);
+  }
+}
+
 /** 4010: no valid session (not logged in, logged out, or timed out). */
 export class NotAuthenticatedError extends AuthError {
   constructor(detail: string) {

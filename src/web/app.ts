@@ -11,7 +11,7 @@ import type { LoginService } from "../core/login.ts";
 import type { LoginHistoryStore } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
 import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
-import { AuthError, InvalidInputError } from "../core/errors.ts";
+import { AuthError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { applyErrorStatus } from "./error-status.ts";
 import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
@@ -95,7 +95,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   addOriginCheck(app, deps.config.publicUrl);
 
   app.setErrorHandler((error: FastifyError | AuthError, request, reply) => sendError(deps, error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendError(deps, Object.assign(new Error("Not Found"), { statusCode: 404 }) as FastifyError, request, reply));
+  app.setNotFoundHandler((request, reply) => sendError(deps, new NotFoundError(`${request.method} ${request.url.slice(0, 200)}`), request, reply));
 
   registerStatic(app);
   registerHealth(app, deps);

@@ -331,16 +331,16 @@ describe("bad input anywhere: a clear 4xx in our error shape, nothing changed, n
     [
       "unknown routes and undecodable URLs",
       [
-        pageCase("unknown page", "/nope", undefined, 404, "4000"),
-        pageCase("unknown API route", "/api/v1/nope", undefined, 404, "4000"),
-        pageCase("GET on a POST-only API route", "/api/v1/login", undefined, 404, "4000"),
-        { name: "PUT on the login API", method: "PUT", url: "/api/v1/login", contentType: JSON_TYPE, payload: "{}", status: 404 },
-        { name: "DELETE on the login page", method: "DELETE", url: "/login", status: 404 },
-        { name: "POST on the session check", method: "POST", url: "/api/v1/session", contentType: JSON_TYPE, payload: "{}", status: 404 },
+        pageCase("unknown page", "/nope", undefined, 404, "4040"),
+        pageCase("unknown API route", "/api/v1/nope", undefined, 404, "4040"),
+        pageCase("GET on a POST-only API route", "/api/v1/login", undefined, 404, "4040"),
+        { name: "PUT on the login API", method: "PUT", url: "/api/v1/login", contentType: JSON_TYPE, payload: "{}", status: 404, code: "4040" },
+        { name: "DELETE on the login page", method: "DELETE", url: "/login", status: 404, code: "4040" },
+        { name: "POST on the session check", method: "POST", url: "/api/v1/session", contentType: JSON_TYPE, payload: "{}", status: 404, code: "4040" },
         pageCase("undecodable path (%ZZ)", "/login/%ZZ", undefined, 400, "4000"),
         pageCase("undecodable API path (%ZZ)", "/api/v1/%ZZ", undefined, 400, "4000"),
         pageCase("undecodable API path (%FF%FE)", "/api/v1/login%FF%FE", undefined, 400, "4000"),
-        pageCase("NUL in an API path", "/api/v1/login%00", undefined, 404, "4000"),
+        pageCase("NUL in an API path", "/api/v1/login%00", undefined, 404, "4040"),
       ],
     ],
   ];

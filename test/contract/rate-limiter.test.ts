@@ -3,12 +3,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { RateLimiter } from "../../src/core/ports.ts";
-import { openDatabase } from "../../src/adapters/db/connect.ts";
-import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
 import { createDbRateLimiter } from "../../src/adapters/rate-limit/db-rate-limiter.ts";
 import { createRedisRateLimiter } from "../../src/adapters/rate-limit/redis-rate-limiter.ts";
 import { REDIS_TEST_URL } from "../support/backends.ts";
+import { DB_BACKENDS } from "../support/db-backends.ts";
 
 interface Backend {
   name: string;
@@ -16,14 +14,16 @@ interface Backend {
 }
 
 const BACKENDS: Backend[] = [
-  {
-    name: "SQLite",
-    async open() {
-      const handle: DatabaseHandle = openDatabase("sqlite::memory:");
-      await migrateToLatest(handle.db);
-      return { limiter: createDbRateLimiter(handle.db), close: () => handle.close() };
-    },
-  },
+  // The default: counters in the database, on every database the stores run on.
+  ...DB_BACKENDS.map(
+    (database): Backend => ({
+      name: database.name,
+      async open() {
+        const { handle, close } = await database.open();
+        return { limiter: createDbRateLimiter(handle.db), close };
+      },
+    }),
+  ),
   {
     name: "Redis",
     async open() {

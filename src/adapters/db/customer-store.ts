@@ -58,22 +58,24 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
     },
 
     async recordFailure(id: string, threshold: number, now: number) {
-      // One statement, so failures racing from many requests each count and only one of them locks.
-      const row = await db
-        .updateTable("customers")
-        .set((eb) => ({
-          failed_count: eb("failed_count", "+", 1),
-          locked_at: eb
-            .case()
-            .when(eb.and([eb("locked_at", "is", null), eb("failed_count", ">=", threshold - 1)]))
-            .then(now)
-            .else(eb.ref("locked_at"))
-            .end(),
-        }))
-        .where("id", "=", id)
-        .returning(["failed_count", "locked_at"])
-        .executeTakeFirstOrThrow();
-      return { failedCount: row.failed_count, lockedNow: row.locked_at === now };
+      // The increment is one statement, so failures racing from many requests each count. It also
+      // takes the row's write lock (PostgreSQL) or the database's (SQLite) until commit, so racing
+      // failures pass the lock check one after another and only one finds the account unlocked.
+      // RETURNING shows new values only: comparing locked_at with `now` cannot tell which failure
+      // locked when two share a millisecond (or a frozen clock), hence the check in a transaction.
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("customers")
+          .set((eb) => ({ failed_count: eb("failed_count", "+", 1) }))
+          .where("id", "=", id)
+          .returning(["failed_count", "locked_at"])
+          .executeTakeFirstOrThrow();
+        if (row.locked_at !== null || row.failed_count < threshold) {
+          return { failedCount: row.failed_count, lockedNow: false };
+        }
+        await trx.updateTable("customers").set({ locked_at: now }).where("id", "=", id).execute();
+        return { failedCount: row.failed_count, lockedNow: true };
+      });
     },
 
     async resetFailures(id: string): Promise<void> {

@@ -1,0 +1,126 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Customer, LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../src/core/ports.ts";
+import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
+import type { Database } from "../../src/adapters/db/schema.ts";
+import { createLoginHistoryStore, createSessionStore } from "../../src/adapters/db/session-store.ts";
+import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
+
+const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);
+
+function newSession(customer: Customer, overrides: Partial<Session> = {}): Session {
+  return {
+    idHash: randomUUID().replaceAll("-", ""),
+    customerId: customer.id,
+    authMethods: ["pwd", "otp"],
+    createdAt: NOW,
+    lastSeenAt: NOW,
+    ip: "198.51.100.7",
+    userAgent: "Mozilla/5.0 contract-test",
+    ...overrides,
+  };
+}
+
+function newLogin(customer: Customer, overrides: Partial<LoginRecord> = {}): LoginRecord {
+  return {
+    id: randomUUID(),
+    customerId: customer.id,
+    at: NOW,
+    ip: "198.51.100.7",
+    userAgent: "Mozilla/5.0 contract-test",
+    authMethods: ["pwd", "otp"],
+    ...overrides,
+  };
+}
+
+for (const backend of DB_BACKENDS) {
+  describe(`session and login history store contract (${backend.name})`, () => {
+    let handle: DatabaseHandle;
+    let db: Kysely<Database>;
+    let sessions: SessionStore;
+    let history: LoginHistoryStore;
+    let close: () => Promise<void>;
+    before(async () => {
+      const opened = await backend.open();
+      handle = opened.handle;
+      db = handle.db;
+      sessions = createSessionStore(db);
+      history = createLoginHistoryStore(db);
+      close = opened.close;
+    });
+    after(async () => {
+      await close();
+    });
+
+    it("create stores the session and its login record; find returns it with times as numbers", async () => {
+      const customer = await seedCustomer(handle);
+      const session = newSession(customer, { authMethods: ["pwd"] });
+      const login = newLogin(customer, { authMethods: ["pwd"] });
+      await sessions.create(session, login);
+      const found = await sessions.find(session.idHash);
+      assert.deepEqual(found, session);
+      assert.equal(typeof found?.createdAt, "number");
+      assert.equal(typeof found?.lastSeenAt, "number");
+      assert.deepEqual(await history.recent(customer.id, 10), [login]);
+    });
+
+    it("create is one transaction: a failing login record leaves no session", async () => {
+      const customer = await seedCustomer(handle);
+      const login = newLogin(customer);
+      await sessions.create(newSession(customer), login);
+      const orphan = newSession(customer);
+      await assert.rejects(sessions.create(orphan, newLogin(customer, { id: login.id })));
+      assert.equal(await sessions.find(orphan.idHash), null);
+      assert.equal((await history.recent(customer.id, 10)).length, 1);
+    });
+
+    it("find returns null for an unknown session", async () => {
+      assert.equal(await sessions.find("no-such-session"), null);
+    });
+
+    it("touch moves lastSeenAt", async () => {
+      const customer = await seedCustomer(handle);
+      const session = newSession(customer);
+      await sessions.create(session, newLogin(customer));
+      await sessions.touch(session.idHash, NOW + 90_000);
+      assert.equal((await sessions.find(session.idHash))?.lastSeenAt, NOW + 90_000);
+    });
+
+    it("an ended session is not found any more, and ending it again keeps the first end time", async () => {
+      const customer = await seedCustomer(handle);
+      const session = newSession(customer);
+      const other = newSession(customer);
+      await sessions.create(session, newLogin(customer));
+      await sessions.create(other, newLogin(customer));
+      await sessions.end(session.idHash, NOW + 1_000);
+      assert.equal(await sessions.find(session.idHash), null);
+      assert.notEqual(await sessions.find(other.idHash), null);
+      await sessions.end(session.idHash, NOW + 2_000);
+      const row = await db.selectFrom("sessions").select("ended_at").where("id_hash", "=", session.idHash).executeTakeFirstOrThrow();
+      assert.equal(row.ended_at, NOW + 1_000);
+      // Touching an ended session does not bring it back.
+      await sessions.touch(session.idHash, NOW + 3_000);
+      assert.equal(await sessions.find(session.idHash), null);
+    });
+
+    it("recent lists that customer's logins newest first, up to the limit", async () => {
+      const customer = await seedCustomer(handle);
+      const other = await seedCustomer(handle);
+      const logins = [3, 1, 4, 2].map((minutes) => newLogin(customer, { at: NOW + minutes * 60_000, ip: `203.0.113.${minutes}` }));
+      for (const login of logins) {
+        await sessions.create(newSession(customer), login);
+      }
+      await sessions.create(newSession(other), newLogin(other, { at: NOW + 10 * 60_000 }));
+      const recent = await history.recent(customer.id, 3);
+      assert.deepEqual(
+        recent.map((login) => login.ip),
+        ["203.0.113.4", "203.0.113.3", "203.0.113.2"],
+      );
+      assert.equal(typeof recent[0]?.at, "number");
+      assert.equal((await history.recent(customer.id, 10)).length, 4);
+      assert.deepEqual(await history.recent(randomUUID(), 10), []);
+    });
+  });
+}

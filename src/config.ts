@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Brand } from "./core/brand.ts";
 import { availableParallelism } from "node:os";
+import { isIP } from "node:net";
 import type { RateLimitName, RateRule } from "./core/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
@@ -74,9 +75,43 @@ const ENV_SCHEMA = z.object({
   UV_THREADPOOL_SIZE: int(1, 1024, 4),
   HASH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).optional(),
   HASH_MAX_QUEUE: int(0, 100_000, 64),
+  DKIM_SELECTOR: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, "must be a DNS label").optional(),
+  /** PEM; `\n` may stand for line breaks so the key fits one environment line. */
+  DKIM_PRIVATE_KEY: z.string().includes("PRIVATE KEY", { message: "must be a PEM private key" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_CUSTOMER: z.enum(["true", "false"]).default("true"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").regex(/^[\x21-\x7E]+$/, "must be printable ASCII without spaces").optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, "must be true, false, a hop count, or a comma-separated list of addresses or CIDRs")
+    .default("false"),
 });
+
+/** `true`, `false`, a hop count (`1`), or proxy addresses and CIDRs (`10.0.0.0/8,127.0.0.1`), as fastify's trustProxy takes them. */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === "true" || value === "false") {
+    return value === "true";
+  }
+  if (/^[0-9]{1,2}$/.test(value)) {
+    return Number(value);
+  }
+  return value.split(",").map((part) => part.trim());
+}
+
+function isTrustProxy(value: string): boolean {
+  const parsed = parseTrustProxy(value);
+  if (!Array.isArray(parsed)) {
+    return true;
+  }
+  return parsed.every((part) => {
+    const [address = "", prefix, ...rest] = part.split("/");
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) {
+      return false;
+    }
+    return prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+  });
+}
 
 export interface Config {
   environment: "development" | "test" | "production";
@@ -99,9 +134,15 @@ export interface Config {
   lockoutThreshold: number;
   rateLimits: Record<RateLimitName, RateRule>;
   hashGate: { maxInFlight: number; maxQueue: number };
+  /** DKIM signing of every mail for MAIL_DOMAIN; null when no key is configured. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   logLevel: string;
   /** Create the demo customer at start (development only). */
   demoCustomer: boolean;
+  /** null: /metrics is open (keep it off the public listener); else the bearer token a scrape must bring. */
+  metricsToken: string | null;
+  /** fastify's trustProxy: whom to believe about X-Forwarded-For. */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {}
@@ -143,6 +184,13 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   if (hashesInFlight >= e.UV_THREADPOOL_SIZE) {
     warnings.push(`HASH_MAX_IN_FLIGHT (${hashesInFlight}) leaves no libuv thread (UV_THREADPOOL_SIZE ${e.UV_THREADPOOL_SIZE}) for other work`);
   }
+  if ((e.DKIM_SELECTOR === undefined) !== (e.DKIM_PRIVATE_KEY === undefined)) {
+    problems.push("  DKIM_SELECTOR, DKIM_PRIVATE_KEY: set both or neither");
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (trustProxy === true) {
+    warnings.push("TRUST_PROXY=true believes any X-Forwarded-For, so a client reaching the service directly can pick its IP (rate limits, audit log); give the proxies' addresses or a hop count");
+  }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
@@ -174,8 +222,14 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
       Object.entries(RATE_LIMIT_VARIABLES).map(([name, variable]) => [name, e[variable as keyof typeof e] as RateRule]),
     ) as Record<RateLimitName, RateRule>,
     hashGate: { maxInFlight: hashesInFlight, maxQueue: e.HASH_MAX_QUEUE },
+    dkim:
+      e.DKIM_SELECTOR === undefined || e.DKIM_PRIVATE_KEY === undefined
+        ? null
+        : { domainName: e.MAIL_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replaceAll("\\n", "\n") },
     logLevel: e.LOG_LEVEL,
     demoCustomer: !production && e.DEMO_CUSTOMER === "true",
+    metricsToken: e.METRICS_TOKEN ?? null,
+    trustProxy,
   };
   return { config: deepFreeze(config), warnings };
 }

@@ -1,6 +1,9 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createService } from "./service.ts";
 
+// Well inside the usual 30 s an orchestrator waits before SIGKILL.
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
 /** Entry point: the only place that reads process.env. */
 async function main(): Promise<void> {
   let loaded;
@@ -29,15 +32,27 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${lines.join("\n")}\n\n`);
 
+  // SIGTERM (orchestrator, systemd) or SIGINT: stop taking requests, let those in flight
+  // finish, send the mails in hand and those due, close Redis, SMTP and the database,
+  // exit 0. A second signal, or a shutdown still running after 20 s, exits 1 at once.
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) {
-      return;
+      service.app.log.error({ signal }, "second signal during shutdown; exiting now");
+      process.exit(1);
     }
     closing = true;
     service.app.log.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      service.app.log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, "shutdown did not finish in time; exiting now");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
     service.close().then(
-      () => process.exit(0),
+      () => {
+        service.app.log.info("shut down");
+        process.exit(0);
+      },
       (error: unknown) => {
         service.app.log.error({ err: error }, "shutdown failed");
         process.exit(1);

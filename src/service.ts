@@ -22,7 +22,7 @@ import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { createBodySealer } from "./adapters/crypto/body-sealer.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
-import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "./adapters/mail/outbox-worker.ts";
+import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker, stuckCriteria } from "./adapters/mail/outbox-worker.ts";
 import type { OutboxWorkerSettings } from "./adapters/mail/outbox-worker.ts";
 import { createSmtpTransport } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
@@ -30,7 +30,11 @@ import { SessionService } from "./core/session.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
 import { buildApp } from "./web/app.ts";
-import { sql } from "kysely";
+import { createServiceMetrics } from "./adapters/metrics/service-metrics.ts";
+import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
+import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
+import { checkReadiness, databaseCheck, redisCheck, smtpCheck } from "./adapters/health/readiness-checks.ts";
+import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
 
 export interface ServiceOptions {
   /** Tests pass a clock they can move. */
@@ -49,8 +53,18 @@ export interface Service {
   /** Password hashes running, waiting and shed (load shedding). */
   hashGate: { stats(): HashGateStats };
   demo: DemoCredentials | null;
+  /** This service's Prometheus registry (served at /metrics). */
+  metrics: ServiceMetrics;
+  /**
+   * Stops taking requests and lets those in flight finish, then delivers the
+   * mails already due (a last pass of up to 5 s), then closes Redis, SMTP and the database.
+   */
   close(): Promise<void>;
 }
+
+// At shutdown, the codes of the last logins still go out (DESIGN: no code mail is lost);
+// beyond this, what is left waits in the outbox for another instance or the next start.
+const SHUTDOWN_MAIL_DRAIN_MS = 5000;
 
 /** Redacted wherever they appear in a log line: secrets never reach the log. */
 export const LOG_REDACT_PATHS = [
@@ -80,13 +94,36 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   await migrateToLatest(database.db);
   const customers = createCustomerStore(database.db);
   const hasher = createHashGate(createArgon2Hasher(config.argon2), config.hashGate);
-  const audit = createAuditStore(database.db, clock, random);
+  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
+  const outboxStore = createOutboxStore(database.db, database.dialect, sealer);
+  const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox };
+  const metrics = createServiceMetrics(
+    {
+      outboxDepth: () => outboxStore.pendingCount(),
+      stuckMails: () => outboxStore.countStuck(stuckCriteria(clock.now(), outboxSettings)),
+      hashGate: hasher,
+    },
+    { rateLimitNames: Object.keys(config.rateLimits) },
+  );
+  // Every security event passes through the audit log: counting there keeps the core free of metrics.
+  const audit = createMeteredAuditLog(createAuditStore(database.db, clock, random), metrics.security);
   const dbLimiter = createDbRateLimiter(database.db);
   let redis: Redis | null = null;
   let limiter: RateLimiter = dbLimiter;
   let pruneTimer: NodeJS.Timeout | null = null;
   if (config.redisUrl !== null) {
     redis = connectRedis(config.redisUrl);
+    // ioredis reconnects on its own; say so once per outage, not at every retry (and never the URL).
+    let redisDown = false;
+    redis.on("error", (error: Error) => {
+      if (!redisDown) {
+        redisDown = true;
+        logger.warn({ error: error.message }, "redis unavailable; reconnecting");
+      }
+    });
+    redis.on("ready", () => {
+      redisDown = false;
+    });
     limiter = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
   } else {
     // Expired counters are only clutter; clear them now and then.
@@ -95,8 +132,6 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     }, 10 * 60_000);
     pruneTimer.unref();
   }
-  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
-
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
   if (smtpUrl === null) {
@@ -104,14 +139,12 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     await mailCatcher.listen();
     smtpUrl = mailCatcher.url;
   }
-  const transport = createSmtpTransport(smtpUrl, config.mailFrom);
-  const worker = new OutboxWorker({
-    store: createOutboxStore(database.db, database.dialect, sealer),
-    transport,
-    clock,
-    logger,
-    settings: { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox },
-  });
+  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim });
+  const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
+  const readinessChecks: ReadinessCheck[] = [databaseCheck(database.db), smtpCheck(transport)];
+  if (redis !== null) {
+    readinessChecks.push(redisCheck(redis));
+  }
 
   const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, audit, settings: config.session });
   const login = new LoginService({
@@ -142,12 +175,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     sessions,
     history: createLoginHistoryStore(database.db),
     mailCatcher,
-    checkReady: async () => {
-      await sql`select 1`.execute(database.db);
-      if (redis !== null) {
-        await redis.ping();
-      }
-    },
+    checkReadiness: () => checkReadiness(readinessChecks),
+    metrics: metrics.registry,
   });
   worker.start();
 
@@ -158,9 +187,10 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     mailCatcher,
     hashGate: hasher,
     demo,
+    metrics,
     async close(): Promise<void> {
       await app.close();
-      await worker.stop();
+      await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });
       if (pruneTimer !== null) {
         clearInterval(pruneTimer);
       }

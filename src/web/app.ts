@@ -11,6 +11,7 @@ import type { LoginService } from "../core/login.ts";
 import type { LoginHistoryStore } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
 import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
+import type { ReadinessReport } from "../adapters/health/readiness-checks.ts";
 import { AuthError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { applyErrorStatus } from "./error-status.ts";
 import { detectLang } from "./i18n.ts";
@@ -21,10 +22,13 @@ import { registerMyPage } from "./routes/my-page.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+import type { MetricsSource } from "./routes/metrics.ts";
 import { registerStatic } from "./routes/static.ts";
 import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
 import { addNoStoreByDefault } from "./cache-control.ts";
+import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
 
 export interface WebDeps {
   config: Readonly<Config>;
@@ -34,8 +38,10 @@ export interface WebDeps {
   history: LoginHistoryStore;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: MailCatcher | null;
-  /** Resolves when the database answers (for /readyz). */
-  checkReady: () => Promise<void>;
+  /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
+  checkReadiness: () => Promise<ReadinessReport>;
+  /** Served at /metrics. */
+  metrics: MetricsSource;
 }
 
 // Login forms are tiny; a big body is an attack or a mistake.
@@ -49,6 +55,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     // Unique across instances, so an audit event can be traced to its log lines.
     genReqId: () => randomUUID(),
+    // TRUST_PROXY: behind a load balancer, request.ip (audit log, code mail, rate
+    // limits) is the client's address from X-Forwarded-For, not the proxy's.
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     // A URL that does not decode ('/login/%ZZ') is refused by the router before any
     // handler; without this it answers in Fastify's own shape, not ours.
     frameworkErrors: (error, request, reply) => {
@@ -91,6 +100,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     frameguard: { action: "deny" },
   });
   addNoStoreByDefault(app);
+  addCloseAfterResponseOnShutdown(app);
   // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
   addOriginCheck(app, deps.config.publicUrl);
 
@@ -99,6 +109,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   registerStatic(app);
   registerHealth(app, deps);
+  registerMetrics(app, deps.metrics, deps.config.metricsToken);
   registerLoginPages(app, deps);
   registerMyPage(app, deps);
   registerApiV1(app, deps);
@@ -106,6 +117,19 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
   }
   return app;
+}
+
+/**
+ * Fastify takes `true`, addresses and CIDRs as they are; a bare number it treats as
+ * "trust nobody" (its types leave it out). A hop count here means what it means in
+ * Express: believe the nearest `hops` proxies whatever their address, which holds
+ * only when nothing reaches the service except through them (README).
+ */
+function trustProxyOption(trust: Config["trustProxy"]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === "number") {
+    return (_address: string, hop: number): boolean => hop < trust;
+  }
+  return Array.isArray(trust) ? [...trust] : trust;
 }
 
 const CLIENT_ERROR_STATUS: Record<string, number> = {

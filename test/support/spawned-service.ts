@@ -45,8 +45,12 @@ export async function spawnService(env: Record<string, string>): Promise<Spawned
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  // The last 64 KiB are enough to explain a failure; a long benchmark logs far more.
+  const keep = (chunk: string): void => {
+    output = (output + chunk).slice(-65_536);
+  };
+  child.stdout?.setEncoding("utf8").on("data", keep);
+  child.stderr?.setEncoding("utf8").on("data", keep);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

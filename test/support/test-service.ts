@@ -15,6 +15,7 @@ import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 import type { Customer, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
+import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { WebClient } from "./web-client.ts";
 
@@ -55,6 +56,8 @@ export interface TestServiceOptions {
   random?: Random;
   /** A logger to capture what the service logs. */
   logger?: Logger;
+  /** Outbox worker settings over the test defaults (polls every 50 ms). */
+  outbox?: Partial<OutboxWorkerSettings>;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -71,7 +74,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.env,
   });
   const clock = new ManualClock();
-  const service = await createService(config, { clock, random: options.random, logger: options.logger, outbox: { pollIntervalMs: 50 } });
+  const service = await createService(config, { clock, random: options.random, logger: options.logger, outbox: { pollIntervalMs: 50, ...options.outbox } });
   const customers = createCustomerStore(service.database.db);
   const hasher = createArgon2Hasher(config.argon2);
 

@@ -18,8 +18,29 @@ export interface OutboxStore {
   claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
   markSent(id: string, sentAt: number): Promise<void>;
   markFailed(id: string, nextAttemptAt: number, error: string): Promise<void>;
-  /** Mails not yet delivered (for /metrics and /readyz later). */
+  /**
+   * Gives back claimed mails this worker never tried (it is shutting down): due
+   * again at once for any worker, their attempt not counted.
+   */
+  release(ids: string[]): Promise<void>;
+  /** Mails not yet delivered (the outbox depth on /metrics). */
   pendingCount(): Promise<number>;
+  /** Pending mails queued before `criteria.queuedBefore` or tried `criteria.minAttempts` times or more; oldest first. */
+  findStuck(criteria: StuckCriteria, limit: number): Promise<StuckMail[]>;
+  countStuck(criteria: StuckCriteria): Promise<number>;
+}
+
+export interface StuckCriteria {
+  queuedBefore: number;
+  minAttempts: number;
+}
+
+/** What an operator needs to chase a stuck mail; never its body. */
+export interface StuckMail {
+  id: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
 }
 
 export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, sealer: BodySealer): OutboxStore {
@@ -37,11 +58,15 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
         // Several instances poll the same table: skip rows another worker is claiming right now.
         due = due.forUpdate().skipLocked();
       }
+      // A materialized CTE picks the due rows once. As a plain `IN (subquery)`, PostgreSQL may plan a
+      // semi-join that rescans the subquery per row; each rescan skips the rows this statement has
+      // just updated and its LIMIT takes the next ones, so one claim leased every due mail.
       // The claim condition is repeated in the UPDATE so a row leased meanwhile is not taken twice.
       const rows = await db
+        .with((cte) => cte("due").materialized(), () => due)
         .updateTable("mail_outbox")
         .set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
-        .where("id", "in", due)
+        .where("id", "in", (eb) => eb.selectFrom("due").select("due.id"))
         .where("status", "=", "pending")
         .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
         .returning(["id", "recipient", "subject", "body", "attempts", "created_at"])
@@ -73,11 +98,45 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
         .execute();
     },
 
+    async release(ids: string[]): Promise<void> {
+      if (ids.length === 0) {
+        return;
+      }
+      await db
+        .updateTable("mail_outbox")
+        .set({ claimed_until: null, attempts: sql`attempts - 1` })
+        .where("id", "in", ids)
+        .where("status", "=", "pending")
+        .execute();
+    },
+
     async pendingCount(): Promise<number> {
       const row = await db
         .selectFrom("mail_outbox")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where("status", "=", "pending")
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async findStuck(criteria: StuckCriteria, limit: number): Promise<StuckMail[]> {
+      const rows = await db
+        .selectFrom("mail_outbox")
+        .select(["id", "attempts", "last_error", "created_at"])
+        .where("status", "=", "pending")
+        .where((eb) => eb.or([eb("created_at", "<", criteria.queuedBefore), eb("attempts", ">=", criteria.minAttempts)]))
+        .orderBy("created_at")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ id: row.id, attempts: row.attempts, lastError: row.last_error, createdAt: row.created_at }));
+    },
+
+    async countStuck(criteria: StuckCriteria): Promise<number> {
+      const row = await db
+        .selectFrom("mail_outbox")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "pending")
+        .where((eb) => eb.or([eb("created_at", "<", criteria.queuedBefore), eb("attempts", ">=", criteria.minAttempts)]))
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },

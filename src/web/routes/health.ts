@@ -1,14 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
 
-export function registerHealth(app: FastifyInstance, deps: Pick<WebDeps, "checkReady">): void {
+/**
+ * For the load balancer and the orchestrator only (README: keep them off the
+ * public listener). /healthz: the process answers. /readyz: its dependencies
+ * answer too; a 503 names the ones that do not, nothing more.
+ */
+export function registerHealth(app: FastifyInstance, deps: Pick<WebDeps, "checkReadiness">): void {
   app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => {
-    try {
-      await deps.checkReady();
+  app.get("/readyz", async (request, reply) => {
+    const report = await deps.checkReadiness();
+    if (report.failed.length === 0) {
       return { status: "ok" };
-    } catch {
-      return reply.code(503).send({ status: "unavailable" });
     }
+    request.log.warn({ failed: report.failed }, "not ready");
+    return reply.code(503).send({ status: "unavailable", failed: report.failed.map((failure) => failure.name) });
   });
 }

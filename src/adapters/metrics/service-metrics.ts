@@ -1,0 +1,120 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { HashGateStats } from "../crypto/hash-gate.ts";
+import type { OutboxMetrics } from "../mail/outbox-worker.ts";
+
+/** Read at scrape time, so every instance shows the shared outbox as it is now. */
+export interface MetricSources {
+  outboxDepth(): Promise<number>;
+  stuckMails(): Promise<number>;
+  hashGate: { stats(): HashGateStats };
+}
+
+/** The counters the audit-log decorator moves (metered-audit-log.ts). */
+export interface SecurityMetrics {
+  logins: Counter<"outcome">;
+  codesSent: Counter;
+  codeFailures: Counter<"reason">;
+  lockouts: Counter;
+  rateLimited: Counter<"limit">;
+}
+
+export interface ServiceMetrics {
+  /** This service's own registry, not prom-client's global one: several services can share a process (tests). */
+  registry: Registry;
+  security: SecurityMetrics;
+  outbox: OutboxMetrics;
+}
+
+export const LOGIN_OUTCOMES = ["success", "wrong_password", "unknown_login_id", "locked"] as const;
+export const CODE_FAILURE_REASONS = ["wrong", "expired", "burned"] as const;
+
+// From a mail queued to SMTP accepting it: normally well under a second; a minute is an incident.
+const MAIL_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** The service's Prometheus metrics (names `okb_*`), plus prom-client's process metrics. */
+export function createServiceMetrics(sources: MetricSources, options: { rateLimitNames?: readonly string[] } = {}): ServiceMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  const logins = new Counter({ name: "okb_logins_total", help: "Login attempts by outcome (success: a session was created)", labelNames: ["outcome"], registers });
+  const codesSent = new Counter({ name: "okb_codes_sent_total", help: "Login code mails queued", registers });
+  const codeFailures = new Counter({ name: "okb_code_failures_total", help: "Refused login codes by reason (wrong, expired, burned)", labelNames: ["reason"], registers });
+  const lockouts = new Counter({ name: "okb_lockouts_total", help: "Accounts locked after too many failures", registers });
+  const rateLimited = new Counter({ name: "okb_rate_limited_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers });
+  // Every series from the start, so rate() and alerts work before the first event.
+  for (const outcome of LOGIN_OUTCOMES) {
+    logins.inc({ outcome }, 0);
+  }
+  for (const reason of CODE_FAILURE_REASONS) {
+    codeFailures.inc({ reason }, 0);
+  }
+  for (const limit of options.rateLimitNames ?? []) {
+    rateLimited.inc({ limit }, 0);
+  }
+
+  const deliverySeconds = new Histogram({
+    name: "okb_mail_delivery_seconds",
+    help: "Time from a mail queued to the SMTP server accepting it",
+    buckets: MAIL_LATENCY_BUCKETS_SECONDS,
+    registers,
+  });
+  const deliveryFailures = new Counter({ name: "okb_mail_delivery_failures_total", help: "SMTP deliveries that failed (each is retried)", registers });
+  new Gauge({
+    name: "okb_outbox_pending",
+    help: "Mails in the outbox not yet delivered (all instances)",
+    registers,
+    async collect() {
+      this.set(await sources.outboxDepth());
+    },
+  });
+  new Gauge({
+    name: "okb_outbox_stuck",
+    help: "Pending mails queued too long ago or tried too often (see the log for their IDs)",
+    registers,
+    async collect() {
+      this.set(await sources.stuckMails());
+    },
+  });
+
+  new Gauge({
+    name: "okb_hash_queue_length",
+    help: "Password hashes waiting for a slot (this instance)",
+    registers,
+    collect() {
+      this.set(sources.hashGate.stats().queued);
+    },
+  });
+  new Gauge({
+    name: "okb_hash_in_flight",
+    help: "Password hashes running (this instance)",
+    registers,
+    collect() {
+      this.set(sources.hashGate.stats().inFlight);
+    },
+  });
+  let shedCounted = 0;
+  new Counter({
+    name: "okb_hash_shed_total",
+    help: "Logins refused at once (503) because the hash queue was full (this instance)",
+    registers,
+    collect() {
+      const { shed } = sources.hashGate.stats();
+      this.inc(shed - shedCounted);
+      shedCounted = shed;
+    },
+  });
+
+  return {
+    registry,
+    security: { logins, codesSent, codeFailures, lockouts, rateLimited },
+    outbox: {
+      delivered(latencyMs: number): void {
+        deliverySeconds.observe(Math.max(0, latencyMs) / 1000);
+      },
+      deliveryFailed(): void {
+        deliveryFailures.inc();
+      },
+    },
+  };
+}

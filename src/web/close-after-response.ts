@@ -1,0 +1,19 @@
+import type { FastifyInstance } from "fastify";
+
+/**
+ * Graceful shutdown: once the app is closing, every response (those still in
+ * flight) says `Connection: close`, so its keep-alive socket ends with it. Node
+ * closes only the sockets idle at the moment of close; without this a socket that
+ * answered later would hold the shutdown open for the 72 s keep-alive timeout.
+ */
+export function addCloseAfterResponseOnShutdown(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) {
+      reply.header("connection", "close");
+    }
+  });
+}

@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+
+/** What /metrics serves; prom-client's Registry is one. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+/**
+ * Prometheus metrics, for the scraper only (README: not on the public listener).
+ * With METRICS_TOKEN set, a scrape must bring it as a bearer token.
+ */
+export function registerMetrics(app: FastifyInstance, source: MetricsSource, token: string | null): void {
+  app.get("/metrics", async (request, reply) => {
+    if (token !== null && !bearerMatches(request, token)) {
+      return reply.code(401).header("www-authenticate", 'Bearer realm="metrics"').send({ status: "unauthorized" });
+    }
+    const text = await source.metrics();
+    return reply.type(source.contentType).send(text);
+  });
+}
+
+function bearerMatches(request: FastifyRequest, token: string): boolean {
+  const header = request.headers.authorization ?? "";
+  const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
+  // Digests first: equal lengths for timingSafeEqual, and no hint of the token's length.
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value, "utf8").digest();
+}

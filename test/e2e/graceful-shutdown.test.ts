@@ -1,0 +1,229 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../src/config.ts";
+import { openDatabase } from "../../src/adapters/db/connect.ts";
+import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
+import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
+import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
+import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
+import { registerCustomer } from "../../src/core/customer-registration.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PASSWORD = "correct horse battery";
+// Slow hashes, one at a time: ten logins take a while, so SIGTERM finds some in flight.
+const SLOW_HASHES = { ARGON2_TIME_COST: "8", HASH_MAX_IN_FLIGHT: "1" };
+
+interface Running {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  logLines(): Array<Record<string, unknown>>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `node --import tsx src/main.ts`, as an operator starts it; resolves once /healthz answers. */
+async function startServer(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DEMO_CUSTOMER: "false",
+      LOG_LEVEL: "info",
+      ...SLOW_HASHES,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null || i > 300) {
+      child.kill("SIGKILL");
+      throw new Error(`the server did not come up:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) {
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const logLines = (): Array<Record<string, unknown>> =>
+    output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { url, child, exited, logLines };
+}
+
+/** Customers written straight into the database file, hashed as the server will verify them. */
+async function addCustomers(databaseUrl: string, count: number): Promise<Array<{ loginId: string; email: string }>> {
+  const { config } = loadConfig({ DATABASE_URL: databaseUrl, ...SLOW_HASHES });
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  const deps = { customers: createCustomerStore(database.db), hasher: createArgon2Hasher(config.argon2), clock: systemClock, random: nodeRandom };
+  const added: Array<{ loginId: string; email: string }> = [];
+  for (let i = 0; i < count; i += 1) {
+    const loginId = `shutdown${i}`;
+    const email = `${loginId}@example.co.jp`;
+    await registerCustomer(deps, { loginId, email, name: "山田 太郎", password: PASSWORD });
+    added.push({ loginId, email });
+  }
+  await database.close();
+  return added;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const postLogin = (url: string, loginId: string): Promise<Response> =>
+  fetch(`${url}/api/v1/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "user-agent": "OKBApp/3.1 (test)" },
+    body: JSON.stringify({ loginId, password: PASSWORD }),
+  });
+
+describe("graceful shutdown on SIGTERM", () => {
+  let dir: string;
+  let smtp: MailCatcher;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "okb-login-shutdown-"));
+    smtp = new MailCatcher();
+    await smtp.listen();
+  });
+  after(async () => {
+    await smtp.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers every request in flight, sends every code mail, and exits 0", async () => {
+    const databaseUrl = `sqlite:${join(dir, "drain.sqlite")}`;
+    const customers = await addCustomers(databaseUrl, 10);
+    const server = await startServer({ DATABASE_URL: databaseUrl, SMTP_URL: smtp.url });
+    const incoming = (): number => server.logLines().filter((line) => line["msg"] === "incoming request" && (line["req"] as { url?: string } | undefined)?.url === "/api/v1/login").length;
+
+    let signalledAt = Number.POSITIVE_INFINITY;
+    const answeredAt: number[] = [];
+    const responses = customers.map(async (customer) => {
+      const response = await postLogin(server.url, customer.loginId);
+      const body = (await response.json()) as Record<string, unknown>;
+      answeredAt.push(Date.now());
+      return { status: response.status, body };
+    });
+    await until(() => incoming() === 10, "all ten requests to arrive");
+    signalledAt = Date.now();
+    server.child.kill("SIGTERM");
+
+    const answers = await Promise.all(responses);
+    for (const answer of answers) {
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body["status"], "mfa_required");
+    }
+    assert.ok(answeredAt.some((at) => at > signalledAt), "some requests were still in flight at SIGTERM");
+    assert.equal(await server.exited, 0, JSON.stringify(server.logLines().filter((line) => Number(line["level"]) >= 40)));
+    for (const customer of customers) {
+      const mails = smtp.mails.filter((mail) => mail.to === customer.email);
+      assert.equal(mails.length, 1, `the code mail to ${customer.email} went out before the exit`);
+      assert.match(mails[0]?.text ?? "", /認証コード: \d{6}/);
+    }
+
+    const lines = server.logLines();
+    assert.ok(lines.some((line) => line["msg"] === "shutting down" && line["signal"] === "SIGTERM"));
+    assert.ok(lines.some((line) => line["msg"] === "shut down"));
+    // Every line about a request carries its request ID, and each request has its own.
+    const requestLines = lines.filter((line) => "req" in line || "res" in line || line["msg"] === "request refused");
+    assert.ok(requestLines.length >= 20);
+    for (const line of requestLines) {
+      assert.match(String(line["reqId"]), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, JSON.stringify(line));
+    }
+    const loginRequestIds = lines.filter((line) => line["msg"] === "incoming request" && (line["req"] as { url?: string }).url === "/api/v1/login").map((line) => line["reqId"]);
+    assert.equal(new Set(loginRequestIds).size, 10);
+  });
+
+  describe("when the SMTP server hangs and shutdown cannot finish", () => {
+    let hanging: Server;
+    let smtpUrl: string;
+    const sockets = new Set<Socket>();
+    before(async () => {
+      // Accepts connections and never says a word: a send waits on it (nodemailer's 30 s greeting timeout).
+      hanging = createServer((socket) => {
+        sockets.add(socket);
+        socket.on("error", () => undefined);
+      });
+      await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", () => resolve()));
+      smtpUrl = `smtp://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    });
+
+    /** A server with one code mail stuck in an SMTP session that never answers. */
+    async function serverWithMailInHand(name: string): Promise<Running> {
+      const databaseUrl = `sqlite:${join(dir, `${name}.sqlite`)}`;
+      const [customer] = await addCustomers(databaseUrl, 1);
+      assert.ok(customer !== undefined);
+      const server = await startServer({ DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl });
+      const before = sockets.size;
+      assert.equal((await postLogin(server.url, customer.loginId)).status, 200);
+      await until(() => sockets.size > before, "the worker to open its SMTP session");
+      return server;
+    }
+
+    it("exits 1 at once on a second signal", async () => {
+      const server = await serverWithMailInHand("second-signal");
+      server.child.kill("SIGTERM");
+      await until(() => server.logLines().some((line) => line["msg"] === "shutting down"), "the first signal to be taken");
+      const started = Date.now();
+      server.child.kill("SIGTERM");
+      assert.equal(await server.exited, 1);
+      assert.ok(Date.now() - started < 5000);
+      assert.ok(server.logLines().some((line) => line["msg"] === "second signal during shutdown; exiting now"));
+    });
+
+    it("exits 1 when shutdown takes more than 20 s", { timeout: 40_000 }, async () => {
+      const server = await serverWithMailInHand("timeout");
+      const started = Date.now();
+      server.child.kill("SIGTERM");
+      assert.equal(await server.exited, 1);
+      const took = Date.now() - started;
+      assert.ok(took >= 19_000 && took < 25_000, `exited after ${took} ms`);
+      assert.ok(server.logLines().some((line) => line["msg"] === "shutdown did not finish in time; exiting now"));
+    });
+  });
+});

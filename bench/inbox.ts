@@ -1,0 +1,80 @@
+import { SMTPServer } from "smtp-server";
+import { simpleParser } from "mailparser";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+
+interface Arrival {
+  code: string;
+  at: number;
+}
+
+/**
+ * The SMTP server the storm's mails go to: indexes codes by recipient so each
+ * virtual user waits for its own mail without scanning everyone's.
+ */
+export class BenchInbox {
+  private readonly server: SMTPServer;
+  private readonly arrivals = new Map<string, Arrival[]>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private port = 0;
+  received = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const to = session.envelope.rcptTo[0]?.address ?? "";
+        simpleParser(stream)
+          .then((parsed) => {
+            const code = /認証コード: (\d{6})/.exec(parsed.text ?? "")?.[1] ?? "";
+            const list = this.arrivals.get(to) ?? [];
+            list.push({ code, at: performance.now() });
+            this.arrivals.set(to, list);
+            this.received += 1;
+            for (const wake of this.waiters.get(to) ?? []) {
+              wake();
+            }
+            this.waiters.delete(to);
+            callback();
+          })
+          .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+      },
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", () => resolve()));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** The `n`-th mail (1-based) to `address`: its code and arrival time (performance.now()). */
+  async nth(address: string, n: number, timeoutMs = 30_000): Promise<Arrival> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const found = this.arrivals.get(address)?.[n - 1];
+      if (found !== undefined) {
+        return found;
+      }
+      if (performance.now() > deadline) {
+        throw new Error(`no mail ${n} to ${address} within ${timeoutMs} ms`);
+      }
+      await new Promise<void>((resolve) => {
+        const list = this.waiters.get(address) ?? [];
+        list.push(resolve);
+        this.waiters.set(address, list);
+        setTimeout(resolve, 1000).unref();
+      });
+    }
+  }
+
+  count(address: string): number {
+    return this.arrivals.get(address)?.length ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

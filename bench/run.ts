@@ -1,0 +1,136 @@
+/**
+ * The 9:00 market-open login storm (issue #5). `npm run bench -- --help`.
+ * Prints every figure with the bare argon2id baseline measured in the same run.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { randomUUID } from "node:crypto";
+import { openDatabase } from "../src/adapters/db/connect.ts";
+import { migrateToLatest } from "../src/adapters/db/migrate.ts";
+import { createArgon2Hasher } from "../src/adapters/crypto/argon2-hasher.ts";
+import { spawnService } from "../test/support/spawned-service.ts";
+import { createTestSchema } from "../test/support/postgres.ts";
+import { measureArgon2Baseline } from "./baseline.ts";
+import { BenchInbox } from "./inbox.ts";
+import { runStorm } from "./storm.ts";
+import type { BenchCustomer, StormResult } from "./storm.ts";
+import { startAttack } from "./attacker.ts";
+import type { AttackResult } from "./attacker.ts";
+import { fmt } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: "string", default: "2000" },
+    "virtual-users": { type: "string", default: "24" },
+    "attack-multiplier": { type: "string", default: "3" },
+    "baseline-seconds": { type: "string", default: "5" },
+    backend: { type: "string", default: "sqlite" },
+    "no-attack": { type: "boolean", default: false },
+    "log-level": { type: "string", default: "info" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(
+    "npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info]\n",
+  );
+  process.exit(0);
+}
+const CUSTOMERS = Number(args.customers);
+const VIRTUAL_USERS = Number(args["virtual-users"]);
+const ATTACK_MULTIPLIER = Number(args["attack-multiplier"]);
+const PASSWORD = "market open 9:00";
+const ARGON2 = { memoryKiB: 19456, timeCost: 2, parallelism: 1 };
+
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+function report(title: string, storm: StormResult, baseline: number): void {
+  const out = process.stdout;
+  out.write(`\n## ${title}\n`);
+  out.write(`completed logins: ${storm.completed} (failed ${storm.failed}, password steps retried after 503/429: ${storm.retried}) in ${fmt(storm.seconds)} s\n`);
+  out.write(`logins/s: ${fmt(storm.loginsPerSecond, 2)}  = ${fmt(storm.loginsPerSecond / baseline, 3)} × baseline\n`);
+  out.write(`  login page      ${storm.steps.loginPage.summary()}\n`);
+  out.write(`  password step   ${storm.steps.password.summary()}\n`);
+  out.write(`  mail at SMTP    ${storm.steps.mail.summary()}  (from the password request to the mail's arrival)\n`);
+  out.write(`  code step       ${storm.steps.code.summary()}\n`);
+  out.write(`  マイページ        ${storm.steps.myPage.summary()}\n`);
+  out.write(`  whole login     ${storm.steps.whole.summary()}\n`);
+  for (const error of storm.errors) {
+    out.write(`  error: ${error}\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const out = process.stdout;
+  out.write(`# okb-login market-open storm\n`);
+  out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users\n`);
+
+  const baseline = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
+  out.write(`\n## Baseline\nbare argon2id verifications on ${baseline.cores} cores (m=19 MiB, t=2, p=1): ${fmt(baseline.perSecond, 2)}/s (${fmt(baseline.meanMs)} ms each)\n`);
+
+  const inbox = new BenchInbox();
+  const smtpUrl = await inbox.listen();
+  const dir = mkdtempSync(join(tmpdir(), "okb-bench-"));
+  const schema = args.backend === "postgres" ? await createTestSchema() : null;
+  const databaseUrl = schema?.url ?? `sqlite:${join(dir, "bench.sqlite")}`;
+
+  // Customers straight into the database; one hash for all (same cost to verify, minutes less to seed).
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  const passwordHash = await createArgon2Hasher(ARGON2).hash(PASSWORD);
+  const customers: BenchCustomer[] = [];
+  const now = Date.now();
+  for (let start = 0; start < CUSTOMERS; start += 500) {
+    const rows = [];
+    for (let i = start; i < Math.min(CUSTOMERS, start + 500); i += 1) {
+      const loginId = `storm${i}`;
+      customers.push({ loginId, email: `${loginId}@example.co.jp`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) + 1 > 254 ? 254 : (i & 255) + 1}` });
+      rows.push({ id: randomUUID(), login_id: loginId, email: `${loginId}@example.co.jp`, name: `顧客 ${i}`, password_hash: passwordHash, mfa_enabled: 1, created_at: now });
+    }
+    await database.db.insertInto("customers").values(rows).execute();
+  }
+  await database.close();
+
+  const service = await spawnService({
+    UV_THREADPOOL_SIZE: String(availableParallelism() + 2),
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: smtpUrl,
+    SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",
+    TRUST_PROXY: "127.0.0.1",
+    LOG_LEVEL: args["log-level"] ?? "info",
+    ...(args.backend === "postgres" ? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench-${randomUUID()}:` } : {}),
+  });
+  const pid = service.process.pid;
+  try {
+    const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
+    report("Storm", storm, baseline.perSecond);
+    out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
+
+    if (!args["no-attack"]) {
+      const rate = Math.round(ATTACK_MULTIPLIER * baseline.perSecond);
+      const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
+      const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
+      const result: AttackResult = await attack.stop();
+      report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline.perSecond);
+      out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
+      out.write(`attack requests: sent ${result.sent}, checked (cost a hash) ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`);
+      out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
+    }
+    out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);
+  } finally {
+    const code = await service.stop();
+    await inbox.close();
+    await schema?.drop();
+    rmSync(dir, { recursive: true, force: true });
+    if (code !== 0) {
+      out.write(`server exited with ${code}:\n${service.output().slice(-2000)}\n`);
+    }
+  }
+}
+
+await main();

@@ -7,8 +7,10 @@ import type { WebDeps } from "../app.ts";
  * answer too; a 503 names the ones that do not, nothing more.
  */
 export function registerHealth(app: FastifyInstance, deps: Pick<WebDeps, "checkReadiness">): void {
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (request, reply) => {
+  // Probed every few seconds by the load balancer: only problems are worth a log line.
+  const quiet = { logLevel: "warn" as const };
+  app.get("/healthz", quiet, async () => ({ status: "ok" }));
+  app.get("/readyz", quiet, async (request, reply) => {
     const report = await deps.checkReadiness();
     if (report.failed.length === 0) {
       return { status: "ok" };

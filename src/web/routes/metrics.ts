@@ -12,7 +12,8 @@ export interface MetricsSource {
  * With METRICS_TOKEN set, a scrape must bring it as a bearer token.
  */
 export function registerMetrics(app: FastifyInstance, source: MetricsSource, token: string | null): void {
-  app.get("/metrics", async (request, reply) => {
+  // Scraped every few seconds: only problems are worth a log line.
+  app.get("/metrics", { logLevel: "warn" }, async (request, reply) => {
     if (token !== null && !bearerMatches(request, token)) {
       return reply.code(401).header("www-authenticate", 'Bearer realm="metrics"').send({ status: "unauthorized" });
     }

@@ -164,7 +164,6 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       lockoutThreshold: config.lockoutThreshold,
       rateLimits: config.rateLimits,
     },
-    dummyHash: await hasher.hash(random.token(16)),
   });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 

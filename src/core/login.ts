@@ -52,8 +52,6 @@ export interface LoginServiceDeps {
   audit: AuditLog;
   limiter: RateLimiter;
   settings: LoginSettings;
-  /** An argon2id hash of a random password, verified for unknown IDs so they cost the same time. */
-  dummyHash: string;
 }
 
 /** What the code screen (ログイン時多要素認証 入力) shows. */
@@ -88,7 +86,7 @@ export class LoginService {
   }
 
   async passwordStep(input: { loginId: string; password: string }, context: RequestContext): Promise<PasswordStepResult> {
-    const { customers, hasher, sessions, dummyHash, audit, clock } = this.deps;
+    const { customers, hasher, sessions, audit, clock } = this.deps;
     const loginId = normalizeLoginId(input.loginId);
     const password = normalizePassword(input.password);
     if ([...password].length > MAX_PASSWORD_LENGTH) {
@@ -99,8 +97,8 @@ export class LoginService {
     await this.limit("passwordPerLoginId", loginId, context);
     const customer = LOGIN_ID_PATTERN.test(loginId) ? await customers.findByLoginId(loginId) : null;
     if (customer === null) {
-      // Same work as a wrong password, so response time does not reveal which IDs exist.
-      await hasher.verify(dummyHash, password);
+      // As long as a wrong password takes, so response time does not reveal which IDs exist.
+      await hasher.verifyAbsent(password);
       await auditCustomerEvent(audit, context, "password.failed", "refused", null, { reason: "unknown_login_id" });
       throw new InvalidCredentialsError("unknown login ID");
     }

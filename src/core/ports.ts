@@ -23,6 +23,12 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>;
   /** True when `hash` was made with other parameters than the configured ones. */
   needsRehash(hash: string): boolean;
+  /**
+   * For a login ID that does not exist: takes as long as `verify` would take
+   * now, queueing and load shedding included, and answers false, so neither the
+   * answer nor its timing tells which IDs exist.
+   */
+  verifyAbsent(password: string): Promise<false>;
 }
 
 export interface Customer {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { PasswordHasher } from "../../core/ports.ts";
 
@@ -20,7 +21,14 @@ export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
   };
   // PHC string parameters, e.g. $argon2id$v=19$m=19456,t=2,p=1$salt$hash
   const current = `m=${params.memoryKiB},t=${params.timeCost},p=${params.parallelism}`;
+  // Made on first use: verifying against it costs exactly what a real verification costs.
+  let dummyHash: Promise<string> | null = null;
   return {
+    async verifyAbsent(password: string): Promise<false> {
+      dummyHash ??= hash(randomBytes(16).toString("base64"), options);
+      await verify(await dummyHash, password).catch(() => false);
+      return false;
+    },
     needsRehash(passwordHash: string): boolean {
       const fields = passwordHash.split("$");
       return fields[1] !== "argon2id" || fields[3] !== current;

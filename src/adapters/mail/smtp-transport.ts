@@ -21,7 +21,8 @@ export interface DkimSettings {
 
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
 export function createSmtpTransport(smtpUrl: string, from: string, options?: { dkim?: DkimSettings | null }): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Pooled: at the 9:00 storm a new TCP + EHLO handshake per code mail costs more than the mail.
+  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 });
   const dkim = options?.dkim ?? undefined;
   return {
     async send(mail: OutgoingMail): Promise<void> {

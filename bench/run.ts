@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     backend: { type: "string", default: "sqlite" },
     "no-attack": { type: "boolean", default: false },
     "log-level": { type: "string", default: "info" },
+    /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
+    "cpu-prof": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -47,6 +49,25 @@ const ARGON2 = { memoryKiB: 19456, timeCost: 2, parallelism: 1 };
 function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** CPU seconds (user + system) the process has used, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function cpuSplit(pid: number | undefined, before: { server: number; bench: number }, seconds: number): string {
+  const server = cpuSeconds(pid) - before.server;
+  const usage = process.cpuUsage();
+  const bench = (usage.user + usage.system) / 1e6 - before.bench;
+  const capacity = seconds * availableParallelism();
+  return `CPU used: server ${fmt((100 * server) / capacity)} %, load generator + SMTP server ${fmt((100 * bench) / capacity)} % of ${availableParallelism()} cores`;
+}
+
+function cpuMark(pid: number | undefined): { server: number; bench: number } {
+  const usage = process.cpuUsage();
+  return { server: cpuSeconds(pid), bench: (usage.user + usage.system) / 1e6 };
 }
 
 function report(title: string, storm: StormResult, baseline: number): void {
@@ -97,18 +118,22 @@ async function main(): Promise<void> {
   await database.close();
 
   const service = await spawnService({
+    // As `npm start` sets them.
     UV_THREADPOOL_SIZE: String(availableParallelism() + 2),
+    MALLOC_ARENA_MAX: "2",
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",
     TRUST_PROXY: "127.0.0.1",
     LOG_LEVEL: args["log-level"] ?? "info",
     ...(args.backend === "postgres" ? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench-${randomUUID()}:` } : {}),
-  });
+  }, { nodeArgs: args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] });
   const pid = service.process.pid;
   try {
+    let mark = cpuMark(pid);
     const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
     report("Storm", storm, baseline.perSecond);
+    out.write(`${cpuSplit(pid, mark, storm.seconds)}\n`);
     // Not a timing check: a benchmark whose logins fail measures nothing (CI runs it with a tiny N for this).
     if (storm.completed !== CUSTOMERS) {
       process.exitCode = 1;
@@ -117,6 +142,7 @@ async function main(): Promise<void> {
 
     if (!args["no-attack"]) {
       const rate = Math.round(ATTACK_MULTIPLIER * baseline.perSecond);
+      mark = cpuMark(pid);
       const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
       const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
       const result: AttackResult = await attack.stop();
@@ -124,6 +150,7 @@ async function main(): Promise<void> {
         process.exitCode = 1;
       }
       report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline.perSecond);
+      out.write(`${cpuSplit(pid, mark, attacked.seconds)}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
       out.write(`attack requests: sent ${result.sent}, checked (cost a hash) ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`);
       out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);

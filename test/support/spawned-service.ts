@@ -28,9 +28,9 @@ export async function freePort(): Promise<number> {
  * The real product as its own process (`node --import tsx src/main.ts`), as an
  * operator runs it, on a loopback port; resolves once /healthz answers.
  */
-export async function spawnService(env: Record<string, string>): Promise<SpawnedService> {
+export async function spawnService(env: Record<string, string>, options?: { nodeArgs?: string[] }): Promise<SpawnedService> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options?.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env["PATH"] ?? "",

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 
 export interface AttackResult {
   sent: number;
-  /** Answered after a password check (401 [5101]): they cost a hash. */
+  /** Answered 401 [5101], as a wrong password is. */
   checked: number;
   /** 503: shed by the hash gate. */
   shed: number;

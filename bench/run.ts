@@ -152,7 +152,9 @@ async function main(): Promise<void> {
       report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline.perSecond);
       out.write(`${cpuSplit(pid, mark, attacked.seconds)}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
-      out.write(`attack requests: sent ${result.sent}, checked (cost a hash) ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`);
+      out.write(
+        `attack requests: sent ${result.sent} (${fmt(result.sent / attacked.seconds)}/s achieved), answered 401 [5101] ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`,
+      );
       out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
     }
     out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);

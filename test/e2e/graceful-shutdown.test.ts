@@ -1,13 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawnService } from "../support/spawned-service.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
@@ -17,7 +16,6 @@ import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.t
 import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PASSWORD = "correct horse battery";
 // Slow hashes, one at a time: ten logins take a while, so SIGTERM finds some in flight.
 const SLOW_HASHES = { ARGON2_TIME_COST: "8", HASH_MAX_IN_FLIGHT: "1" };
@@ -29,57 +27,16 @@ interface Running {
   logLines(): Array<Record<string, unknown>>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** `node --import tsx src/main.ts`, as an operator starts it; resolves once /healthz answers. */
 async function startServer(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env["PATH"] ?? "",
-      NODE_ENV: "test",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DEMO_CUSTOMER: "false",
-      LOG_LEVEL: "info",
-      ...SLOW_HASHES,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    if (child.exitCode !== null || i > 300) {
-      child.kill("SIGKILL");
-      throw new Error(`the server did not come up:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) {
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const service = await spawnService({ LOG_LEVEL: "info", ...SLOW_HASHES, ...env });
   const logLines = (): Array<Record<string, unknown>> =>
-    output
+    service
+      .output()
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { url, child, exited, logLines };
+  return { url: service.url, child: service.process, exited: service.exited, logLines };
 }
 
 /** Customers written straight into the database file, hashed as the server will verify them. */

@@ -5,6 +5,8 @@ import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { startTestService } from "../support/test-service.ts";
+import { writtenState } from "../support/written-state.ts";
+import type { WrittenState } from "../support/written-state.ts";
 import type { TestCustomer, TestService } from "../support/test-service.ts";
 
 /**
@@ -214,24 +216,10 @@ describe("bad input anywhere: a clear 4xx in our error shape, nothing changed, n
     await t.close();
   });
 
-  interface Snapshot {
-    challenges: unknown[];
-    sessions: unknown[];
-    history: unknown[];
-    outbox: string[];
-    mails: number;
-  }
-
-  /** Every row a login can write; the outbox by id only, as the worker updates delivery state. */
-  async function snapshot(): Promise<Snapshot> {
-    const db = t.service.database.db;
-    return {
-      challenges: await db.selectFrom("login_challenges").selectAll().orderBy("id").execute(),
-      sessions: await db.selectFrom("sessions").selectAll().orderBy("id_hash").execute(),
-      history: await db.selectFrom("login_history").selectAll().orderBy("id").execute(),
-      outbox: (await db.selectFrom("mail_outbox").select("id").orderBy("id").execute()).map((row) => row.id),
-      mails: t.smtp.mails.length,
-    };
+  /** Every row a login can write; audit events and rate-limit counters may move (a refused request is audited). */
+  async function snapshot(): Promise<Pick<WrittenState, "challenges" | "sessions" | "history" | "outbox" | "mails">> {
+    const { challenges, sessions, history, outbox, mails } = await writtenState(t);
+    return { challenges, sessions, history, outbox, mails };
   }
 
   async function send(c: BadRequest): Promise<LightMyRequestResponse> {

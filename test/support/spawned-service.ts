@@ -9,8 +9,10 @@ const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface SpawnedService {
   url: string;
   process: ChildProcess;
-  /** What the process wrote (JSON log lines and start-up text). */
+  /** What the process wrote (JSON log lines and start-up text; the last 64 KiB). */
   output(): string;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
   /** SIGTERM, then waits for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -75,6 +77,7 @@ export async function spawnService(env: Record<string, string>, options?: { node
     url,
     process: child,
     output: () => output,
+    exited,
     async stop(): Promise<number | null> {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

@@ -2,11 +2,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { ChallengeStore, Customer, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../src/core/ports.ts";
+import type { ChallengeStore, Customer, LoginChallenge, OutboxMail } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { createChallengeStore } from "../../src/adapters/db/challenge-store.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
+import { newLogin, newSession } from "../support/rows.ts";
 
 const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);
 
@@ -35,22 +36,6 @@ function newMail(customer: Customer, overrides: Partial<OutboxMail> = {}): Outbo
     createdAt: NOW,
     ...overrides,
   };
-}
-
-function newSession(customer: Customer): Session {
-  return {
-    idHash: randomUUID().replaceAll("-", ""),
-    customerId: customer.id,
-    authMethods: ["pwd", "otp"],
-    createdAt: NOW,
-    lastSeenAt: NOW,
-    ip: "192.0.2.10",
-    userAgent: "contract-test",
-  };
-}
-
-function newLogin(customer: Customer): LoginRecord {
-  return { id: randomUUID(), customerId: customer.id, at: NOW, ip: "192.0.2.10", userAgent: "contract-test", authMethods: ["pwd", "otp"] };
 }
 
 async function statusOf(db: Kysely<Database>, id: string): Promise<string | undefined> {

@@ -2,38 +2,15 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Customer, LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../src/core/ports.ts";
+import type { LoginHistoryStore, SessionStore } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { createLoginHistoryStore, createSessionStore } from "../../src/adapters/db/session-store.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
+import { newLogin, newSession } from "../support/rows.ts";
 
 const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);
 
-function newSession(customer: Customer, overrides: Partial<Session> = {}): Session {
-  return {
-    idHash: randomUUID().replaceAll("-", ""),
-    customerId: customer.id,
-    authMethods: ["pwd", "otp"],
-    createdAt: NOW,
-    lastSeenAt: NOW,
-    ip: "198.51.100.7",
-    userAgent: "Mozilla/5.0 contract-test",
-    ...overrides,
-  };
-}
-
-function newLogin(customer: Customer, overrides: Partial<LoginRecord> = {}): LoginRecord {
-  return {
-    id: randomUUID(),
-    customerId: customer.id,
-    at: NOW,
-    ip: "198.51.100.7",
-    userAgent: "Mozilla/5.0 contract-test",
-    authMethods: ["pwd", "otp"],
-    ...overrides,
-  };
-}
 
 for (const backend of DB_BACKENDS) {
   describe(`session and login history store contract (${backend.name})`, () => {

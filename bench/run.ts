@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     // As `npm start` sets them.
     UV_THREADPOOL_SIZE: String(availableParallelism() + 2),
     MALLOC_ARENA_MAX: "2",
+    NODE_OPTIONS: "--max-semi-space-size=4",
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",

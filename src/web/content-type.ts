@@ -9,7 +9,7 @@ export function requireBodyType(mediaType: "application/x-www-form-urlencoded" |
     const declared = String(request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (request.body !== undefined && declared !== mediaType) {
       // Shaped like a Fastify error: the error handler shows it as [4000] with this status.
-      throw Object.assign(new Error(`body must be ${mediaType}, got ${declared || "none"}`), { statusCode: 415, code: "UNSUPPORTED_MEDIA_TYPE" });
+      throw Object.assign(new Error(`body must be ${mediaType}, got ${declared.slice(0, 100) || "none"}`), { statusCode: 415, code: "UNSUPPORTED_MEDIA_TYPE" });
     }
   };
 }

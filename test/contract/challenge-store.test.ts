@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import type { ChallengeStore, Customer, LoginChallenge, OutboxMail } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
-import { createChallengeStore } from "../../src/adapters/db/challenge-store.ts";
+import { challengeRow, createChallengeStore } from "../../src/adapters/db/challenge-store.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import { newLogin, newSession } from "../support/rows.ts";
 
@@ -107,21 +107,7 @@ for (const backend of DB_BACKENDS) {
       await store.start(othersPending, newMail(other));
       // Inserted directly: start itself would supersede A while inserting B.
       for (const challenge of [pendingA, pendingB]) {
-        await db
-          .insertInto("login_challenges")
-          .values({
-            id: challenge.id,
-            customer_id: challenge.customerId,
-            code_hmac: challenge.codeHmac,
-            preauth_hash: challenge.preauthHash,
-            status: "pending",
-            failed_attempts: 0,
-            sent_at: challenge.sentAt,
-            expires_at: challenge.expiresAt,
-            ip: challenge.ip,
-            user_agent: challenge.userAgent,
-          })
-          .execute();
+        await db.insertInto("login_challenges").values(challengeRow(challenge)).execute();
       }
       const burned = newChallenge(customer, { sentAt: NOW + 2 });
       await store.start(burned, newMail(customer));

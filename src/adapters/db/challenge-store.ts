@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
 import type { Database, LoginChallengesTable } from "./schema.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
@@ -16,6 +16,22 @@ function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
     expiresAt: row.expires_at,
     ip: row.ip,
     userAgent: row.user_agent,
+  };
+}
+
+/** A challenge as its table row. */
+export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallengesTable> {
+  return {
+    id: challenge.id,
+    customer_id: challenge.customerId,
+    code_hmac: challenge.codeHmac,
+    preauth_hash: challenge.preauthHash,
+    status: challenge.status,
+    failed_attempts: challenge.failedAttempts,
+    sent_at: challenge.sentAt,
+    expires_at: challenge.expiresAt,
+    ip: challenge.ip,
+    user_agent: challenge.userAgent,
   };
 }
 
@@ -56,21 +72,7 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
           .where("customer_id", "=", challenge.customerId)
           .where("status", "=", "pending")
           .execute();
-        await trx
-          .insertInto("login_challenges")
-          .values({
-            id: challenge.id,
-            customer_id: challenge.customerId,
-            code_hmac: challenge.codeHmac,
-            preauth_hash: challenge.preauthHash,
-            status: challenge.status,
-            failed_attempts: challenge.failedAttempts,
-            sent_at: challenge.sentAt,
-            expires_at: challenge.expiresAt,
-            ip: challenge.ip,
-            user_agent: challenge.userAgent,
-          })
-          .execute();
+        await trx.insertInto("login_challenges").values(challengeRow(challenge)).execute();
         await enqueueMail(trx, sealer, mail);
       });
     },

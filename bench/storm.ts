@@ -17,13 +17,14 @@ export interface StormResult {
   retried: number;
   seconds: number;
   loginsPerSecond: number;
-  steps: { loginPage: Samples; password: Samples; mail: Samples; code: Samples; myPage: Samples; whole: Samples };
+  steps: { loginPage: Samples; password: Samples; codePage: Samples; mail: Samples; code: Samples; myPage: Samples; whole: Samples };
   errors: string[];
 }
 
 /**
- * Virtual users run the whole flow, as a customer's browser does: login page →
- * password → the code from the mail delivered to the SMTP server → code → マイページ.
+ * Virtual users run the whole flow, as a customer's browser does, following each
+ * redirect: login page → password → the code screen (ログイン時多要素認証 入力) →
+ * the code from the mail delivered to the SMTP server → code → マイページ.
  */
 export async function runStorm(options: {
   baseUrl: string;
@@ -34,7 +35,7 @@ export async function runStorm(options: {
   /** Which mail to each customer this round is (1 for the first round, 2 for the next …). */
   mailNumber: number;
 }): Promise<StormResult> {
-  const steps = { loginPage: new Samples(), password: new Samples(), mail: new Samples(), code: new Samples(), myPage: new Samples(), whole: new Samples() };
+  const steps = { loginPage: new Samples(), password: new Samples(), codePage: new Samples(), mail: new Samples(), code: new Samples(), myPage: new Samples(), whole: new Samples() };
   const queue = [...options.customers];
   const errors: string[] = [];
   let completed = 0;
@@ -55,17 +56,22 @@ export async function runStorm(options: {
     }
     const sentAt = performance.now() - password.ms;
     steps.password.add(password.ms);
-    if (password.status !== 303) {
-      throw new Error(`password step answered ${password.status}`);
+    if (password.status !== 303 || password.location !== "/login/mfa") {
+      throw new Error(`password step answered ${password.status} → ${password.location ?? "-"}`);
+    }
+    const codePage = await browser.get(password.location);
+    steps.codePage.add(codePage.ms);
+    if (codePage.status !== 200) {
+      throw new Error(`code screen answered ${codePage.status}`);
     }
     const mail = await options.inbox.nth(customer.email, options.mailNumber);
     steps.mail.add(mail.at - sentAt);
     const code = await browser.postForm("/login/mfa", { code: mail.code });
     steps.code.add(code.ms);
-    if (code.status !== 303) {
+    if (code.status !== 303 || code.location === undefined) {
       throw new Error(`code step answered ${code.status}`);
     }
-    const myPage = await browser.get("/");
+    const myPage = await browser.get(code.location);
     steps.myPage.add(myPage.ms);
     if (myPage.status !== 200) {
       throw new Error(`マイページ answered ${myPage.status}`);

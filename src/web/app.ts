@@ -18,6 +18,7 @@ import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
 import { parseFormStrictly } from "./strict-form.ts";
 import { registerLoginPages } from "./routes/login-pages.ts";
+import { AccessLog } from "./access-log.ts";
 import { registerMyPage } from "./routes/my-page.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
@@ -51,7 +52,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Secrets never reach the log: the request log prints method, URL and status only.
+    logController: new AccessLog(),
+    // Our own ID per request, never the client's header.
     requestIdHeader: false,
     // Unique across instances, so an audit event can be traced to its log lines.
     genReqId: () => randomUUID(),

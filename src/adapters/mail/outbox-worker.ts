@@ -143,6 +143,12 @@ export class OutboxWorker implements OutboxNotifier {
           return;
         }
         await Promise.all(batch.map((mail) => this.deliver(mail)));
+        // A short batch emptied the queue; a mail queued since then called notify(),
+        // which runs drain again, so claiming once more here would find nothing.
+        // At shutdown notify() is off, so keep claiming until the queue is empty.
+        if (batch.length < settings.batchSize && !this.stopped) {
+          return;
+        }
       }
     } catch (error) {
       logger.error({ err: error }, "outbox: claiming mails failed");

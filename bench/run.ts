@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     backend: { type: "string", default: "sqlite" },
     "no-attack": { type: "boolean", default: false },
     "log-level": { type: "string", default: "info" },
+    /** KEY=VALUE for the server's environment, repeatable (e.g. HASH_MAX_IN_FLIGHT=1), to compare settings. */
+    "server-env": { type: "string", multiple: true, default: [] },
     /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
     "cpu-prof": { type: "string" },
     help: { type: "boolean", default: false },
@@ -38,7 +40,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout.write(
-    "npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info]\n",
+    "npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info] [--server-env KEY=VALUE …] [--cpu-prof DIR]\n",
   );
   process.exit(0);
 }
@@ -47,6 +49,18 @@ const VIRTUAL_USERS = Number(args["virtual-users"]);
 const ATTACK_MULTIPLIER = Number(args["attack-multiplier"]);
 const PASSWORD = "market open 9:00";
 const ARGON2 = { memoryKiB: 19456, timeCost: 2, parallelism: 1 };
+
+function serverEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      throw new Error(`--server-env takes KEY=VALUE, got ${pair}`);
+    }
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
 
 function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -134,6 +148,7 @@ async function main(): Promise<void> {
     SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",
     TRUST_PROXY: "127.0.0.1",
     LOG_LEVEL: args["log-level"] ?? "info",
+    ...serverEnv(args["server-env"] ?? []),
     ...(args.backend === "postgres" ? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench-${randomUUID()}:` } : {}),
   }, { nodeArgs: args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] });
   const pid = service.process.pid ?? 0;

@@ -112,8 +112,8 @@ async function main(): Promise<void> {
   out.write(`# okb-login market-open storm\n`);
   out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users\n`);
 
-  const baseline = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
-  out.write(`\n## Baseline\nbare argon2id verifications on ${baseline.cores} cores (m=19 MiB, t=2, p=1): ${fmt(baseline.perSecond, 2)}/s (${fmt(baseline.meanMs)} ms each)\n`);
+  const baselineBefore = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
+  out.write(`\n## Baseline\nbare argon2id verifications on ${baselineBefore.cores} cores (m=19 MiB, t=2, p=1), before the storm: ${fmt(baselineBefore.perSecond, 2)}/s (${fmt(baselineBefore.meanMs)} ms each)\n`);
 
   const inbox = new BenchInbox();
   const smtpUrl = await inbox.listen();
@@ -155,8 +155,14 @@ async function main(): Promise<void> {
   try {
     let mark = cpuMark(pid);
     const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
-    report("Storm", storm, baseline.perSecond);
-    out.write(`${cpuSplit(pid, mark, storm.seconds, storm.completed)}\n`);
+    const stormCpu = cpuSplit(pid, mark, storm.seconds, storm.completed);
+    // This shared machine's speed drifts by ±15 % within minutes: measure the limit
+    // again right after the storm (the server idle) and compare with the mean.
+    const baselineAfter = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
+    const baseline = (baselineBefore.perSecond + baselineAfter.perSecond) / 2;
+    out.write(`after the storm: ${fmt(baselineAfter.perSecond, 2)}/s (${fmt(baselineAfter.meanMs)} ms each); ratios below use the mean, ${fmt(baseline, 2)}/s\n`);
+    report("Storm", storm, baseline);
+    out.write(`${stormCpu}\n`);
     // Not a timing check: a benchmark whose logins fail measures nothing (CI runs it with a tiny N for this).
     if (storm.completed !== CUSTOMERS) {
       process.exitCode = 1;
@@ -164,7 +170,7 @@ async function main(): Promise<void> {
     out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
 
     if (!args["no-attack"]) {
-      const rate = Math.round(ATTACK_MULTIPLIER * baseline.perSecond);
+      const rate = Math.round(ATTACK_MULTIPLIER * baseline);
       mark = cpuMark(pid);
       const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
       const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
@@ -172,7 +178,7 @@ async function main(): Promise<void> {
       if (attacked.completed !== CUSTOMERS) {
         process.exitCode = 1;
       }
-      report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline.perSecond);
+      report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
       out.write(`${cpuSplit(pid, mark, attacked.seconds, attacked.completed)}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
       out.write(

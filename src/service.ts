@@ -155,6 +155,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     clock,
     random,
     outbox: worker,
+    mailQueue: outboxStore,
     audit,
     limiter,
     settings: {

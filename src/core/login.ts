@@ -6,6 +6,7 @@ import type {
   Customer,
   CustomerStore,
   LoginChallenge,
+  MailQueue,
   OutboxNotifier,
   PasswordHasher,
   Random,
@@ -16,6 +17,7 @@ import type { SessionService } from "./session.ts";
 import type { RateLimits } from "./rate-limit.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { codeMailBody, codeMailSubject } from "./code-mail.ts";
+import { lockNoticeBody, lockNoticeSubject } from "./lock-notice-mail.ts";
 import { describeDevice } from "./device-label.ts";
 import { maskEmail } from "./email-address.ts";
 import { codeHmac, codeMatches, generateCode, hashToken, normalizeCodeInput } from "./email-code.ts";
@@ -49,6 +51,8 @@ export interface LoginServiceDeps {
   clock: Clock;
   random: Random;
   outbox: OutboxNotifier;
+  /** Stand-alone mails (the lock notice). */
+  mailQueue: MailQueue;
   audit: AuditLog;
   limiter: RateLimiter;
   settings: LoginSettings;
@@ -273,11 +277,36 @@ export class LoginService {
   /** One more consecutive failure; returns true when this one locked the account. */
   private async countFailure(customerId: string, context: RequestContext): Promise<boolean> {
     const { customers, clock, settings, audit } = this.deps;
-    const { failedCount, lockedNow } = await customers.recordFailure(customerId, settings.lockoutThreshold, clock.now());
+    const lockedAt = clock.now();
+    const { failedCount, lockedNow } = await customers.recordFailure(customerId, settings.lockoutThreshold, lockedAt);
     if (lockedNow) {
-      await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount });
+      const noticeMailId = await this.mailLockNotice(customerId, lockedAt, context);
+      await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount, noticeMailId });
     }
     return lockedNow;
+  }
+
+  /**
+   * Tells the customer at once, by mail to the registered address, that the account
+   * was locked and from where. Queued after the lock has committed: should the process
+   * die in between, the lock holds and only the notice is lost.
+   */
+  private async mailLockNotice(customerId: string, lockedAt: number, context: RequestContext): Promise<string | null> {
+    const { customers, mailQueue, outbox, random, settings } = this.deps;
+    const customer = await customers.findById(customerId);
+    if (customer === null) {
+      return null;
+    }
+    const id = random.id();
+    await mailQueue.enqueue({
+      id,
+      recipient: customer.email,
+      subject: lockNoticeSubject(settings.brand),
+      body: lockNoticeBody(settings.brand, { customerName: customer.name, lockedAt, ip: context.ip, device: describeDevice(context.userAgent) }),
+      createdAt: lockedAt,
+    });
+    outbox.notify();
+    return id;
   }
 
   /** Argon2 parameters were raised in config: upgrade this hash while the password is at hand. */

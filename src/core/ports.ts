@@ -198,6 +198,11 @@ export interface RateLimiter {
   consume(key: string, max: number, windowSeconds: number, now: number): Promise<RateLimitDecision>;
 }
 
+/** Mails that stand alone (not part of another change), such as the lock notice. */
+export interface MailQueue {
+  enqueue(mail: OutboxMail): Promise<void>;
+}
+
 /** Told when a mail was queued, so delivery need not wait for the next poll. */
 export interface OutboxNotifier {
   notify(): void;

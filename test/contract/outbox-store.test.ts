@@ -4,8 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import type { OutboxMail } from "../../src/core/ports.ts";
 import type { Database, MailOutboxTable } from "../../src/adapters/db/schema.ts";
-import { enqueueMail } from "../../src/adapters/db/challenge-store.ts";
-import { createOutboxStore } from "../../src/adapters/db/outbox-store.ts";
+import { createOutboxStore, enqueueMail } from "../../src/adapters/db/outbox-store.ts";
 import type { ClaimedMail, OutboxStore } from "../../src/adapters/db/outbox-store.ts";
 import { DB_BACKENDS, testSealer } from "../support/db-backends.ts";
 
@@ -75,6 +74,17 @@ for (const backend of DB_BACKENDS) {
       // The third is due, the fourth is not yet.
       assert.equal((await outbox.claim(NOW, LEASE_MS, 10)).length, 1);
       assert.equal((await outbox.claim(NOW + 1_000, LEASE_MS, 10)).length, 1);
+    });
+
+    it("enqueue queues a mail on its own: sealed at rest, due at once, claimed with its body readable", async () => {
+      const mail = newMail({ body: "ロックのお知らせ本文" });
+      await outbox.enqueue(mail);
+      const stored = await row(mail.id);
+      assert.equal(stored.status, "pending");
+      assert.doesNotMatch(stored.body ?? "", /ロック/, "the body is sealed in the table");
+      const [claimed] = await outbox.claim(mail.createdAt, LEASE_MS, 10);
+      assert.equal(claimed?.id, mail.id);
+      assert.equal(claimed?.body, "ロックのお知らせ本文");
     });
 
     it("a claimed mail is not claimed again before its lease ends, but is after", async () => {

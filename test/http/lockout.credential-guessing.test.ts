@@ -22,7 +22,9 @@ describe("account lockout against password and code guessing (NIST SP 800-63B-4 
     browser.post("/login", { form: { loginId: customer.loginId, password: "wrong password" } });
   const rightPassword = (customer: TestCustomer, browser: WebClient = t.client()) =>
     browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
-  const mailsTo = (customer: TestCustomer) => t.smtp.mails.filter((mail) => mail.to === customer.email).length;
+  const mailsTo = (customer: TestCustomer, subject: string) => t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === subject);
+  const CODE_MAIL = "【OKB証券】認証コードのお知らせ";
+  const LOCK_NOTICE = "【OKB証券】口座ロックのお知らせ";
 
   it("locks after 10 consecutive wrong passwords, then answers [5102] whether the password is right or not", async () => {
     const customer = await t.addCustomer();
@@ -37,9 +39,39 @@ describe("account lockout against password and code guessing (NIST SP 800-63B-4 
     assert.equal(right.statusCode, 423);
     assert.equal(wrong.statusCode, 423);
     assert.equal(right.body.replace(/name="_csrf" value="[^"]*"/, ""), wrong.body.replace(/name="_csrf" value="[^"]*"/, ""), "the same page either way");
-    assert.equal(mailsTo(customer), 0, "a locked account gets no code mail");
+    assert.equal(mailsTo(customer, CODE_MAIL).length, 0, "a locked account gets no code mail");
     const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
     assert.equal(events.filter((event) => event === "account.locked").length, 1);
+  });
+
+  it("mails the customer one lock notice: when, from where, call the call center; no link, no secret", async () => {
+    const customer = await t.addCustomer();
+    const attacker = t.client({ ip: "198.51.100.77", userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36" });
+    const guess = "Tr0ub4dor&3-guess";
+    for (let i = 0; i < 10; i += 1) {
+      await attacker.post("/login", { form: { loginId: customer.loginId, password: guess } });
+    }
+    const notice = await t.mailTo(customer.email, 1, LOCK_NOTICE);
+    assert.match(notice.from, /@okb-sec\.co\.jp>?$/);
+    assert.match(notice.text, new RegExp(`^${customer.name} 様`));
+    assert.match(notice.text, /ログインを停止\(ロック\)しました/);
+    assert.match(notice.text, /日時: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+    assert.match(notice.text, /IPアドレス: 198\.51\.100\.77/);
+    assert.match(notice.text, /ご利用環境: Chrome .*Linux/);
+    assert.match(notice.text, /0120-483744/);
+    assert.match(notice.text, /ログインパスワードを変更/);
+    assert.doesNotMatch(notice.text, /https?:\/\/|www\./, "no links: phishing copies have them, ours never do");
+    assert.ok(!notice.text.includes(guess), "the password tried is never in the mail");
+    const locked = (await t.auditEvents(customer.customer.id)).find((event) => event.event === "account.locked");
+    assert.equal(typeof locked?.detail["noticeMailId"], "string", "the audit trail says which mail told the customer");
+
+    // Further attempts on the locked account, right or wrong, send nothing more.
+    await wrongPassword(customer, attacker);
+    await rightPassword(customer);
+    await t.smtp.waitFor(() => t.smtp.mails.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(mailsTo(customer, LOCK_NOTICE).length, 1);
+    assert.equal(mailsTo(customer, CODE_MAIL).length, 0);
   });
 
   it("counts wrong codes with wrong passwords, and a new code does not reset the count", async () => {

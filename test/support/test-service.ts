@@ -13,6 +13,7 @@ import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
+import { codeMailSubject } from "../../src/core/code-mail.ts";
 import type { Customer, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
@@ -37,8 +38,8 @@ export interface TestService {
   addCustomer(options?: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean }): Promise<TestCustomer>;
   /** The customer's audit events, oldest first. */
   auditEvents(customerId: string): Promise<StoredAuditEvent[]>;
-  /** Waits for the `n`-th (1-based) mail to `email` over SMTP. */
-  mailTo(email: string, n?: number): Promise<CaughtMail>;
+  /** Waits for the `n`-th (1-based) mail to `email` over SMTP (with `subject`: the n-th with that subject). */
+  mailTo(email: string, n?: number, subject?: string): Promise<CaughtMail>;
   /** Waits for the `n`-th code mail to `email` and returns the code in it. */
   codeFor(email: string, n?: number): Promise<string>;
   close(): Promise<void>;
@@ -78,8 +79,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const customers = createCustomerStore(service.database.db);
   const hasher = createArgon2Hasher(config.argon2);
 
-  const mailTo = async (email: string, n = 1): Promise<CaughtMail> => {
-    const mine = (): CaughtMail[] => smtp.mails.filter((mail) => mail.to === email);
+  const mailTo = async (email: string, n = 1, subject?: string): Promise<CaughtMail> => {
+    const mine = (): CaughtMail[] => smtp.mails.filter((mail) => mail.to === email && (subject === undefined || mail.subject === subject));
     await smtp.waitFor(() => mine().length >= n);
     const mail = mine()[n - 1];
     if (mail === undefined) {
@@ -109,7 +110,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     mailTo,
     auditEvents: (customerId) => createAuditStore(service.database.db, clock, nodeRandom).forCustomer(customerId),
     async codeFor(email: string, n = 1): Promise<string> {
-      const mail = await mailTo(email, n);
+      // The n-th code mail: a lock notice to the same address does not count.
+      const mail = await mailTo(email, n, codeMailSubject(config.brand));
       const match = /認証コード: (\d{6})/.exec(mail.text);
       if (match?.[1] === undefined) {
         throw new Error("no code in the mail");

@@ -1,8 +1,9 @@
-import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { Insertable, Kysely, Selectable } from "kysely";
 import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
 import type { Database, LoginChallengesTable } from "./schema.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
 import { insertLoginRecord, insertSession } from "./session-store.ts";
+import { enqueueMail } from "./outbox-store.ts";
 
 function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
   return {
@@ -33,22 +34,6 @@ export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallen
     ip: challenge.ip,
     user_agent: challenge.userAgent,
   };
-}
-
-/** Puts a mail into the outbox inside the caller's transaction, its body sealed. */
-export async function enqueueMail(trx: Transaction<Database>, sealer: BodySealer, mail: OutboxMail): Promise<void> {
-  await trx
-    .insertInto("mail_outbox")
-    .values({
-      id: mail.id,
-      recipient: mail.recipient,
-      subject: mail.subject,
-      body: sealer.seal(mail.body),
-      status: "pending",
-      next_attempt_at: mail.createdAt,
-      created_at: mail.createdAt,
-    })
-    .execute();
 }
 
 export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): ChallengeStore {

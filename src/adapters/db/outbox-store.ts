@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
+import type { MailQueue, OutboxMail } from "../../core/ports.ts";
 
 export interface ClaimedMail {
   id: string;
@@ -13,7 +14,7 @@ export interface ClaimedMail {
   createdAt: number;
 }
 
-export interface OutboxStore {
+export interface OutboxStore extends MailQueue {
   /** Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile. */
   claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
   markSent(id: string, sentAt: number): Promise<void>;
@@ -43,8 +44,26 @@ export interface StuckMail {
   createdAt: number;
 }
 
+/** Puts a mail into the outbox, its body sealed; pass a transaction to make it part of the caller's change. */
+export async function enqueueMail(db: Kysely<Database>, sealer: BodySealer, mail: OutboxMail): Promise<void> {
+  await db
+    .insertInto("mail_outbox")
+    .values({
+      id: mail.id,
+      recipient: mail.recipient,
+      subject: mail.subject,
+      body: sealer.seal(mail.body),
+      status: "pending",
+      next_attempt_at: mail.createdAt,
+      created_at: mail.createdAt,
+    })
+    .execute();
+}
+
 export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, sealer: BodySealer): OutboxStore {
   return {
+    enqueue: (mail: OutboxMail) => enqueueMail(db, sealer, mail),
+
     async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]> {
       let due = db
         .selectFrom("mail_outbox")

@@ -1,4 +1,5 @@
 import type { Brand } from "./brand.ts";
+import { mailFooterEn, mailFooterJa } from "./mail-footer.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 /** Seed 別紙1-2: the exact subject customers are told to look for. */
@@ -47,16 +48,7 @@ export function codeMailBody(brand: Brand, facts: CodeMailFacts): string {
     "併せてログインパスワードの変更をお勧めします。",
     "身に覚えのない取引が見つかった場合は、下記コールセンターまでご連絡ください。",
     "",
-    `※${brand.name}がメールでリンクをお送りし、パスワードや認証コードの入力をお願いすることはありません。`,
-    "※このメールは送信専用です。ご返信いただいてもお答えできません。",
-    "",
-    "[お問い合わせ先] コールセンター",
-    brand.callCenterName,
-    `(フリーダイヤル) ${brand.callCenterPhone}`,
-    `受付時間 ${brand.callCenterHours}`,
-    "",
-    "----------------------------------------",
-    "[English]",
+    ...mailFooterJa(brand),
     `Your ${brand.nameEn} login authentication code`,
     "",
     `Code: ${facts.code}`,
@@ -71,9 +63,6 @@ export function codeMailBody(brand: Brand, facts: CodeMailFacts): string {
     "If you did not try to log in, someone else may be trying to access your account.",
     `Log in from the ${brand.nameEn} website, check that there are no trades you do not recognise,`,
     "and change your login password. If you find such trades, please call the call center below.",
-    `${brand.nameEn} never sends links asking for your password or code.`,
-    "",
-    `Call center: ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`,
-    "",
+    ...mailFooterEn(brand),
   ].join("\n");
 }

@@ -1,4 +1,5 @@
 import type { Brand } from "./brand.ts";
+import { mailFooterEn, mailFooterJa } from "./mail-footer.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 export function lockNoticeSubject(brand: Brand): string {
@@ -37,16 +38,7 @@ export function lockNoticeBody(brand: Brand, facts: LockNoticeFacts): string {
     "第三者がお客様のログインIDで不正ログインを試みた可能性があります。",
     "ロック解除後、ただちにログインパスワードを変更し、ログイン履歴に見覚えのないログインが無いことをご確認ください。",
     "",
-    `※${brand.name}がメールでリンクをお送りし、パスワードや認証コードの入力をお願いすることはありません。`,
-    "※このメールは送信専用です。ご返信いただいてもお答えできません。",
-    "",
-    "[お問い合わせ先] コールセンター",
-    brand.callCenterName,
-    `(フリーダイヤル) ${brand.callCenterPhone}`,
-    `受付時間 ${brand.callCenterHours}`,
-    "",
-    "----------------------------------------",
-    "[English]",
+    ...mailFooterJa(brand),
     `Your ${brand.nameEn} account has been locked`,
     "",
     "After repeated wrong passwords or authentication codes, logins to your account have been stopped.",
@@ -57,9 +49,6 @@ export function lockNoticeBody(brand: Brand, facts: LockNoticeFacts): string {
     "Only the call center can unlock the account, after confirming your identity.",
     "If this was not you, someone may be trying to log in with your login ID: after the unlock, change your",
     "login password at once and check your login history.",
-    `${brand.nameEn} never sends links asking for your password or code.`,
-    "",
-    `Call center: ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`,
-    "",
+    ...mailFooterEn(brand),
   ].join("\n");
 }

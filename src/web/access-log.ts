@@ -9,14 +9,18 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  * requests that never finish). URLs carry no secrets here: passwords, codes and
  * tokens travel only in bodies and cookies.
  */
+function requestFields(request: FastifyRequest): { method: string; url: string; remoteAddress: string } {
+  return { method: request.method, url: request.url, remoteAddress: request.ip };
+}
+
 export class AccessLog extends LogController {
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ req: { method: request.method, url: request.url, remoteAddress: request.ip } }, "incoming request");
+    request.log.debug({ req: requestFields(request) }, "incoming request");
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
-      req: { method: request.method, url: request.url, remoteAddress: request.ip },
+      req: requestFields(request),
       res: { statusCode: reply.statusCode },
       responseTime: reply.elapsedTime,
     };

@@ -18,7 +18,7 @@ import type { RateLimits } from "./rate-limit.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { codeMailBody, codeMailSubject } from "./code-mail.ts";
 import { lockNoticeBody, lockNoticeSubject } from "./lock-notice-mail.ts";
-import { describeDevice } from "./device-label.ts";
+import { describeRequestOrigin } from "./request-origin.ts";
 import { maskEmail } from "./email-address.ts";
 import { codeHmac, codeMatches, generateCode, hashToken, normalizeCodeInput } from "./email-code.ts";
 import {
@@ -160,8 +160,7 @@ export class LoginService {
       code,
       sentAt,
       expiresAt: challenge.expiresAt,
-      ip: context.ip,
-      device: describeDevice(context.userAgent),
+      ...describeRequestOrigin(context),
       ttlMinutes: Math.round(settings.codeTtlSeconds / 60),
     });
     await challenges.start(challenge, {
@@ -302,7 +301,7 @@ export class LoginService {
       id,
       recipient: customer.email,
       subject: lockNoticeSubject(settings.brand),
-      body: lockNoticeBody(settings.brand, { customerName: customer.name, lockedAt, ip: context.ip, device: describeDevice(context.userAgent) }),
+      body: lockNoticeBody(settings.brand, { customerName: customer.name, lockedAt, ...describeRequestOrigin(context) }),
       createdAt: lockedAt,
     });
     outbox.notify();

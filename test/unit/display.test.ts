@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { maskEmail } from "../../src/core/email-address.ts";
 import { formatJapanTime, isoJapanTime } from "../../src/core/japan-time.ts";
 import { describeDevice } from "../../src/core/device-label.ts";
+import { displayIp } from "../../src/core/request-origin.ts";
 
 describe("what the customer is shown", () => {
   it("masks the 重要メール address as t***@example.co.jp", () => {
@@ -24,5 +25,23 @@ describe("what the customer is shown", () => {
       "Chrome 120 / Windows 10",
     );
     assert.equal(describeDevice(""), "不明 (unknown)");
+  });
+
+  it("names only browsers and systems the parser knows, never a word copied from the User-Agent", () => {
+    assert.equal(describeDevice("Unlock now at https://evil.example or call 0120-999-999/1.0"), "不明 (unknown)");
+    assert.equal(describeDevice("Mozilla/5.0 (Android www.evil.jp; call 0120) Chrome/1.2"), "Chrome 1 / Android");
+    assert.equal(
+      describeDevice("Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1"),
+      "Safari 17 / iOS 17.2",
+    );
+  });
+
+  it("shows an IP address only when it is one", () => {
+    assert.equal(displayIp("203.0.113.10"), "203.0.113.10");
+    assert.equal(displayIp("2001:db8::1"), "2001:db8::1");
+    assert.equal(displayIp("::ffff:127.0.0.1"), "::ffff:127.0.0.1");
+    for (const forged of ["unknown", "www.evil.example", "999.1.1.1", "call 0120-999-999", "", "a@b"]) {
+      assert.equal(displayIp(forged), "不明 (unknown)", forged);
+    }
   });
 });

@@ -109,19 +109,21 @@ export class LoginService {
     const passwordRight = await hasher.verify(customer.passwordHash, password);
     if (customer.lockedAt !== null) {
       // Verified all the same, and the same answer either way: a locked account tells nobody whether the password was right.
-      await auditCustomerEvent(audit, context, "login.refused_locked", "refused", customer.id, { step: "password" });
-      throw this.lockedError(`customer ${customer.id} is locked`);
+      throw await this.refuseLocked(customer.id, context, "password");
     }
     if (!passwordRight) {
       await auditCustomerEvent(audit, context, "password.failed", "refused", customer.id, { reason: "wrong_password" });
-      if (await this.countFailure(customer.id, context)) {
-        throw this.lockedError(`customer ${customer.id} locked by a wrong password`);
-      }
+      await this.countFailure(customer.id, context, "password");
       throw new InvalidCredentialsError(`wrong password for customer ${customer.id}`);
     }
     await auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
     await this.rehashIfNeeded(customer, password, context);
     if (!customer.mfaEnabled) {
+      // The lock was read before the hash queue: failures racing this attempt may have locked
+      // the account meanwhile, and a locked account must not say the password was right.
+      if ((await customers.findById(customer.id))?.lockedAt !== null) {
+        throw await this.refuseLocked(customer.id, context, "password");
+      }
       await customers.resetFailures(customer.id);
       const sessionToken = await sessions.start(customer.id, AUTH_METHODS_PASSWORD_ONLY, context);
       return { kind: "logged_in", sessionToken, mfaOff: true };
@@ -163,13 +165,17 @@ export class LoginService {
       ...describeRequestOrigin(context),
       ttlMinutes: Math.round(settings.codeTtlSeconds / 60),
     });
-    await challenges.start(challenge, {
+    const started = await challenges.start(challenge, {
       id: random.id(),
       recipient: customer.email,
       subject: codeMailSubject(settings.brand),
       body,
       createdAt: sentAt,
     });
+    if (!started) {
+      // Locked by failures that raced this attempt through the hash queue: no code, no mail.
+      throw await this.refuseLocked(customer.id, context, "password");
+    }
     outbox.notify();
     await auditCustomerEvent(audit, context, "code.sent", "ok", customer.id, { challengeId: id });
     return {
@@ -214,8 +220,7 @@ export class LoginService {
       throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
     }
     if (customer.lockedAt !== null) {
-      await auditCustomerEvent(audit, context, "login.refused_locked", "refused", customer.id, { step: "code" });
-      throw this.lockedError(`customer ${customer.id} is locked`);
+      throw await this.refuseLocked(customer.id, context, "code");
     }
     assertStillPending(challenge);
     if (clock.now() >= challenge.expiresAt) {
@@ -233,7 +238,11 @@ export class LoginService {
     }
     const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
     // Only one request can move the challenge from pending to used.
-    if (!(await challenges.complete(challenge.id, prepared.session, prepared.login))) {
+    const completion = await challenges.complete(challenge.id, prepared.session, prepared.login);
+    if (completion === "locked") {
+      throw await this.refuseLocked(customer.id, context, "code");
+    }
+    if (completion === "not_pending") {
       const latest = await challenges.findByPreauthHash(challenge.preauthHash);
       if (latest !== null) {
         assertStillPending(latest);
@@ -255,10 +264,7 @@ export class LoginService {
       challengeId: challenge.id,
       attempt: outcome?.failedAttempts ?? null,
     });
-    const locked = await this.countFailure(challenge.customerId, context);
-    if (locked) {
-      throw this.lockedError(`customer ${challenge.customerId} locked by a wrong code`);
-    }
+    await this.countFailure(challenge.customerId, context, "code");
     if (outcome?.status === "burned") {
       await auditCustomerEvent(audit, context, "code.burned", "refused", challenge.customerId, { challengeId: challenge.id });
       throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
@@ -273,16 +279,29 @@ export class LoginService {
     throw new InvalidCodeError(`wrong code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`);
   }
 
-  /** One more consecutive failure; returns true when this one locked the account. */
-  private async countFailure(customerId: string, context: RequestContext): Promise<boolean> {
+  /**
+   * One more consecutive failure. Throws [5102] when it locked the account, and when
+   * the account was already locked: failures that raced past the lock check before the
+   * hash queue get the locked answer, never a hint about the password.
+   */
+  private async countFailure(customerId: string, context: RequestContext, step: "password" | "code"): Promise<void> {
     const { customers, clock, settings, audit } = this.deps;
     const lockedAt = clock.now();
-    const { failedCount, lockedNow } = await customers.recordFailure(customerId, settings.lockoutThreshold, lockedAt);
+    const { failedCount, lockedNow, alreadyLocked } = await customers.recordFailure(customerId, settings.lockoutThreshold, lockedAt);
+    if (alreadyLocked) {
+      throw await this.refuseLocked(customerId, context, step);
+    }
     if (lockedNow) {
       const noticeMailId = await this.mailLockNotice(customerId, lockedAt, context);
       await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount, noticeMailId });
+      throw this.lockedError(`customer ${customerId} locked by a wrong ${step}`);
     }
-    return lockedNow;
+  }
+
+  /** Audits an attempt on a locked account and returns the [5102] to throw. */
+  private async refuseLocked(customerId: string, context: RequestContext, step: "password" | "code"): Promise<AccountLockedError> {
+    await auditCustomerEvent(this.deps.audit, context, "login.refused_locked", "refused", customerId, { step });
+    return this.lockedError(`customer ${customerId} is locked`);
   }
 
   /**

@@ -108,9 +108,10 @@ export interface CustomerStore {
   count(): Promise<number>;
   /**
    * Counts one failure atomically and locks the account when the count reaches
-   * `threshold`. `lockedNow` is true only for the failure that locked it.
+   * `threshold`. `lockedNow` is true only for the failure that locked it; a failure
+   * on an account already locked is not counted and reports `alreadyLocked`.
    */
-  recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean }>;
+  recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean; alreadyLocked: boolean }>;
   /** A completed login: the failure count starts again from zero. */
   resetFailures(id: string): Promise<void>;
   /** Clears the lock and the failure count; false when the account was not locked. */
@@ -122,9 +123,10 @@ export interface ChallengeStore {
   latestForCustomer(customerId: string): Promise<LoginChallenge | null>;
   /**
    * In one transaction: supersede every pending challenge of the customer,
-   * insert the new one, and put its mail into the outbox.
+   * insert the new one, and put its mail into the outbox. False, with nothing
+   * written, when the customer's account is locked at that moment.
    */
-  start(challenge: LoginChallenge, mail: OutboxMail): Promise<void>;
+  start(challenge: LoginChallenge, mail: OutboxMail): Promise<boolean>;
   findByPreauthHash(preauthHash: string): Promise<LoginChallenge | null>;
   /**
    * Counts one wrong code on a pending challenge; burns it when the count
@@ -136,9 +138,10 @@ export interface ChallengeStore {
   markExpired(id: string): Promise<void>;
   /**
    * In one transaction: pending → used (only one caller can win), create the
-   * session and record the login. False when the challenge was no longer pending.
+   * session and record the login. Nothing is written when the challenge is no
+   * longer pending, or when the customer's account is locked at that moment.
    */
-  complete(id: string, session: Session, login: LoginRecord): Promise<boolean>;
+  complete(id: string, session: Session, login: LoginRecord): Promise<"completed" | "not_pending" | "locked">;
 }
 
 export interface SessionStore {

@@ -6,6 +6,7 @@ import type { ChallengeStore, Customer, LoginChallenge, OutboxMail } from "../..
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { challengeRow, createChallengeStore } from "../../src/adapters/db/challenge-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import { newLogin, newSession } from "../support/rows.ts";
 
@@ -193,7 +194,7 @@ for (const backend of DB_BACKENDS) {
 
       const used = newChallenge(customer, { sentAt: NOW + 1 });
       await store.start(used, newMail(customer));
-      assert.equal(await store.complete(used.id, newSession(customer), newLogin(customer)), true);
+      assert.equal(await store.complete(used.id, newSession(customer), newLogin(customer)), "completed");
       await store.markExpired(used.id);
       assert.equal(await statusOf(db, used.id), "used");
     });
@@ -204,7 +205,7 @@ for (const backend of DB_BACKENDS) {
       await store.start(challenge, newMail(customer));
       const session = newSession(customer);
       const login = newLogin(customer);
-      assert.equal(await store.complete(challenge.id, session, login), true);
+      assert.equal(await store.complete(challenge.id, session, login), "completed");
       assert.equal(await statusOf(db, challenge.id), "used");
       const sessionRow = await db.selectFrom("sessions").selectAll().where("id_hash", "=", session.idHash).executeTakeFirstOrThrow();
       assert.equal(sessionRow.customer_id, customer.id);
@@ -212,7 +213,7 @@ for (const backend of DB_BACKENDS) {
       const loginRow = await db.selectFrom("login_history").selectAll().where("id", "=", login.id).executeTakeFirstOrThrow();
       assert.equal(loginRow.at, NOW);
       // Used once: a second completion is refused and creates nothing.
-      assert.equal(await store.complete(challenge.id, newSession(customer), newLogin(customer)), false);
+      assert.equal(await store.complete(challenge.id, newSession(customer), newLogin(customer)), "not_pending");
       assert.equal(await countRows(db, "sessions", customer.id), 1);
       assert.equal(await countRows(db, "login_history", customer.id), 1);
     });
@@ -222,8 +223,8 @@ for (const backend of DB_BACKENDS) {
       const challenge = newChallenge(customer);
       await store.start(challenge, newMail(customer));
       await store.start(newChallenge(customer, { sentAt: NOW + 1 }), newMail(customer));
-      assert.equal(await store.complete(challenge.id, newSession(customer), newLogin(customer)), false);
-      assert.equal(await store.complete(randomUUID(), newSession(customer), newLogin(customer)), false);
+      assert.equal(await store.complete(challenge.id, newSession(customer), newLogin(customer)), "not_pending");
+      assert.equal(await store.complete(randomUUID(), newSession(customer), newLogin(customer)), "not_pending");
       assert.equal(await countRows(db, "sessions", customer.id), 0);
       assert.equal(await countRows(db, "login_history", customer.id), 0);
     });
@@ -235,10 +236,27 @@ for (const backend of DB_BACKENDS) {
       const results = await Promise.all(
         Array.from({ length: 10 }, () => store.complete(challenge.id, newSession(customer), newLogin(customer))),
       );
-      assert.equal(results.filter((won) => won).length, 1);
+      assert.equal(results.filter((result) => result === "completed").length, 1);
       assert.equal(await statusOf(db, challenge.id), "used");
       assert.equal(await countRows(db, "sessions", customer.id), 1);
       assert.equal(await countRows(db, "login_history", customer.id), 1);
+    });
+  
+    it("start and complete write nothing for a locked customer (a lock that raced the password or code step)", async () => {
+      const customer = await seedCustomer(handle);
+      const pending = newChallenge(customer);
+      assert.equal(await store.start(pending, newMail(customer)), true);
+      await createCustomerStore(db).recordFailure(customer.id, 1, NOW);
+      const mailsBefore = (await mailIds(db)).length;
+      const refused = newChallenge(customer, { sentAt: NOW + 1 });
+      assert.equal(await store.start(refused, newMail(customer)), false);
+      assert.equal(await store.findByPreauthHash(refused.preauthHash), null, "no challenge");
+      assert.equal((await mailIds(db)).length, mailsBefore, "no mail");
+      assert.equal(await statusOf(db, pending.id), "pending", "the older code is not superseded either");
+      assert.equal(await store.complete(pending.id, newSession(customer), newLogin(customer)), "locked");
+      assert.equal(await statusOf(db, pending.id), "pending");
+      assert.equal(await countRows(db, "sessions", customer.id), 0);
+      assert.equal(await countRows(db, "login_history", customer.id), 0);
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
 import type { Database, LoginChallengesTable } from "./schema.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
@@ -36,6 +36,21 @@ export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallen
   };
 }
 
+/**
+ * Takes the customer's row lock (PostgreSQL) or the database's write lock (SQLite) for the
+ * rest of the transaction, the same lock a counted failure takes, and says whether the
+ * account is unlocked: a lock that commits first is seen, one that comes later waits.
+ */
+async function holdUnlockedCustomer(trx: Transaction<Database>, customerId: string): Promise<boolean> {
+  const result = await trx
+    .updateTable("customers")
+    .set((eb) => ({ failed_count: eb.ref("failed_count") }))
+    .where("id", "=", customerId)
+    .where("locked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): ChallengeStore {
   return {
     async latestForCustomer(customerId: string): Promise<LoginChallenge | null> {
@@ -49,8 +64,11 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
       return row === undefined ? null : toChallenge(row);
     },
 
-    async start(challenge: LoginChallenge, mail: OutboxMail): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+    async start(challenge: LoginChallenge, mail: OutboxMail): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await holdUnlockedCustomer(trx, challenge.customerId))) {
+          return false;
+        }
         await trx
           .updateTable("login_challenges")
           .set({ status: "superseded" })
@@ -59,6 +77,7 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
           .execute();
         await trx.insertInto("login_challenges").values(challengeRow(challenge)).execute();
         await enqueueMail(trx, sealer, mail);
+        return true;
       });
     },
 
@@ -86,8 +105,11 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
       await db.updateTable("login_challenges").set({ status: "expired" }).where("id", "=", id).where("status", "=", "pending").execute();
     },
 
-    async complete(id: string, session: Session, login: LoginRecord): Promise<boolean> {
+    async complete(id: string, session: Session, login: LoginRecord): Promise<"completed" | "not_pending" | "locked"> {
       return db.transaction().execute(async (trx) => {
+        if (!(await holdUnlockedCustomer(trx, session.customerId))) {
+          return "locked";
+        }
         const result = await trx
           .updateTable("login_challenges")
           .set({ status: "used" })
@@ -95,11 +117,11 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
           .where("status", "=", "pending")
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) {
-          return false;
+          return "not_pending";
         }
         await insertSession(trx, session);
         await insertLoginRecord(trx, login);
-        return true;
+        return "completed";
       });
     },
   };

@@ -58,24 +58,25 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
     },
 
     async recordFailure(id: string, threshold: number, now: number) {
-      // The increment is one statement, so failures racing from many requests each count. It also
-      // takes the row's write lock (PostgreSQL) or the database's (SQLite) until commit, so racing
-      // failures pass the lock check one after another and only one finds the account unlocked.
-      // RETURNING shows new values only: comparing locked_at with `now` cannot tell which failure
-      // locked when two share a millisecond (or a frozen clock), hence the check in a transaction.
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable("customers")
-          .set((eb) => ({ failed_count: eb("failed_count", "+", 1) }))
-          .where("id", "=", id)
-          .returning(["failed_count", "locked_at"])
-          .executeTakeFirstOrThrow();
-        if (row.locked_at !== null || row.failed_count < threshold) {
-          return { failedCount: row.failed_count, lockedNow: false };
-        }
-        await trx.updateTable("customers").set({ locked_at: now }).where("id", "=", id).execute();
-        return { failedCount: row.failed_count, lockedNow: true };
-      });
+      // One statement counts the failure and locks at the threshold, and only while the account
+      // is unlocked: on PostgreSQL racing failures wait for the row lock and re-check
+      // `locked_at`; on SQLite the statement holds the database's write lock. So every failure
+      // counts, exactly one locks, and those after it see the lock (issue 9: a race past the lockout).
+      const row = await db
+        .updateTable("customers")
+        .set((eb) => ({
+          failed_count: eb("failed_count", "+", 1),
+          locked_at: eb.case().when("failed_count", ">=", threshold - 1).then(now).else(null).end(),
+        }))
+        .where("id", "=", id)
+        .where("locked_at", "is", null)
+        .returning(["failed_count", "locked_at"])
+        .executeTakeFirst();
+      if (row !== undefined) {
+        return { failedCount: row.failed_count, lockedNow: row.locked_at !== null, alreadyLocked: false };
+      }
+      const locked = await db.selectFrom("customers").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
+      return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
     },
 
     async resetFailures(id: string): Promise<void> {

@@ -16,6 +16,7 @@ import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
 import { createAuditStore } from "./adapters/db/audit-store.ts";
 import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
 import { connectRedis, createRedisRateLimiter } from "./adapters/rate-limit/redis-rate-limiter.ts";
+import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import type { Redis } from "ioredis";
 import type { RateLimiter } from "./core/ports.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
@@ -109,7 +110,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const audit = createMeteredAuditLog(createAuditStore(database.db, clock, random), metrics.security);
   const dbLimiter = createDbRateLimiter(database.db);
   let redis: Redis | null = null;
-  let limiter: RateLimiter = dbLimiter;
+  let counters: RateLimiter = dbLimiter;
   let pruneTimer: NodeJS.Timeout | null = null;
   if (config.redisUrl !== null) {
     redis = connectRedis(config.redisUrl);
@@ -124,7 +125,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     redis.on("ready", () => {
       redisDown = false;
     });
-    limiter = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
+    counters = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
   } else {
     // Expired counters are only clutter; clear them now and then.
     pruneTimer = setInterval(() => {
@@ -132,6 +133,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     }, 10 * 60_000);
     pruneTimer.unref();
   }
+  const limiter = withHashedKeys(counters, deriveKey(config.serverSecret, "rate-limit-keys"));
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
   if (smtpUrl === null) {

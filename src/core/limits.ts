@@ -51,6 +51,14 @@ export const ARGON2_MIN_TIME_COST = 2;
  */
 export const DEFAULT_LOCKOUT_THRESHOLD = 10;
 
+/**
+ * How long failures on a login ID that does not exist are remembered, so it answers
+ * [5102] after `LOCKOUT_THRESHOLD` failures as a real account would (issue 9: the lockout
+ * must not enumerate IDs). A real lock lasts until the call center lifts it; 90 days makes
+ * "wait until it lifts by itself" far too slow to be an oracle.
+ */
+export const UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS = 90 * 24 * 60 * 60;
+
 /** A rate-limit rule: at most `max` requests per fixed window of `windowSeconds`. */
 export interface RateRule {
   max: number;

@@ -29,7 +29,7 @@ import {
   InvalidInputError,
   TooManyCodeAttemptsError,
 } from "./errors.ts";
-import { LOGIN_ID_PATTERN, MAX_CODE_ATTEMPTS, MAX_PASSWORD_LENGTH, PREAUTH_TOKEN_BYTES } from "./limits.ts";
+import { LOGIN_ID_PATTERN, MAX_CODE_ATTEMPTS, MAX_PASSWORD_LENGTH, PREAUTH_TOKEN_BYTES, UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS } from "./limits.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 
@@ -103,7 +103,11 @@ export class LoginService {
     if (customer === null) {
       // As long as a wrong password takes, so response time does not reveal which IDs exist.
       await hasher.verifyAbsent(password);
-      await auditCustomerEvent(audit, context, "password.failed", "refused", null, { reason: "unknown_login_id" });
+      const answeredLocked = await this.countUnknownIdFailure(loginId);
+      await auditCustomerEvent(audit, context, "password.failed", "refused", null, { reason: "unknown_login_id", answeredLocked });
+      if (answeredLocked) {
+        throw this.lockedError("unknown login ID, answered as a locked account would be");
+      }
       throw new InvalidCredentialsError("unknown login ID");
     }
     const passwordRight = await hasher.verify(customer.passwordHash, password);
@@ -296,6 +300,18 @@ export class LoginService {
       await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount, noticeMailId });
       throw this.lockedError(`customer ${customerId} locked by a wrong ${step}`);
     }
+  }
+
+  /**
+   * A real ID answers [5102] from its `lockoutThreshold`-th failure on; an unknown ID must
+   * answer the same sequence, or the lockout tells which IDs exist. Counted in the rate-limit
+   * store under a keyed hash of the ID (nothing is written to customers); true from the
+   * threshold-th failure on.
+   */
+  private async countUnknownIdFailure(loginId: string): Promise<boolean> {
+    const { limiter, settings, clock } = this.deps;
+    const decision = await limiter.consume(`unknownLoginIdFailures:${loginId}`, settings.lockoutThreshold - 1, UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS, clock.now());
+    return !decision.allowed;
   }
 
   /** Audits an attempt on a locked account and returns the [5102] to throw. */

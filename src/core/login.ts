@@ -298,6 +298,8 @@ export class LoginService {
     if (lockedNow) {
       const noticeMailId = await this.mailLockNotice(customerId, lockedAt, context);
       await auditCustomerEvent(audit, context, "account.locked", "info", customerId, { failedCount, noticeMailId });
+      // Someone is guessing: a session they may already hold (or the customer's own) ends with the lock.
+      await this.deps.sessions.endAll(customerId, "account_locked", context);
       throw this.lockedError(`customer ${customerId} locked by a wrong ${step}`);
     }
   }

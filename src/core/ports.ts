@@ -150,6 +150,8 @@ export interface SessionStore {
   find(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: number): Promise<void>;
   end(idHash: string, endedAt: number): Promise<void>;
+  /** Ends every live session of the customer; returns how many were live. */
+  endAllForCustomer(customerId: string, endedAt: number): Promise<number>;
 }
 
 export interface LoginHistoryStore {

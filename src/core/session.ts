@@ -21,9 +21,14 @@ export interface AuthenticatedSession {
   customer: Customer;
 }
 
-// Writing last-seen on every request would make each page view a write;
-// a minute's precision is plenty for a 30-minute idle timeout.
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * How often last-seen is written. Writing it on every request would make each page view
+ * a write; a tenth of the idle timeout (at most a minute) keeps that rare while a session
+ * in use is never ended early: its stored last-seen lags the real one by under a tenth.
+ */
+export function touchIntervalMs(idleSeconds: number): number {
+  return Math.min(60_000, (idleSeconds * 1000) / 10);
+}
 
 /** Server-side sessions: a random 256-bit token in the cookie, only its SHA-256 stored. */
 export class SessionService {
@@ -105,10 +110,19 @@ export class SessionService {
     if (customer === null) {
       return null;
     }
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+    if (now - session.lastSeenAt >= touchIntervalMs(settings.idleSeconds)) {
       await sessions.touch(idHash, now);
     }
     return { session, customer };
+  }
+
+  /** Ends every session of the customer (a lock, and later a freeze or an operator's action); audited with the reason. */
+  async endAll(customerId: string, reason: "account_locked", context: RequestContext): Promise<number> {
+    const ended = await this.deps.sessions.endAllForCustomer(customerId, this.deps.clock.now());
+    if (ended > 0) {
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", customerId, { reason, sessions: ended });
+    }
+    return ended;
   }
 
   /** Logout: the session ends on the server, not only in the browser. */

@@ -82,6 +82,26 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await sessions.find(session.idHash), null);
     });
 
+    it("endAllForCustomer ends that customer's live sessions only, and counts them", async () => {
+      const customer = await seedCustomer(handle);
+      const other = await seedCustomer(handle);
+      const live = [newSession(customer), newSession(customer)];
+      const ended = newSession(customer);
+      const others = newSession(other);
+      for (const session of [...live, ended, others]) {
+        await sessions.create(session, newLogin(session.customerId === customer.id ? customer : other));
+      }
+      await sessions.end(ended.idHash, NOW + 1_000);
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 2_000), 2);
+      for (const session of [...live, ended]) {
+        assert.equal(await sessions.find(session.idHash), null);
+      }
+      assert.notEqual(await sessions.find(others.idHash), null, "another customer's session lives on");
+      const row = await db.selectFrom("sessions").select("ended_at").where("id_hash", "=", ended.idHash).executeTakeFirstOrThrow();
+      assert.equal(row.ended_at, NOW + 1_000, "an ended session keeps its end time");
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 3_000), 0);
+    });
+
     it("recent lists that customer's logins newest first, up to the limit", async () => {
       const customer = await seedCustomer(handle);
       const other = await seedCustomer(handle);

@@ -69,6 +69,16 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     async end(idHash: string, endedAt: number): Promise<void> {
       await db.updateTable("sessions").set({ ended_at: endedAt }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
     },
+
+    async endAllForCustomer(customerId: string, endedAt: number): Promise<number> {
+      const result = await db
+        .updateTable("sessions")
+        .set({ ended_at: endedAt })
+        .where("customer_id", "=", customerId)
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
   };
 }
 

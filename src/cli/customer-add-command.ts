@@ -2,11 +2,10 @@ import type { CliContext } from "./cli-context.ts";
 import type { CustomerRegistrationInput } from "../core/customer-registration.ts";
 import { registerCustomer, registrationProblems } from "../core/customer-registration.ts";
 import { InvalidInputError } from "../core/errors.ts";
-import { openDatabase } from "../adapters/db/connect.ts";
-import { migrateToLatest } from "../adapters/db/migrate.ts";
 import { createCustomerStore } from "../adapters/db/customer-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
+import { openMigratedDatabase } from "./open-migrated-database.ts";
 import { parseCommandArgs } from "./parse-command-args.ts";
 import { readPassword } from "./read-stdin.ts";
 import { UsageError } from "./usage-error.ts";
@@ -38,16 +37,15 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
   }
   const input: CustomerRegistrationInput = { loginId, email, name, password, };
   // registerCustomer checks this too; checking before opening the database means bad
-  // input leaves no trace at all, not even a freshly created and migrated database file.
+  // input is reported as such (exit 2) whatever DATABASE_URL points at.
   const problems = registrationProblems(input);
   if (problems.length > 0) {
     throw new InvalidInputError(problems.join("; "));
   }
 
-  const database = openDatabase(config.databaseUrl);
+  // Never creates the database: a customer added to a mistyped one would be lost (security review).
+  const database = await openMigratedDatabase(config.databaseUrl);
   try {
-    // So the command works on a fresh database, as the server would on its first start.
-    await migrateToLatest(database.db);
     const customer = await registerCustomer(
       {
         customers: createCustomerStore(database.db),

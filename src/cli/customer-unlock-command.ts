@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { CliContext } from "./cli-context.ts";
-import { openDatabase } from "../adapters/db/connect.ts";
-import { migrateToLatest } from "../adapters/db/migrate.ts";
 import { createCustomerStore } from "../adapters/db/customer-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { unlockAccount } from "../core/account-unlock.ts";
+import { normalizeLoginId } from "../core/credentials.ts";
+import { openMigratedDatabase } from "./open-migrated-database.ts";
 import { UsageError } from "./usage-error.ts";
 
 const COMMAND = "customer unlock";
@@ -23,15 +23,17 @@ export async function customerUnlockCommand(context: CliContext, args: string[])
   } catch (error) {
     throw new UsageError(`${COMMAND}: ${error instanceof Error ? error.message.split("\n").join(" ") : String(error)}`, { showUsage: true });
   }
-  const [loginId, ...extra] = parsed.positionals;
-  if (loginId === undefined || extra.length > 0) {
+  const [typed, ...extra] = parsed.positionals;
+  if (typed === undefined || extra.length > 0) {
     throw new UsageError(`${COMMAND}: give exactly one login ID`, { showUsage: true });
   }
+  // As login and `customer add` do: the operator types what the customer reads out, often with
+  // the IME on (ｔａｒｏ０１, an ideographic space), and must find the account the customer logs in to.
+  const loginId = normalizeLoginId(typed);
   const operator = `cli:${userInfo().username}`;
   const reason = parsed.values.reason ?? `unlocked from the command line by ${operator}`;
-  const database = openDatabase(context.config().databaseUrl);
+  const database = await openMigratedDatabase(context.config().databaseUrl);
   try {
-    await migrateToLatest(database.db);
     await unlockAccount(
       { customers: createCustomerStore(database.db), audit: createAuditStore(database.db, systemClock, nodeRandom) },
       loginId,

@@ -3,11 +3,13 @@ export const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
   migrate
-      apply pending database migrations to DATABASE_URL
+      apply pending database migrations to DATABASE_URL (creating the database);
+      the other commands refuse a database that is missing or not migrated
   customer add --login-id ID --email ADDR --name NAME
       add a customer; the password is read from standard input (first line)
   customer unlock ID [--reason TEXT]
-      unlock a locked account (clears its failure count); audited
+      unlock a locked account (clears its failure count); audited; the ID is
+      normalised as at login (full-width letters, surrounding spaces)
   help
       show this text
 

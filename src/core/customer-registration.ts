@@ -4,6 +4,13 @@ import { InvalidInputError } from "./errors.ts";
 import { isTypablePassword, normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { LOGIN_ID_PATTERN, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits.ts";
 
+// The name heads every mail ("お客さま NAME 様") and the session API. A line break
+// of any kind (C0 and C1 controls such as NEL U+0085, U+2028, U+2029) would let it
+// write lines of its own into the mail; a bidi control (Unicode's Bidi_Control set:
+// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) reorders what is shown
+// (Trojan Source, CVE-2021-42574). A name typed with an IME needs none of them.
+const NOT_ALLOWED_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u;
+
 export interface CustomerRegistrationInput {
   loginId: string;
   email: string;
@@ -24,8 +31,8 @@ export function registrationProblems(input: CustomerRegistrationInput): string[]
     problems.push(`not a valid e-mail address: ${JSON.stringify(input.email.slice(0, 80))}`);
   }
   const name = input.name.trim();
-  if (name === "" || name.length > MAX_NAME_LENGTH || /[\u0000-\u001F\u007F]/u.test(name)) {
-    problems.push(`name must be 1-${MAX_NAME_LENGTH} characters without control characters`);
+  if (name === "" || name.length > MAX_NAME_LENGTH || NOT_ALLOWED_IN_NAME.test(name)) {
+    problems.push(`name must be 1-${MAX_NAME_LENGTH} characters without control characters, line separators or bidi controls`);
   }
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     problems.push(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);

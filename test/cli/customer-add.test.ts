@@ -1,23 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { runCli } from "../support/run-cli.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
 import type { Customer } from "../../src/core/ports.ts";
+import { sqliteFolders } from "./cli-databases.ts";
+import type { SqliteLocation } from "./cli-databases.ts";
 
-
-const directories: string[] = [];
-
-function freshDatabase(): { url: string; path: string } {
-  const directory = mkdtempSync(join(tmpdir(), "okb-cli-"));
-  directories.push(directory);
-  const path = join(directory, "x.sqlite");
-  return { url: `sqlite:${path}`, path };
-}
+// `customer add` needs a migrated database (test/cli/mistyped-database-url.test.ts); `migrate` makes one.
+const folders = sqliteFolders();
 
 async function readCustomers(databaseUrl: string, loginId: string): Promise<{ customer: Customer | null; count: number }> {
   const database = openDatabase(databaseUrl);
@@ -40,13 +33,11 @@ const hasher = createArgon2Hasher({ memoryKiB: 19456, timeCost: 2, parallelism: 
 
 describe("customer add (CLI)", () => {
   after(() => {
-    for (const directory of directories) {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    folders.removeAll();
   });
 
-  it("adds a customer to a fresh database with an argon2id hash of the password from stdin, never the password itself", async () => {
-    const db = freshDatabase();
+  it("adds a customer to a freshly migrated database with an argon2id hash of the password from stdin, never the password itself", async () => {
+    const db = await folders.migrated();
     const run = await runCli(addArgs("tanaka01", "tanaka@example.co.jp", "田中 一郎"), { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /tanaka01/);
@@ -64,7 +55,7 @@ describe("customer add (CLI)", () => {
   });
 
   it("takes only the first line of stdin as the password and drops its CR LF", async () => {
-    const db = freshDatabase();
+    const db = await folders.migrated();
     const run = await runCli(addArgs("crlf01", "crlf@example.co.jp", "CRLF"), { databaseUrl: db.url, stdin: `${PASSWORD}\r\nsecond line\n` });
     assert.equal(run.status, 0, run.stderr);
     const { customer } = await readCustomers(db.url, "crlf01");
@@ -74,10 +65,11 @@ describe("customer add (CLI)", () => {
   });
 
   describe("refuses bad input with exit 2, one error line, and no change to the database", () => {
-    const db = freshDatabase();
+    let db: SqliteLocation;
     let first: Customer;
 
     before(async () => {
+      db = await folders.migrated();
       const run = await runCli(addArgs("sato01", "sato@example.co.jp", "佐藤 花子"), { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
       assert.equal(run.status, 0, run.stderr);
       const { customer } = await readCustomers(db.url, "sato01");
@@ -146,7 +138,7 @@ describe("customer add (CLI)", () => {
   });
 
   it("leaves no database file behind when the input is bad", async () => {
-    const db = freshDatabase();
+    const db = folders.missing();
     const run = await runCli(addArgs("ito01", "ito@example.co.jp", "伊藤"), { databaseUrl: db.url, stdin: "short\n" });
     assert.equal(run.status, 2);
     assert.equal(existsSync(db.path), false);

@@ -17,11 +17,16 @@ export interface DatabaseHandle {
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
+export interface OpenDatabaseOptions {
+  /** SQLite: fail when the file is missing instead of creating it (and its folder). PostgreSQL never creates one. */
+  mustExist?: boolean;
+}
+
 /**
  * `sqlite:PATH` (the embedded default; `sqlite::memory:` for a throwaway
  * database) or `postgres://…`.
  */
-export function openDatabase(url: string): DatabaseHandle {
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -29,10 +34,11 @@ export function openDatabase(url: string): DatabaseHandle {
   }
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
-    if (path !== ":memory:") {
+    const mustExist = options.mustExist === true;
+    if (path !== ":memory:" && !mustExist) {
       mkdirSync(dirname(path), { recursive: true });
     }
-    const sqlite = new SQLite(path);
+    const sqlite = new SQLite(path, { fileMustExist: mustExist });
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");

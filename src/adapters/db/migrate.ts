@@ -1,5 +1,6 @@
-import { Migrator } from "kysely";
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql } from "kysely";
 import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { DialectName } from "./connect.ts";
 import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
 import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts";
@@ -24,4 +25,34 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     throw error instanceof Error ? error : new Error(String(error));
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}
+
+/**
+ * The migrations not yet applied to this database, in order; all of them when it
+ * has no schema at all. Reads only: creates no table, unlike the Migrator.
+ */
+export async function unappliedMigrations(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  const applied = new Set<string>();
+  if (await migrationTableExists(db, dialect)) {
+    const rows = await db
+      .withTables<{ [DEFAULT_MIGRATION_TABLE]: { name: string } }>()
+      .selectFrom(DEFAULT_MIGRATION_TABLE)
+      .select("name")
+      .execute();
+    for (const row of rows) {
+      applied.add(row.name);
+    }
+  }
+  return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+}
+
+// Not Migrator.getMigrations(): on PostgreSQL, Kysely's introspection lists the tables of every
+// schema, so a migration table in another schema would count. to_regclass looks on search_path only.
+async function migrationTableExists(db: Kysely<Database>, dialect: DialectName): Promise<boolean> {
+  if (dialect === "postgres") {
+    const { rows } = await sql<{ found: boolean }>`select to_regclass(${DEFAULT_MIGRATION_TABLE}) is not null as found`.execute(db);
+    return rows[0]?.found === true;
+  }
+  const { rows } = await sql<{ found: number }>`select 1 as found from sqlite_master where type = 'table' and name = ${DEFAULT_MIGRATION_TABLE}`.execute(db);
+  return rows.length > 0;
 }

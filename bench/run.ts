@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 
   // Customers straight into the database; one hash for all (same cost to verify, minutes less to seed).
   const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.dialect);
   const passwordHash = await createArgon2Hasher(ARGON2).hash(PASSWORD);
   const customers: BenchCustomer[] = [];
   const now = Date.now();

@@ -2,6 +2,7 @@ import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.ts";
+import { createNonBlockingDestination } from "./adapters/log/non-blocking-destination.ts";
 import type { Clock, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
@@ -26,6 +27,7 @@ import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker, stuckCriteria } from "./adapters/mail/outbox-worker.ts";
 import type { OutboxWorkerSettings } from "./adapters/mail/outbox-worker.ts";
 import { createSmtpTransport } from "./adapters/mail/smtp-transport.ts";
+import type { SmtpTimeouts } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
 import { SessionService } from "./core/session.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
@@ -34,7 +36,7 @@ import { buildApp } from "./web/app.ts";
 import { createServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
-import { checkReadiness, databaseCheck, redisCheck, smtpCheck } from "./adapters/health/readiness-checks.ts";
+import { checkReadiness, databaseCheck, redisCheck, smtpCheck, smtpState } from "./adapters/health/readiness-checks.ts";
 import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
 
 export interface ServiceOptions {
@@ -43,6 +45,8 @@ export interface ServiceOptions {
   random?: Random;
   logger?: Logger;
   outbox?: Partial<OutboxWorkerSettings>;
+  /** SMTP timeouts over the defaults (tests shorten them). */
+  smtp?: Partial<SmtpTimeouts>;
 }
 
 export interface Service {
@@ -79,10 +83,21 @@ export const LOG_REDACT_PATHS = [
   "*.sessionToken",
 ];
 
-/** JSON logs with secrets redacted; `destination` defaults to stdout. */
+/**
+ * JSON logs with secrets redacted; `destination` defaults to stdout, written so that a
+ * reader who stops reading never blocks the service (non-blocking-destination.ts).
+ */
 export function createLogger(config: Readonly<Config>, destination?: DestinationStream): Logger {
   const options = { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  if (destination !== undefined) {
+    return pino(options, destination);
+  }
+  let logger: Logger | null = null;
+  const stdout = createNonBlockingDestination(process.stdout, {
+    onRecovered: (dropped) => logger?.warn({ droppedLines: dropped }, "log output was not read; lines dropped"),
+  });
+  logger = pino(options, stdout);
+  return logger;
 }
 
 /** The one place that builds adapters, core and web from the configuration. */
@@ -92,16 +107,27 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const logger = options.logger ?? createLogger(config);
 
   const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.dialect);
   const customers = createCustomerStore(database.db);
   const hasher = createHashGate(createArgon2Hasher(config.argon2), config.hashGate);
   const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
   const outboxStore = createOutboxStore(database.db, database.dialect, sealer);
   const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox };
+  let mailCatcher: MailCatcher | null = null;
+  let smtpUrl = config.smtpUrl;
+  if (smtpUrl === null) {
+    mailCatcher = new MailCatcher();
+    await mailCatcher.listen();
+    smtpUrl = mailCatcher.url;
+  }
+  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim, timeouts: options.smtp });
+  // One cached probe for /readyz and okb_smtp_up: at most one SMTP session per 10 s.
+  const smtpProbe = smtpCheck(transport);
   const metrics = createServiceMetrics(
     {
       outboxDepth: () => outboxStore.pendingCount(),
       stuckMails: () => outboxStore.countStuck(stuckCriteria(clock.now(), outboxSettings)),
+      smtpUp: async () => (await smtpState(smtpProbe)) === "ok",
       hashGate: hasher,
     },
     { rateLimitNames: Object.keys(config.rateLimits) },
@@ -134,18 +160,11 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     pruneTimer.unref();
   }
   const limiter = withHashedKeys(counters, deriveKey(config.serverSecret, "rate-limit-keys"));
-  let mailCatcher: MailCatcher | null = null;
-  let smtpUrl = config.smtpUrl;
-  if (smtpUrl === null) {
-    mailCatcher = new MailCatcher();
-    await mailCatcher.listen();
-    smtpUrl = mailCatcher.url;
-  }
-  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim });
   const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
-  const readinessChecks: ReadinessCheck[] = [databaseCheck(database.db), smtpCheck(transport)];
+  // The relay is reported, not required (docs/decisions.md): customers with MFA off need no mail.
+  const requiredChecks: ReadinessCheck[] = [databaseCheck(database.db)];
   if (redis !== null) {
-    readinessChecks.push(redisCheck(redis));
+    requiredChecks.push(redisCheck(redis));
   }
 
   const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, audit, settings: config.session });
@@ -177,7 +196,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     sessions,
     history: createLoginHistoryStore(database.db),
     mailCatcher,
-    checkReadiness: () => checkReadiness(readinessChecks),
+    checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,
   });
   worker.start();

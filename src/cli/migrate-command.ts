@@ -8,7 +8,7 @@ export async function migrateCommand(context: CliContext, args: string[]): Promi
   parseCommandArgs("migrate", args, {});
   const database = openDatabase(context.config().databaseUrl);
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database.db, database.dialect);
     if (applied.length === 0) {
       context.stdout.write("already up to date\n");
     }

@@ -2,9 +2,12 @@
  * Login IDs and passwords are NFKC-normalised before use, so a full-width
  * ＡＢＣ１２３ typed with a Japanese IME matches ABC123 (NIST SP 800-63B-4
  * §3.1.1.2 asks for normalisation of Unicode passwords). Never truncated.
+ * Login IDs are also case-insensitive (stored and compared in lower case):
+ * a phone keyboard capitalises the first letter, and "Taro01" and "taro01"
+ * must never be two customers the call center could confuse (docs/decisions.md).
  */
 export function normalizeLoginId(raw: string): string {
-  return raw.normalize("NFKC").trim();
+  return raw.normalize("NFKC").trim().toLowerCase();
 }
 
 export function normalizePassword(raw: string): string {

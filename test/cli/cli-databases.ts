@@ -37,7 +37,7 @@ export function sqliteFolders(): SqliteFolders {
       // Migrated in-process rather than by a spawned `migrate`: test/cli/migrate.test.ts covers that command.
       const database = openDatabase(location.url);
       try {
-        await migrateToLatest(database.db);
+        await migrateToLatest(database.db, database.dialect);
       } finally {
         await database.close();
       }

@@ -43,7 +43,7 @@ async function startServer(env: Record<string, string>): Promise<Running> {
 async function addCustomers(databaseUrl: string, count: number): Promise<Array<{ loginId: string; email: string }>> {
   const { config } = loadConfig({ DATABASE_URL: databaseUrl, ...SLOW_HASHES });
   const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.dialect);
   const deps = { customers: createCustomerStore(database.db), hasher: createArgon2Hasher(config.argon2), clock: systemClock, random: nodeRandom };
   const added: Array<{ loginId: string; email: string }> = [];
   for (let i = 0; i < count; i += 1) {

@@ -60,7 +60,7 @@ describe("two instances share PostgreSQL and Redis", () => {
     smtp = new MailCatcher();
     await smtp.listen();
     database = openDatabase(schema.url);
-    await migrateToLatest(database.db);
+    await migrateToLatest(database.db, database.dialect);
     passwordHash = await createArgon2Hasher({ memoryKiB: 19456, timeCost: 2, parallelism: 1 }).hash(PASSWORD);
     const env = {
       DATABASE_URL: schema.url,

@@ -37,7 +37,7 @@ export const DB_BACKENDS: DbBackend[] = [
       const dir = mkdtempSync(join(tmpdir(), "okb-contract-"));
       const handle = openDatabase(`sqlite:${join(dir, "test.db")}`);
       try {
-        await migrateToLatest(handle.db);
+        await migrateToLatest(handle.db, handle.dialect);
       } catch (error) {
         await handle.close();
         rmSync(dir, { recursive: true, force: true });
@@ -58,7 +58,7 @@ export const DB_BACKENDS: DbBackend[] = [
       const schema = await createTestSchema();
       const handle = openDatabase(schema.url);
       try {
-        await migrateToLatest(handle.db);
+        await migrateToLatest(handle.db, handle.dialect);
       } catch (error) {
         await handle.close();
         await schema.drop();

@@ -4,11 +4,13 @@ import type { DialectName } from "./connect.ts";
 import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
 import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts";
+import { loginIdLowerCaseMigration } from "./migrations/0003-login-id-lower-case.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-login-flow": loginFlowMigration,
   "0002-abuse-resistance": abuseResistanceMigration,
+  "0003-login-id-lower-case": loginIdLowerCaseMigration,
 };
 
 const provider: MigrationProvider = {
@@ -18,8 +20,12 @@ const provider: MigrationProvider = {
 };
 
 /** Applies every pending migration; returns the names applied. Throws on failure. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  // On PostgreSQL the Migrator looks for its tables in every schema: another schema's
+  // kysely_migration table (a second deployment or a test run in the same database) made
+  // it skip creating its own and then fail. Name the schema this connection works in.
+  const migrationTableSchema = dialect === "postgres" ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     throw error instanceof Error ? error : new Error(String(error));
@@ -44,6 +50,15 @@ export async function unappliedMigrations(db: Kysely<Database>, dialect: Dialect
     }
   }
   return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(db);
+  const name = rows[0]?.name;
+  if (name === undefined) {
+    throw new Error("PostgreSQL has no current schema: check search_path");
+  }
+  return name;
 }
 
 // Not Migrator.getMigrations(): on PostgreSQL, Kysely's introspection lists the tables of every

@@ -85,6 +85,12 @@ const ENV_SCHEMA = z.object({
     .string()
     .refine(isTrustProxy, "must be true, false, a hop count, or a comma-separated list of addresses or CIDRs")
     .default("false"),
+  // Slow or idle clients must not hold sockets until the file limit is reached (src/web/server-limits.ts).
+  REQUEST_TIMEOUT_SECONDS: int(1, 300, 20),
+  KEEP_ALIVE_TIMEOUT_SECONDS: int(1, 600, 5),
+  // The usual limit of 1,024 open files, less about 120 for the database, Redis, SMTP and Node itself.
+  MAX_CONNECTIONS: int(1, 1_000_000, 900),
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
 });
 
 /** `true`, `false`, a hop count (`1`), or proxy addresses and CIDRs (`10.0.0.0/8,127.0.0.1`), as fastify's trustProxy takes them. */
@@ -143,6 +149,10 @@ export interface Config {
   metricsToken: string | null;
   /** fastify's trustProxy: whom to believe about X-Forwarded-For. */
   trustProxy: boolean | number | string[];
+  /** Limits on clients' connections: whole request, idle keep-alive, sockets open at once. */
+  http: { requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number; maxConnections: number };
+  /** After SIGTERM, how long shutdown may take before the process exits 1 anyway. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -230,6 +240,8 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     demoCustomer: !production && e.DEMO_CUSTOMER === "true",
     metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy,
+    http: { requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS, keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS, maxConnections: e.MAX_CONNECTIONS },
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
   return { config: deepFreeze(config), warnings };
 }

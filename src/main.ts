@@ -1,9 +1,6 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createService } from "./service.ts";
 
-// Well inside the usual 30 s an orchestrator waits before SIGKILL.
-const SHUTDOWN_TIMEOUT_MS = 20_000;
-
 /** Entry point: the only place that reads process.env. */
 async function main(): Promise<void> {
   let loaded;
@@ -34,7 +31,10 @@ async function main(): Promise<void> {
 
   // SIGTERM (orchestrator, systemd) or SIGINT: stop taking requests, let those in flight
   // finish, send the mails in hand and those due, close Redis, SMTP and the database,
-  // exit 0. A second signal, or a shutdown still running after 20 s, exits 1 at once.
+  // exit 0. A second signal, or a shutdown still running after SHUTDOWN_TIMEOUT_SECONDS
+  // (20 s: well inside the usual 30 s an orchestrator waits before SIGKILL), exits 1 at once.
+  // Nothing on this path waits for the log's reader (non-blocking-destination.ts).
+  const shutdownTimeoutMs = config.shutdownTimeoutSeconds * 1000;
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) {
@@ -44,9 +44,9 @@ async function main(): Promise<void> {
     closing = true;
     service.app.log.info({ signal }, "shutting down");
     const deadline = setTimeout(() => {
-      service.app.log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, "shutdown did not finish in time; exiting now");
+      service.app.log.error({ timeoutMs: shutdownTimeoutMs }, "shutdown did not finish in time; exiting now");
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, shutdownTimeoutMs);
     deadline.unref();
     service.close().then(
       () => {

@@ -30,6 +30,7 @@ import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
 import { addNoStoreByDefault } from "./cache-control.ts";
 import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
+import { capConnections, serverLimitOptions } from "./server-limits.ts";
 
 export interface WebDeps {
   config: Readonly<Config>;
@@ -52,6 +53,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow or idle clients cannot hold connections for ever (security review).
+    ...serverLimitOptions(deps.config.http),
     logController: new AccessLog(),
     // Our own ID per request, never the client's header.
     requestIdHeader: false,
@@ -76,6 +79,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     // a broken request line) never become a request; answer them in our shape too.
     clientErrorHandler: sendClientError,
   });
+  capConnections(app, deps.config.http);
 
   await app.register(cookie);
   await registerCsrf(app);

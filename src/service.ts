@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.ts";
 import { createNonBlockingDestination } from "./adapters/log/non-blocking-destination.ts";
-import type { Clock, Random } from "./core/ports.ts";
+import type { Clock, PasswordHasher, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
 import { migrateToLatest } from "./adapters/db/migrate.ts";
@@ -11,6 +11,7 @@ import { createCustomerStore } from "./adapters/db/customer-store.ts";
 import { createChallengeStore } from "./adapters/db/challenge-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "./adapters/db/session-store.ts";
 import { createOutboxStore } from "./adapters/db/outbox-store.ts";
+import { createMailOutbox } from "./adapters/db/mail-outbox.ts";
 import { createArgon2Hasher } from "./adapters/crypto/argon2-hasher.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   /** Tests pass a clock they can move. */
   clock?: Clock;
   random?: Random;
+  /** Tests wrap the login's password hasher to hold a verification at a chosen moment (fault injection). */
+  wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
   logger?: Logger;
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults (tests shorten them). */
@@ -170,13 +173,12 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, audit, settings: config.session });
   const login = new LoginService({
     customers,
-    challenges: createChallengeStore(database.db, sealer),
+    challenges: createChallengeStore(database.db),
     sessions,
-    hasher,
+    hasher: options.wrapHasher?.(hasher) ?? hasher,
     clock,
     random,
-    outbox: worker,
-    mailQueue: outboxStore,
+    outbox: createMailOutbox(database.db, sealer, () => worker.notify()),
     audit,
     limiter,
     settings: {

@@ -1,5 +1,6 @@
 import type { Brand } from "./brand.ts";
-import { mailFooterEn, mailFooterJa } from "./mail-footer.ts";
+import type { Notice } from "./notice.ts";
+import type { RequestOrigin } from "./request-origin.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 /** Seed 別紙1-2: the exact subject customers are told to look for. */
@@ -7,62 +8,53 @@ export function codeMailSubject(brand: Brand): string {
   return `【${brand.name}】認証コードのお知らせ`;
 }
 
-export interface CodeMailFacts {
-  customerName: string;
+export interface CodeMailFacts extends RequestOrigin {
   code: string;
   sentAt: number;
   expiresAt: number;
-  ip: string;
-  device: string;
   ttlMinutes: number;
 }
 
-/**
- * The plain-text code mail, Japanese first, English below.
- * It carries no links at all (FSA / JSDA 2025: phishing mails imitate
- * brokerages' links), so a customer can learn that a mail with a link is fake.
- */
-export function codeMailBody(brand: Brand, facts: CodeMailFacts): string {
-  const sent = formatJapanTime(facts.sentAt);
-  const until = formatJapanTime(facts.expiresAt);
-  return [
-    `${facts.customerName} 様`,
-    "",
-    `${brand.name}をご利用いただきありがとうございます。`,
-    "ログイン時多要素認証の「認証コード」(6桁の数字)をお知らせします。",
-    "",
-    `認証コード: ${facts.code}`,
-    `有効期限: ${until} まで(メール送信から${facts.ttlMinutes}分間)`,
-    "",
-    "[ログイン操作の内容]",
-    `送信日時: ${sent}`,
-    `IPアドレス: ${facts.ip}`,
-    `ご利用環境: ${facts.device}`,
-    "",
-    "[ログイン時多要素認証 入力]画面の「認証コード」欄に上記の認証コードを入力し、「ログイン」をクリックしてください。",
-    "再度ログイン操作を行うと別の認証コードが送信され、このメールの認証コードはご利用いただけなくなります。",
-    "",
-    "■ご自身がログイン操作をしていないのにこのメールが届いた場合",
-    "第三者が不正ログインを試みている可能性があります。",
-    `${brand.name}のホームページよりご自身の口座にログインし、不審な取引が無いことをご確認ください。`,
-    "併せてログインパスワードの変更をお勧めします。",
-    "身に覚えのない取引が見つかった場合は、下記コールセンターまでご連絡ください。",
-    "",
-    ...mailFooterJa(brand),
-    `Your ${brand.nameEn} login authentication code`,
-    "",
-    `Code: ${facts.code}`,
-    `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
-    "",
-    `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
-    `IP address: ${facts.ip}`,
-    `Device: ${facts.device}`,
-    "",
-    "Enter this code on the login authentication screen. Logging in again sends a new code and this one stops working.",
-    "",
-    "If you did not try to log in, someone else may be trying to access your account.",
-    `Log in from the ${brand.nameEn} website, check that there are no trades you do not recognise,`,
-    "and change your login password. If you find such trades, please call the call center below.",
-    ...mailFooterEn(brand),
-  ].join("\n");
+/** The code mail (seed 別紙1-2), Japanese first, English below. */
+export function codeMailNotice(brand: Brand, facts: CodeMailFacts): Notice {
+  return {
+    subject: codeMailSubject(brand),
+    ja: [
+      `${brand.name}をご利用いただきありがとうございます。`,
+      "ログイン時多要素認証の「認証コード」(6桁の数字)をお知らせします。",
+      "",
+      `認証コード: ${facts.code}`,
+      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
+      "",
+      "[ログイン操作の内容]",
+      `送信日時: ${formatJapanTime(facts.sentAt)}`,
+      `IPアドレス: ${facts.ip}`,
+      `ご利用環境: ${facts.device}`,
+      "",
+      "[ログイン時多要素認証 入力]画面の「認証コード」欄に上記の認証コードを入力し、「ログイン」をクリックしてください。",
+      "再度ログイン操作を行うと別の認証コードが送信され、このメールの認証コードはご利用いただけなくなります。",
+      "",
+      "■ご自身がログイン操作をしていないのにこのメールが届いた場合",
+      "第三者が不正ログインを試みている可能性があります。",
+      `${brand.name}のホームページよりご自身の口座にログインし、不審な取引が無いことをご確認ください。`,
+      "併せてログインパスワードの変更をお勧めします。",
+      "身に覚えのない取引が見つかった場合は、下記コールセンターまでご連絡ください。",
+    ],
+    en: [
+      `Your ${brand.nameEn} login authentication code`,
+      "",
+      `Code: ${facts.code}`,
+      `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
+      "",
+      `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
+      `IP address: ${facts.ip}`,
+      `Device: ${facts.device}`,
+      "",
+      "Enter this code on the login authentication screen. Logging in again sends a new code and this one stops working.",
+      "",
+      "If you did not try to log in, someone else may be trying to access your account.",
+      `Log in from the ${brand.nameEn} website, check that there are no trades you do not recognise,`,
+      "and change your login password. If you find such trades, please call the call center below.",
+    ],
+  };
 }

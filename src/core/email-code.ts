@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Random } from "./ports.ts";
 import { CODE_DIGITS, MAX_CODE_INPUT_LENGTH } from "./limits.ts";
 
@@ -40,9 +40,4 @@ export function normalizeCodeInput(raw: string): string | null {
   }
   const cleaned = raw.normalize("NFKC").replace(IGNORED_IN_CODE, "");
   return new RegExp(`^[0-9]{${CODE_DIGITS}}$`).test(cleaned) ? cleaned : null;
-}
-
-/** SHA-256 of a bearer token, hex: what the database keeps instead of the token. */
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
 }

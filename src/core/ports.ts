@@ -122,11 +122,11 @@ export interface ChallengeStore {
   /** The customer's most recent challenge in any state, to avoid repeating its code. */
   latestForCustomer(customerId: string): Promise<LoginChallenge | null>;
   /**
-   * In one transaction: supersede every pending challenge of the customer,
-   * insert the new one, and put its mail into the outbox. False, with nothing
-   * written, when the customer's account is locked at that moment.
+   * Supersede every pending challenge of the customer and insert the new one, in one
+   * transaction (its code mail joins it through `MailOutbox.queueWith`). False, with
+   * nothing written, when the customer's account is locked at that moment.
    */
-  start(challenge: LoginChallenge, mail: OutboxMail): Promise<boolean>;
+  start(challenge: LoginChallenge): Promise<boolean>;
   findByPreauthHash(preauthHash: string): Promise<LoginChallenge | null>;
   /**
    * Counts one wrong code on a pending challenge; burns it when the count
@@ -203,12 +203,24 @@ export interface RateLimiter {
   consume(key: string, max: number, windowSeconds: number, now: number): Promise<RateLimitDecision>;
 }
 
-/** Mails that stand alone (not part of another change), such as the lock notice. */
-export interface MailQueue {
-  enqueue(mail: OutboxMail): Promise<void>;
+/** The stores a change made together with a mail works on: all bound to one transaction. */
+export interface AtomicStores {
+  challenges: ChallengeStore;
+  customers: CustomerStore;
+  sessions: SessionStore;
 }
 
-/** Told when a mail was queued, so delivery need not wait for the next poll. */
-export interface OutboxNotifier {
-  notify(): void;
+/**
+ * The one way mail leaves the core (a transactional outbox, DESIGN §3). Delivery is
+ * woken once the mail is committed; the core never has to.
+ */
+export interface MailOutbox {
+  /** Queues a mail that stands alone (a notice after a change already made). */
+  queue(mail: OutboxMail): Promise<void>;
+  /**
+   * Runs `change` on stores bound to one transaction and queues `mail` in the same
+   * transaction: the change and its mail commit together or not at all. When `change`
+   * answers false, nothing of it is kept and no mail is queued; `queueWith` answers false.
+   */
+  queueWith(mail: OutboxMail, change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean>;
 }

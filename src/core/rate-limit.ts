@@ -1,9 +1,17 @@
-import type { AuditLog, RateLimiter } from "./ports.ts";
+import type { AuditLog, Clock, RateLimiter } from "./ports.ts";
 import type { RateLimitName, RateRule } from "./limits.ts";
 import type { RequestContext } from "./request-context.ts";
 import { TooManyRequestsError } from "./errors.ts";
 
 export type RateLimits = Record<RateLimitName, RateRule>;
+
+/** Counts one request against a named rule; over the limit it throws [5124]. */
+export type EnforceRateLimit = (name: RateLimitName, subject: string, context: RequestContext, options?: { customerId?: string | null }) => Promise<void>;
+
+/** `enforceRateLimit` bound to its stores, clock and rules, as the login steps use it. */
+export function bindRateLimits(deps: { limiter: RateLimiter; audit: AuditLog; clock: Clock; limits: RateLimits }): EnforceRateLimit {
+  return (name, subject, context, options) => enforceRateLimit(deps, name, subject, context, deps.clock.now(), options);
+}
 
 /**
  * Counts one request against `rule` for `subject` (an IP, a login ID, a

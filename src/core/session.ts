@@ -1,7 +1,7 @@
 import type { AuditLog, Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "./ports.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import type { RequestContext } from "./request-context.ts";
-import { hashToken } from "./email-code.ts";
+import { hashToken } from "./token-hash.ts";
 import { SESSION_TOKEN_BYTES } from "./limits.ts";
 
 export interface SessionSettings {

@@ -2,11 +2,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { ChallengeStore, Customer, LoginChallenge, OutboxMail } from "../../src/core/ports.ts";
+import type { ChallengeStore, Customer, LoginChallenge, MailOutbox, OutboxMail } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { challengeRow, createChallengeStore } from "../../src/adapters/db/challenge-store.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createMailOutbox } from "../../src/adapters/db/mail-outbox.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import { newLogin, newSession } from "../support/rows.ts";
 
@@ -63,12 +64,16 @@ for (const backend of DB_BACKENDS) {
     let handle: DatabaseHandle;
     let db: Kysely<Database>;
     let store: ChallengeStore;
+    let outbox: MailOutbox;
     let close: () => Promise<void>;
+    /** A challenge and its code mail, in one transaction, as the login flow starts them. */
+    const start = (challenge: LoginChallenge, mail: OutboxMail): Promise<boolean> => outbox.queueWith(mail, (stores) => stores.challenges.start(challenge));
     before(async () => {
       const opened = await backend.open();
       handle = opened.handle;
       db = handle.db;
-      store = createChallengeStore(db, testSealer());
+      store = createChallengeStore(db);
+      outbox = createMailOutbox(db, testSealer(), () => {});
       close = opened.close;
     });
     after(async () => {
@@ -79,7 +84,7 @@ for (const backend of DB_BACKENDS) {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
       const mail = newMail(customer);
-      await store.start(challenge, mail);
+      await start(challenge, mail);
       const found = await store.findByPreauthHash(challenge.preauthHash);
       assert.deepEqual(found, challenge);
       assert.equal(typeof found?.sentAt, "number");
@@ -105,19 +110,19 @@ for (const backend of DB_BACKENDS) {
       const pendingA = newChallenge(customer, { sentAt: NOW });
       const pendingB = newChallenge(customer, { sentAt: NOW + 1 });
       const othersPending = newChallenge(other, { sentAt: NOW + 1 });
-      await store.start(othersPending, newMail(other));
+      await start(othersPending, newMail(other));
       // Inserted directly: start itself would supersede A while inserting B.
       for (const challenge of [pendingA, pendingB]) {
         await db.insertInto("login_challenges").values(challengeRow(challenge)).execute();
       }
       const burned = newChallenge(customer, { sentAt: NOW + 2 });
-      await store.start(burned, newMail(customer));
+      await start(burned, newMail(customer));
       await store.recordWrongCode(burned.id, 1);
       assert.equal(await statusOf(db, pendingA.id), "superseded");
       assert.equal(await statusOf(db, pendingB.id), "superseded");
 
       const newest = newChallenge(customer, { sentAt: NOW + 3 });
-      await store.start(newest, newMail(customer));
+      await start(newest, newMail(customer));
       assert.equal(await statusOf(db, burned.id), "burned");
       assert.equal(await statusOf(db, newest.id), "pending");
       assert.equal(await statusOf(db, othersPending.id), "pending");
@@ -126,11 +131,11 @@ for (const backend of DB_BACKENDS) {
     it("start leaves nothing behind when the challenge insert fails: no supersede, no mail", async () => {
       const customer = await seedCustomer(handle);
       const first = newChallenge(customer);
-      await store.start(first, newMail(customer));
+      await start(first, newMail(customer));
       const mailsBefore = await mailIds(db);
       const failingMail = newMail(customer);
       // A repeated challenge ID violates the primary key after the supersede ran.
-      await assert.rejects(store.start(newChallenge(customer, { id: first.id, sentAt: NOW + 1 }), failingMail));
+      await assert.rejects(start(newChallenge(customer, { id: first.id, sentAt: NOW + 1 }), failingMail));
       assert.equal(await statusOf(db, first.id), "pending");
       assert.deepEqual((await mailIds(db)).sort(), mailsBefore.sort());
     });
@@ -139,9 +144,9 @@ for (const backend of DB_BACKENDS) {
       const customer = await seedCustomer(handle);
       const firstMail = newMail(customer);
       const first = newChallenge(customer);
-      await store.start(first, firstMail);
+      await start(first, firstMail);
       const second = newChallenge(customer, { sentAt: NOW + 1 });
-      await assert.rejects(store.start(second, newMail(customer, { id: firstMail.id })));
+      await assert.rejects(start(second, newMail(customer, { id: firstMail.id })));
       assert.equal(await statusOf(db, first.id), "pending");
       assert.equal(await statusOf(db, second.id), undefined);
       assert.deepEqual(await store.latestForCustomer(customer.id), first);
@@ -151,8 +156,8 @@ for (const backend of DB_BACKENDS) {
       const customer = await seedCustomer(handle);
       const older = newChallenge(customer, { sentAt: NOW });
       const newer = newChallenge(customer, { sentAt: NOW + 60_000 });
-      await store.start(older, newMail(customer));
-      await store.start(newer, newMail(customer));
+      await start(older, newMail(customer));
+      await start(newer, newMail(customer));
       await store.markExpired(newer.id);
       assert.deepEqual(await store.latestForCustomer(customer.id), { ...newer, status: "expired" });
     });
@@ -160,7 +165,7 @@ for (const backend of DB_BACKENDS) {
     it("recordWrongCode counts, burns at maxAttempts, and returns null once the challenge is not pending", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
-      await store.start(challenge, newMail(customer));
+      await start(challenge, newMail(customer));
       assert.deepEqual(await store.recordWrongCode(challenge.id, 3), { failedAttempts: 1, status: "pending" });
       assert.deepEqual(await store.recordWrongCode(challenge.id, 3), { failedAttempts: 2, status: "pending" });
       assert.deepEqual(await store.recordWrongCode(challenge.id, 3), { failedAttempts: 3, status: "burned" });
@@ -172,7 +177,7 @@ for (const backend of DB_BACKENDS) {
     it("10 concurrent wrong codes with maxAttempts 5: exactly 5 count and the challenge burns once", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
-      await store.start(challenge, newMail(customer));
+      await start(challenge, newMail(customer));
       const results = await Promise.all(Array.from({ length: 10 }, () => store.recordWrongCode(challenge.id, 5)));
       const counted = results.filter((result) => result !== null);
       assert.deepEqual(
@@ -188,12 +193,12 @@ for (const backend of DB_BACKENDS) {
     it("markExpired moves only a pending challenge to expired", async () => {
       const customer = await seedCustomer(handle);
       const pending = newChallenge(customer);
-      await store.start(pending, newMail(customer));
+      await start(pending, newMail(customer));
       await store.markExpired(pending.id);
       assert.equal(await statusOf(db, pending.id), "expired");
 
       const used = newChallenge(customer, { sentAt: NOW + 1 });
-      await store.start(used, newMail(customer));
+      await start(used, newMail(customer));
       assert.equal(await store.complete(used.id, newSession(customer), newLogin(customer)), "completed");
       await store.markExpired(used.id);
       assert.equal(await statusOf(db, used.id), "used");
@@ -202,7 +207,7 @@ for (const backend of DB_BACKENDS) {
     it("complete uses the challenge, creates the session and records the login", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
-      await store.start(challenge, newMail(customer));
+      await start(challenge, newMail(customer));
       const session = newSession(customer);
       const login = newLogin(customer);
       assert.equal(await store.complete(challenge.id, session, login), "completed");
@@ -221,8 +226,8 @@ for (const backend of DB_BACKENDS) {
     it("complete refuses a challenge that is not pending and creates nothing", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
-      await store.start(challenge, newMail(customer));
-      await store.start(newChallenge(customer, { sentAt: NOW + 1 }), newMail(customer));
+      await start(challenge, newMail(customer));
+      await start(newChallenge(customer, { sentAt: NOW + 1 }), newMail(customer));
       assert.equal(await store.complete(challenge.id, newSession(customer), newLogin(customer)), "not_pending");
       assert.equal(await store.complete(randomUUID(), newSession(customer), newLogin(customer)), "not_pending");
       assert.equal(await countRows(db, "sessions", customer.id), 0);
@@ -232,7 +237,7 @@ for (const backend of DB_BACKENDS) {
     it("exactly one of 10 concurrent completions wins, with one session and one login record", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);
-      await store.start(challenge, newMail(customer));
+      await start(challenge, newMail(customer));
       const results = await Promise.all(
         Array.from({ length: 10 }, () => store.complete(challenge.id, newSession(customer), newLogin(customer))),
       );
@@ -245,11 +250,11 @@ for (const backend of DB_BACKENDS) {
     it("start and complete write nothing for a locked customer (a lock that raced the password or code step)", async () => {
       const customer = await seedCustomer(handle);
       const pending = newChallenge(customer);
-      assert.equal(await store.start(pending, newMail(customer)), true);
+      assert.equal(await start(pending, newMail(customer)), true);
       await createCustomerStore(db).recordFailure(customer.id, 1, NOW);
       const mailsBefore = (await mailIds(db)).length;
       const refused = newChallenge(customer, { sentAt: NOW + 1 });
-      assert.equal(await store.start(refused, newMail(customer)), false);
+      assert.equal(await start(refused, newMail(customer)), false);
       assert.equal(await store.findByPreauthHash(refused.preauthHash), null, "no challenge");
       assert.equal((await mailIds(db)).length, mailsBefore, "no mail");
       assert.equal(await statusOf(db, pending.id), "pending", "the older code is not superseded either");

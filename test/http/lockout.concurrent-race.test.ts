@@ -5,81 +5,127 @@ import type { TestService } from "../support/test-service.ts";
 import { createTestSchema } from "../support/postgres.ts";
 import type { TestSchema } from "../support/postgres.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import type { PasswordHasher } from "../../src/core/ports.ts";
 
 const THRESHOLD = 10;
 const WRONG_ATTEMPTS = 19;
+const HELD_PASSWORD = "the right password, held in the hash queue";
+
+interface Held {
+  /** Resolves once the held attempt is inside the hash queue. */
+  reached: Promise<void>;
+  release(): void;
+}
+
+/**
+ * Holds the verification of HELD_PASSWORD until the test releases it: an attempt that read
+ * the account as unlocked, then sat in the hash queue while other attempts locked it.
+ */
+class HashQueueHold {
+  private current: { reached: () => void; released: Promise<void> } | null = null;
+  private releaseCurrent: () => void = () => {};
+
+  arm(): Held {
+    let reached: () => void = () => {};
+    const reachedPromise = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      this.releaseCurrent = resolve;
+    });
+    this.current = { reached, released };
+    return { reached: reachedPromise, release: () => this.releaseCurrent() };
+  }
+
+  releaseAll(): void {
+    this.releaseCurrent();
+  }
+
+  wrap(inner: PasswordHasher): PasswordHasher {
+    return {
+      hash: (password) => inner.hash(password),
+      needsRehash: (hash) => inner.needsRehash(hash),
+      verifyAbsent: (password) => inner.verifyAbsent(password),
+      verify: async (hash, password) => {
+        const verified = await inner.verify(hash, password);
+        const current = this.current;
+        if (password === HELD_PASSWORD && current !== null) {
+          current.reached();
+          await current.released;
+        }
+        return verified;
+      },
+    };
+  }
+}
 
 interface Backend {
   name: string;
-  start(): Promise<TestService>;
+  env(): Promise<Record<string, string>>;
 }
 
 const schemas: TestSchema[] = [];
 const BACKENDS: Backend[] = [
-  { name: "SQLite", start: () => raceService({}) },
+  { name: "SQLite", env: () => Promise.resolve({}) },
   {
     name: "PostgreSQL",
-    async start(): Promise<TestService> {
+    async env(): Promise<Record<string, string>> {
       const schema = await createTestSchema();
       schemas.push(schema);
-      return raceService({ DATABASE_URL: schema.url });
+      return { DATABASE_URL: schema.url };
     },
   },
 ];
 
-/** Limits wide open: the lockout alone must hold under concurrency. */
-function raceService(env: Record<string, string>): Promise<TestService> {
-  return startTestService({
-    env: { LOCKOUT_THRESHOLD: String(THRESHOLD), RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...env },
-  });
-}
-
 for (const backend of BACKENDS) {
   describe(`concurrent wrong passwords cannot race past the lockout (${backend.name})`, () => {
     let t: TestService;
+    const hold = new HashQueueHold();
     after(async () => {
+      hold.releaseAll();
       await t.close();
       for (const schema of schemas.splice(0)) {
         await schema.drop();
       }
     });
 
-    /** 19 wrong passwords at once, the right one sent last; returns every answer's status and error code. */
-    async function race(loginId: string, password: string): Promise<{ wrong: string[]; right: { status: number; body: Record<string, any> } }> {
-      const attempts = Array.from({ length: WRONG_ATTEMPTS }, (_, i) =>
-        t.client().post("/api/v1/login", { json: { loginId, password: `wrong password ${i}` } }),
-      );
-      const rightAttempt = t.client().post("/api/v1/login", { json: { loginId, password } });
-      const wrong = (await Promise.all(attempts)).map((response) => `${response.statusCode} ${response.json().error?.code}`);
-      const right = await rightAttempt;
-      return { wrong, right: { status: right.statusCode, body: right.json() } };
-    }
+    const attempt = (loginId: string, password: string) => t.client().post("/api/v1/login", { json: { loginId, password } });
+    const answer = (response: Awaited<ReturnType<typeof attempt>>): string => `${response.statusCode} ${response.json().error?.code}`;
 
-    it("answers [5101] at most threshold − 1 times, [5102] after, and the right password sent last gets [5102] and no code mail", async () => {
-      t = await backend.start();
+    it(`of ${WRONG_ATTEMPTS} parallel wrong passwords, at most ${THRESHOLD - 1} answer [5101]; the rest [5102], none counted past the lock`, async () => {
+      // Limits wide open: the lockout alone must hold under concurrency.
+      t = await startTestService({
+        env: { LOCKOUT_THRESHOLD: String(THRESHOLD), RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...(await backend.env()) },
+        wrapHasher: (hasher) => hold.wrap(hasher),
+      });
       const customer = await t.addCustomer();
-      const { wrong, right } = await race(customer.loginId, customer.password);
-      const sorted = [...wrong].sort();
-      assert.ok(wrong.filter((answer) => answer === "401 5101").length <= THRESHOLD - 1, `at most ${THRESHOLD - 1} say "wrong password": ${sorted.join(", ")}`);
-      assert.equal(wrong.filter((answer) => answer !== "401 5101" && answer !== "423 5102").length, 0, sorted.join(", "));
-      assert.equal(right.status, 423, `the right password on a locked account: ${JSON.stringify(right.body)}`);
-      assert.equal(right.body.error?.code, "5102");
-      await t.service.worker.stop({ drainForMs: 2000 });
-      const mails = t.smtp.mails.filter((mail) => mail.to === customer.email).map((mail) => mail.subject);
-      assert.deepEqual(mails, ["【OKB証券】口座ロックのお知らせ"], "one lock notice, no code mail");
+      const answers = (await Promise.all(Array.from({ length: WRONG_ATTEMPTS }, (_, i) => attempt(customer.loginId, `wrong password ${i}`)))).map(answer);
+      const sorted = [...answers].sort().join(", ");
+      assert.equal(answers.filter((seen) => seen === "401 5101").length, THRESHOLD - 1, sorted);
+      assert.equal(answers.filter((seen) => seen === "423 5102").length, WRONG_ATTEMPTS - THRESHOLD + 1, sorted);
       const stored = await createCustomerStore(t.service.database.db).findById(customer.customer.id);
       assert.equal(stored?.failedCount, THRESHOLD, "failures after the lock are refused, not counted");
       const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
       assert.equal(events.filter((event) => event === "account.locked").length, 1);
-      assert.equal(events.filter((event) => event === "code.sent").length, 0);
     });
 
-    it("with MFA off, the right password sent last gets [5102] and no session", async () => {
-      const customer = await t.addCustomer({ mfaEnabled: false });
-      const { right } = await race(customer.loginId, customer.password);
-      assert.equal(right.status, 423, JSON.stringify(right.body));
-      const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
-      assert.equal(events.filter((event) => event === "session.created").length, 0);
-    });
+    for (const mfaEnabled of [true, false]) {
+      it(`a right password read before the lock and verified after it gets [5102]: no code, no mail, no session (MFA ${mfaEnabled ? "on" : "off"})`, async () => {
+        const customer = await t.addCustomer({ password: HELD_PASSWORD, mfaEnabled });
+        const holding = hold.arm();
+        const held = attempt(customer.loginId, HELD_PASSWORD);
+        await holding.reached;
+        for (let i = 0; i < THRESHOLD; i += 1) {
+          await attempt(customer.loginId, "wrong password");
+        }
+        holding.release();
+        const response = await held;
+        assert.equal(answer(response), "423 5102", JSON.stringify(response.json()));
+        const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
+        assert.equal(events.filter((event) => event === "code.sent" || event === "session.created").length, 0, events.join(", "));
+        const pending = await t.service.database.db.selectFrom("mail_outbox").select("subject").where("recipient", "=", customer.email).execute();
+        assert.deepEqual(pending.map((row) => row.subject), ["【OKB証券】口座ロックのお知らせ"], "only the lock notice");
+      });
+    }
   });
 }

@@ -2,7 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
-import { mailFooterEn, mailFooterJa } from "../../src/core/mail-footer.ts";
+import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
 import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP

@@ -14,9 +14,10 @@ import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
-import type { Customer, Random } from "../../src/core/ports.ts";
+import type { Customer, PasswordHasher, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
+import type { SmtpTimeouts } from "../../src/adapters/mail/smtp-transport.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { WebClient } from "./web-client.ts";
 
@@ -55,10 +56,14 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Randomness to use instead of the CSPRNG (to force a repeated code). */
   random?: Random;
+  /** Wraps the login's password hasher (to hold a verification, for race tests). */
+  wrapHasher?: (hasher: PasswordHasher) => PasswordHasher;
   /** A logger to capture what the service logs. */
   logger?: Logger;
   /** Outbox worker settings over the test defaults (polls every 50 ms). */
   outbox?: Partial<OutboxWorkerSettings>;
+  /** SMTP timeouts over the defaults. */
+  smtp?: Partial<SmtpTimeouts>;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -75,7 +80,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.env,
   });
   const clock = new ManualClock();
-  const service = await createService(config, { clock, random: options.random, logger: options.logger, outbox: { pollIntervalMs: 50, ...options.outbox } });
+  const service = await createService(config, { clock, random: options.random, wrapHasher: options.wrapHasher, logger: options.logger, outbox: { pollIntervalMs: 50, ...options.outbox }, smtp: options.smtp });
   const customers = createCustomerStore(service.database.db);
   const hasher = createArgon2Hasher(config.argon2);
 

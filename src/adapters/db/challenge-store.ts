@@ -1,9 +1,8 @@
 import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
-import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, OutboxMail, Session } from "../../core/ports.ts";
+import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, Session } from "../../core/ports.ts";
 import type { Database, LoginChallengesTable } from "./schema.ts";
-import type { BodySealer } from "../crypto/body-sealer.ts";
 import { insertLoginRecord, insertSession } from "./session-store.ts";
-import { enqueueMail } from "./outbox-store.ts";
+import { inTransaction } from "./in-transaction.ts";
 
 function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
   return {
@@ -51,7 +50,7 @@ async function holdUnlockedCustomer(trx: Transaction<Database>, customerId: stri
   return Number(result.numUpdatedRows) === 1;
 }
 
-export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): ChallengeStore {
+export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
   return {
     async latestForCustomer(customerId: string): Promise<LoginChallenge | null> {
       const row = await db
@@ -64,8 +63,8 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
       return row === undefined ? null : toChallenge(row);
     },
 
-    async start(challenge: LoginChallenge, mail: OutboxMail): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+    async start(challenge: LoginChallenge): Promise<boolean> {
+      return inTransaction(db, async (trx) => {
         if (!(await holdUnlockedCustomer(trx, challenge.customerId))) {
           return false;
         }
@@ -76,7 +75,6 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
           .where("status", "=", "pending")
           .execute();
         await trx.insertInto("login_challenges").values(challengeRow(challenge)).execute();
-        await enqueueMail(trx, sealer, mail);
         return true;
       });
     },
@@ -106,7 +104,7 @@ export function createChallengeStore(db: Kysely<Database>, sealer: BodySealer): 
     },
 
     async complete(id: string, session: Session, login: LoginRecord): Promise<"completed" | "not_pending" | "locked"> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         if (!(await holdUnlockedCustomer(trx, session.customerId))) {
           return "locked";
         }

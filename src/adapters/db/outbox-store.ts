@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
-import type { MailQueue, OutboxMail } from "../../core/ports.ts";
+import type { OutboxMail } from "../../core/ports.ts";
 
 export interface ClaimedMail {
   id: string;
@@ -14,7 +14,9 @@ export interface ClaimedMail {
   createdAt: number;
 }
 
-export interface OutboxStore extends MailQueue {
+export interface OutboxStore {
+  /** Puts a mail into the outbox on its own (the core queues through MailOutbox, mail-outbox.ts). */
+  enqueue(mail: OutboxMail): Promise<void>;
   /** Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile. */
   claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
   markSent(id: string, sentAt: number): Promise<void>;
@@ -24,6 +26,12 @@ export interface OutboxStore extends MailQueue {
    * again at once for any worker, their attempt not counted.
    */
   release(ids: string[]): Promise<void>;
+  /**
+   * Makes every pending mail waiting for a retry due at `now` (the SMTP relay
+   * answers again after an outage: no need to wait out backoffs of minutes).
+   * Leases are left alone. Returns how many mails were pulled forward.
+   */
+  retryNow(now: number): Promise<number>;
   /** Mails not yet delivered (the outbox depth on /metrics). */
   pendingCount(): Promise<number>;
   /** Pending mails queued before `criteria.queuedBefore` or tried `criteria.minAttempts` times or more; oldest first. */
@@ -127,6 +135,16 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
         .where("id", "in", ids)
         .where("status", "=", "pending")
         .execute();
+    },
+
+    async retryNow(now: number): Promise<number> {
+      const result = await db
+        .updateTable("mail_outbox")
+        .set({ next_attempt_at: now })
+        .where("status", "=", "pending")
+        .where("next_attempt_at", ">", now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     async pendingCount(): Promise<number> {

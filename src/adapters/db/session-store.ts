@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../core/ports.ts";
 import type { Database } from "./schema.ts";
+import { inTransaction } from "./in-transaction.ts";
 
 export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
   await trx
@@ -35,7 +36,7 @@ export async function insertLoginRecord(trx: Transaction<Database>, login: Login
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session: Session, login: LoginRecord): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await insertSession(trx, session);
         await insertLoginRecord(trx, login);
       });

@@ -1,14 +1,24 @@
 import type { Logger } from "pino";
-import type { Clock, OutboxNotifier } from "../../core/ports.ts";
+import type { Clock } from "../../core/ports.ts";
 import type { ClaimedMail, OutboxStore, StuckCriteria } from "../db/outbox-store.ts";
 import type { MailTransport } from "./smtp-transport.ts";
+import { SMTP_POOL_CONNECTIONS } from "./smtp-transport.ts";
+import { RelayRecovery } from "./relay-recovery.ts";
 
 export interface OutboxWorkerSettings {
   pollIntervalMs: number;
-  batchSize: number;
-  /** How long a claimed mail stays reserved to this worker before another may retry it. */
+  /**
+   * Mails being sent at once. A freed slot is filled at once, so one slow SMTP
+   * conversation holds up no other mail (the pool has as many connections).
+   */
+  maxInFlight: number;
+  /** How long a claimed mail stays reserved to this worker before another may retry it; longer than `sendTimeoutMs`. */
   leaseMs: number;
+  /** A send the SMTP server has not accepted by then is given up (its conversation closed) and retried later. */
+  sendTimeoutMs: number;
   maxBackoffMs: number;
+  /** While the relay seems down, how often to ask whether it is back (then every waiting mail is retried). */
+  relayProbeIntervalMs: number;
   /** A pending mail queued this long ago is stuck: counted on /metrics and warned about once in the log. */
   stuckAfterMs: number;
   /** …and so is one tried this many times, however young. */
@@ -18,15 +28,23 @@ export interface OutboxWorkerSettings {
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxWorkerSettings = {
   pollIntervalMs: 500,
-  batchSize: 20,
-  leaseMs: 60_000,
+  maxInFlight: SMTP_POOL_CONNECTIONS,
+  // A mail held by an instance killed with kill -9 goes out from another some 20 s later.
+  leaseMs: 20_000,
+  // Longer than nodemailer's 10 s of silence, so a dead connection is noticed by that first.
+  sendTimeoutMs: 15_000,
   maxBackoffMs: 5 * 60_000,
+  relayProbeIntervalMs: 5000,
   // A code lives 10 minutes by default; a mail 5 minutes late is worth a look.
   stuckAfterMs: 5 * 60_000,
   // Backoff 1, 2, 4, 8 s: the fifth try comes some 15 s after the first.
   stuckAfterAttempts: 5,
   stuckCheckIntervalMs: 30_000,
 };
+
+// Between a send's deadline and its lease's end: time to record the failure (one UPDATE)
+// before another instance may claim the mail, so two never send it at once.
+const LEASE_MARGIN_MS = 2000;
 
 /** Told how delivery goes (the /metrics adapter implements it). */
 export interface OutboxMetrics {
@@ -46,8 +64,10 @@ export function stuckCriteria(now: number, settings: Pick<OutboxWorkerSettings, 
 /**
  * Delivers the durable outbox over SMTP. A mail stays in the table until the
  * SMTP server accepted it; a failure is retried with exponential backoff, never dropped.
+ * Mails are sent side by side, each with its own deadline, and a slot freed by
+ * one is refilled at once: a stalled conversation delays only its own mail.
  */
-export class OutboxWorker implements OutboxNotifier {
+export class OutboxWorker {
   private readonly deps: {
     store: OutboxStore;
     transport: MailTransport;
@@ -56,19 +76,36 @@ export class OutboxWorker implements OutboxNotifier {
     settings: OutboxWorkerSettings;
     metrics?: OutboxMetrics;
   };
+  private readonly recovery: RelayRecovery;
   private timer: NodeJS.Timeout | null = null;
   private stuckTimer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  /** Due mails may be left that found no free slot: claim again as soon as one frees. */
+  private backlog = false;
+  private readonly sending = new Set<Promise<void>>();
   private stuckCheck: Promise<void> | null = null;
-  private again = false;
   private stopped = true;
-  /** Wall-clock time after which no new batch is claimed (set by stop()). */
+  /** Wall-clock time after which no new mail is claimed (set by stop()). */
   private drainUntil = Number.POSITIVE_INFINITY;
   /** Stuck mails already warned about, so the log says it once per mail, not every check. */
   private warnedStuck = new Set<string>();
 
   constructor(deps: OutboxWorker["deps"]) {
+    const { settings } = deps;
+    if (settings.leaseMs < settings.sendTimeoutMs + LEASE_MARGIN_MS) {
+      // Another instance would claim the mail while this one may still be sending it.
+      throw new Error(`outbox: leaseMs (${settings.leaseMs}) must exceed sendTimeoutMs (${settings.sendTimeoutMs}) by ${LEASE_MARGIN_MS} ms: a send must not outlive its lease`);
+    }
     this.deps = deps;
+    this.recovery = new RelayRecovery({
+      store: deps.store,
+      transport: deps.transport,
+      clock: deps.clock,
+      logger: deps.logger,
+      probeIntervalMs: settings.relayProbeIntervalMs,
+      onRecovered: () => this.notify(),
+    });
   }
 
   start(): void {
@@ -78,6 +115,7 @@ export class OutboxWorker implements OutboxNotifier {
     this.timer.unref();
     this.stuckTimer = setInterval(() => this.checkStuckSoon(), this.deps.settings.stuckCheckIntervalMs);
     this.stuckTimer.unref();
+    this.recovery.start();
     this.notify();
   }
 
@@ -86,25 +124,15 @@ export class OutboxWorker implements OutboxNotifier {
     if (this.stopped) {
       return;
     }
-    if (this.running !== null) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.notify();
-      }
-    });
+    this.claimSoon();
   }
 
   /**
-   * Stops polling. The mails in hand are delivered (or recorded as failed); with
-   * `drainForMs`, mails already due keep being delivered for up to that long (a
-   * last pass at shutdown, so the codes of the last logins go out). A batch
-   * claimed after that is released untried: due again at once for another
-   * instance, not only when the lease runs out.
+   * Stops polling. The mails in hand are delivered (or recorded as failed, at
+   * the latest at their send deadline); with `drainForMs`, mails already due keep
+   * being delivered for up to that long (a last pass at shutdown, so the codes of
+   * the last logins go out). Mails claimed after that are released untried: due
+   * again at once for another instance, not only when the lease runs out.
    */
   async stop(options: { drainForMs?: number } = {}): Promise<void> {
     const drainForMs = options.drainForMs ?? 0;
@@ -117,36 +145,60 @@ export class OutboxWorker implements OutboxNotifier {
     }
     this.timer = null;
     this.stuckTimer = null;
-    if (this.running === null && drainForMs > 0) {
-      this.running = this.drain().finally(() => {
-        this.running = null;
-      });
+    if (drainForMs > 0) {
+      this.claimSoon();
     }
-    await Promise.all([this.running, this.stuckCheck]);
+    // A send that ends may claim once more (while draining): wait until all is quiet.
+    while (this.claiming !== null || this.sending.size > 0) {
+      await Promise.all([this.claiming, ...this.sending]);
+    }
+    await Promise.all([this.stuckCheck, this.recovery.stop()]);
   }
 
-  private async drain(): Promise<void> {
+  /** One claim at a time; asked again meanwhile, it claims once more when done. */
+  private claimSoon(): void {
+    if (this.claiming !== null) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.claimIntoFreeSlots().finally(() => {
+      this.claiming = null;
+      if (this.claimAgain) {
+        this.claimAgain = false;
+        this.claimSoon();
+      }
+    });
+  }
+
+  private async claimIntoFreeSlots(): Promise<void> {
     const { store, clock, logger, settings } = this.deps;
     try {
       for (;;) {
         if (Date.now() >= this.drainUntil) {
           return;
         }
-        const batch = await store.claim(clock.now(), settings.leaseMs, settings.batchSize);
-        if (batch.length === 0) {
+        const free = settings.maxInFlight - this.sending.size;
+        if (free <= 0) {
+          this.backlog = true;
+          return;
+        }
+        const claimed = await store.claim(clock.now(), settings.leaseMs, free);
+        this.backlog = claimed.length === free;
+        if (claimed.length === 0) {
           return;
         }
         if (Date.now() >= this.drainUntil) {
-          // stop() came while this batch was being claimed.
-          await store.release(batch.map((mail) => mail.id));
-          logger.info({ mails: batch.length }, "outbox: stopping, claimed mails released untried");
+          // stop() came while these were being claimed.
+          await store.release(claimed.map((mail) => mail.id));
+          logger.info({ mails: claimed.length }, "outbox: stopping, claimed mails released untried");
           return;
         }
-        await Promise.all(batch.map((mail) => this.deliver(mail)));
-        // A short batch emptied the queue; a mail queued since then called notify(),
-        // which runs drain again, so claiming once more here would find nothing.
+        for (const mail of claimed) {
+          this.send(mail);
+        }
+        // Fewer than asked: the queue is empty; a mail queued since calls notify().
         // At shutdown notify() is off, so keep claiming until the queue is empty.
-        if (batch.length < settings.batchSize && !this.stopped) {
+        if (claimed.length < free && !this.stopped) {
           return;
         }
       }
@@ -155,23 +207,48 @@ export class OutboxWorker implements OutboxNotifier {
     }
   }
 
+  private send(mail: ClaimedMail): void {
+    const sending: Promise<void> = this.deliver(mail).finally(() => {
+      this.sending.delete(sending);
+      // The slot is free: the next due mail goes now, not when the others are done.
+      if (this.backlog) {
+        this.claimSoon();
+      }
+    });
+    this.sending.add(sending);
+  }
+
   private async deliver(mail: ClaimedMail): Promise<void> {
     const { store, transport, clock, logger, settings, metrics } = this.deps;
     try {
-      await transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body });
-      const acceptedAt = clock.now();
-      metrics?.delivered(acceptedAt - mail.createdAt);
-      await store.markSent(mail.id, acceptedAt);
-      logger.info({ mailId: mail.id, attempts: mail.attempts, latencyMs: acceptedAt - mail.createdAt }, "outbox: mail delivered");
+      await transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body }, { timeoutMs: settings.sendTimeoutMs });
     } catch (error) {
-      metrics?.deliveryFailed();
-      const backoff = Math.min(1000 * 2 ** (mail.attempts - 1), settings.maxBackoffMs);
-      const message = error instanceof Error ? error.message : String(error);
-      await store.markFailed(mail.id, clock.now() + backoff, message).catch((markError: unknown) => {
-        logger.error({ err: markError, mailId: mail.id }, "outbox: could not record a failed delivery; the lease will expire and it is retried");
-      });
-      logger.warn({ mailId: mail.id, attempts: mail.attempts, retryInMs: backoff, error: message }, "outbox: delivery failed, will retry");
+      await this.recordFailure(mail, error);
+      return;
     }
+    const acceptedAt = clock.now();
+    metrics?.delivered(acceptedAt - mail.createdAt);
+    this.recovery.sendSucceeded();
+    try {
+      await store.markSent(mail.id, acceptedAt);
+    } catch (error) {
+      // Accepted by SMTP, so not a failed delivery; the lease runs out and the same mail may go out twice.
+      logger.error({ err: error, mailId: mail.id }, "outbox: could not record a delivered mail; it may be sent again");
+      return;
+    }
+    logger.info({ mailId: mail.id, attempts: mail.attempts, latencyMs: acceptedAt - mail.createdAt }, "outbox: mail delivered");
+  }
+
+  private async recordFailure(mail: ClaimedMail, error: unknown): Promise<void> {
+    const { store, clock, logger, settings, metrics } = this.deps;
+    metrics?.deliveryFailed();
+    this.recovery.sendFailed(error);
+    const backoff = Math.min(1000 * 2 ** (mail.attempts - 1), settings.maxBackoffMs);
+    const message = error instanceof Error ? error.message : String(error);
+    await store.markFailed(mail.id, clock.now() + backoff, message).catch((markError: unknown) => {
+      logger.error({ err: markError, mailId: mail.id }, "outbox: could not record a failed delivery; the lease will expire and it is retried");
+    });
+    logger.warn({ mailId: mail.id, attempts: mail.attempts, retryInMs: backoff, error: message }, "outbox: delivery failed, will retry");
   }
 
   private checkStuckSoon(): void {

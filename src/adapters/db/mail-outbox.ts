@@ -1,0 +1,44 @@
+import type { Kysely } from "kysely";
+import type { AtomicStores, MailOutbox, OutboxMail } from "../../core/ports.ts";
+import type { BodySealer } from "../crypto/body-sealer.ts";
+import type { Database } from "./schema.ts";
+import { enqueueMail } from "./outbox-store.ts";
+import { createChallengeStore } from "./challenge-store.ts";
+import { createCustomerStore } from "./customer-store.ts";
+import { createSessionStore } from "./session-store.ts";
+
+/** Thrown inside the transaction to roll back a change that answered false. */
+class ChangeDeclined extends Error {}
+
+/**
+ * The core's MailOutbox on the `mail_outbox` table (a transactional outbox): a mail is
+ * written sealed, alone or in the transaction of the change it belongs to, and the
+ * delivery worker is woken once it has committed.
+ */
+export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake: () => void): MailOutbox {
+  return {
+    async queue(mail: OutboxMail): Promise<void> {
+      await enqueueMail(db, sealer, mail);
+      wake();
+    },
+
+    async queueWith(mail: OutboxMail, change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          const stores: AtomicStores = { challenges: createChallengeStore(trx), customers: createCustomerStore(trx), sessions: createSessionStore(trx) };
+          if (!(await change(stores))) {
+            throw new ChangeDeclined();
+          }
+          await enqueueMail(trx, sealer, mail);
+        });
+      } catch (error) {
+        if (error instanceof ChangeDeclined) {
+          return false;
+        }
+        throw error;
+      }
+      wake();
+      return true;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { Customer, LoginChallenge } from "./ports.ts";
+import type { LoginDeps } from "./login-deps.ts";
+import type { Lockout } from "./lockout.ts";
+import type { PendingCodeView } from "./login-challenge.ts";
+import type { EnforceRateLimit } from "./rate-limit.ts";
+import type { RequestContext } from "./request-context.ts";
+import { auditCustomerEvent } from "./audit.ts";
+import { codeMatches, normalizeCodeInput } from "./email-code.ts";
+import { maskEmail } from "./email-address.ts";
+import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "./errors.ts";
+import { MAX_CODE_ATTEMPTS } from "./limits.ts";
+import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
+import { assertStillPending } from "./login-challenge.ts";
+import { hashToken } from "./token-hash.ts";
+
+export interface CodeStepResult {
+  sessionToken: string;
+  customer: Customer;
+}
+
+/**
+ * The second factor (DESIGN §2, ログイン時多要素認証 入力): the emailed code, for the
+ * challenge bound to this browser. Five wrong codes burn it (seed Q4); every wrong
+ * code also counts toward the customer's lockout.
+ */
+export class CodeStep {
+  private readonly deps: LoginDeps;
+  private readonly lockout: Lockout;
+  private readonly limit: EnforceRateLimit;
+
+  constructor(deps: LoginDeps, lockout: Lockout, limit: EnforceRateLimit) {
+    this.deps = deps;
+    this.lockout = lockout;
+    this.limit = limit;
+  }
+
+  /** The pending challenge bound to this browser, for the code screen; null when there is none. */
+  async pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
+    if (preauthToken === undefined || preauthToken === "") {
+      return null;
+    }
+    const challenge = await this.deps.challenges.findByPreauthHash(hashToken(preauthToken));
+    if (challenge === null || challenge.status !== "pending") {
+      return null;
+    }
+    const customer = await this.deps.customers.findById(challenge.customerId);
+    if (customer === null || customer.lockedAt !== null) {
+      return null;
+    }
+    return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
+  }
+
+  async run(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {
+    const { challenges, customers, sessions, clock, settings, audit } = this.deps;
+    if (input.preauthToken === undefined || input.preauthToken === "") {
+      throw new InvalidCodeError("no pre-auth token in this browser");
+    }
+    await this.limit("codePerIp", context.ip, context);
+    const challenge = await challenges.findByPreauthHash(hashToken(input.preauthToken));
+    if (challenge === null) {
+      throw new InvalidCodeError("unknown pre-auth token");
+    }
+    const ofCustomer = { customerId: challenge.customerId };
+    await this.limit("codePerChallenge", challenge.id, context, ofCustomer);
+    await this.limit("codePerCustomer", challenge.customerId, context, ofCustomer);
+    const customer = await customers.findById(challenge.customerId);
+    if (customer === null) {
+      throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
+    }
+    if (customer.lockedAt !== null) {
+      throw await this.lockout.refuse(customer.id, context, "code");
+    }
+    assertStillPending(challenge);
+    if (clock.now() >= challenge.expiresAt) {
+      await challenges.markExpired(challenge.id);
+      await auditCustomerEvent(audit, context, "code.expired", "refused", customer.id, { challengeId: challenge.id });
+      throw new CodeExpiredError(`challenge ${challenge.id} expired`);
+    }
+    const code = normalizeCodeInput(input.code);
+    // A field that is not 6 digits after normalisation is a typo, not a guess: no attempt is counted.
+    if (code === null) {
+      throw new InvalidCodeError(`malformed code for challenge ${challenge.id}`);
+    }
+    if (!codeMatches(settings.codeKey, challenge.id, code, challenge.codeHmac)) {
+      await this.wrongCode(challenge, context);
+    }
+    const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
+    // Only one request can move the challenge from pending to used, and only while the account is unlocked.
+    const completion = await challenges.complete(challenge.id, prepared.session, prepared.login);
+    if (completion === "locked") {
+      throw await this.lockout.refuse(customer.id, context, "code");
+    }
+    if (completion === "not_pending") {
+      await this.assertLatestStillPending(challenge);
+      throw new InvalidCodeError(`challenge ${challenge.id} was used concurrently`);
+    }
+    // Only a completed login (both factors) resets the failure count.
+    await customers.resetFailures(customer.id);
+    await auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id });
+    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
+    return { sessionToken: prepared.token, customer };
+  }
+
+  /** Counts a wrong code on the challenge and on the customer; always throws. */
+  private async wrongCode(challenge: LoginChallenge, context: RequestContext): Promise<never> {
+    const { challenges, audit } = this.deps;
+    const outcome = await challenges.recordWrongCode(challenge.id, MAX_CODE_ATTEMPTS);
+    await auditCustomerEvent(audit, context, "code.failed", "refused", challenge.customerId, {
+      challengeId: challenge.id,
+      attempt: outcome?.failedAttempts ?? null,
+    });
+    await this.lockout.countFailure(challenge.customerId, context, "code");
+    if (outcome?.status === "burned") {
+      await auditCustomerEvent(audit, context, "code.burned", "refused", challenge.customerId, { challengeId: challenge.id });
+      throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
+    }
+    if (outcome === null) {
+      // Another request changed the challenge meanwhile (used, burned or superseded).
+      await this.assertLatestStillPending(challenge);
+    }
+    throw new InvalidCodeError(`wrong code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`);
+  }
+
+  /** Reads the challenge again and throws the answer for its new state, if it has left pending. */
+  private async assertLatestStillPending(challenge: LoginChallenge): Promise<void> {
+    const latest = await this.deps.challenges.findByPreauthHash(challenge.preauthHash);
+    if (latest !== null) {
+      assertStillPending(latest);
+    }
+  }
+}

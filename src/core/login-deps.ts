@@ -1,0 +1,32 @@
+import type { Brand } from "./brand.ts";
+import type { AuditLog, ChallengeStore, Clock, CustomerStore, MailOutbox, PasswordHasher, Random, RateLimiter } from "./ports.ts";
+import type { RateLimits } from "./rate-limit.ts";
+import type { SessionService } from "./session.ts";
+
+export interface LoginSettings {
+  codeTtlSeconds: number;
+  /** HMAC key for stored codes (derived from the server secret). */
+  codeKey: Buffer;
+  brand: Brand;
+  /** Consecutive failures that lock the account. */
+  lockoutThreshold: number;
+  rateLimits: RateLimits;
+}
+
+/** What the steps of the login flow work with; built once by the wiring. */
+export interface LoginDeps {
+  customers: CustomerStore;
+  challenges: ChallengeStore;
+  sessions: SessionService;
+  hasher: PasswordHasher;
+  clock: Clock;
+  random: Random;
+  outbox: MailOutbox;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  settings: LoginSettings;
+}
+
+/** RFC 8176 authentication method references, reported by GET /api/v1/session. */
+export const AUTH_METHODS_PASSWORD_ONLY = ["pwd"];
+export const AUTH_METHODS_PASSWORD_AND_CODE = ["pwd", "otp", "mfa"];

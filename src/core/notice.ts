@@ -1,0 +1,56 @@
+import type { Brand } from "./brand.ts";
+import type { OutboxMail } from "./ports.ts";
+
+/**
+ * What every mail to a customer is made of: a subject, the Japanese text and the
+ * English text. The greeting and the shared footer (we never link, no replies, the
+ * call center) are added by `noticeMail`, so a new notice is only its own lines.
+ * Plain text with no links at all (FSA / JSDA 2025: phishing mails imitate
+ * brokerages' links), and nothing from the request but validated values (STYLE 21).
+ */
+export interface Notice {
+  subject: string;
+  /** Japanese lines, after 「NAME 様」 and before the footer. */
+  ja: string[];
+  /** English lines, after the [English] divider. */
+  en: string[];
+}
+
+export interface NoticeRecipient {
+  name: string;
+  email: string;
+}
+
+/** The mail for the outbox: greeting, Japanese, footer, English, footer. */
+export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Notice, mail: { id: string; createdAt: number }): OutboxMail {
+  return { id: mail.id, recipient: recipient.email, subject: notice.subject, body: noticeBody(brand, recipient.name, notice), createdAt: mail.createdAt };
+}
+
+export function noticeBody(brand: Brand, customerName: string, notice: Notice): string {
+  return [`${customerName} 様`, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
+}
+
+/**
+ * The closing lines every mail to a customer shares: we never link, this address
+ * takes no replies, and how to reach the call center. Japanese, then the divider
+ * that opens the English part.
+ */
+export function mailFooterJa(brand: Brand): string[] {
+  return [
+    `※${brand.name}がメールでリンクをお送りし、パスワードや認証コードの入力をお願いすることはありません。`,
+    "※このメールは送信専用です。ご返信いただいてもお答えできません。",
+    "",
+    "[お問い合わせ先] コールセンター",
+    brand.callCenterName,
+    `(フリーダイヤル) ${brand.callCenterPhone}`,
+    `受付時間 ${brand.callCenterHours}`,
+    "",
+    "----------------------------------------",
+    "[English]",
+  ];
+}
+
+/** The English part's closing lines. */
+export function mailFooterEn(brand: Brand): string[] {
+  return [`${brand.nameEn} never sends links asking for your password or code.`, "", `Call center: ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`, ""];
+}

@@ -9,14 +9,19 @@ export interface PublicMessage {
   en: string;
 }
 
-export class AuthError extends Error {
-  readonly code: string;
+/** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
+export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5121", "5122", "5123", "5124"] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The base of the closed set: abstract, so every error shown is one of the classes below. */
+export abstract class AuthError extends Error {
+  readonly code: ErrorCode;
   readonly publicMessage: PublicMessage;
   readonly detail: string;
   /** An extra hint shown under the message (e.g. "a newer code was sent"). */
   readonly hint: PublicMessage | null;
 
-  constructor(code: string, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage }) {
+  protected constructor(code: ErrorCode, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage }) {
     super(`[${code}] ${publicMessage.en} (${detail})`);
     this.name = new.target.name;
     this.code = code;
@@ -26,10 +31,21 @@ export class AuthError extends Error {
   }
 }
 
+/** 5000: anything unexpected; the detail goes to the log only, the customer sees a generic message. */
+export class InternalError extends AuthError {
+  static readonly code = "5000";
+
+  constructor(detail: string) {
+    super(InternalError.code, { ja: "システムエラーが発生しました。", en: "A system error occurred." }, detail);
+  }
+}
+
 /** 4000: the request itself is malformed (missing field, too long, bad encoding). */
 export class InvalidInputError extends AuthError {
+  static readonly code = "4000";
+
   constructor(detail: string) {
-    super("4000", { ja: "入力内容に誤りがあります。", en: "The request is not valid." }, detail);
+    super(InvalidInputError.code, { ja: "入力内容に誤りがあります。", en: "The request is not valid." }, detail);
   }
 }
 
@@ -38,9 +54,11 @@ export class InvalidInputError extends AuthError {
  * site. To a real customer this means a stale page, so the message says to retry.
  */
 export class RequestRefusedError extends AuthError {
+  static readonly code = "4030";
+
   constructor(detail: string) {
     super(
-      "4030",
+      RequestRefusedError.code,
       {
         ja: "画面の有効期限が切れたか、不正な操作です。お手数ですが、もう一度ログイン画面から操作してください。",
         en: "This page has expired or the request was not allowed. Please start again from the login page.",
@@ -52,23 +70,29 @@ export class RequestRefusedError extends AuthError {
 
 /** 4040: no such page or API route. */
 export class NotFoundError extends AuthError {
+  static readonly code = "4040";
+
   constructor(detail: string) {
-    super("4040", { ja: "お探しのページは見つかりません。", en: "The page was not found." }, detail);
+    super(NotFoundError.code, { ja: "お探しのページは見つかりません。", en: "The page was not found." }, detail);
   }
 }
 
 /** 4010: no valid session (not logged in, logged out, or timed out). */
 export class NotAuthenticatedError extends AuthError {
+  static readonly code = "4010";
+
   constructor(detail: string) {
-    super("4010", { ja: "ログインしてください。", en: "Please log in." }, detail);
+    super(NotAuthenticatedError.code, { ja: "ログインしてください。", en: "Please log in." }, detail);
   }
 }
 
 /** 5101: unknown login ID or wrong password; deliberately one generic message. */
 export class InvalidCredentialsError extends AuthError {
+  static readonly code = "5101";
+
   constructor(detail: string) {
     super(
-      "5101",
+      InvalidCredentialsError.code,
       {
         ja: "ログインIDまたはパスワードが正しくありません。",
         en: "The login ID or password is incorrect.",
@@ -80,9 +104,11 @@ export class InvalidCredentialsError extends AuthError {
 
 /** 5102: the account is locked; only the call center can unlock it. */
 export class AccountLockedError extends AuthError {
+  static readonly code = "5102";
+
   constructor(callCenterPhone: string, detail: string) {
     super(
-      "5102",
+      AccountLockedError.code,
       {
         ja: `口座がロックされています。コールセンター（${callCenterPhone}）までご連絡ください。`,
         en: `Your account is locked. Please call the call center (${callCenterPhone}).`,
@@ -99,9 +125,11 @@ const NEWER_CODE_SENT_HINT: PublicMessage = {
 
 /** 5121: wrong code (seed Q4: the exact text 「[5121] 認証コードが不正です。」). */
 export class InvalidCodeError extends AuthError {
+  static readonly code = "5121";
+
   constructor(detail: string, options?: { newerCodeSent?: boolean }) {
     super(
-      "5121",
+      InvalidCodeError.code,
       { ja: "認証コードが不正です。", en: "The authentication code is incorrect." },
       detail,
       options?.newerCodeSent === true ? { hint: NEWER_CODE_SENT_HINT } : undefined,
@@ -111,9 +139,11 @@ export class InvalidCodeError extends AuthError {
 
 /** 5122: the code's 10 minutes (seed Q5) are over. */
 export class CodeExpiredError extends AuthError {
+  static readonly code = "5122";
+
   constructor(detail: string) {
     super(
-      "5122",
+      CodeExpiredError.code,
       {
         ja: "認証コードの有効期限が切れました。もう一度ログインしてください。",
         en: "The authentication code has expired. Please log in again.",
@@ -125,9 +155,11 @@ export class CodeExpiredError extends AuthError {
 
 /** 5123: too many wrong codes; the code is burned. */
 export class TooManyCodeAttemptsError extends AuthError {
+  static readonly code = "5123";
+
   constructor(detail: string) {
     super(
-      "5123",
+      TooManyCodeAttemptsError.code,
       {
         ja: "認証コードの入力誤りが上限に達しました。もう一度ログインしてください。",
         en: "Too many incorrect codes. Please log in again.",
@@ -139,11 +171,12 @@ export class TooManyCodeAttemptsError extends AuthError {
 
 /** 5124: rate limited. */
 export class TooManyRequestsError extends AuthError {
+  static readonly code = "5124";
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, detail: string) {
     super(
-      "5124",
+      TooManyRequestsError.code,
       {
         ja: "ただいまアクセスが集中しています。しばらくしてから再度お試しください。",
         en: "Too many requests. Please try again later.",

@@ -12,8 +12,9 @@ import type { LoginHistoryStore } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
 import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
 import type { ReadinessReport } from "../adapters/health/readiness-checks.ts";
-import { AuthError, InvalidInputError, NotFoundError } from "../core/errors.ts";
-import { applyErrorStatus } from "./error-status.ts";
+import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
+import { refuse } from "./refusal.ts";
+import type { Refusal } from "./refusal.ts";
 import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
 import { parseFormStrictly } from "./strict-form.ts";
@@ -165,30 +166,22 @@ function sendClientError(error: Error & { code?: string }, socket: Socket): void
 /**
  * The one error handler. AuthErrors show their code and public message;
  * framework errors below 500 (bad JSON, wrong content type, too large) show as
- * [4000] with their status; anything else is logged and shown as a bare 500.
+ * [4000] with their status; anything else is logged and shown as a bare [5000].
  */
 function sendError(deps: WebDeps, error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = detectLang(request);
-  let status: number;
-  let shown: AuthError;
+  let refusal: Refusal;
   if (error instanceof AuthError) {
-    status = applyErrorStatus(reply, error);
-    shown = error;
+    refusal = refuse(request, reply, error, lang);
   } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
-    status = error.statusCode;
-    shown = new InvalidInputError(error.code ?? error.message);
+    refusal = refuse(request, reply, new InvalidInputError(typeof error.code === "string" ? error.code : "framework error"), lang, { status: error.statusCode });
   } else {
-    status = 500;
-    shown = new AuthError("5000", { ja: "システムエラーが発生しました。", en: "A system error occurred." }, "internal");
     request.log.error({ err: error }, "unhandled error");
+    refusal = refuse(request, reply, new InternalError("unhandled error"), lang);
   }
-  if (status < 500) {
-    request.log.info({ errorCode: shown.code, detail: shown.detail }, "request refused");
-  }
-  const message = shown.publicMessage[lang];
-  const hint = shown.hint?.[lang] ?? null;
+  const { code, message, hint } = refusal.shown;
   if (request.url.startsWith("/api/")) {
-    return reply.code(status).send({ error: { code: shown.code, message, ...(hint === null ? {} : { hint }) } });
+    return reply.send({ error: { code, message, ...(hint === null ? {} : { hint }) } });
   }
-  return renderPage(reply, "error", { lang, brand: deps.config.brand }, { error: { code: shown.code, message, hint } }, status);
+  return renderPage(reply, "error", { lang, brand: deps.config.brand }, { error: refusal.shown }, refusal.status);
 }

@@ -1,13 +1,18 @@
 import type { FastifyReply } from "fastify";
-import type { AuthError } from "../core/errors.ts";
+import type { AuthError, ErrorCode } from "../core/errors.ts";
 import { ServiceBusyError, TooManyRequestsError } from "../core/errors.ts";
 
-/** The HTTP status for each error code: decided here, never in the core. */
-const STATUS_BY_CODE: Record<string, number> = {
+/**
+ * The HTTP status for each error code: decided here, never in the core. Keyed by the
+ * closed `ErrorCode` union, so a new code does not compile until it has a status; the
+ * README's error table is checked against this one (test/unit/error-codes.readme.test.ts).
+ */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "4000": 400,
   "4010": 401,
   "4030": 403,
   "4040": 404,
+  "5000": 500,
   "5101": 401,
   "5102": 423,
   "5121": 401,
@@ -21,12 +26,12 @@ export function httpStatusOf(error: AuthError): number {
     // The server is full, not the client too fast.
     return 503;
   }
-  return STATUS_BY_CODE[error.code] ?? 400;
+  return HTTP_STATUS_BY_CODE[error.code];
 }
 
 /** Sets the status (and Retry-After for 429/503) of a refused request; returns the status. */
-export function applyErrorStatus(reply: FastifyReply, error: AuthError): number {
-  const status = httpStatusOf(error);
+export function applyErrorStatus(reply: FastifyReply, error: AuthError, options?: { status?: number }): number {
+  const status = options?.status ?? httpStatusOf(error);
   if (error instanceof TooManyRequestsError) {
     reply.header("retry-after", String(error.retryAfterSeconds));
   }

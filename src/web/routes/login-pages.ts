@@ -4,9 +4,8 @@ import type { PendingCodeView } from "../../core/login.ts";
 import { AuthError } from "../../core/errors.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
 import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
-import { applyErrorStatus } from "../error-status.ts";
 import { detectLang, langQuery } from "../i18n.ts";
-import { refusal } from "../page-error.ts";
+import { refuse } from "../refusal.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
@@ -47,8 +46,8 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
       if (!(error instanceof AuthError)) {
         throw error;
       }
-      const shown = refusal(request, error, base.lang);
-      return renderPage(reply, "login", base, { loginId: loginIdShown, error: shown }, applyErrorStatus(reply, error));
+      const { shown, status } = refuse(request, reply, error, base.lang);
+      return renderPage(reply, "login", base, { loginId: loginIdShown, error: shown }, status);
     }
   });
 
@@ -74,13 +73,13 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
       if (!(error instanceof AuthError)) {
         throw error;
       }
-      const shown = refusal(request, error, base.lang);
+      const { shown, status } = refuse(request, reply, error, base.lang);
       // While the code is still pending the form stays; otherwise only the way back to /login.
       const pending = await login.pendingCode(preauthToken);
       if (pending === null) {
         reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
       }
-      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown }, applyErrorStatus(reply, error));
+      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown }, status);
     }
   });
 

@@ -51,3 +51,10 @@ describe("code generation and storage", () => {
     assert.equal(codeMatches(KEY, "c1", "123456", "abcd"), false, "a truncated hash never matches");
   });
 });
+
+describe("codeHmac known-answer vector", () => {
+  it("is HMAC-SHA256(key, challengeId ‖ NUL ‖ code), hex (computed independently with openssl dgst -mac HMAC)", () => {
+    const key = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
+    assert.equal(codeHmac(key, "challenge-0001", "123456"), "0c3fe05e8b6de1887548624c222848e28ddd822c38d2f1c2a5cd30f04fe74eeb");
+  });
+});

@@ -168,6 +168,26 @@ for (const backend of DB_BACKENDS) {
       await outbox.release([]);
     });
 
+    it("retryNow makes every waiting retry due now, and leaves leased and sent mails alone", async () => {
+      const waiting = await enqueue(newMail({ createdAt: NOW - 2 }));
+      const leased = await enqueue(newMail({ createdAt: NOW - 1 }));
+      const sent = await enqueue(newMail());
+      await outbox.claim(NOW, LEASE_MS, 10);
+      await outbox.markFailed(waiting.id, NOW + 300_000, "connect ECONNREFUSED");
+      await outbox.markSent(sent.id, NOW);
+      assert.deepEqual(await outbox.claim(NOW + 1_000, LEASE_MS, 10), [], "the retry waits for its backoff");
+
+      assert.equal(await outbox.retryNow(NOW + 1_000), 1, "one mail was waiting");
+      assert.equal((await row(waiting.id)).next_attempt_at, NOW + 1_000);
+      assert.equal((await row(leased.id)).claimed_until, NOW + LEASE_MS, "a lease is not cut short");
+      assert.equal((await row(sent.id)).status, "sent");
+      assert.deepEqual(
+        (await outbox.claim(NOW + 1_000, LEASE_MS, 10)).map((claimed) => [claimed.id, claimed.attempts]),
+        [[waiting.id, 2]],
+      );
+      assert.equal(await outbox.retryNow(NOW + 1_000), 0, "nothing left waiting");
+    });
+
     it("findStuck and countStuck list pending mails queued too long ago or tried too often, oldest first", async () => {
       const old = await enqueue(newMail({ createdAt: NOW - 600_000 }));
       const retried = await enqueue(newMail({ createdAt: NOW - 1_000 }));

@@ -130,40 +130,72 @@ describe("graceful shutdown on SIGTERM", () => {
     assert.equal(new Set(loginRequestIds).size, 10);
   });
 
-  describe("when the SMTP server hangs and shutdown cannot finish", () => {
-    let hanging: Server;
-    let smtpUrl: string;
+  /** A TCP server that accepts connections and never says a word. */
+  function silentServer(): { url: (scheme: string) => string; listen(): Promise<void>; close(): Promise<void>; connections(): number } {
     const sockets = new Set<Socket>();
-    before(async () => {
-      // Accepts connections and never says a word: a send waits on it (nodemailer's 30 s greeting timeout).
-      hanging = createServer((socket) => {
-        sockets.add(socket);
-        socket.on("error", () => undefined);
-      });
-      await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", () => resolve()));
-      smtpUrl = `smtp://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    const server: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
     });
-    after(async () => {
-      for (const socket of sockets) {
-        socket.destroy();
-      }
-      await new Promise<void>((resolve) => hanging.close(() => resolve()));
-    });
+    return {
+      url: (scheme) => `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      listen: () => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve())),
+      async close(): Promise<void> {
+        for (const socket of sockets) {
+          socket.destroy();
+        }
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+      connections: () => sockets.size,
+    };
+  }
 
-    /** A server with one code mail stuck in an SMTP session that never answers. */
-    async function serverWithMailInHand(name: string): Promise<Running> {
-      const databaseUrl = `sqlite:${join(dir, `${name}.sqlite`)}`;
+  describe("when the SMTP server hangs", () => {
+    const hanging = silentServer();
+    before(() => hanging.listen());
+    after(() => hanging.close());
+
+    it("gives up the mail in hand at its deadline, keeps it in the outbox, and exits 0 well inside 20 s", { timeout: 40_000 }, async () => {
+      const databaseUrl = `sqlite:${join(dir, "smtp-hangs.sqlite")}`;
       const [customer] = await addCustomers(databaseUrl, 1);
       assert.ok(customer !== undefined);
-      const server = await startServer({ DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl });
-      const before = sockets.size;
+      const server = await startServer({ DATABASE_URL: databaseUrl, SMTP_URL: hanging.url("smtp") });
+      const before = hanging.connections();
       assert.equal((await postLogin(server.url, customer.loginId)).status, 200);
-      await until(() => sockets.size > before, "the worker to open its SMTP session");
+      await until(() => hanging.connections() > before, "the worker to open its SMTP session");
+      const started = Date.now();
+      server.child.kill("SIGTERM");
+      // No greeting within 5 s (greetingTimeout) ends the send; it no longer holds shutdown for nodemailer's 30 s.
+      assert.equal(await server.exited, 0);
+      assert.ok(Date.now() - started < 15_000, `exited after ${Date.now() - started} ms`);
+      const database = openDatabase(databaseUrl);
+      try {
+        const rows = await database.db.selectFrom("mail_outbox").select(["status", "attempts", "last_error"]).execute();
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]?.status, "pending", "the code mail waits for the next start or another instance");
+        assert.notEqual(rows[0]?.last_error, null);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+
+  describe("when a request hangs (on a Redis that never answers) and shutdown cannot finish", () => {
+    const hanging = silentServer();
+    before(() => hanging.listen());
+    after(() => hanging.close());
+
+    /** A server with a login request stuck on Redis: the HTTP server cannot close while it is in flight. */
+    async function serverWithRequestInFlight(name: string): Promise<Running> {
+      const databaseUrl = `sqlite:${join(dir, `${name}.sqlite`)}`;
+      const server = await startServer({ DATABASE_URL: databaseUrl, SMTP_URL: smtp.url, REDIS_URL: `${hanging.url("redis")}/0` });
+      postLogin(server.url, "nobody").catch(() => undefined);
+      await until(() => server.logLines().some((line) => line["msg"] === "incoming request" && (line["req"] as { url?: string } | undefined)?.url === "/api/v1/login"), "the login request to arrive");
       return server;
     }
 
     it("exits 1 at once on a second signal", async () => {
-      const server = await serverWithMailInHand("second-signal");
+      const server = await serverWithRequestInFlight("second-signal");
       server.child.kill("SIGTERM");
       await until(() => server.logLines().some((line) => line["msg"] === "shutting down"), "the first signal to be taken");
       const started = Date.now();
@@ -174,7 +206,7 @@ describe("graceful shutdown on SIGTERM", () => {
     });
 
     it("exits 1 when shutdown takes more than 20 s", { timeout: 40_000 }, async () => {
-      const server = await serverWithMailInHand("timeout");
+      const server = await serverWithRequestInFlight("timeout");
       const started = Date.now();
       server.child.kill("SIGTERM");
       assert.equal(await server.exited, 1);

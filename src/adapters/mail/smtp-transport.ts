@@ -7,7 +7,8 @@ export interface OutgoingMail {
 }
 
 export interface MailTransport {
-  send(mail: OutgoingMail): Promise<void>;
+  /** Rejects if the SMTP server has not accepted the mail within `timeoutMs`; the conversation is then closed. */
+  send(mail: OutgoingMail, options?: { timeoutMs?: number }): Promise<void>;
   verify(): Promise<void>;
   close(): void;
 }
@@ -19,22 +20,61 @@ export interface DkimSettings {
   privateKey: string;
 }
 
+/** nodemailer's timeouts; its defaults (2 min to connect, 10 min of silence) outlive a login code. */
+export interface SmtpTimeouts {
+  /** To open the TCP (or TLS) connection, DNS included. */
+  connectionTimeoutMs: number;
+  /** From connected to the server's 220 greeting. */
+  greetingTimeoutMs: number;
+  /** Silence on an open connection (a command with no reply) before it is dropped. */
+  socketTimeoutMs: number;
+}
+
+export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
+  connectionTimeoutMs: 5000,
+  greetingTimeoutMs: 5000,
+  socketTimeoutMs: 10_000,
+};
+
+/** Connections in the pool: also how many mails the outbox worker sends at once, so none waits in nodemailer's queue. */
+export const SMTP_POOL_CONNECTIONS = 5;
+
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
-export function createSmtpTransport(smtpUrl: string, from: string, options?: { dkim?: DkimSettings | null }): MailTransport {
+export function createSmtpTransport(smtpUrl: string, from: string, options?: { dkim?: DkimSettings | null; timeouts?: Partial<SmtpTimeouts> }): MailTransport {
+  const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...options?.timeouts };
   // Pooled: at the 9:00 storm a new TCP + EHLO handshake per code mail costs more than the mail.
-  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 });
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: SMTP_POOL_CONNECTIONS,
+    maxMessages: 500,
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    greetingTimeout: timeouts.greetingTimeoutMs,
+    socketTimeout: timeouts.socketTimeoutMs,
+  });
   const dkim = options?.dkim ?? undefined;
   return {
-    async send(mail: OutgoingMail): Promise<void> {
-      await transporter.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        // RFC 3834: tells auto-responders not to answer.
-        headers: { "Auto-Submitted": "auto-generated" },
-        ...(dkim === undefined ? {} : { dkim }),
-      });
+    async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<void> {
+      const timeoutMs = sendOptions?.timeoutMs;
+      try {
+        await transporter.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          // RFC 3834: tells auto-responders not to answer.
+          headers: { "Auto-Submitted": "auto-generated" },
+          ...(dkim === undefined ? {} : { dkim }),
+          // On abort nodemailer closes this mail's pool connection, so the relay cannot
+          // accept it after we gave up; the other connections carry on.
+          ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+        });
+      } catch (error) {
+        if (timeoutMs !== undefined && (error as { code?: unknown } | null)?.code === "EABORT") {
+          throw Object.assign(new Error(`SMTP send timed out after ${timeoutMs} ms`, { cause: error }), { code: "ETIMEDOUT" });
+        }
+        throw error;
+      }
     },
     async verify(): Promise<void> {
       await transporter.verify();

@@ -26,7 +26,13 @@ export class MailCatcher {
   /** When set, every message is refused (a broken mail server, for fault tests). */
   refuseAll = false;
 
-  constructor() {
+  /**
+   * `onError` hears of connection errors (a client resetting its connection in
+   * the middle of a mail); without it they are dropped. Either way they never
+   * reach the process: an 'error' event without a listener would end the whole
+   * development server.
+   */
+  constructor(options: { onError?: (error: Error) => void } = {}) {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
@@ -57,13 +63,20 @@ export class MailCatcher {
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       },
     });
+    // smtp-server re-emits a client's ECONNRESET during a mail transaction on the server.
+    this.server.on("error", (error: Error) => options.onError?.(error));
   }
 
   /** Listens on 127.0.0.1; `port` 0 picks a free one (a fault test reuses a port to "restart" a server). */
   async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
+      // A port in use is reported here, not only to onError; once listening, this listener goes.
+      const refused = (error: Error): void => reject(error);
+      this.server.once("error", refused);
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", refused);
+        resolve();
+      });
     });
     this.port_ = (this.server.server.address() as AddressInfo).port;
   }

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
+import { sample } from "../support/prometheus.ts";
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -14,7 +15,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("/readyz: ready only when the database, Redis and SMTP answer", () => {
+/**
+ * /readyz takes an instance out of the load balancer. Only what every request
+ * needs decides it (the database, Redis): a relay outage must not take out the
+ * customers with MFA off, who need no mail. The relay's state is reported
+ * beside it, and on /metrics as okb_smtp_up.
+ */
+describe("/readyz: ready when the database and Redis answer; the SMTP relay reported, not required", () => {
   const started: TestService[] = [];
   const start = async (env?: Record<string, string>): Promise<TestService> => {
     const t = await startTestService({ env });
@@ -32,21 +39,25 @@ describe("/readyz: ready only when the database, Redis and SMTP answer", () => {
     return { status: response.statusCode, body: response.json(), text: response.body };
   };
 
-  it("answers 200 when every dependency answers", async () => {
+  const smtpUp = async (t: TestService): Promise<number | null> => sample((await t.service.app.inject({ method: "GET", url: "/metrics" })).body, "okb_smtp_up");
+
+  it("answers 200 when every dependency answers, the relay too", async () => {
     const t = await start();
     const { status, body } = await readyz(t);
     assert.equal(status, 200);
-    assert.deepEqual(body, { status: "ok" });
+    assert.deepEqual(body, { status: "ok", smtp: "ok" });
+    assert.equal(await smtpUp(t), 1);
     assert.equal((await t.service.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
   });
 
-  it("answers 503 naming smtp when the SMTP server is gone, and nothing of its address", async () => {
+  it("stays ready (200) when the SMTP relay is gone, saying so in the body and as okb_smtp_up 0, and nothing of its address", async () => {
     const t = await start();
     await t.smtp.close();
     const { status, body, text } = await readyz(t);
-    assert.equal(status, 503);
-    assert.deepEqual(body, { status: "unavailable", failed: ["smtp"] });
+    assert.equal(status, 200, "customers with MFA off need no mail: the instance stays in the load balancer");
+    assert.deepEqual(body, { status: "ok", smtp: "unavailable" });
     assert.doesNotMatch(text, /127\.0\.0\.1|smtp:\/\/|ECONNREFUSED/);
+    assert.equal(await smtpUp(t), 0);
     assert.equal((await t.service.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200, "the process itself is fine");
   });
 
@@ -56,7 +67,7 @@ describe("/readyz: ready only when the database, Redis and SMTP answer", () => {
     const started = Date.now();
     const { status, body, text } = await readyz(t);
     assert.equal(status, 503);
-    assert.deepEqual(body, { status: "unavailable", failed: ["redis"] });
+    assert.deepEqual(body, { status: "unavailable", failed: ["redis"], smtp: "ok" });
     assert.doesNotMatch(text, /sekrit|redis:\/\/|127\.0\.0\.1/);
     assert.ok(Date.now() - started < 5000, "a probe does not hang on a dead Redis");
   });
@@ -66,6 +77,6 @@ describe("/readyz: ready only when the database, Redis and SMTP answer", () => {
     await t.service.database.close();
     const { status, body } = await readyz(t);
     assert.equal(status, 503);
-    assert.deepEqual(body, { status: "unavailable", failed: ["database"] });
+    assert.deepEqual(body, { status: "unavailable", failed: ["database"], smtp: "ok" });
   });
 });

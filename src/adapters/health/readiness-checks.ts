@@ -11,8 +11,20 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** The SMTP relay as /readyz and okb_smtp_up report it. */
+export type SmtpState = "ok" | "unavailable";
+
 export interface ReadinessReport {
+  /** Required dependencies that did not answer: any of them makes the instance unready. */
   failed: Array<{ name: string; error: string }>;
+  /** Reported, not required (docs/decisions.md: a relay outage must not take out customers with MFA off). */
+  smtp: SmtpState;
+}
+
+export interface ReadinessChecks {
+  /** Every request needs these (the database, Redis). */
+  required: readonly ReadinessCheck[];
+  smtp: ReadinessCheck;
 }
 
 // A load balancer probes every few seconds; a dependency slower than this counts as down.
@@ -62,18 +74,31 @@ export function smtpCheck(transport: Pick<MailTransport, "verify">, options: { c
 }
 
 /** Runs every check at once, each bounded by a timeout. */
-export async function checkReadiness(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
-  const results = await Promise.all(
-    checks.map(async ({ name, check }) => {
-      try {
-        await withTimeout(check(), CHECK_TIMEOUT_MS);
-        return null;
-      } catch (error) {
-        return { name, error: error instanceof Error ? error.message : String(error) };
-      }
-    }),
-  );
-  return { failed: results.filter((result) => result !== null) };
+export async function checkReadiness(checks: ReadinessChecks): Promise<ReadinessReport> {
+  const [results, smtp] = await Promise.all([
+    Promise.all(
+      checks.required.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return null;
+        } catch (error) {
+          return { name, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    ),
+    smtpState(checks.smtp),
+  ]);
+  return { failed: results.filter((result) => result !== null), smtp };
+}
+
+/** The relay's state from its (cached) check, bounded like the others; for /readyz and the okb_smtp_up gauge. */
+export async function smtpState(check: ReadinessCheck): Promise<SmtpState> {
+  try {
+    await withTimeout(check.check(), CHECK_TIMEOUT_MS);
+    return "ok";
+  } catch {
+    return "unavailable";
+  }
 }
 
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {

@@ -6,6 +6,8 @@ import type { OutboxMetrics } from "../mail/outbox-worker.ts";
 export interface MetricSources {
   outboxDepth(): Promise<number>;
   stuckMails(): Promise<number>;
+  /** Whether the SMTP relay answers (the cached /readyz probe: at most one SMTP session per 10 s). */
+  smtpUp(): Promise<boolean>;
   hashGate: { stats(): HashGateStats };
 }
 
@@ -74,6 +76,14 @@ export function createServiceMetrics(sources: MetricSources, options: { rateLimi
     registers,
     async collect() {
       this.set(await sources.stuckMails());
+    },
+  });
+  new Gauge({
+    name: "okb_smtp_up",
+    help: "1 when the SMTP relay answers (probed at most every 10 s), else 0; /readyz does not fail on it",
+    registers,
+    async collect() {
+      this.set((await sources.smtpUp()) ? 1 : 0);
     },
   });
 

@@ -5,10 +5,12 @@ import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
 /**
- * Debian's Chromium (apt package `chromium`). Browser tests never download a
- * browser: they use the one the machine (or `.ci/run`) installed.
+ * Debian's Chromium (apt package `chromium`), or `CHROMIUM_PATH` when set (also how
+ * a missing browser is simulated: `CHROMIUM_PATH=/nonexistent`). Browser tests never
+ * download a browser: they use the one the machine (or `.ci/run`) installed.
+ * scripts/test-preflight.sh reads the same variable.
  */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
 
 /** Flags for a quiet, headless Chromium in a container run as root. */
 const CHROMIUM_ARGS = [
@@ -27,19 +29,27 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** CI as scripts/test-preflight.sh reads it: `CI` set, and not "false" or "0". */
+function inCi(): boolean {
+  const ci = process.env["CI"] ?? "";
+  return ci !== "" && ci !== "false" && ci !== "0";
+}
+
 /**
  * Why a browser test cannot run here, or `null` when it can. Outside CI a
- * missing Chromium skips the test with this message; in CI (`CI` set) it is
- * never a reason to skip, so a broken CI machine fails loudly instead.
+ * missing Chromium skips the test with this message (scripts/test-preflight.sh
+ * has already said so loudly); in CI it is never a reason to skip: this throws,
+ * so the test file fails with the reason instead.
  */
 export function browserSkipReason(): string | null {
   if (existsSync(CHROMIUM_PATH)) {
     return null;
   }
-  if (process.env["CI"] !== undefined && process.env["CI"] !== "") {
-    return null;
+  const reason = `${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install chromium fonts-ipafont-gothic) to run browser tests`;
+  if (inCi()) {
+    throw new Error(`${reason}; CI=${process.env["CI"] ?? ""} skips no test`);
   }
-  return `${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install chromium fonts-ipafont-gothic) to run browser tests`;
+  return reason;
 }
 
 /**

@@ -29,11 +29,16 @@ export async function freePort(): Promise<number> {
 /**
  * The real product as its own process (`node --import tsx src/main.ts`), as an
  * operator runs it, on a loopback port; resolves once /healthz answers.
+ * `entry` replaces `--import tsx src/main.ts` (the compiled `dist/main.js`), `cwd`
+ * the repository root.
  */
-export async function spawnService(env: Record<string, string>, options?: { nodeArgs?: string[] }): Promise<SpawnedService> {
+export async function spawnService(
+  env: Record<string, string>,
+  options?: { nodeArgs?: string[]; entry?: string[]; cwd?: string },
+): Promise<SpawnedService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options?.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...(options?.nodeArgs ?? []), ...(options?.entry ?? ["--import", "tsx", "src/main.ts"])], {
+    cwd: options?.cwd ?? REPO_ROOT,
     env: {
       PATH: process.env["PATH"] ?? "",
       NODE_ENV: "test",

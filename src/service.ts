@@ -7,22 +7,15 @@ import type { Clock, PasswordHasher, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
 import { migrateToLatest } from "./adapters/db/migrate.ts";
-import { createCustomerStore } from "./adapters/db/customer-store.ts";
-import { createChallengeStore } from "./adapters/db/challenge-store.ts";
-import { createLoginHistoryStore, createSessionStore } from "./adapters/db/session-store.ts";
-import { createOutboxStore } from "./adapters/db/outbox-store.ts";
-import { createMailOutbox } from "./adapters/db/mail-outbox.ts";
-import { createArgon2Hasher } from "./adapters/crypto/argon2-hasher.ts";
+import { buildPasswordHasher, buildStores } from "./wiring/stores.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
-import { createAuditStore } from "./adapters/db/audit-store.ts";
 import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
 import { connectRedis, createRedisRateLimiter } from "./adapters/rate-limit/redis-rate-limiter.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import type { Redis } from "ioredis";
 import type { RateLimiter } from "./core/ports.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
-import { createBodySealer } from "./adapters/crypto/body-sealer.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker, stuckCriteria } from "./adapters/mail/outbox-worker.ts";
@@ -111,10 +104,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
 
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
-  const customers = createCustomerStore(database.db);
-  const hasher = createHashGate(createArgon2Hasher(config.argon2), config.hashGate);
-  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
-  const outboxStore = createOutboxStore(database.db, database.dialect, sealer);
+  const stores = buildStores(database, config, { clock, random });
+  const { customers, outbox: outboxStore } = stores;
+  const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
   const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox };
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
@@ -136,7 +128,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     { rateLimitNames: Object.keys(config.rateLimits) },
   );
   // Every security event passes through the audit log: counting there keeps the core free of metrics.
-  const audit = createMeteredAuditLog(createAuditStore(database.db, clock, random), metrics.security);
+  const audit = createMeteredAuditLog(stores.audit, metrics.security);
   const dbLimiter = createDbRateLimiter(database.db);
   let redis: Redis | null = null;
   let counters: RateLimiter = dbLimiter;
@@ -170,15 +162,15 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     requiredChecks.push(redisCheck(redis));
   }
 
-  const sessions = new SessionService({ sessions: createSessionStore(database.db), customers, clock, random, audit, settings: config.session });
+  const sessions = new SessionService({ sessions: stores.sessions, customers, clock, random, audit, settings: config.session });
   const login = new LoginService({
     customers,
-    challenges: createChallengeStore(database.db),
+    challenges: stores.challenges,
     sessions,
     hasher: options.wrapHasher?.(hasher) ?? hasher,
     clock,
     random,
-    outbox: createMailOutbox(database.db, sealer, () => worker.notify()),
+    outbox: stores.mailOutbox(() => worker.notify()),
     audit,
     limiter,
     settings: {
@@ -196,7 +188,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     logger,
     login,
     sessions,
-    history: createLoginHistoryStore(database.db),
+    history: stores.history,
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

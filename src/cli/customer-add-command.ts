@@ -2,8 +2,7 @@ import type { CliContext } from "./cli-context.ts";
 import type { CustomerRegistrationInput } from "../core/customer-registration.ts";
 import { registerCustomer, registrationProblems } from "../core/customer-registration.ts";
 import { InvalidInputError } from "../core/errors.ts";
-import { createCustomerStore } from "../adapters/db/customer-store.ts";
-import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
+import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";
 import { parseCommandArgs } from "./parse-command-args.ts";
@@ -48,8 +47,8 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
   try {
     const customer = await registerCustomer(
       {
-        customers: createCustomerStore(database.db),
-        hasher: createArgon2Hasher(config.argon2),
+        customers: buildStores(database, config, { clock: systemClock, random: nodeRandom }).customers,
+        hasher: buildPasswordHasher(config),
         clock: systemClock,
         random: nodeRandom,
       },

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { CliContext } from "./cli-context.ts";
-import { createCustomerStore } from "../adapters/db/customer-store.ts";
-import { createAuditStore } from "../adapters/db/audit-store.ts";
+import { buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { unlockAccount } from "../core/account-unlock.ts";
 import { normalizeLoginId } from "../core/credentials.ts";
@@ -32,10 +31,12 @@ export async function customerUnlockCommand(context: CliContext, args: string[])
   const loginId = normalizeLoginId(typed);
   const operator = `cli:${userInfo().username}`;
   const reason = parsed.values.reason ?? `unlocked from the command line by ${operator}`;
-  const database = await openMigratedDatabase(context.config().databaseUrl);
+  const config = context.config();
+  const database = await openMigratedDatabase(config.databaseUrl);
   try {
+    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
     await unlockAccount(
-      { customers: createCustomerStore(database.db), audit: createAuditStore(database.db, systemClock, nodeRandom) },
+      { customers: stores.customers, audit: stores.audit },
       loginId,
       { actor: operator, reason, ip: "cli", requestId: randomUUID() },
     );

@@ -8,10 +8,8 @@ import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import type { Config } from "../config.ts";
 import type { LoginService } from "../core/login.ts";
-import type { LoginHistoryStore } from "../core/ports.ts";
+import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
-import type { MailCatcher } from "../adapters/mail/mail-catcher.ts";
-import type { ReadinessReport } from "../adapters/health/readiness-checks.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -40,7 +38,7 @@ export interface WebDeps {
   sessions: SessionService;
   history: LoginHistoryStore;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
-  mailCatcher: MailCatcher | null;
+  mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
   checkReadiness: () => Promise<ReadinessReport>;
   /** Served at /metrics. */

@@ -7,10 +7,8 @@ import { createService } from "../../src/service.ts";
 import type { Service } from "../../src/service.ts";
 import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
 import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
-import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
+import { buildPasswordHasher, buildStores } from "../../src/wiring/stores.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
-import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
@@ -81,8 +79,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   });
   const clock = new ManualClock();
   const service = await createService(config, { clock, random: options.random, wrapHasher: options.wrapHasher, logger: options.logger, outbox: { pollIntervalMs: 50, ...options.outbox }, smtp: options.smtp });
-  const customers = createCustomerStore(service.database.db);
-  const hasher = createArgon2Hasher(config.argon2);
+  const stores = buildStores(service.database, config, { clock, random: nodeRandom });
+  const { customers } = stores;
+  const hasher = buildPasswordHasher(config);
 
   const mailTo = async (email: string, n = 1, subject?: string): Promise<CaughtMail> => {
     const mine = (): CaughtMail[] => smtp.mails.filter((mail) => mail.to === email && (subject === undefined || mail.subject === subject));
@@ -113,7 +112,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       return { loginId, password, email, name, customer };
     },
     mailTo,
-    auditEvents: (customerId) => createAuditStore(service.database.db, clock, nodeRandom).forCustomer(customerId),
+    auditEvents: (customerId) => stores.audit.forCustomer(customerId),
     async codeFor(email: string, n = 1): Promise<string> {
       // The n-th code mail: a lock notice to the same address does not count.
       const mail = await mailTo(email, n, codeMailSubject(config.brand));

@@ -8,10 +8,14 @@ export interface StoredAuditEvent extends AuditEvent {
   at: number;
 }
 
-/** The append-only audit log: this adapter inserts and reads, never updates or deletes. */
-export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Random): AuditLog & {
+/** The audit log with what investigators read back. */
+export interface AuditStore extends AuditLog {
+  /** The customer's events, oldest first. */
   forCustomer(customerId: string): Promise<StoredAuditEvent[]>;
-} {
+}
+
+/** The append-only audit log: this adapter inserts and reads, never updates or deletes. */
+export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Random): AuditStore {
   return {
     async record(event: AuditEvent): Promise<void> {
       await db

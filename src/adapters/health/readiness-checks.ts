@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Redis } from "ioredis";
 import type { Database } from "../db/schema.ts";
 import type { MailTransport } from "../mail/smtp-transport.ts";
+import type { ReadinessReport, SmtpState } from "../../core/ports.ts";
 
 /** One dependency /readyz asks about; `check` rejects when it cannot be used. */
 export interface ReadinessCheck {
@@ -11,15 +12,6 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-/** The SMTP relay as /readyz and okb_smtp_up report it. */
-export type SmtpState = "ok" | "unavailable";
-
-export interface ReadinessReport {
-  /** Required dependencies that did not answer: any of them makes the instance unready. */
-  failed: Array<{ name: string; error: string }>;
-  /** Reported, not required (docs/decisions.md: a relay outage must not take out customers with MFA off). */
-  smtp: SmtpState;
-}
 
 export interface ReadinessChecks {
   /** Every request needs these (the database, Redis). */

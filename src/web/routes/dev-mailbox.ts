@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
-import type { MailCatcher } from "../../adapters/mail/mail-catcher.ts";
+import type { DevMailbox } from "../../core/ports.ts";
 import type { Brand } from "../../core/brand.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
 import { renderPage } from "../render.ts";
 import { detectLang } from "../i18n.ts";
 
 /** Development only: the mails the local catcher received, so the demo login works without a mail server. */
-export function registerDevMailbox(app: FastifyInstance, catcher: MailCatcher, brand: Brand): void {
+export function registerDevMailbox(app: FastifyInstance, catcher: DevMailbox, brand: Brand): void {
   const newestFirst = () =>
     [...catcher.mails].reverse().map((mail) => ({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, receivedAt: formatJapanTime(mail.receivedAt) }));
   app.get("/dev/mailbox", async (request, reply) => {

@@ -1,0 +1,50 @@
+import type { Config } from "../config.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore } from "../core/ports.ts";
+import type { DatabaseHandle } from "../adapters/db/connect.ts";
+import type { AuditStore } from "../adapters/db/audit-store.ts";
+import type { OutboxStore } from "../adapters/db/outbox-store.ts";
+import { createAuditStore } from "../adapters/db/audit-store.ts";
+import { createChallengeStore } from "../adapters/db/challenge-store.ts";
+import { createCustomerStore } from "../adapters/db/customer-store.ts";
+import { createMailOutbox } from "../adapters/db/mail-outbox.ts";
+import { createOutboxStore } from "../adapters/db/outbox-store.ts";
+import { createLoginHistoryStore, createSessionStore } from "../adapters/db/session-store.ts";
+import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
+import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
+import { deriveKey } from "../adapters/crypto/derive-key.ts";
+
+/** Every store on one database, as the server, the CLI and the tests use them. */
+export interface Stores {
+  customers: CustomerStore;
+  challenges: ChallengeStore;
+  sessions: SessionStore;
+  history: LoginHistoryStore;
+  /** The append-only audit log (the server counts its events for /metrics on top). */
+  audit: AuditStore;
+  /** The delivery side of the outbox: what the worker claims and marks. */
+  outbox: OutboxStore;
+  /** The core's way to queue mail; `wake` is told once a mail is committed. */
+  mailOutbox(wake: () => void): MailOutbox;
+}
+
+/**
+ * The one place that knows how the stores are built (STYLE 4): tables, the outbox's
+ * sealing key (HKDF from SERVER_SECRET), the time and randomness they stamp rows with.
+ */
+export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Config>, "serverSecret">, time: { clock: Clock; random: Random }): Stores {
+  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
+  return {
+    customers: createCustomerStore(database.db),
+    challenges: createChallengeStore(database.db),
+    sessions: createSessionStore(database.db),
+    history: createLoginHistoryStore(database.db),
+    audit: createAuditStore(database.db, time.clock, time.random),
+    outbox: createOutboxStore(database.db, database.dialect, sealer),
+    mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),
+  };
+}
+
+/** argon2id with the configured cost; the server puts its hash gate (load shedding) in front. */
+export function buildPasswordHasher(config: Pick<Readonly<Config>, "argon2">): PasswordHasher {
+  return createArgon2Hasher(config.argon2);
+}

@@ -12,8 +12,18 @@ export function sessionCookieOptions(): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
 }
 
-export function preauthCookieOptions(maxAgeSeconds: number): CookieSerializeOptions {
-  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: maxAgeSeconds };
+/**
+ * How long the pre-auth cookie outlives its code (issue 11, item 9). A cookie that dies
+ * with the code leaves the server unable to say which code was typed, so an expired code
+ * answered "[5121] 認証コードが不正です。" instead of "[5122] …有効期限が切れました。" and the
+ * customer retyped it. The cookie names a challenge that expires on the server anyway, so
+ * a longer life grants nothing; 30 minutes covers a customer who comes back to the tab.
+ */
+export const PREAUTH_COOKIE_GRACE_SECONDS = 30 * 60;
+
+/** The pre-auth cookie for a code valid `codeTtlSeconds`: it lives the code's lifetime plus the grace. */
+export function preauthCookieOptions(codeTtlSeconds: number): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: codeTtlSeconds + PREAUTH_COOKIE_GRACE_SECONDS };
 }
 
 export function clearedCookieOptions(): CookieSerializeOptions {

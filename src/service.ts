@@ -24,6 +24,7 @@ import { createSmtpTransport } from "./adapters/mail/smtp-transport.ts";
 import type { SmtpTimeouts } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
 import { SessionService } from "./core/session.ts";
+import { LoginHistory } from "./core/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
 import { buildApp } from "./web/app.ts";
@@ -189,6 +190,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     login,
     sessions,
     history: stores.history,
+    loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

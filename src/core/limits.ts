@@ -59,6 +59,10 @@ export const DEFAULT_LOCKOUT_THRESHOLD = 10;
  */
 export const UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS = 90 * 24 * 60 * 60;
 
+/** ログイン履歴 shows the last 90 days (DESIGN §4), at most this many attempts a page. */
+export const LOGIN_HISTORY_DAYS = 90;
+export const MAX_LOGIN_HISTORY_PAGE = 100;
+
 /** A rate-limit rule: at most `max` requests per fixed window of `windowSeconds`. */
 export interface RateRule {
   max: number;

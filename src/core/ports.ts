@@ -44,6 +44,8 @@ export interface Customer {
   failedCount: number;
   /** When the account was locked; null when it is not. */
   lockedAt: number | null;
+  /** `YYYY-MM-DD` (issue 11); null for customers from before, who have none on record. */
+  birthDate: string | null;
 }
 
 export type ChallengeStatus = "pending" | "used" | "superseded" | "burned" | "expired";
@@ -97,13 +99,26 @@ export interface NewCustomer {
   name: string;
   passwordHash: string;
   mfaEnabled: boolean;
+  /** `YYYY-MM-DD`, already checked (birth-date.ts); absent or null when none is known. */
+  birthDate?: string | null;
 }
+
+/** A customer as `create` and `createMany` take it: with its row ID and creation time. */
+export type NewCustomerRow = NewCustomer & { id: string; createdAt: number };
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<Customer | null>;
   findById(id: string): Promise<Customer | null>;
   /** Throws InvalidInputError when the login ID is taken. */
-  create(customer: NewCustomer & { id: string; createdAt: number }): Promise<Customer>;
+  create(customer: NewCustomerRow): Promise<Customer>;
+  /**
+   * Inserts every customer in one transaction, `batchSize` rows per statement, or
+   * none: on a taken login ID it throws InvalidInputError and writes nothing.
+   * `onProgress` hears the running count after each statement.
+   */
+  createMany(customers: readonly NewCustomerRow[], options: { batchSize: number; onProgress?: (inserted: number) => void }): Promise<void>;
+  /** Those of `loginIds` (normalised) that belong to a customer already, each once. */
+  existingLoginIds(loginIds: readonly string[]): Promise<string[]>;
   updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   count(): Promise<number>;
   /**
@@ -121,6 +136,12 @@ export interface CustomerStore {
 export interface ChallengeStore {
   /** The customer's most recent challenge in any state, to avoid repeating its code. */
   latestForCustomer(customerId: string): Promise<LoginChallenge | null>;
+  /**
+   * The customer's challenges started before `challenge` (or at the same time), itself
+   * left out, newest first, at most `limit`: the codes it superseded (seed Q6), to tell a
+   * customer who types one that a newer code was sent.
+   */
+  previousForCustomer(challenge: Pick<LoginChallenge, "id" | "customerId" | "sentAt">, limit: number): Promise<LoginChallenge[]>;
   /**
    * Supersede every pending challenge of the customer and insert the new one, in one
    * transaction (its code mail joins it through `MailOutbox.queueWith`). False, with
@@ -150,8 +171,10 @@ export interface SessionStore {
   find(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: number): Promise<void>;
   end(idHash: string, endedAt: number): Promise<void>;
-  /** Ends every live session of the customer; returns how many were live. */
-  endAllForCustomer(customerId: string, endedAt: number): Promise<number>;
+  /** Ends every live session of the customer (but `except`, a session's idHash); returns how many were live. */
+  endAllForCustomer(customerId: string, endedAt: number, options?: { except?: string }): Promise<number>;
+  /** The customer's sessions not ended yet (timeouts are the service's to judge), newest first. */
+  listOpen(customerId: string): Promise<Session[]>;
 }
 
 export interface LoginHistoryStore {
@@ -190,6 +213,24 @@ export type AuditEventName =
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+}
+
+/** An audit event as stored: with its ID and time. */
+export interface StoredAuditEvent extends AuditEvent {
+  id: string;
+  at: number;
+}
+
+/** A position in a customer's events, newest first: strictly older than (at, id). */
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+/** What the customer's login history (ログイン履歴) is read from. */
+export interface AccountActivityStore {
+  /** The customer's events of `kinds` from `since` on, older than `before`, newest first, at most `limit`. */
+  recentEvents(customerId: string, query: { kinds: readonly AuditEventName[]; since: number; before: AuditCursor | null; limit: number }): Promise<StoredAuditEvent[]>;
 }
 
 export interface RateLimitDecision {

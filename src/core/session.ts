@@ -2,6 +2,9 @@ import type { AuditLog, Clock, Customer, CustomerStore, LoginRecord, Random, Ses
 import { auditCustomerEvent } from "./audit.ts";
 import type { RequestContext } from "./request-context.ts";
 import { hashToken } from "./token-hash.ts";
+import { createHash } from "node:crypto";
+import { describeDevice } from "./device-label.ts";
+import { NotFoundError } from "./errors.ts";
 import { SESSION_TOKEN_BYTES } from "./limits.ts";
 
 export interface SessionSettings {
@@ -28,6 +31,23 @@ export interface AuthenticatedSession {
  */
 export function touchIntervalMs(idleSeconds: number): number {
   return Math.min(60_000, (idleSeconds * 1000) / 10);
+}
+
+/** A live session as ご利用中の端末 lists it. */
+export interface LiveSession {
+  /** Names the session in the list and the API; derived from the stored hash, never the token. */
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string;
+  device: string;
+  /** The session making this request ("この端末"). */
+  current: boolean;
+}
+
+/** A stable public name for a session: a hash of its stored hash, so neither the token nor the row key leaves. */
+export function sessionPublicId(idHash: string): string {
+  return createHash("sha256").update(`okb session id\u0000${idHash}`).digest("base64url").slice(0, 22);
 }
 
 /** Server-side sessions: a random 256-bit token in the cookie, only its SHA-256 stored. */
@@ -97,13 +117,10 @@ export class SessionService {
       return null;
     }
     const now = clock.now();
-    const idleLimit = session.lastSeenAt + settings.idleSeconds * 1000;
-    const absoluteLimit = session.createdAt + settings.absoluteSeconds * 1000;
-    if (now >= idleLimit || now >= absoluteLimit) {
+    const expiry = this.expiry(session, now);
+    if (expiry.expired) {
       await sessions.end(idHash, now);
-      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, {
-        reason: now >= absoluteLimit ? "absolute_timeout" : "idle_timeout",
-      });
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: expiry.reason });
       return null;
     }
     const customer = await customers.findById(session.customerId);
@@ -123,6 +140,53 @@ export class SessionService {
       await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", customerId, { reason, sessions: ended });
     }
     return ended;
+  }
+
+  /** ご利用中の端末: the customer's live sessions, newest first, "この端末" marked. */
+  async listLive(current: AuthenticatedSession): Promise<LiveSession[]> {
+    const now = this.deps.clock.now();
+    const open = await this.deps.sessions.listOpen(current.customer.id);
+    return open
+      .filter((session) => !this.expiry(session, now).expired)
+      .map((session) => ({
+        id: sessionPublicId(session.idHash),
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        ip: session.ip,
+        device: describeDevice(session.userAgent),
+        current: session.idHash === current.session.idHash,
+      }));
+  }
+
+  /** Ends one of the customer's own sessions by its public ID; [4040] when there is no such live session. */
+  async endOne(current: AuthenticatedSession, publicId: string, context: RequestContext): Promise<{ wasCurrent: boolean }> {
+    const open = await this.deps.sessions.listOpen(current.customer.id);
+    const target = open.find((session) => sessionPublicId(session.idHash) === publicId);
+    if (target === undefined) {
+      throw new NotFoundError(`no live session ${publicId.slice(0, 40)} of customer ${current.customer.id}`);
+    }
+    await this.deps.sessions.end(target.idHash, this.deps.clock.now());
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "ended_by_customer", sessionId: publicId });
+    return { wasCurrent: target.idHash === current.session.idHash };
+  }
+
+  /** Ends every session of the customer but this one (a phone left logged in somewhere). */
+  async endOthers(current: AuthenticatedSession, context: RequestContext): Promise<number> {
+    const ended = await this.deps.sessions.endAllForCustomer(current.customer.id, this.deps.clock.now(), { except: current.session.idHash });
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "others_ended_by_customer", sessions: ended });
+    return ended;
+  }
+
+  /** Whether a session has run out at `now`: idle or absolute timeout (OWASP ASVS 3.3). */
+  private expiry(session: Session, now: number): { expired: false } | { expired: true; reason: "idle_timeout" | "absolute_timeout" } {
+    const { settings } = this.deps;
+    if (now >= session.createdAt + settings.absoluteSeconds * 1000) {
+      return { expired: true, reason: "absolute_timeout" };
+    }
+    if (now >= session.lastSeenAt + settings.idleSeconds * 1000) {
+      return { expired: true, reason: "idle_timeout" };
+    }
+    return { expired: false };
   }
 
   /** Logout: the session ends on the server, not only in the browser. */

@@ -10,6 +10,7 @@ import type { Config } from "../config.ts";
 import type { LoginService } from "../core/login.ts";
 import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
+import type { LoginHistory } from "../core/login-history.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -20,6 +21,7 @@ import { registerLoginPages } from "./routes/login-pages.ts";
 import { AccessLog } from "./access-log.ts";
 import { registerMyPage } from "./routes/my-page.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
+import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
@@ -37,6 +39,8 @@ export interface WebDeps {
   login: LoginService;
   sessions: SessionService;
   history: LoginHistoryStore;
+  /** ログイン履歴: logins and failed attempts. */
+  loginHistory: LoginHistory;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
@@ -118,6 +122,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerLoginPages(app, deps);
   registerMyPage(app, deps);
   registerApiV1(app, deps);
+  registerApiV1Account(app, deps);
   if (deps.mailCatcher !== null && deps.config.environment !== "production") {
     registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
   }

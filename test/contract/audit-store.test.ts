@@ -74,5 +74,25 @@ for (const backend of DB_BACKENDS) {
       assert.equal((await audit.forCustomer(otherId)).length, names.length);
       assert.deepEqual(await audit.forCustomer(randomUUID()), []);
     });
+  
+    it("recentEvents: that customer's events of the kinds asked, from `since` on, newest first, paged by (at, id)", async () => {
+      const customerId = randomUUID();
+      const start = clock.now();
+      const times: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        clock.advance(1000);
+        times.push(clock.now());
+        await audit.record(newEvent(customerId, { event: i === 2 ? "password.ok" : "password.failed" }));
+      }
+      await audit.record(newEvent(randomUUID()));
+      const kinds = ["password.failed"] as const;
+      const all = await audit.recentEvents(customerId, { kinds, since: start, before: null, limit: 10 });
+      assert.deepEqual(all.map((event) => event.at), [times[4], times[3], times[1], times[0]]);
+      const page = await audit.recentEvents(customerId, { kinds, since: start, before: { at: all[1]!.at, id: all[1]!.id }, limit: 10 });
+      assert.deepEqual(page.map((event) => event.at), [times[1], times[0]]);
+      const recent = await audit.recentEvents(customerId, { kinds, since: times[3]!, before: null, limit: 10 });
+      assert.deepEqual(recent.map((event) => event.at), [times[4], times[3]]);
+      assert.equal((await audit.recentEvents(customerId, { kinds, since: start, before: null, limit: 1 })).length, 1);
+    });
   });
 }

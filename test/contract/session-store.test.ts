@@ -102,6 +102,21 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 3_000), 0);
     });
 
+    it("listOpen lists the customer's sessions not ended, newest first; endAllForCustomer can spare one", async () => {
+      const customer = await seedCustomer(handle);
+      const older = newSession(customer, { createdAt: NOW, lastSeenAt: NOW });
+      const newer = newSession(customer, { createdAt: NOW + 5_000, lastSeenAt: NOW + 5_000 });
+      const ended = newSession(customer, { createdAt: NOW + 9_000, lastSeenAt: NOW + 9_000 });
+      for (const session of [older, newer, ended]) {
+        await sessions.create(session, newLogin(customer));
+      }
+      await sessions.end(ended.idHash, NOW + 10_000);
+      assert.deepEqual((await sessions.listOpen(customer.id)).map((session) => session.idHash), [newer.idHash, older.idHash]);
+      assert.equal((await sessions.listOpen(customer.id))[0]?.createdAt, NOW + 5_000);
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 11_000, { except: newer.idHash }), 1);
+      assert.deepEqual((await sessions.listOpen(customer.id)).map((session) => session.idHash), [newer.idHash]);
+    });
+
     it("recent lists that customer's logins newest first, up to the limit", async () => {
       const customer = await seedCustomer(handle);
       const other = await seedCustomer(handle);

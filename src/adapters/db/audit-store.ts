@@ -1,15 +1,12 @@
-import type { Kysely } from "kysely";
-import type { AuditEvent, AuditLog, Random } from "../../core/ports.ts";
+import type { Kysely, Selectable } from "kysely";
+import type { AccountActivityStore, AuditCursor, AuditEvent, AuditEventName, AuditLog, Random, StoredAuditEvent } from "../../core/ports.ts";
 import type { Clock } from "../../core/ports.ts";
-import type { Database } from "./schema.ts";
+import type { AuditEventsTable, Database } from "./schema.ts";
 
-export interface StoredAuditEvent extends AuditEvent {
-  id: string;
-  at: number;
-}
+export type { StoredAuditEvent } from "../../core/ports.ts";
 
-/** The audit log with what investigators read back. */
-export interface AuditStore extends AuditLog {
+/** The audit log with what investigators and the customer's login history read back. */
+export interface AuditStore extends AuditLog, AccountActivityStore {
   /** The customer's events, oldest first. */
   forCustomer(customerId: string): Promise<StoredAuditEvent[]>;
 }
@@ -37,18 +34,37 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
 
     async forCustomer(customerId: string): Promise<StoredAuditEvent[]> {
       const rows = await db.selectFrom("audit_events").selectAll().where("customer_id", "=", customerId).orderBy("at").execute();
-      return rows.map((row) => ({
-        id: row.id,
-        at: row.at,
-        event: row.event as AuditEvent["event"],
-        outcome: row.outcome as AuditEvent["outcome"],
-        customerId: row.customer_id,
-        actor: row.actor,
-        ip: row.ip,
-        userAgent: row.user_agent,
-        requestId: row.request_id,
-        detail: JSON.parse(row.detail) as AuditEvent["detail"],
-      }));
+      return rows.map(toStoredEvent);
     },
+
+    async recentEvents(customerId: string, query: { kinds: readonly AuditEventName[]; since: number; before: AuditCursor | null; limit: number }): Promise<StoredAuditEvent[]> {
+      const { before } = query;
+      let select = db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("customer_id", "=", customerId)
+        .where("event", "in", [...query.kinds])
+        .where("at", ">=", query.since);
+      if (before !== null) {
+        select = select.where((eb) => eb.or([eb("at", "<", before.at), eb.and([eb("at", "=", before.at), eb("id", "<", before.id)])]));
+      }
+      const rows = await select.orderBy("at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+      return rows.map(toStoredEvent);
+    },
+  };
+}
+
+function toStoredEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    event: row.event as AuditEvent["event"],
+    outcome: row.outcome as AuditEvent["outcome"],
+    customerId: row.customer_id,
+    actor: row.actor,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    detail: JSON.parse(row.detail) as AuditEvent["detail"],
   };
 }

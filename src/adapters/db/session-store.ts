@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../core/ports.ts";
-import type { Database } from "./schema.ts";
+import type { Database, SessionsTable } from "./schema.ts";
 import { inTransaction } from "./in-transaction.ts";
 
 export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
@@ -33,6 +33,18 @@ export async function insertLoginRecord(trx: Transaction<Database>, login: Login
     .execute();
 }
 
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    idHash: row.id_hash,
+    customerId: row.customer_id,
+    authMethods: JSON.parse(row.auth_methods) as string[],
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session: Session, login: LoginRecord): Promise<void> {
@@ -49,18 +61,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .where("id_hash", "=", idHash)
         .where("ended_at", "is", null)
         .executeTakeFirst();
-      if (row === undefined) {
-        return null;
-      }
-      return {
-        idHash: row.id_hash,
-        customerId: row.customer_id,
-        authMethods: JSON.parse(row.auth_methods) as string[],
-        createdAt: row.created_at,
-        lastSeenAt: row.last_seen_at,
-        ip: row.ip,
-        userAgent: row.user_agent,
-      };
+      return row === undefined ? null : toSession(row);
     },
 
     async touch(idHash: string, lastSeenAt: number): Promise<void> {
@@ -71,14 +72,25 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       await db.updateTable("sessions").set({ ended_at: endedAt }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
     },
 
-    async endAllForCustomer(customerId: string, endedAt: number): Promise<number> {
-      const result = await db
-        .updateTable("sessions")
-        .set({ ended_at: endedAt })
+    async endAllForCustomer(customerId: string, endedAt: number, options?: { except?: string }): Promise<number> {
+      let update = db.updateTable("sessions").set({ ended_at: endedAt }).where("customer_id", "=", customerId).where("ended_at", "is", null);
+      if (options?.except !== undefined) {
+        update = update.where("id_hash", "!=", options.except);
+      }
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async listOpen(customerId: string): Promise<Session[]> {
+      const rows = await db
+        .selectFrom("sessions")
+        .selectAll()
         .where("customer_id", "=", customerId)
         .where("ended_at", "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .orderBy("created_at", "desc")
+        .orderBy("id_hash")
+        .execute();
+      return rows.map(toSession);
     },
   };
 }

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { WebDeps } from "../app.ts";
+import type { AuthenticatedSession } from "../../core/session.ts";
+import { z } from "zod";
+import { NotAuthenticatedError } from "../../core/errors.ts";
+import { isoJapanTime } from "../../core/japan-time.ts";
+import { SESSION_COOKIE, clearedCookieOptions } from "../cookies.ts";
+import { requireBodyType } from "../content-type.ts";
+import { contextOf } from "../request-context.ts";
+import { parseBody } from "../validation.ts";
+
+const historyQuery = z.object({
+  before: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+/**
+ * The customer's own security in the smartphone app (issue 11): ログイン履歴 and
+ * ご利用中の端末, the same rules and errors as the pages. Every route needs a live session ([4010]).
+ */
+export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void {
+  const { sessions, loginHistory } = deps;
+  const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
+    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    if (current === null) {
+      throw new NotAuthenticatedError("no live session");
+    }
+    return current;
+  };
+
+  app.register(
+    async (api) => {
+      api.addHook("preHandler", requireBodyType("application/json"));
+
+      api.get("/login-history", async (request) => {
+        const current = await loggedIn(request);
+        const query = parseBody(historyQuery, request.query);
+        const page = await loginHistory.page(current.customer.id, query);
+        return {
+          items: page.items.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome })),
+          next: page.next,
+        };
+      });
+
+      api.get("/sessions", async (request) => {
+        const current = await loggedIn(request);
+        const live = await sessions.listLive(current);
+        return {
+          items: live.map((session) => ({
+            id: session.id,
+            createdAt: isoJapanTime(session.createdAt),
+            lastSeenAt: isoJapanTime(session.lastSeenAt),
+            ip: session.ip,
+            device: session.device,
+            current: session.current,
+          })),
+        };
+      });
+
+      api.delete("/sessions/:id", async (request, reply) => {
+        const current = await loggedIn(request);
+        const { id } = parseBody(sessionParams, request.params);
+        const { wasCurrent } = await sessions.endOne(current, id, contextOf(request));
+        if (wasCurrent) {
+          reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+        }
+        return { status: "ok" };
+      });
+
+      api.post("/sessions/end-others", async (request) => {
+        const current = await loggedIn(request);
+        return { ended: await sessions.endOthers(current, contextOf(request)) };
+      });
+    },
+    { prefix: "/api/v1" },
+  );
+}

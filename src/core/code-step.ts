@@ -13,6 +13,13 @@ import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
 import { assertStillPending } from "./login-challenge.ts";
 import { hashToken } from "./token-hash.ts";
 
+/**
+ * How many of the customer's previous codes a wrong code is compared with. The code-mail
+ * limit sends at most 5 mails in 15 minutes by default, so these are the mails a customer
+ * may still be reading; each comparison is one HMAC.
+ */
+const SUPERSEDED_CODES_RECOGNISED = 5;
+
 export interface CodeStepResult {
   sessionToken: string;
   customer: Customer;
@@ -82,7 +89,7 @@ export class CodeStep {
       throw new InvalidCodeError(`malformed code for challenge ${challenge.id}`);
     }
     if (!codeMatches(settings.codeKey, challenge.id, code, challenge.codeHmac)) {
-      await this.wrongCode(challenge, context);
+      await this.wrongCode(challenge, context, { supersededCode: await this.isSupersededCode(challenge, code) });
     }
     const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
     // Only one request can move the challenge from pending to used, and only while the account is unlocked.
@@ -101,13 +108,30 @@ export class CodeStep {
     return { sessionToken: prepared.token, customer };
   }
 
-  /** Counts a wrong code on the challenge and on the customer; always throws. */
-  private async wrongCode(challenge: LoginChallenge, context: RequestContext): Promise<never> {
+  /**
+   * Whether `code` is the code of one of the customer's previous challenges, superseded
+   * by this one (seed Q6: 前回の認証コードはご利用いただけません). The common case is the
+   * same browser: the first mail arrives late, after the customer logged in again, and
+   * its code is typed into the new code screen (issue 11, item 10).
+   */
+  private async isSupersededCode(challenge: LoginChallenge, code: string): Promise<boolean> {
+    const { challenges, settings } = this.deps;
+    const previous = await challenges.previousForCustomer(challenge, SUPERSEDED_CODES_RECOGNISED);
+    return previous.some((earlier) => codeMatches(settings.codeKey, earlier.id, code, earlier.codeHmac));
+  }
+
+  /**
+   * Counts a wrong code on the challenge and on the customer; always throws. A superseded
+   * code counts like any wrong code (it is not the code of this challenge), but the answer
+   * says that a newer code was sent.
+   */
+  private async wrongCode(challenge: LoginChallenge, context: RequestContext, options: { supersededCode: boolean }): Promise<never> {
     const { challenges, audit } = this.deps;
     const outcome = await challenges.recordWrongCode(challenge.id, MAX_CODE_ATTEMPTS);
     await auditCustomerEvent(audit, context, "code.failed", "refused", challenge.customerId, {
       challengeId: challenge.id,
       attempt: outcome?.failedAttempts ?? null,
+      ...(options.supersededCode ? { supersededCode: true } : {}),
     });
     await this.lockout.countFailure(challenge.customerId, context, "code");
     if (outcome?.status === "burned") {
@@ -118,7 +142,10 @@ export class CodeStep {
       // Another request changed the challenge meanwhile (used, burned or superseded).
       await this.assertLatestStillPending(challenge);
     }
-    throw new InvalidCodeError(`wrong code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`);
+    throw new InvalidCodeError(
+      `${options.supersededCode ? "superseded" : "wrong"} code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`,
+      { newerCodeSent: options.supersededCode },
+    );
   }
 
   /** Reads the challenge again and throws the answer for its new state, if it has left pending. */

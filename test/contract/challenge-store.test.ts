@@ -162,6 +162,27 @@ for (const backend of DB_BACKENDS) {
       assert.deepEqual(await store.latestForCustomer(customer.id), { ...newer, status: "expired" });
     });
 
+    it("previousForCustomer returns the customer's earlier challenges in any state, newest first, at most limit, never itself", async () => {
+      const customer = await seedCustomer(handle);
+      const other = await seedCustomer(handle);
+      const first = newChallenge(customer, { sentAt: NOW });
+      const second = newChallenge(customer, { sentAt: NOW + 60_000 });
+      const third = newChallenge(customer, { sentAt: NOW + 120_000 });
+      const othersEarlier = newChallenge(other, { sentAt: NOW + 30_000 });
+      await start(othersEarlier, newMail(other));
+      for (const challenge of [first, second, third]) {
+        await start(challenge, newMail(customer));
+      }
+      assert.deepEqual(await store.previousForCustomer(third, 5), [
+        { ...second, status: "superseded" },
+        { ...first, status: "superseded" },
+      ]);
+      assert.deepEqual(await store.previousForCustomer(third, 1), [{ ...second, status: "superseded" }]);
+      assert.deepEqual(await store.previousForCustomer(second, 5), [{ ...first, status: "superseded" }], "nothing sent later");
+      assert.deepEqual(await store.previousForCustomer(first, 5), []);
+      assert.deepEqual(await store.previousForCustomer(othersEarlier, 5), [], "only that customer's");
+    });
+
     it("recordWrongCode counts, burns at maxAttempts, and returns null once the challenge is not pending", async () => {
       const customer = await seedCustomer(handle);
       const challenge = newChallenge(customer);

@@ -63,6 +63,19 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
       return row === undefined ? null : toChallenge(row);
     },
 
+    async previousForCustomer(challenge: Pick<LoginChallenge, "id" | "customerId" | "sentAt">, limit: number): Promise<LoginChallenge[]> {
+      const rows = await db
+        .selectFrom("login_challenges")
+        .selectAll()
+        .where("customer_id", "=", challenge.customerId)
+        .where("id", "!=", challenge.id)
+        .where("sent_at", "<=", challenge.sentAt)
+        .orderBy("sent_at", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map(toChallenge);
+    },
+
     async start(challenge: LoginChallenge): Promise<boolean> {
       return inTransaction(db, async (trx) => {
         if (!(await holdUnlockedCustomer(trx, challenge.customerId))) {

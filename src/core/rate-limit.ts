@@ -1,11 +1,11 @@
 import type { AuditLog, Clock, RateLimiter } from "./ports.ts";
 import type { RateLimitName, RateRule } from "./limits.ts";
 import type { RequestContext } from "./request-context.ts";
-import { TooManyRequestsError } from "./errors.ts";
+import { CodeMailLimitError, TooManyRequestsError } from "./errors.ts";
 
 export type RateLimits = Record<RateLimitName, RateRule>;
 
-/** Counts one request against a named rule; over the limit it throws [5124]. */
+/** Counts one request against a named rule; over the limit it throws [5124] ([5125] for code mails). */
 export type EnforceRateLimit = (name: RateLimitName, subject: string, context: RequestContext, options?: { customerId?: string | null }) => Promise<void>;
 
 /** `enforceRateLimit` bound to its stores, clock and rules, as the login steps use it. */
@@ -15,7 +15,8 @@ export function bindRateLimits(deps: { limiter: RateLimiter; audit: AuditLog; cl
 
 /**
  * Counts one request against `rule` for `subject` (an IP, a login ID, a
- * customer or a challenge); over the limit it is audited and refused with [5124].
+ * customer or a challenge); over the limit it is audited and refused with [5124], or
+ * with [5125] for the code-mail limit, which the customer must be told how to wait out.
  */
 export async function enforceRateLimit(
   deps: { limiter: RateLimiter; audit: AuditLog; limits: RateLimits },
@@ -40,5 +41,8 @@ export async function enforceRateLimit(
     requestId: context.requestId,
     detail: { limit: name, max: rule.max, windowSeconds: rule.windowSeconds },
   });
+  if (name === "codeMailsPerCustomer") {
+    throw new CodeMailLimitError(rule, decision.retryAfterSeconds, `rate limit ${name} reached`);
+  }
   throw new TooManyRequestsError(decision.retryAfterSeconds, `rate limit ${name} reached`);
 }

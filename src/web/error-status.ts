@@ -1,6 +1,6 @@
 import type { FastifyReply } from "fastify";
 import type { AuthError, ErrorCode } from "../core/errors.ts";
-import { ServiceBusyError, TooManyRequestsError } from "../core/errors.ts";
+import { RetryLaterError, ServiceBusyError } from "../core/errors.ts";
 
 /**
  * The HTTP status for each error code: decided here, never in the core. Keyed by the
@@ -19,6 +19,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5122": 401,
   "5123": 401,
   "5124": 429,
+  "5125": 429,
 };
 
 export function httpStatusOf(error: AuthError): number {
@@ -32,7 +33,7 @@ export function httpStatusOf(error: AuthError): number {
 /** Sets the status (and Retry-After for 429/503) of a refused request; returns the status. */
 export function applyErrorStatus(reply: FastifyReply, error: AuthError, options?: { status?: number }): number {
   const status = options?.status ?? httpStatusOf(error);
-  if (error instanceof TooManyRequestsError) {
+  if (error instanceof RetryLaterError) {
     reply.header("retry-after", String(error.retryAfterSeconds));
   }
   reply.code(status);

@@ -7,6 +7,8 @@ export interface DemoCredentials {
 }
 
 const DEMO_LOGIN_ID = "demo";
+// Fictional; for trying the forgotten-password and forgotten-ID flows (issue 11).
+const DEMO_BIRTH_DATE = "1990-04-01";
 
 /**
  * Development only: makes sure the demo customer exists and gives it a fresh
@@ -17,7 +19,7 @@ export async function ensureDemoCustomer(deps: { customers: CustomerStore; hashe
   const password = deps.random.token(12);
   const existing = await deps.customers.findByLoginId(DEMO_LOGIN_ID);
   if (existing === null) {
-    await registerCustomer(deps, { loginId: DEMO_LOGIN_ID, email: "demo@example.co.jp", name: "デモ 太郎", password });
+    await registerCustomer(deps, { loginId: DEMO_LOGIN_ID, email: "demo@example.co.jp", name: "デモ 太郎", birthDate: DEMO_BIRTH_DATE, password });
   } else {
     await deps.customers.updatePasswordHash(existing.id, await deps.hasher.hash(password));
   }

@@ -15,11 +15,13 @@ const FLAGS = {
   "login-id": { type: "string" },
   email: { type: "string" },
   name: { type: "string" },
+  "birth-date": { type: "string" },
 } as const;
 
 /**
- * `customer add --login-id ID --email ADDR --name NAME`, the
- * password on standard input (DESIGN §7). Prints the new login ID, never the
+ * `customer add --login-id ID --email ADDR --name NAME --birth-date YYYY-MM-DD`, the
+ * password on standard input (DESIGN §7). The birth date is required here (issue 11):
+ * every customer added from now on has one. Prints the new login ID, never the
  * password. Bad input throws before anything is written.
  */
 export async function customerAddCommand(context: CliContext, args: string[]): Promise<void> {
@@ -27,6 +29,7 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
   const loginId = requiredFlag(flags["login-id"], "--login-id");
   const email = requiredFlag(flags.email, "--email");
   const name = requiredFlag(flags.name, "--name");
+  const birthDate = requiredFlag(flags["birth-date"], "--birth-date");
   // Before the password, so a broken environment is reported before anyone types a secret.
   const config = context.config();
 
@@ -34,10 +37,10 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
   if (password === null) {
     throw new UsageError(`${COMMAND}: no password on standard input (give it as the first line)`);
   }
-  const input: CustomerRegistrationInput = { loginId, email, name, password, };
+  const input: CustomerRegistrationInput = { loginId, email, name, password, birthDate };
   // registerCustomer checks this too; checking before opening the database means bad
   // input is reported as such (exit 2) whatever DATABASE_URL points at.
-  const problems = registrationProblems(input);
+  const problems = registrationProblems(input, { clock: systemClock });
   if (problems.length > 0) {
     throw new InvalidInputError(problems.join("; "));
   }

@@ -5,8 +5,9 @@ commands:
   migrate
       apply pending database migrations to DATABASE_URL (creating the database);
       the other commands refuse a database that is missing or not migrated
-  customer add --login-id ID --email ADDR --name NAME
-      add a customer; the password is read from standard input (first line)
+  customer add --login-id ID --email ADDR --name NAME --birth-date YYYY-MM-DD
+      add a customer; the password is read from standard input (first line);
+      the birth date is a real date from 1900-01-01 to today (Japan)
   customer unlock ID [--reason TEXT]
       unlock a locked account (clears its failure count); audited; the ID is
       normalised as at login (full-width letters, surrounding spaces)

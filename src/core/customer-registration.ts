@@ -1,4 +1,5 @@
 import type { Clock, Customer, CustomerStore, PasswordHasher, Random } from "./ports.ts";
+import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
 import { isValidEmail } from "./email-address.ts";
 import { InvalidInputError } from "./errors.ts";
 import { isTypablePassword, normalizeLoginId, normalizePassword } from "./credentials.ts";
@@ -16,24 +17,52 @@ export interface CustomerRegistrationInput {
   email: string;
   name: string;
   password: string;
+  /**
+   * `YYYY-MM-DD` (issue 11), checked when given. Optional here so callers from
+   * before it keep working; `customer add` and `customer import` always give one.
+   */
+  birthDate?: string | null;
   options?: { mfaEnabled?: boolean };
 }
 
-/** Every problem with the input, in words an operator can act on; empty when it is fine. */
-export function registrationProblems(input: CustomerRegistrationInput): string[] {
+/** What `customer add` and `customer import` both check, apart from the password. */
+export interface CustomerDetails {
+  loginId: string;
+  email: string;
+  name: string;
+  birthDate?: string | null;
+}
+
+/**
+ * Every problem with a customer's login ID, address, name and birth date (when
+ * given), in words an operator can act on; empty when they are fine. `now`
+ * (epoch ms) decides which birth dates lie in the future.
+ */
+export function customerDetailProblems(details: CustomerDetails, now: number): string[] {
   const problems: string[] = [];
-  const loginId = normalizeLoginId(input.loginId);
-  const password = normalizePassword(input.password);
-  if (!LOGIN_ID_PATTERN.test(loginId)) {
+  if (!LOGIN_ID_PATTERN.test(normalizeLoginId(details.loginId))) {
     problems.push("login ID must be 1-64 characters of A-Z a-z 0-9 . _ -");
   }
-  if (!isValidEmail(input.email)) {
-    problems.push(`not a valid e-mail address: ${JSON.stringify(input.email.slice(0, 80))}`);
+  if (!isValidEmail(details.email)) {
+    problems.push(`not a valid e-mail address: ${JSON.stringify(details.email.slice(0, 80))}`);
   }
-  const name = input.name.trim();
+  const name = details.name.trim();
   if (name === "" || name.length > MAX_NAME_LENGTH || NOT_ALLOWED_IN_NAME.test(name)) {
     problems.push(`name must be 1-${MAX_NAME_LENGTH} characters without control characters, line separators or bidi controls`);
   }
+  if (details.birthDate !== undefined && details.birthDate !== null) {
+    const problem = birthDateProblem(details.birthDate, now);
+    if (problem !== null) {
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/** Every problem with a password as typed (before NFKC); empty when it is fine. Never quotes the password. */
+export function passwordProblems(typed: string): string[] {
+  const problems: string[] = [];
+  const password = normalizePassword(typed);
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     problems.push(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
@@ -46,12 +75,25 @@ export function registrationProblems(input: CustomerRegistrationInput): string[]
   return problems;
 }
 
+/**
+ * Every problem with the input, in words an operator can act on; empty when it
+ * is fine. A birth date needs `options.clock` to be checked against today.
+ */
+export function registrationProblems(input: CustomerRegistrationInput, options: { clock?: Clock } = {}): string[] {
+  const hasBirthDate = input.birthDate !== undefined && input.birthDate !== null;
+  if (hasBirthDate && options.clock === undefined) {
+    // A programming error, not bad input: without today no birth date can be judged.
+    throw new Error("registrationProblems: a birth date is checked against options.clock, which is missing");
+  }
+  return [...customerDetailProblems(input, options.clock?.now() ?? 0), ...passwordProblems(input.password)];
+}
+
 /** Adds a customer; throws InvalidInputError (and writes nothing) on bad input or a taken login ID. */
 export async function registerCustomer(
   deps: { customers: CustomerStore; hasher: PasswordHasher; clock: Clock; random: Random },
   input: CustomerRegistrationInput,
 ): Promise<Customer> {
-  const problems = registrationProblems(input);
+  const problems = registrationProblems(input, { clock: deps.clock });
   if (problems.length > 0) {
     throw new InvalidInputError(problems.join("; "));
   }
@@ -66,6 +108,7 @@ export async function registerCustomer(
     name: input.name.trim(),
     passwordHash: await deps.hasher.hash(normalizePassword(input.password)),
     mfaEnabled: input.options?.mfaEnabled ?? true,
+    birthDate: input.birthDate === undefined || input.birthDate === null ? null : normalizeBirthDate(input.birthDate),
     createdAt: deps.clock.now(),
   });
 }

@@ -36,7 +36,7 @@ describe("customer add refuses a name that would break or reorder the mail greet
 
   for (const [label, name] of Object.entries(SPOOFING_NAMES)) {
     it(`${label}: exit 2, one error line, nothing written`, async () => {
-      const args = ["customer", "add", "--login-id", "tanaka01", "--email", "tanaka@example.co.jp", "--name", name];
+      const args = ["customer", "add", "--login-id", "tanaka01", "--email", "tanaka@example.co.jp", "--name", name, "--birth-date", "1980-01-31"];
       const run = await runCli(args, { databaseUrl: db.url, stdin: "correct horse 7\n" });
       assert.equal(run.status, 2, run.stdout + run.stderr);
       assert.match(run.stderr, /^error: name must be [^\n]*\n$/);

@@ -22,8 +22,8 @@ async function readCustomers(databaseUrl: string, loginId: string): Promise<{ cu
   }
 }
 
-function addArgs(loginId: string, email: string, name: string): string[] {
-  return ["customer", "add", "--login-id", loginId, "--email", email, "--name", name];
+function addArgs(loginId: string, email: string, name: string, birthDate = "1980-01-31"): string[] {
+  return ["customer", "add", "--login-id", loginId, "--email", email, "--name", name, "--birth-date", birthDate];
 }
 
 const PASSWORD = "correct horse 7";
@@ -49,6 +49,7 @@ describe("customer add (CLI)", () => {
     assert.equal(customer.email, "tanaka@example.co.jp");
     assert.equal(customer.name, "田中 一郎");
     assert.equal(customer.mfaEnabled, true, "MFA is on unless asked otherwise");
+    assert.equal(customer.birthDate, "1980-01-31");
     assert.ok(customer.passwordHash.startsWith("$argon2id$"), customer.passwordHash);
     assert.ok(!customer.passwordHash.includes(PASSWORD));
     assert.equal(await hasher.verify(customer.passwordHash, PASSWORD), true, "the stored hash verifies the password without its newline");
@@ -121,6 +122,32 @@ describe("customer add (CLI)", () => {
       assert.equal((await readCustomers(db.url, "suzuki01")).count, 1);
     });
 
+    it("a missing --birth-date, with the usage text (every new customer has one, issue 11)", async () => {
+      const run = await runCli(["customer", "add", "--login-id", "suzuki01", "--email", "suzuki@example.co.jp", "--name", "鈴木"], { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /^error: .*missing --birth-date\n/);
+      assert.match(run.stderr, /usage:[\s\S]*--birth-date YYYY-MM-DD/);
+      assert.equal((await readCustomers(db.url, "suzuki01")).count, 1);
+    });
+
+    const BAD_BIRTH_DATES: Record<string, string> = {
+      "a day that does not exist": "1980-02-30",
+      "a date in the future": "2999-01-01",
+      "a date before 1900": "1899-12-31",
+      "another format": "1980/01/31",
+    };
+    for (const [label, birthDate] of Object.entries(BAD_BIRTH_DATES)) {
+      it(`a birth date that is ${label} (${birthDate}): one error line, nothing written`, async () => {
+        const run = await runCli(addArgs("suzuki01", "suzuki@example.co.jp", "鈴木", birthDate), { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
+        assert.equal(run.status, 2, run.stdout + run.stderr);
+        assert.match(run.stderr, /^error: birth date must be a real date written YYYY-MM-DD[^\n]*\n$/);
+        assert.equal(run.stdout, "");
+        const { customer, count } = await readCustomers(db.url, "suzuki01");
+        assert.equal(customer, null);
+        assert.equal(count, 1);
+      });
+    }
+
     it("an unknown flag", async () => {
       const run = await runCli([...addArgs("suzuki01", "suzuki@example.co.jp", "鈴木"), "--admin"], { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
       assert.equal(run.status, 2);
@@ -135,6 +162,13 @@ describe("customer add (CLI)", () => {
       assert.match(run.stderr, /usage:/);
       assert.equal((await readCustomers(db.url, "sato01")).count, 1);
     });
+  });
+
+  it("stores a birth date typed with the IME on (full-width digits and hyphen) as YYYY-MM-DD", async () => {
+    const db = await folders.migrated();
+    const run = await runCli(addArgs("ime01", "ime@example.co.jp", "入力 花子", "１９７５－１２－０３"), { databaseUrl: db.url, stdin: `${PASSWORD}\n` });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((await readCustomers(db.url, "ime01")).customer?.birthDate, "1975-12-03");
   });
 
   it("leaves no database file behind when the input is bad", async () => {

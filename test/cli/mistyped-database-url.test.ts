@@ -20,7 +20,7 @@ import { sqliteFolders } from "./cli-databases.ts";
  * database error) and says to run `migrate` first.
  */
 
-const ADD = ["customer", "add", "--login-id", "tanaka01", "--email", "tanaka@example.co.jp", "--name", "田中 一郎"];
+const ADD = ["customer", "add", "--login-id", "tanaka01", "--email", "tanaka@example.co.jp", "--name", "田中 一郎", "--birth-date", "1980-01-31"];
 const UNLOCK = ["customer", "unlock", "tanaka01", "--reason", "call center"];
 const PASSWORD_LINE = "correct horse 7\n";
 

@@ -1,10 +1,21 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Migrator } from "kysely";
 import type { CustomerStore, NewCustomer } from "../../src/core/ports.ts";
 import { InvalidInputError } from "../../src/core/errors.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { openDatabase } from "../../src/adapters/db/connect.ts";
+import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
+import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
+import { loginFlowMigration } from "../../src/adapters/db/migrations/0001-login-flow.ts";
+import { abuseResistanceMigration } from "../../src/adapters/db/migrations/0002-abuse-resistance.ts";
+import { loginIdLowerCaseMigration } from "../../src/adapters/db/migrations/0003-login-id-lower-case.ts";
 import { DB_BACKENDS } from "../support/db-backends.ts";
+import { createTestSchema } from "../support/postgres.ts";
 
 const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);
 // Larger than 2^31, so an int4 column or a string-typed int8 would show.
@@ -19,6 +30,7 @@ function newCustomer(overrides: Partial<NewCustomer> = {}): NewCustomer & { id: 
     name: "証券 花子",
     passwordHash: `$argon2id$hash-${suffix}`,
     mfaEnabled: true,
+    birthDate: "1985-04-01",
     createdAt: CREATED_AT,
     ...overrides,
   };
@@ -147,6 +159,100 @@ for (const backend of DB_BACKENDS) {
       await store.create(newCustomer());
       await store.create(newCustomer());
       assert.equal(await store.count(), before + 2);
+    });
+
+    it("keeps the birth date as YYYY-MM-DD text; a customer created without one (from before issue 11) has null", async () => {
+      const dated = await store.create(newCustomer({ birthDate: "1950-12-31" }));
+      assert.equal((await store.findById(dated.id))?.birthDate, "1950-12-31");
+      const { birthDate: _omitted, ...withoutBirthDate } = newCustomer();
+      const undated = await store.create(withoutBirthDate);
+      assert.equal(undated.birthDate, null);
+      assert.equal((await store.findById(undated.id))?.birthDate, null);
+    });
+
+    it("existingLoginIds names the login IDs among those given that are taken, in any number", async () => {
+      const taken = await store.create(newCustomer());
+      const unknown = Array.from({ length: 1200 }, (_, i) => `free-${i}-${randomUUID().slice(0, 8)}`);
+      assert.deepEqual(await store.existingLoginIds([...unknown.slice(0, 700), taken.loginId, ...unknown.slice(700)]), [taken.loginId]);
+      assert.deepEqual(await store.existingLoginIds([]), []);
+    });
+
+    it("createMany inserts every customer in batches, reporting progress after each statement", async () => {
+      const before = await store.count();
+      const customers = Array.from({ length: 1201 }, (_, i) => newCustomer({ birthDate: i % 2 === 0 ? "1970-01-01" : null }));
+      const progress: number[] = [];
+      await store.createMany(customers, { batchSize: 500, onProgress: (inserted) => progress.push(inserted) });
+      assert.deepEqual(progress, [500, 1000, 1201]);
+      assert.equal(await store.count(), before + 1201);
+      const last = customers[1200];
+      assert.ok(last !== undefined);
+      assert.deepEqual(await store.findById(last.id), { ...last, failedCount: 0, lockedAt: null });
+      assert.equal((await store.findById(customers[1]?.id ?? ""))?.birthDate, null);
+    });
+
+    it("createMany writes nothing when one login ID is taken, even in a later batch (InvalidInputError)", async () => {
+      const taken = await store.create(newCustomer());
+      const before = await store.count();
+      const customers = Array.from({ length: 700 }, () => newCustomer());
+      customers.push(newCustomer({ loginId: taken.loginId }));
+      await assert.rejects(store.createMany(customers, { batchSize: 500 }), InvalidInputError);
+      assert.equal(await store.count(), before);
+      assert.equal(await store.findById(customers[0]?.id ?? ""), null);
+    });
+  });
+}
+
+/** An empty database of each kind, for a migration's before and after. */
+const EMPTY_DATABASES: Array<{ name: string; open(): Promise<{ handle: DatabaseHandle; schema?: string; close(): Promise<void> }> }> = [
+  {
+    name: "SQLite",
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), "okb-contract-"));
+      const handle = openDatabase(`sqlite:${join(dir, "test.db")}`);
+      async function close(): Promise<void> {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      return { handle, close };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    async open() {
+      const schema = await createTestSchema();
+      const handle = openDatabase(schema.url);
+      // The Migrator must be told its schema: other tests' schemas have migration tables too (migrate.ts).
+      async function close(): Promise<void> {
+        await handle.close();
+        await schema.drop();
+      }
+      return { handle, schema: schema.name, close };
+    },
+  },
+];
+
+for (const empty of EMPTY_DATABASES) {
+  describe(`migration 0004: customers from before it keep no birth date (${empty.name})`, () => {
+    it("adds birth_date as an empty column: existing customers read back with birthDate null, the rest unchanged", async () => {
+      const { handle, schema, close } = await empty.open();
+      try {
+        const before = { "0001-login-flow": loginFlowMigration, "0002-abuse-resistance": abuseResistanceMigration, "0003-login-id-lower-case": loginIdLowerCaseMigration };
+        const provider = { getMigrations: () => Promise.resolve(before) };
+        const { error } = await new Migrator({ db: handle.db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest();
+        assert.equal(error, undefined);
+        const id = randomUUID();
+        await handle.db
+          .withTables<{ customers: { id: string; login_id: string; email: string; name: string; password_hash: string; mfa_enabled: number; created_at: number } }>()
+          .insertInto("customers")
+          .values({ id, login_id: "old01", email: "old01@example.jp", name: "古い 顧客", password_hash: "$argon2id$x", mfa_enabled: 1, created_at: CREATED_AT })
+          .execute();
+        assert.equal((await migrateToLatest(handle.db, handle.dialect))[0], "0004-birth-date");
+        const customer = await createCustomerStore(handle.db).findById(id);
+        assert.equal(customer?.birthDate, null);
+        assert.equal(customer?.loginId, "old01");
+      } finally {
+        await close();
+      }
     });
   });
 }

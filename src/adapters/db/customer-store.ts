@@ -1,8 +1,12 @@
-import type { Kysely, Selectable } from "kysely";
-import type { Customer, CustomerStore } from "../../core/ports.ts";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Customer, CustomerStore, NewCustomerRow } from "../../core/ports.ts";
 import type { CustomersTable, Database } from "./schema.ts";
 import { InvalidInputError } from "../../core/errors.ts";
+import { inTransaction } from "./in-transaction.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
+
+// Login IDs per `in (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const LOOKUP_CHUNK = 1000;
 
 function toCustomer(row: Selectable<CustomersTable>): Customer {
   return {
@@ -15,6 +19,20 @@ function toCustomer(row: Selectable<CustomersTable>): Customer {
     createdAt: row.created_at,
     failedCount: row.failed_count,
     lockedAt: row.locked_at,
+    birthDate: row.birth_date,
+  };
+}
+
+function toRow(customer: NewCustomerRow): Insertable<CustomersTable> {
+  return {
+    id: customer.id,
+    login_id: customer.loginId,
+    email: customer.email,
+    name: customer.name,
+    password_hash: customer.passwordHash,
+    mfa_enabled: customer.mfaEnabled ? 1 : 0,
+    created_at: customer.createdAt,
+    birth_date: customer.birthDate ?? null,
   };
 }
 
@@ -32,25 +50,44 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
 
     async create(customer): Promise<Customer> {
       try {
-        await db
-          .insertInto("customers")
-          .values({
-            id: customer.id,
-            login_id: customer.loginId,
-            email: customer.email,
-            name: customer.name,
-            password_hash: customer.passwordHash,
-            mfa_enabled: customer.mfaEnabled ? 1 : 0,
-            created_at: customer.createdAt,
-          })
-          .execute();
+        await db.insertInto("customers").values(toRow(customer)).execute();
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new InvalidInputError(`login ID already exists: ${customer.loginId}`);
         }
         throw error;
       }
-      return { ...customer, failedCount: 0, lockedAt: null };
+      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null };
+    },
+
+    async createMany(customers, options): Promise<void> {
+      try {
+        await inTransaction(db, async (trx) => {
+          let inserted = 0;
+          for (let start = 0; start < customers.length; start += options.batchSize) {
+            const batch = customers.slice(start, start + options.batchSize);
+            await trx.insertInto("customers").values(batch.map(toRow)).execute();
+            inserted += batch.length;
+            options.onProgress?.(inserted);
+          }
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          // Checked before the import started: someone added one of these IDs meanwhile.
+          throw new InvalidInputError("a login ID in the import was taken while it ran; nothing was imported");
+        }
+        throw error;
+      }
+    },
+
+    async existingLoginIds(loginIds): Promise<string[]> {
+      const found: string[] = [];
+      for (let start = 0; start < loginIds.length; start += LOOKUP_CHUNK) {
+        const chunk = loginIds.slice(start, start + LOOKUP_CHUNK);
+        const rows = await db.selectFrom("customers").select("login_id").where("login_id", "in", chunk).execute();
+        found.push(...rows.map((row) => row.login_id));
+      }
+      return [...new Set(found)];
     },
 
     async updatePasswordHash(id: string, passwordHash: string): Promise<void> {

@@ -5,12 +5,14 @@ import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
 import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts";
 import { loginIdLowerCaseMigration } from "./migrations/0003-login-id-lower-case.ts";
+import { birthDateMigration } from "./migrations/0004-birth-date.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-login-flow": loginFlowMigration,
   "0002-abuse-resistance": abuseResistanceMigration,
   "0003-login-id-lower-case": loginIdLowerCaseMigration,
+  "0004-birth-date": birthDateMigration,
 };
 
 const provider: MigrationProvider = {

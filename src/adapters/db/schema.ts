@@ -12,6 +12,8 @@ export interface CustomersTable {
   /** Consecutive failures (passwords and codes together); reset only by a completed login. */
   failed_count: Generated<number>;
   locked_at: number | null;
+  /** `YYYY-MM-DD`; null for customers from before migration 0004, who have none on record. */
+  birth_date: string | null;
 }
 
 export interface LoginChallengesTable {

@@ -23,6 +23,9 @@ import type { OutboxWorkerSettings } from "./adapters/mail/outbox-worker.ts";
 import { createSmtpTransport } from "./adapters/mail/smtp-transport.ts";
 import type { SmtpTimeouts } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
+import type { LoginDeps } from "./core/login.ts";
+import { PasswordChange } from "./core/password-change.ts";
+import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
 import { LoginHistory } from "./core/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
@@ -164,7 +167,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   }
 
   const sessions = new SessionService({ sessions: stores.sessions, customers, clock, random, audit, settings: config.session });
-  const login = new LoginService({
+  const loginDeps: LoginDeps = {
     customers,
     challenges: stores.challenges,
     sessions,
@@ -181,7 +184,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       lockoutThreshold: config.lockoutThreshold,
       rateLimits: config.rateLimits,
     },
-  });
+  };
+  const login = new LoginService(loginDeps);
+  const passwordChange = new PasswordChange({ ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const app = await buildApp({
@@ -191,6 +196,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     sessions,
     history: stores.history,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
+    passwordChange,
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

@@ -1,3 +1,5 @@
+import type { PasswordRefusal } from "./password-policy.ts";
+
 /**
  * The closed set of errors the product shows. Each carries a stable code
  * (shown as `[NNNN] message`, documented in the README), a public message in
@@ -10,7 +12,7 @@ export interface PublicMessage {
 }
 
 /** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
-export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5121", "5122", "5123", "5124", "5125"] as const;
+export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The base of the closed set: abstract, so every error shown is one of the classes below. */
@@ -20,14 +22,17 @@ export abstract class AuthError extends Error {
   readonly detail: string;
   /** An extra hint shown under the message (e.g. "a newer code was sent"). */
   readonly hint: PublicMessage | null;
+  /** A machine-readable reason the API adds as `error.reason` (e.g. a refused password's rule). */
+  readonly reason: string | null;
 
-  protected constructor(code: ErrorCode, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage }) {
+  protected constructor(code: ErrorCode, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage; reason?: string }) {
     super(`[${code}] ${publicMessage.en} (${detail})`);
     this.name = new.target.name;
     this.code = code;
     this.publicMessage = publicMessage;
     this.detail = detail;
     this.hint = options?.hint ?? null;
+    this.reason = options?.reason ?? null;
   }
 }
 
@@ -176,6 +181,27 @@ export abstract class RetryLaterError extends AuthError {
   protected constructor(code: ErrorCode, publicMessage: PublicMessage, retryAfterSeconds: number, detail: string) {
     super(code, publicMessage, detail);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+const PASSWORD_REFUSAL_MESSAGES: Record<PasswordRefusal, PublicMessage> = {
+  too_short: { ja: "パスワードは8文字以上で設定してください。", en: "The password must be at least 8 characters long." },
+  too_long: { ja: "パスワードは256文字以内で設定してください。", en: "The password must be at most 256 characters long." },
+  common: {
+    ja: "このパスワードはよく使われているため、第三者に推測されるおそれがあります。別のパスワードを設定してください。",
+    en: "This password is too common and easy to guess. Please choose another.",
+  },
+  same_as_login_id: { ja: "ログインIDと同じパスワードは設定できません。", en: "The password must not be the same as the login ID." },
+  same_as_current: { ja: "現在と同じパスワードは設定できません。", en: "The new password must differ from the current one." },
+};
+
+/** 5131: a new password the rules refuse (NIST SP 800-63B-4); `reason` says which rule. */
+export class PasswordRejectedError extends AuthError {
+  static readonly code = "5131";
+
+  constructor(reason: PasswordRefusal, detail: string) {
+    const why = PASSWORD_REFUSAL_MESSAGES[reason];
+    super(PasswordRejectedError.code, { ja: `新しいパスワードを設定できません。${why.ja}`, en: `The new password cannot be used. ${why.en}` }, detail, { reason });
   }
 }
 

@@ -199,6 +199,7 @@ export type AuditEventName =
   | "password.ok"
   | "password.failed"
   | "password.rehashed"
+  | "password.changed"
   | "code.sent"
   | "code.failed"
   | "code.expired"
@@ -244,11 +245,47 @@ export interface RateLimiter {
   consume(key: string, max: number, windowSeconds: number, now: number): Promise<RateLimitDecision>;
 }
 
+/** What a step-up code (a fresh emailed code for a sensitive change) is for. */
+export type StepUpPurpose = "password_change";
+
+/**
+ * A fresh emailed code that confirms one sensitive change (DESIGN §4: password change),
+ * bound to the session that asked for it. Stored like a login challenge: only its HMAC.
+ */
+export interface StepUpCode {
+  id: string;
+  customerId: string;
+  purpose: StepUpPurpose;
+  /** SHA-256 of what the code is bound to (the session's idHash): another session cannot use it. */
+  bindingHash: string;
+  /** HMAC-SHA256(server key, id ‖ code), hex. */
+  codeHmac: string;
+  status: ChallengeStatus;
+  failedAttempts: number;
+  sentAt: number;
+  expiresAt: number;
+}
+
+export interface StepUpStore {
+  /**
+   * Supersedes the customer's pending codes for the same purpose and stores this one, in one
+   * transaction; false, with nothing written, when the account is locked at that moment.
+   */
+  start(code: StepUpCode): Promise<boolean>;
+  /** Up to `limit` codes of this purpose bound to `bindingHash`: the pending one first, then the newest. */
+  recentBound(customerId: string, purpose: StepUpPurpose, bindingHash: string, limit: number): Promise<StepUpCode[]>;
+  /** As ChallengeStore.recordWrongCode: counts, burns at `maxAttempts`, null once not pending. */
+  recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
+  /** pending → used; false when it was no longer pending (used by a racing request). */
+  use(id: string): Promise<boolean>;
+}
+
 /** The stores a change made together with a mail works on: all bound to one transaction. */
 export interface AtomicStores {
   challenges: ChallengeStore;
   customers: CustomerStore;
   sessions: SessionStore;
+  stepUps: StepUpStore;
 }
 
 /**

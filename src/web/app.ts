@@ -11,6 +11,7 @@ import type { LoginService } from "../core/login.ts";
 import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/ports.ts";
 import type { SessionService } from "../core/session.ts";
 import type { LoginHistory } from "../core/login-history.ts";
+import type { PasswordChange } from "../core/password-change.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -20,6 +21,7 @@ import { parseFormStrictly } from "./strict-form.ts";
 import { registerLoginPages } from "./routes/login-pages.ts";
 import { AccessLog } from "./access-log.ts";
 import { registerMyPage } from "./routes/my-page.ts";
+import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
@@ -41,6 +43,8 @@ export interface WebDeps {
   history: LoginHistoryStore;
   /** ログイン履歴: logins and failed attempts. */
   loginHistory: LoginHistory;
+  /** Password change with the current password and a fresh emailed code. */
+  passwordChange: PasswordChange;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
@@ -121,6 +125,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerMetrics(app, deps.metrics, deps.config.metricsToken);
   registerLoginPages(app, deps);
   registerMyPage(app, deps);
+  registerHelp(app, deps);
   registerApiV1(app, deps);
   registerApiV1Account(app, deps);
   if (deps.mailCatcher !== null && deps.config.environment !== "production") {
@@ -182,9 +187,9 @@ function sendError(deps: WebDeps, error: FastifyError | AuthError, request: Fast
     request.log.error({ err: error }, "unhandled error");
     refusal = refuse(request, reply, new InternalError("unhandled error"), lang);
   }
-  const { code, message, hint } = refusal.shown;
+  const { code, message, hint, reason } = refusal.shown;
   if (request.url.startsWith("/api/")) {
-    return reply.send({ error: { code, message, ...(hint === null ? {} : { hint }) } });
+    return reply.send({ error: { code, message, ...(hint === null ? {} : { hint }), ...(reason === null || reason === undefined ? {} : { reason }) } });
   }
   return renderPage(reply, "error", { lang, brand: deps.config.brand }, { error: refusal.shown }, refusal.status);
 }

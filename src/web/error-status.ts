@@ -20,6 +20,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5123": 401,
   "5124": 429,
   "5125": 429,
+  "5131": 422,
 };
 
 export function httpStatusOf(error: AuthError): number {

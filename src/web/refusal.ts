@@ -21,5 +21,5 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, error: Auth
   if (status < 500) {
     request.log.info({ errorCode: error.code, detail: error.detail }, "request refused");
   }
-  return { status, shown: { code: error.code, message: error.publicMessage[lang], hint: error.hint?.[lang] ?? null } };
+  return { status, shown: { code: error.code, message: error.publicMessage[lang], hint: error.hint?.[lang] ?? null, reason: error.reason } };
 }

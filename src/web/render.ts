@@ -15,6 +15,8 @@ export interface PageError {
   code: string;
   message: string;
   hint: string | null;
+  /** Machine-readable, for the API (a refused password's rule); pages show the message. */
+  reason?: string | null;
 }
 
 /** What every page gets, besides its own data. */

@@ -31,6 +31,12 @@ export const codeStepBody = z.object({
   code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });
 
+export const passwordChangeBody = z.object({
+  currentPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});

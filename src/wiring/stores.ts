@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore } from "../core/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
@@ -9,6 +9,7 @@ import { createCustomerStore } from "../adapters/db/customer-store.ts";
 import { createMailOutbox } from "../adapters/db/mail-outbox.ts";
 import { createOutboxStore } from "../adapters/db/outbox-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "../adapters/db/session-store.ts";
+import { createStepUpStore } from "../adapters/db/step-up-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -19,6 +20,8 @@ export interface Stores {
   challenges: ChallengeStore;
   sessions: SessionStore;
   history: LoginHistoryStore;
+  /** Fresh emailed codes for sensitive changes (password change). */
+  stepUps: StepUpStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The delivery side of the outbox: what the worker claims and marks. */
@@ -38,6 +41,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     challenges: createChallengeStore(database.db),
     sessions: createSessionStore(database.db),
     history: createLoginHistoryStore(database.db),
+    stepUps: createStepUpStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),

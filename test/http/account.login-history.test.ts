@@ -1,7 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
@@ -9,11 +9,7 @@ import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 const PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
 
 describe("ログイン履歴 (GET /api/v1/login-history): the customer's logins and failed attempts, newest first", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService({ env: { LOCKOUT_THRESHOLD: "5", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
-  });
-  after(() => t.close());
+  const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "5", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
 
   /** Logs in with password and code from `browser`; the clock moves a second first, so attempts keep their order. */
   async function logIn(customer: TestCustomer, browser: WebClient, nthCode: number): Promise<void> {

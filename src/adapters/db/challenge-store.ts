@@ -40,7 +40,7 @@ export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallen
  * rest of the transaction, the same lock a counted failure takes, and says whether the
  * account is unlocked: a lock that commits first is seen, one that comes later waits.
  */
-async function holdUnlockedCustomer(trx: Transaction<Database>, customerId: string): Promise<boolean> {
+export async function holdUnlockedCustomer(trx: Transaction<Database>, customerId: string): Promise<boolean> {
   const result = await trx
     .updateTable("customers")
     .set((eb) => ({ failed_count: eb.ref("failed_count") }))

@@ -6,6 +6,7 @@ import { enqueueMail } from "./outbox-store.ts";
 import { createChallengeStore } from "./challenge-store.ts";
 import { createCustomerStore } from "./customer-store.ts";
 import { createSessionStore } from "./session-store.ts";
+import { createStepUpStore } from "./step-up-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}
@@ -25,7 +26,12 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
     async queueWith(mail: OutboxMail, change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
       try {
         await db.transaction().execute(async (trx) => {
-          const stores: AtomicStores = { challenges: createChallengeStore(trx), customers: createCustomerStore(trx), sessions: createSessionStore(trx) };
+          const stores: AtomicStores = {
+            challenges: createChallengeStore(trx),
+            customers: createCustomerStore(trx),
+            sessions: createSessionStore(trx),
+            stepUps: createStepUpStore(trx),
+          };
           if (!(await change(stores))) {
             throw new ChangeDeclined();
           }

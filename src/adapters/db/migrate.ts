@@ -6,6 +6,7 @@ import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
 import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts";
 import { loginIdLowerCaseMigration } from "./migrations/0003-login-id-lower-case.ts";
 import { birthDateMigration } from "./migrations/0004-birth-date.ts";
+import { stepUpCodesMigration } from "./migrations/0005-step-up-codes.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-abuse-resistance": abuseResistanceMigration,
   "0003-login-id-lower-case": loginIdLowerCaseMigration,
   "0004-birth-date": birthDateMigration,
+  "0005-step-up-codes": stepUpCodesMigration,
 };
 
 const provider: MigrationProvider = {

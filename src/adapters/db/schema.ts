@@ -84,6 +84,18 @@ export interface RateLimitCountersTable {
   count: number;
 }
 
+export interface StepUpCodesTable {
+  id: string;
+  customer_id: string;
+  purpose: string;
+  binding_hash: string;
+  code_hmac: string;
+  status: string;
+  failed_attempts: Generated<number>;
+  sent_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -92,4 +104,5 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   audit_events: AuditEventsTable;
   rate_limit_counters: RateLimitCountersTable;
+  step_up_codes: StepUpCodesTable;
 }

@@ -7,7 +7,7 @@ import { isoJapanTime } from "../../core/japan-time.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../cookies.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
-import { parseBody } from "../validation.ts";
+import { parseBody, passwordChangeBody } from "../validation.ts";
 
 const historyQuery = z.object({
   before: z.string().max(200).optional(),
@@ -15,12 +15,13 @@ const historyQuery = z.object({
 });
 const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
 
+
 /**
- * The customer's own security in the smartphone app (issue 11): ログイン履歴 and
- * ご利用中の端末, the same rules and errors as the pages. Every route needs a live session ([4010]).
+ * The customer's own security in the smartphone app (issue 11): ログイン履歴,
+ * ご利用中の端末 and the password change, the same rules and errors as the pages. Every route needs a live session ([4010]).
  */
 export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void {
-  const { sessions, loginHistory } = deps;
+  const { sessions, loginHistory, passwordChange } = deps;
   const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
     const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
     if (current === null) {
@@ -71,6 +72,19 @@ export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void 
       api.post("/sessions/end-others", async (request) => {
         const current = await loggedIn(request);
         return { ended: await sessions.endOthers(current, contextOf(request)) };
+      });
+
+      api.post("/password/code", async (request) => {
+        const current = await loggedIn(request);
+        const sent = await passwordChange.sendCode(current, contextOf(request));
+        return { status: "code_sent", maskedEmail: sent.maskedEmail, sentAt: isoJapanTime(sent.sentAt), expiresAt: isoJapanTime(sent.expiresAt) };
+      });
+
+      api.post("/password", async (request) => {
+        const current = await loggedIn(request);
+        const body = parseBody(passwordChangeBody, request.body);
+        await passwordChange.change(current, body, contextOf(request));
+        return { status: "ok" };
       });
     },
     { prefix: "/api/v1" },

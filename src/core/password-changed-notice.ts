@@ -1,0 +1,37 @@
+import type { Brand } from "./brand.ts";
+import type { Notice } from "./notice.ts";
+import type { RequestOrigin } from "./request-origin.ts";
+import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
+
+export function passwordChangedSubject(brand: Brand): string {
+  return `【${brand.name}】ログインパスワード変更のお知らせ`;
+}
+
+/** Sent after the login password was changed: every other session has ended. */
+export function passwordChangedNotice(brand: Brand, facts: RequestOrigin & { changedAt: number }): Notice {
+  return {
+    subject: passwordChangedSubject(brand),
+    ja: [
+      `${brand.name}をご利用いただきありがとうございます。`,
+      "お客さまのログインパスワードが変更されました。この端末以外のログインはすべて終了しています。",
+      "",
+      "[変更の操作内容]",
+      `日時: ${formatJapanTime(facts.changedAt)}`,
+      `IPアドレス: ${facts.ip}`,
+      `ご利用環境: ${facts.device}`,
+      "",
+      "■お心当たりがない場合",
+      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+    ],
+    en: [
+      `Your ${brand.nameEn} login password has been changed`,
+      "",
+      "Every other login to your account has been ended.",
+      `Changed at: ${formatJapanTimeWithZone(facts.changedAt)}`,
+      `IP address: ${facts.ip}`,
+      `Device: ${facts.device}`,
+      "",
+      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+    ],
+  };
+}

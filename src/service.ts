@@ -25,6 +25,7 @@ import type { SmtpTimeouts } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
 import type { LoginDeps } from "./core/login.ts";
 import { PasswordChange } from "./core/password-change.ts";
+import { AccountFreeze } from "./core/account-freeze.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
 import { LoginHistory } from "./core/login-history.ts";
@@ -197,6 +198,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     history: stores.history,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     passwordChange,
+    accountFreeze: new AccountFreeze(loginDeps),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

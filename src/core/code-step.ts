@@ -11,6 +11,7 @@ import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "./
 import { MAX_CODE_ATTEMPTS } from "./limits.ts";
 import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
 import { assertStillPending } from "./login-challenge.ts";
+import { refuseFrozen } from "./account-freeze.ts";
 import { hashToken } from "./token-hash.ts";
 
 /**
@@ -51,7 +52,7 @@ export class CodeStep {
       return null;
     }
     const customer = await this.deps.customers.findById(challenge.customerId);
-    if (customer === null || customer.lockedAt !== null) {
+    if (customer === null || customer.lockedAt !== null || customer.frozenAt !== null) {
       return null;
     }
     return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
@@ -73,6 +74,9 @@ export class CodeStep {
     const customer = await customers.findById(challenge.customerId);
     if (customer === null) {
       throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
+    }
+    if (customer.frozenAt !== null) {
+      throw await refuseFrozen(this.deps, customer.id, context, "code");
     }
     if (customer.lockedAt !== null) {
       throw await this.lockout.refuse(customer.id, context, "code");

@@ -12,7 +12,7 @@ export interface PublicMessage {
 }
 
 /** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
-export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
+export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5103", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The base of the closed set: abstract, so every error shown is one of the classes below. */
@@ -117,6 +117,22 @@ export class AccountLockedError extends AuthError {
       {
         ja: `口座がロックされています。コールセンター（${callCenterPhone}）までご連絡ください。`,
         en: `Your account is locked. Please call the call center (${callCenterPhone}).`,
+      },
+      detail,
+    );
+  }
+}
+
+/** 5103: the customer froze the account (seed Q9); only the call center reopens it. */
+export class AccountFrozenError extends AuthError {
+  static readonly code = "5103";
+
+  constructor(callCenterPhone: string, detail: string) {
+    super(
+      AccountFrozenError.code,
+      {
+        ja: `お客さまのお申し出により、口座へのログインを停止しています。再開をご希望の場合は、コールセンター（${callCenterPhone}）までご連絡ください。`,
+        en: `At your request, logins to your account are stopped. To reopen it, please call the call center (${callCenterPhone}).`,
       },
       detail,
     );

@@ -12,6 +12,7 @@ export type LoginOutcome =
   | "code_burned"
   | "locked"
   | "refused_locked"
+  | "refused_frozen"
   | "rate_limited";
 
 /** How the customer logged in, or at which step the attempt stopped. */
@@ -41,10 +42,11 @@ const OUTCOME_BY_EVENT: Partial<Record<AuditEventName, LoginOutcome>> = {
   "code.burned": "code_burned",
   "account.locked": "locked",
   "login.refused_locked": "refused_locked",
+  "login.refused_frozen": "refused_frozen",
   rate_limited: "rate_limited",
 };
 const KINDS = Object.keys(OUTCOME_BY_EVENT) as AuditEventName[];
-const PRECEDENCE: LoginOutcome[] = ["locked", "code_burned", "refused_locked", "rate_limited", "code_expired", "wrong_code", "wrong_password", "success"];
+const PRECEDENCE: LoginOutcome[] = ["locked", "code_burned", "refused_frozen", "refused_locked", "rate_limited", "code_expired", "wrong_code", "wrong_password", "success"];
 const CODE_STEP_EVENTS = new Set<AuditEventName>(["code.failed", "code.expired", "code.burned"]);
 
 /**

@@ -10,6 +10,7 @@ import { InvalidCredentialsError, InvalidInputError } from "./errors.ts";
 import { LOGIN_ID_PATTERN, MAX_PASSWORD_LENGTH } from "./limits.ts";
 import { AUTH_METHODS_PASSWORD_ONLY } from "./login-deps.ts";
 import { issueLoginChallenge } from "./login-challenge.ts";
+import { refuseFrozen } from "./account-freeze.ts";
 
 export type PasswordStepResult =
   | ({ kind: "code_sent"; preauthToken: string } & PendingCodeView)
@@ -53,6 +54,10 @@ export class PasswordStep {
       throw new InvalidCredentialsError("unknown login ID");
     }
     const passwordRight = await hasher.verify(customer.passwordHash, password);
+    if (customer.frozenAt !== null) {
+      // As for a lock: verified all the same, one answer whatever the password.
+      throw await refuseFrozen(this.deps, customer.id, context, "password");
+    }
     if (customer.lockedAt !== null) {
       // Verified all the same, and the same answer either way: a locked account tells nobody whether the password was right.
       throw await this.lockout.refuse(customer.id, context, "password");
@@ -67,7 +72,8 @@ export class PasswordStep {
     if (!customer.mfaEnabled) {
       // The lock was read before the hash queue: failures racing this attempt may have locked
       // the account meanwhile, and a locked account must not say the password was right.
-      if ((await customers.findById(customer.id))?.lockedAt !== null) {
+      const fresh = await customers.findById(customer.id);
+      if (fresh?.lockedAt !== null || fresh.frozenAt !== null) {
         throw await this.lockout.refuse(customer.id, context, "password");
       }
       await customers.resetFailures(customer.id);

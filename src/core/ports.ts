@@ -44,6 +44,8 @@ export interface Customer {
   failedCount: number;
   /** When the account was locked; null when it is not. */
   lockedAt: number | null;
+  /** When the customer froze the account (issue 11: seed Q9's emergency); null when not frozen. */
+  frozenAt: number | null;
   /** `YYYY-MM-DD` (issue 11); null for customers from before, who have none on record. */
   birthDate: string | null;
 }
@@ -127,6 +129,8 @@ export interface CustomerStore {
    * on an account already locked is not counted and reports `alreadyLocked`.
    */
   recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean; alreadyLocked: boolean }>;
+  /** Freezes the account (every login refused with [5103] until the call center reopens it); false when it already was. */
+  freeze(id: string, frozenAt: number): Promise<boolean>;
   /** A completed login: the failure count starts again from zero. */
   resetFailures(id: string): Promise<void>;
   /** Clears the lock and the failure count; false when the account was not locked. */
@@ -207,6 +211,8 @@ export type AuditEventName =
   | "code.used"
   | "account.locked"
   | "account.unlocked"
+  | "account.frozen"
+  | "login.refused_frozen"
   | "login.refused_locked"
   | "session.created"
   | "session.ended"

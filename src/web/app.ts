@@ -12,6 +12,7 @@ import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/por
 import type { SessionService } from "../core/session.ts";
 import type { LoginHistory } from "../core/login-history.ts";
 import type { PasswordChange } from "../core/password-change.ts";
+import type { AccountFreeze } from "../core/account-freeze.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -45,6 +46,8 @@ export interface WebDeps {
   loginHistory: LoginHistory;
   /** Password change with the current password and a fresh emailed code. */
   passwordChange: PasswordChange;
+  /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
+  accountFreeze: AccountFreeze;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */

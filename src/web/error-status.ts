@@ -15,6 +15,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5000": 500,
   "5101": 401,
   "5102": 423,
+  "5103": 423,
   "5121": 401,
   "5122": 401,
   "5123": 401,

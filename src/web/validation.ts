@@ -37,6 +37,10 @@ export const passwordChangeBody = z.object({
   code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });
 
+export const freezeBody = z.object({
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+});
+
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});

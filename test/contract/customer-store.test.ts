@@ -52,7 +52,7 @@ for (const backend of DB_BACKENDS) {
     it("finds a created customer by login ID and by ID, with times as numbers", async () => {
       const input = newCustomer({ mfaEnabled: false });
       const created = await store.create(input);
-      assert.deepEqual(created, { ...input, failedCount: 0, lockedAt: null });
+      assert.deepEqual(created, { ...input, failedCount: 0, lockedAt: null, frozenAt: null });
       const byLoginId = await store.findByLoginId(input.loginId);
       const byId = await store.findById(input.id);
       assert.deepEqual(byLoginId, created);
@@ -186,7 +186,7 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await store.count(), before + 1201);
       const last = customers[1200];
       assert.ok(last !== undefined);
-      assert.deepEqual(await store.findById(last.id), { ...last, failedCount: 0, lockedAt: null });
+      assert.deepEqual(await store.findById(last.id), { ...last, failedCount: 0, lockedAt: null, frozenAt: null });
       assert.equal((await store.findById(customers[1]?.id ?? ""))?.birthDate, null);
     });
 

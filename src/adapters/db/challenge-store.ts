@@ -46,6 +46,7 @@ export async function holdUnlockedCustomer(trx: Transaction<Database>, customerI
     .set((eb) => ({ failed_count: eb.ref("failed_count") }))
     .where("id", "=", customerId)
     .where("locked_at", "is", null)
+    .where("frozen_at", "is", null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

@@ -20,6 +20,7 @@ function toCustomer(row: Selectable<CustomersTable>): Customer {
     failedCount: row.failed_count,
     lockedAt: row.locked_at,
     birthDate: row.birth_date,
+    frozenAt: row.frozen_at,
   };
 }
 
@@ -57,7 +58,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         }
         throw error;
       }
-      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null };
+      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null };
     },
 
     async createMany(customers, options): Promise<void> {
@@ -114,6 +115,11 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
       }
       const locked = await db.selectFrom("customers").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
       return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
+    },
+
+    async freeze(id: string, frozenAt: number): Promise<boolean> {
+      const result = await db.updateTable("customers").set({ frozen_at: frozenAt }).where("id", "=", id).where("frozen_at", "is", null).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async resetFailures(id: string): Promise<void> {

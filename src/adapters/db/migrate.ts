@@ -7,6 +7,7 @@ import { abuseResistanceMigration } from "./migrations/0002-abuse-resistance.ts"
 import { loginIdLowerCaseMigration } from "./migrations/0003-login-id-lower-case.ts";
 import { birthDateMigration } from "./migrations/0004-birth-date.ts";
 import { stepUpCodesMigration } from "./migrations/0005-step-up-codes.ts";
+import { accountFreezeMigration } from "./migrations/0006-account-freeze.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-login-id-lower-case": loginIdLowerCaseMigration,
   "0004-birth-date": birthDateMigration,
   "0005-step-up-codes": stepUpCodesMigration,
+  "0006-account-freeze": accountFreezeMigration,
 };
 
 const provider: MigrationProvider = {

@@ -14,6 +14,7 @@ export interface CustomersTable {
   locked_at: number | null;
   /** `YYYY-MM-DD`; null for customers from before migration 0004, who have none on record. */
   birth_date: string | null;
+  frozen_at: number | null;
 }
 
 export interface LoginChallengesTable {

@@ -2,6 +2,7 @@ import type { CliContext } from "./cli-context.ts";
 import { ConfigError } from "../config.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { customerAddCommand } from "./customer-add-command.ts";
+import { customerImportCommand } from "./customer-import-command.ts";
 import { customerUnlockCommand } from "./customer-unlock-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { USAGE } from "./usage.ts";
@@ -13,6 +14,7 @@ type Command = (context: CliContext, args: string[]) => Promise<void>;
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   "customer add": customerAddCommand,
+  "customer import": customerImportCommand,
   "customer unlock": customerUnlockCommand,
 };
 

@@ -8,6 +8,11 @@ commands:
   customer add --login-id ID --email ADDR --name NAME --birth-date YYYY-MM-DD
       add a customer; the password is read from standard input (first line);
       the birth date is a real date from 1900-01-01 to today (Japan)
+  customer import FILE.csv
+      add the old system's customers, all or none: UTF-8 CSV (a BOM is fine),
+      header login_id,email,name,birth_date and password_hash (argon2id or
+      bcrypt, kept) or password (hashed now); every bad line is reported with
+      its number and then nothing is written
   customer unlock ID [--reason TEXT]
       unlock a locked account (clears its failure count); audited; the ID is
       normalised as at login (full-width letters, surrounding spaces)

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
+import { createTestSchema } from "../support/postgres.ts";
 
 export interface SqliteLocation {
   url: string;
@@ -50,3 +51,43 @@ export function sqliteFolders(): SqliteFolders {
     },
   };
 }
+
+/** A migrated database for a CLI test; `remove` deletes it (the SQLite folder or the PostgreSQL schema). */
+export interface CliDatabase {
+  url: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Both databases the CLI runs on, for commands whose SQL differs by backend
+ * (batched inserts, long `in` lists): `for (const backend of CLI_DATABASES)`.
+ */
+export const CLI_DATABASES: Array<{ name: "SQLite" | "PostgreSQL"; migrated(): Promise<CliDatabase> }> = [
+  {
+    name: "SQLite",
+    async migrated(): Promise<CliDatabase> {
+      const folders = sqliteFolders();
+      const location = await folders.migrated();
+      return {
+        url: location.url,
+        remove(): Promise<void> {
+          folders.removeAll();
+          return Promise.resolve();
+        },
+      };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    async migrated(): Promise<CliDatabase> {
+      const schema = await createTestSchema();
+      const database = openDatabase(schema.url);
+      try {
+        await migrateToLatest(database.db, database.dialect);
+      } finally {
+        await database.close();
+      }
+      return { url: schema.url, remove: () => schema.drop() };
+    },
+  },
+];

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { PendingCodeView } from "../../core/login.ts";
-import { AuthError } from "../../core/errors.ts";
+import { AuthError, InvalidCodeError, InvalidCredentialsError } from "../../core/errors.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
 import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
 import { detectLang, langQuery } from "../i18n.ts";
@@ -22,7 +22,9 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
       : { maskedEmail: pending.maskedEmail, sentAt: formatJapanTime(pending.sentAt), expiresAt: formatJapanTime(pending.expiresAt) };
 
   app.get("/login", async (request, reply) => {
-    return renderPage(reply, "login", pageBase(request), { loginId: "", error: null });
+    // After logout (/login?loggedOut=1): a confirmation, carried by the URL alone.
+    const loggedOut = (request.query as Record<string, unknown> | undefined)?.["loggedOut"] === "1";
+    return renderPage(reply, "login", pageBase(request), { loginId: "", error: null, invalid: false, loggedOut });
   });
 
   // Media type first (415), then the CSRF token, which the parsed form carries.
@@ -47,7 +49,9 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
         throw error;
       }
       const { shown, status } = refuse(request, reply, error, base.lang);
-      return renderPage(reply, "login", base, { loginId: loginIdShown, error: shown }, status);
+      // A wrong ID or password marks both fields invalid (one message for both, by design).
+      const invalid = shown.code === InvalidCredentialsError.code;
+      return renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid, loggedOut: false }, status);
     }
   });
 
@@ -57,7 +61,7 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     if (pending === null) {
       return reply.redirect(`/login${langQuery(base.lang)}`, 303);
     }
-    return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: null });
+    return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: null, invalid: false });
   });
 
   app.post("/login/mfa", formOnly, async (request, reply) => {
@@ -79,13 +83,15 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
       if (pending === null) {
         reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
       }
-      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown }, status);
+      const invalid = pending !== null && shown.code === InvalidCodeError.code;
+      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown, invalid }, status);
     }
   });
 
   app.post("/logout", formOnly, async (request, reply) => {
     await sessions.end(request.cookies[SESSION_COOKIE], contextOf(request));
     reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
-    return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
+    const lang = detectLang(request) === "en" ? "&lang=en" : "";
+    return reply.redirect(`/login?loggedOut=1${lang}`, 303);
   });
 }

@@ -26,6 +26,8 @@ import { LoginService } from "./core/login.ts";
 import type { LoginDeps } from "./core/login.ts";
 import { PasswordChange } from "./core/password-change.ts";
 import { AccountFreeze } from "./core/account-freeze.ts";
+import { PasswordReset } from "./core/password-reset.ts";
+import { LoginIdReminder } from "./core/login-id-reminder.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
 import { LoginHistory } from "./core/login-history.ts";
@@ -187,7 +189,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     },
   };
   const login = new LoginService(loginDeps);
-  const passwordChange = new PasswordChange({ ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() });
+  const stepUpDeps = { ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() };
+  const passwordChange = new PasswordChange(stepUpDeps);
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const app = await buildApp({
@@ -199,6 +202,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     passwordChange,
     accountFreeze: new AccountFreeze(loginDeps),
+    passwordReset: new PasswordReset(stepUpDeps),
+    loginIdReminder: new LoginIdReminder(loginDeps),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

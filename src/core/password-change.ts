@@ -7,7 +7,7 @@ import type { AuthenticatedSession } from "./session.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
 import { maskEmail } from "./email-address.ts";
-import { CodeExpiredError, InvalidCodeError, InvalidCredentialsError, PasswordRejectedError, TooManyCodeAttemptsError } from "./errors.ts";
+import { InvalidCodeError, InvalidCredentialsError, PasswordRejectedError, TooManyCodeAttemptsError } from "./errors.ts";
 import { normalizePassword } from "./credentials.ts";
 import { MAX_CODE_ATTEMPTS } from "./limits.ts";
 import { Lockout } from "./lockout.ts";
@@ -19,6 +19,7 @@ import { bindRateLimits } from "./rate-limit.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 import { hashToken } from "./token-hash.ts";
+import { usableStepUp } from "./step-up-code.ts";
 
 export interface PasswordChangeDeps extends LoginDeps {
   stepUps: StepUpStore;
@@ -89,8 +90,8 @@ export class PasswordChange {
     if (refusal !== null) {
       throw new PasswordRejectedError(refusal, `new password refused (${refusal}) for customer ${customer.id}`);
     }
-    const recent = await stepUps.recentBound(customer.id, "password_change", bindingOf(current), RECENT_CODES_CHECKED);
-    const stepUp = this.usable(recent[0] ?? null);
+    const recent = (await stepUps.recentBound("password_change", bindingOf(current), RECENT_CODES_CHECKED)).filter((stepUp) => stepUp.customerId === customer.id);
+    const stepUp = usableStepUp(recent[0] ?? null, clock.now());
     const code = normalizeCodeInput(input.code);
     if (code === null) {
       throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
@@ -117,29 +118,6 @@ export class PasswordChange {
     // Both factors were proven: as after a completed login, the failure count starts again.
     await customers.resetFailures(customer.id);
     await auditCustomerEvent(audit, context, "password.changed", "ok", customer.id, { stepUpId: stepUp.id, otherSessionsEnded: true });
-  }
-
-  /** The code this session asked for, still usable; otherwise the answer for its state. */
-  private usable(stepUp: StepUpCode | null): StepUpCode {
-    if (stepUp === null) {
-      throw new InvalidCodeError("no password-change code was sent to this session");
-    }
-    switch (stepUp.status) {
-      case "pending":
-        break;
-      case "superseded":
-        throw new InvalidCodeError(`step-up ${stepUp.id} superseded`, { newerCodeSent: true });
-      case "burned":
-        throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`);
-      case "expired":
-        throw new CodeExpiredError(`step-up ${stepUp.id} expired`);
-      case "used":
-        throw new InvalidCodeError(`step-up ${stepUp.id} already used`);
-    }
-    if (this.deps.clock.now() >= stepUp.expiresAt) {
-      throw new CodeExpiredError(`step-up ${stepUp.id} expired`);
-    }
-    return stepUp;
   }
 
   /** Counts a wrong code on the step-up and on the customer's lockout; always throws. */

@@ -110,6 +110,8 @@ export type NewCustomerRow = NewCustomer & { id: string; createdAt: number };
 
 export interface CustomerStore {
   findByLoginId(loginId: string): Promise<Customer | null>;
+  /** Customers whose 重要メール is `email` (compared in lower case), at most `limit`. */
+  findByEmail(email: string, limit: number): Promise<Customer[]>;
   findById(id: string): Promise<Customer | null>;
   /** Throws InvalidInputError when the login ID is taken. */
   create(customer: NewCustomerRow): Promise<Customer>;
@@ -204,6 +206,9 @@ export type AuditEventName =
   | "password.failed"
   | "password.rehashed"
   | "password.changed"
+  | "password.reset"
+  | "password_reset.requested"
+  | "login_id.reminded"
   | "code.sent"
   | "code.failed"
   | "code.expired"
@@ -252,7 +257,7 @@ export interface RateLimiter {
 }
 
 /** What a step-up code (a fresh emailed code for a sensitive change) is for. */
-export type StepUpPurpose = "password_change";
+export type StepUpPurpose = "password_change" | "password_reset";
 
 /**
  * A fresh emailed code that confirms one sensitive change (DESIGN §4: password change),
@@ -262,7 +267,7 @@ export interface StepUpCode {
   id: string;
   customerId: string;
   purpose: StepUpPurpose;
-  /** SHA-256 of what the code is bound to (the session's idHash): another session cannot use it. */
+  /** SHA-256 of what the code is bound to (the session, or the browser's reset token): nothing else can use it. */
   bindingHash: string;
   /** HMAC-SHA256(server key, id ‖ code), hex. */
   codeHmac: string;
@@ -275,11 +280,12 @@ export interface StepUpCode {
 export interface StepUpStore {
   /**
    * Supersedes the customer's pending codes for the same purpose and stores this one, in one
-   * transaction; false, with nothing written, when the account is locked at that moment.
+   * transaction; false, with nothing written, when the account is frozen or (unless
+   * `evenIfLocked`: a password reset lifts a lock) locked at that moment.
    */
-  start(code: StepUpCode): Promise<boolean>;
+  start(code: StepUpCode, options?: { evenIfLocked?: boolean }): Promise<boolean>;
   /** Up to `limit` codes of this purpose bound to `bindingHash`: the pending one first, then the newest. */
-  recentBound(customerId: string, purpose: StepUpPurpose, bindingHash: string, limit: number): Promise<StepUpCode[]>;
+  recentBound(purpose: StepUpPurpose, bindingHash: string, limit: number): Promise<StepUpCode[]>;
   /** As ChallengeStore.recordWrongCode: counts, burns at `maxAttempts`, null once not pending. */
   recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
   /** pending → used; false when it was no longer pending (used by a racing request). */

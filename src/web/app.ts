@@ -13,6 +13,8 @@ import type { SessionService } from "../core/session.ts";
 import type { LoginHistory } from "../core/login-history.ts";
 import type { PasswordChange } from "../core/password-change.ts";
 import type { AccountFreeze } from "../core/account-freeze.ts";
+import type { PasswordReset } from "../core/password-reset.ts";
+import type { LoginIdReminder } from "../core/login-id-reminder.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -25,6 +27,7 @@ import { registerMyPage } from "./routes/my-page.ts";
 import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
+import { registerApiV1Recovery } from "./routes/api-v1-recovery.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
@@ -48,6 +51,10 @@ export interface WebDeps {
   passwordChange: PasswordChange;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: AccountFreeze;
+  /** Forgotten password: login ID + date of birth + an emailed code. */
+  passwordReset: PasswordReset;
+  /** Forgotten login ID: mailed to the 重要メール only. */
+  loginIdReminder: LoginIdReminder;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
@@ -131,6 +138,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerHelp(app, deps);
   registerApiV1(app, deps);
   registerApiV1Account(app, deps);
+  registerApiV1Recovery(app, deps);
   if (deps.mailCatcher !== null && deps.config.environment !== "production") {
     registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
   }

@@ -8,6 +8,9 @@ export const SESSION_COOKIE = "__Host-okb_session";
 /** Binds a pending code to the browser that passed the password step. */
 export const PREAUTH_COOKIE = "__Host-okb_preauth";
 
+/** Binds a forgotten-password code to the browser that asked for it (set whether or not anything matched). */
+export const RESET_COOKIE = "__Host-okb_reset";
+
 export function sessionCookieOptions(): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
 }

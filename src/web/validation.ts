@@ -41,6 +41,21 @@ export const freezeBody = z.object({
   password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
 });
 
+export const passwordResetBody = z.object({
+  loginId: textField(256, ANY_CONTROL),
+  birthDate: textField(32, ANY_CONTROL),
+});
+
+export const passwordResetCompleteBody = z.object({
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+  newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+});
+
+export const loginIdRemindBody = z.object({
+  email: textField(320, ANY_CONTROL),
+  birthDate: textField(32, ANY_CONTROL),
+});
+
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});

@@ -121,6 +121,17 @@ for (const backend of DB_BACKENDS) {
       assert.equal(after?.lockedAt, NOW);
     });
 
+    it("findByEmail finds the customers of an address whatever its case, oldest first, up to the limit; freeze holds once", async () => {
+      const first = await store.create(newCustomer({ email: "Shared.Family@Example.co.jp", createdAt: NOW }));
+      const second = await store.create(newCustomer({ email: "shared.family@example.co.jp", createdAt: NOW + 1 }));
+      assert.deepEqual((await store.findByEmail("SHARED.family@example.CO.JP", 5)).map((customer) => customer.id), [first.id, second.id]);
+      assert.equal((await store.findByEmail("shared.family@example.co.jp", 1)).length, 1);
+      assert.deepEqual(await store.findByEmail("nobody@example.co.jp", 5), []);
+      assert.equal(await store.freeze(first.id, NOW + 5), true);
+      assert.equal(await store.freeze(first.id, NOW + 6), false, "already frozen");
+      assert.equal((await store.findById(first.id))?.frozenAt, NOW + 5);
+    });
+
     it("resetFailures starts the count again from zero", async () => {
       const customer = await store.create(newCustomer());
       await store.recordFailure(customer.id, 5, NOW);

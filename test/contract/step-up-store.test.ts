@@ -14,7 +14,7 @@ function newStepUp(customer: Customer, overrides: Partial<StepUpCode> = {}): Ste
     id: randomUUID(),
     customerId: customer.id,
     purpose: "password_change",
-    bindingHash: "binding-a",
+    bindingHash: `binding-a-${customer.id}`,
     codeHmac: randomUUID().replaceAll("-", ""),
     status: "pending",
     failedAttempts: 0,
@@ -41,22 +41,25 @@ for (const backend of DB_BACKENDS) {
       const customer = await seedCustomer(handle);
       const first = newStepUp(customer);
       const second = newStepUp(customer);
-      const otherSession = newStepUp(customer, { bindingHash: "binding-b", sentAt: NOW + 1 });
+      const otherSession = newStepUp(customer, { bindingHash: `binding-b-${customer.id}`, sentAt: NOW + 1 });
       assert.equal(await store.start(first), true);
       assert.equal(await store.start(second), true);
-      const bound = await store.recentBound(customer.id, "password_change", "binding-a", 10);
+      const bound = await store.recentBound("password_change", `binding-a-${customer.id}`, 10);
       assert.deepEqual(bound.map((code) => [code.id, code.status]), [[second.id, "pending"], [first.id, "superseded"]]);
       assert.deepEqual(bound[0], second, "every field round-trips, times as numbers");
       await store.start(otherSession);
-      assert.deepEqual((await store.recentBound(customer.id, "password_change", "binding-a", 10)).map((code) => code.status), ["superseded", "superseded"]);
-      assert.deepEqual(await store.recentBound(customer.id, "password_change", "binding-c", 10), []);
+      assert.deepEqual((await store.recentBound("password_change", `binding-a-${customer.id}`, 10)).map((code) => code.status), ["superseded", "superseded"]);
+      assert.deepEqual(await store.recentBound("password_change", `binding-c-${customer.id}`, 10), []);
     });
 
-    it("start writes nothing for a locked customer", async () => {
+    it("start writes nothing for a locked customer, unless asked for a reset, and never for a frozen one", async () => {
       const customer = await seedCustomer(handle);
       await createCustomerStore(handle.db).recordFailure(customer.id, 1, NOW);
       assert.equal(await store.start(newStepUp(customer)), false);
-      assert.deepEqual(await store.recentBound(customer.id, "password_change", "binding-a", 10), []);
+      assert.equal(await store.start(newStepUp(customer), { evenIfLocked: true }), true, "a password reset lifts a lock, so its code may be sent");
+      await createCustomerStore(handle.db).freeze(customer.id, NOW);
+      assert.equal(await store.start(newStepUp(customer), { evenIfLocked: true }), false, "never for a frozen account");
+      assert.equal((await store.recentBound("password_change", `binding-a-${customer.id}`, 10)).length, 1);
     });
 
     it("recordWrongCode burns at the limit; use succeeds once, even when ten race", async () => {

@@ -38,16 +38,19 @@ export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallen
 /**
  * Takes the customer's row lock (PostgreSQL) or the database's write lock (SQLite) for the
  * rest of the transaction, the same lock a counted failure takes, and says whether the
- * account is unlocked: a lock that commits first is seen, one that comes later waits.
+ * account is open: not frozen, and not locked (unless `evenIfLocked`). A lock that commits
+ * first is seen, one that comes later waits.
  */
-export async function holdUnlockedCustomer(trx: Transaction<Database>, customerId: string): Promise<boolean> {
-  const result = await trx
+export async function holdOpenCustomer(trx: Transaction<Database>, customerId: string, options?: { evenIfLocked?: boolean }): Promise<boolean> {
+  let update = trx
     .updateTable("customers")
     .set((eb) => ({ failed_count: eb.ref("failed_count") }))
     .where("id", "=", customerId)
-    .where("locked_at", "is", null)
-    .where("frozen_at", "is", null)
-    .executeTakeFirst();
+    .where("frozen_at", "is", null);
+  if (options?.evenIfLocked !== true) {
+    update = update.where("locked_at", "is", null);
+  }
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -79,7 +82,7 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
 
     async start(challenge: LoginChallenge): Promise<boolean> {
       return inTransaction(db, async (trx) => {
-        if (!(await holdUnlockedCustomer(trx, challenge.customerId))) {
+        if (!(await holdOpenCustomer(trx, challenge.customerId))) {
           return false;
         }
         await trx
@@ -119,7 +122,7 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
 
     async complete(id: string, session: Session, login: LoginRecord): Promise<"completed" | "not_pending" | "locked"> {
       return inTransaction(db, async (trx) => {
-        if (!(await holdUnlockedCustomer(trx, session.customerId))) {
+        if (!(await holdOpenCustomer(trx, session.customerId))) {
           return "locked";
         }
         const result = await trx

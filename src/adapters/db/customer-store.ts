@@ -44,6 +44,17 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
       return row === undefined ? null : toCustomer(row);
     },
 
+    async findByEmail(email: string, limit: number): Promise<Customer[]> {
+      const rows = await db
+        .selectFrom("customers")
+        .selectAll()
+        .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+        .orderBy("created_at")
+        .limit(limit)
+        .execute();
+      return rows.map(toCustomer);
+    },
+
     async findById(id: string): Promise<Customer | null> {
       const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toCustomer(row);

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { ChallengeStatus, StepUpCode, StepUpPurpose, StepUpStore } from "../../core/ports.ts";
 import type { Database, StepUpCodesTable } from "./schema.ts";
-import { holdUnlockedCustomer } from "./challenge-store.ts";
+import { holdOpenCustomer } from "./challenge-store.ts";
 import { inTransaction } from "./in-transaction.ts";
 
 function toStepUpCode(row: Selectable<StepUpCodesTable>): StepUpCode {
@@ -20,9 +20,9 @@ function toStepUpCode(row: Selectable<StepUpCodesTable>): StepUpCode {
 
 export function createStepUpStore(db: Kysely<Database>): StepUpStore {
   return {
-    async start(code: StepUpCode): Promise<boolean> {
+    async start(code: StepUpCode, options?: { evenIfLocked?: boolean }): Promise<boolean> {
       return inTransaction(db, async (trx) => {
-        if (!(await holdUnlockedCustomer(trx, code.customerId))) {
+        if (!(await holdOpenCustomer(trx, code.customerId, { evenIfLocked: options?.evenIfLocked === true }))) {
           return false;
         }
         await trx
@@ -50,11 +50,10 @@ export function createStepUpStore(db: Kysely<Database>): StepUpStore {
       });
     },
 
-    async recentBound(customerId: string, purpose: StepUpPurpose, bindingHash: string, limit: number): Promise<StepUpCode[]> {
+    async recentBound(purpose: StepUpPurpose, bindingHash: string, limit: number): Promise<StepUpCode[]> {
       const rows = await db
         .selectFrom("step_up_codes")
         .selectAll()
-        .where("customer_id", "=", customerId)
         .where("purpose", "=", purpose)
         .where("binding_hash", "=", bindingHash)
         // The pending one first (there is at most one): sent_at alone cannot order two codes of one millisecond.

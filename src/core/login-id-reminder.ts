@@ -1,0 +1,56 @@
+import type { LoginDeps } from "./login-deps.ts";
+import type { RequestContext } from "./request-context.ts";
+import type { EnforceRateLimit } from "./rate-limit.ts";
+import { auditCustomerEvent } from "./audit.ts";
+import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
+import { isValidEmail } from "./email-address.ts";
+import { InvalidInputError, RetryLaterError } from "./errors.ts";
+import { loginIdReminderNotice } from "./password-reset-mails.ts";
+import { noticeMail } from "./notice.ts";
+import { bindRateLimits } from "./rate-limit.ts";
+import { describeRequestOrigin } from "./request-origin.ts";
+
+// One address may hold a few accounts (a family's); more is not a reminder but a list.
+const MAX_ACCOUNTS_PER_ADDRESS = 5;
+
+/**
+ * Forgotten login ID (issue 11 item 6): 重要メール + date of birth → the login ID is mailed to
+ * that address only, never shown. The same answer whether or not anything matched.
+ */
+export class LoginIdReminder {
+  private readonly deps: LoginDeps;
+  private readonly limit: EnforceRateLimit;
+
+  constructor(deps: LoginDeps) {
+    this.deps = deps;
+    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+  }
+
+  async remind(input: { email: string; birthDate: string }, context: RequestContext): Promise<void> {
+    const { customers, clock, random, outbox, settings, audit } = this.deps;
+    const email = input.email.normalize("NFKC").trim();
+    const birthDate = normalizeBirthDate(input.birthDate);
+    if (!isValidEmail(email) || birthDateProblem(birthDate, clock.now()) !== null) {
+      throw new InvalidInputError("malformed address or birth date");
+    }
+    await this.limit("passwordPerIp", context.ip, context);
+    // Keyed by the address as the login-ID limit is keyed by the ID: guessing dates for one address is slowed.
+    await this.limit("passwordPerLoginId", `email:${email.toLowerCase()}`, context);
+    const matches = (await customers.findByEmail(email, MAX_ACCOUNTS_PER_ADDRESS)).filter((customer) => customer.birthDate === birthDate);
+    for (const customer of matches) {
+      try {
+        await this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id });
+      } catch (error) {
+        // Over the mail limit: nothing more is mailed, and the answer does not change.
+        if (error instanceof RetryLaterError) {
+          continue;
+        }
+        throw error;
+      }
+      const requestedAt = clock.now();
+      const notice = loginIdReminderNotice(settings.brand, { loginId: customer.loginId, requestedAt, ...describeRequestOrigin(context) });
+      await outbox.queue(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: requestedAt }));
+      await auditCustomerEvent(audit, context, "login_id.reminded", "ok", customer.id);
+    }
+  }
+}

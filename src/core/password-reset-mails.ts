@@ -1,0 +1,115 @@
+import type { Brand } from "./brand.ts";
+import type { Notice } from "./notice.ts";
+import type { CodeMailFacts } from "./code-mail.ts";
+import type { RequestOrigin } from "./request-origin.ts";
+import { codeMailSubject } from "./code-mail.ts";
+import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
+
+/** The code for a forgotten password: the login code's subject, and what the code is for. */
+export function passwordResetCodeNotice(brand: Brand, facts: CodeMailFacts): Notice {
+  return {
+    subject: codeMailSubject(brand),
+    ja: [
+      `${brand.name}をご利用いただきありがとうございます。`,
+      "ログインパスワード再設定のための「認証コード」(6桁の数字)をお知らせします。",
+      "",
+      `認証コード: ${facts.code}`,
+      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
+      "",
+      "[再設定の操作内容]",
+      `送信日時: ${formatJapanTime(facts.sentAt)}`,
+      `IPアドレス: ${facts.ip}`,
+      `ご利用環境: ${facts.device}`,
+      "",
+      "パスワード再設定画面の「認証コード」欄に上記の認証コードを入力し、新しいパスワードを設定してください。",
+      "",
+      "■ご自身が再設定の操作をしていないのにこのメールが届いた場合",
+      "このメールの認証コードは誰にも伝えないでください。パスワードは変更されていません。",
+      "心当たりのない操作が続く場合は、下記コールセンターまでご連絡ください。",
+    ],
+    en: [
+      `Your ${brand.nameEn} code to reset your login password`,
+      "",
+      `Code: ${facts.code}`,
+      `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
+      "",
+      `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
+      `IP address: ${facts.ip}`,
+      `Device: ${facts.device}`,
+      "",
+      "Enter this code on the password reset screen and choose a new password.",
+      "",
+      "If you did not ask for this, do not give the code to anyone: your password has not been changed.",
+      "If it happens again, please call the call center below.",
+    ],
+  };
+}
+
+export function passwordResetDoneSubject(brand: Brand): string {
+  return `【${brand.name}】ログインパスワード再設定のお知らせ`;
+}
+
+/** After a reset: every session ended; a lock from failed attempts, if any, was lifted. */
+export function passwordResetDoneNotice(brand: Brand, facts: RequestOrigin & { resetAt: number; unlocked: boolean }): Notice {
+  return {
+    subject: passwordResetDoneSubject(brand),
+    ja: [
+      `${brand.name}をご利用いただきありがとうございます。`,
+      "お客さまのログインパスワードが再設定されました。すべての端末のログインを終了しています。",
+      ...(facts.unlocked ? ["誤入力によるロックも解除しました。"] : []),
+      "",
+      "[再設定の操作内容]",
+      `日時: ${formatJapanTime(facts.resetAt)}`,
+      `IPアドレス: ${facts.ip}`,
+      `ご利用環境: ${facts.device}`,
+      "",
+      "■お心当たりがない場合",
+      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+    ],
+    en: [
+      `Your ${brand.nameEn} login password has been reset`,
+      "",
+      "Every login to your account has been ended." + (facts.unlocked ? " The lock after wrong entries has been lifted." : ""),
+      `Reset at: ${formatJapanTimeWithZone(facts.resetAt)}`,
+      `IP address: ${facts.ip}`,
+      `Device: ${facts.device}`,
+      "",
+      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+    ],
+  };
+}
+
+export function loginIdReminderSubject(brand: Brand): string {
+  return `【${brand.name}】ログインIDのお知らせ`;
+}
+
+/** The login ID, mailed to the registered address only (never shown on a page). */
+export function loginIdReminderNotice(brand: Brand, facts: RequestOrigin & { loginId: string; requestedAt: number }): Notice {
+  return {
+    subject: loginIdReminderSubject(brand),
+    ja: [
+      `${brand.name}をご利用いただきありがとうございます。`,
+      "お問い合わせのあったログインIDをお知らせします。",
+      "",
+      `ログインID: ${facts.loginId}`,
+      "",
+      "[お問い合わせの操作内容]",
+      `日時: ${formatJapanTime(facts.requestedAt)}`,
+      `IPアドレス: ${facts.ip}`,
+      `ご利用環境: ${facts.device}`,
+      "",
+      "■お心当たりがない場合",
+      "このメールは登録されたメールアドレスにのみ送信しています。パスワードは変更されていません。",
+    ],
+    en: [
+      `Your ${brand.nameEn} login ID`,
+      "",
+      `Login ID: ${facts.loginId}`,
+      `Requested at: ${formatJapanTimeWithZone(facts.requestedAt)}`,
+      `IP address: ${facts.ip}`,
+      `Device: ${facts.device}`,
+      "",
+      "This mail goes only to your registered address. If you did not ask for it, your password has not been changed.",
+    ],
+  };
+}

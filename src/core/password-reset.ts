@@ -1,0 +1,196 @@
+import type { PasswordChangeDeps } from "./password-change.ts";
+import type { Customer, StepUpCode } from "./ports.ts";
+import type { RequestContext } from "./request-context.ts";
+import type { EnforceRateLimit } from "./rate-limit.ts";
+import { auditCustomerEvent } from "./audit.ts";
+import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
+import { normalizeLoginId, normalizePassword } from "./credentials.ts";
+import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
+import { AccountLockedError, InvalidCodeError, InvalidInputError, PasswordRejectedError, RetryLaterError, TooManyCodeAttemptsError } from "./errors.ts";
+import { LOGIN_ID_PATTERN, MAX_CODE_ATTEMPTS, PREAUTH_TOKEN_BYTES } from "./limits.ts";
+import { Lockout } from "./lockout.ts";
+import { noticeMail } from "./notice.ts";
+import { passwordRefusal } from "./password-policy.ts";
+import { passwordResetCodeNotice, passwordResetDoneNotice } from "./password-reset-mails.ts";
+import { bindRateLimits } from "./rate-limit.ts";
+import { describeRequestOrigin } from "./request-origin.ts";
+import { refuseFrozen } from "./account-freeze.ts";
+import { usableStepUp } from "./step-up-code.ts";
+import { hashToken } from "./token-hash.ts";
+
+/**
+ * Forgotten password (issue 11 item 5): login ID + date of birth → a code to the 重要メール →
+ * code + new password. The request answers the same whatever matched (the browser always gets a
+ * reset token) and mails only when both match; wrong dates count toward the lockout like wrong
+ * passwords. A reset lifts a lock that failed attempts caused (audited), never a freeze, and
+ * ends every session.
+ */
+export class PasswordReset {
+  private readonly deps: PasswordChangeDeps;
+  private readonly lockout: Lockout;
+  private readonly limit: EnforceRateLimit;
+
+  constructor(deps: PasswordChangeDeps) {
+    this.deps = deps;
+    this.lockout = new Lockout(deps);
+    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+  }
+
+  /** Returns the reset token for the browser's cookie, the same whether or not anything matched. */
+  async request(input: { loginId: string; birthDate: string }, context: RequestContext): Promise<{ resetToken: string }> {
+    const { customers, random, audit, clock } = this.deps;
+    const loginId = normalizeLoginId(input.loginId);
+    const birthDate = normalizeBirthDate(input.birthDate);
+    if (birthDateProblem(birthDate, clock.now()) !== null) {
+      throw new InvalidInputError("malformed birth date");
+    }
+    await this.limit("passwordPerIp", context.ip, context);
+    await this.limit("passwordPerLoginId", loginId, context);
+    const resetToken = random.token(PREAUTH_TOKEN_BYTES);
+    const customer = LOGIN_ID_PATTERN.test(loginId) ? await customers.findByLoginId(loginId) : null;
+    const reason = await this.mismatch(customer, loginId, birthDate, context);
+    if (reason !== null || customer === null) {
+      await auditCustomerEvent(audit, context, "password_reset.requested", "refused", customer?.id ?? null, { reason: reason ?? "unknown_login_id" });
+      return { resetToken };
+    }
+    await this.sendCode(customer, resetToken, context);
+    return { resetToken };
+  }
+
+  async complete(resetToken: string | undefined, input: { code: string; newPassword: string }, context: RequestContext): Promise<void> {
+    const { stepUps, customers, hasher, clock, settings, outbox, random, audit, commonPasswords } = this.deps;
+    await this.limit("codePerIp", context.ip, context);
+    if (resetToken === undefined || resetToken === "") {
+      throw new InvalidCodeError("no reset token in this browser");
+    }
+    const recent = await stepUps.recentBound("password_reset", hashToken(resetToken), 1);
+    const stepUp = usableStepUp(recent[0] ?? null, clock.now());
+    await this.limit("codePerCustomer", stepUp.customerId, context, { customerId: stepUp.customerId });
+    const customer = await customers.findById(stepUp.customerId);
+    if (customer === null) {
+      throw new InvalidCodeError(`customer of step-up ${stepUp.id} is gone`);
+    }
+    if (customer.frozenAt !== null) {
+      throw await refuseFrozen(this.deps, customer.id, context, "code");
+    }
+    const code = normalizeCodeInput(input.code);
+    if (code === null) {
+      throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
+    }
+    if (!codeMatches(settings.codeKey, stepUp.id, code, stepUp.codeHmac)) {
+      await this.wrongCode(stepUp, customer, context);
+    }
+    const newPassword = normalizePassword(input.newPassword);
+    const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
+    if (refusal !== null) {
+      throw new PasswordRejectedError(refusal, `new password refused (${refusal}) for customer ${customer.id}`);
+    }
+    const newHash = await hasher.hash(newPassword);
+    const resetAt = clock.now();
+    const unlocked = customer.lockedAt !== null;
+    const notice = passwordResetDoneNotice(settings.brand, { resetAt, unlocked, ...describeRequestOrigin(context) });
+    const done = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: resetAt }), async (stores) => {
+      if (!(await stores.stepUps.use(stepUp.id))) {
+        return false;
+      }
+      await stores.customers.updatePasswordHash(customer.id, newHash);
+      // The lock came from failed attempts; the customer has just proven the mailbox and chosen a new password.
+      await stores.customers.unlock(customer.id);
+      await stores.sessions.endAllForCustomer(customer.id, resetAt);
+      return true;
+    });
+    if (!done) {
+      throw new InvalidCodeError(`step-up ${stepUp.id} was used concurrently`);
+    }
+    await customers.resetFailures(customer.id);
+    await auditCustomerEvent(audit, context, "password.reset", "ok", customer.id, { stepUpId: stepUp.id, sessionsEnded: true });
+    if (unlocked) {
+      await this.deps.audit.record({
+        event: "account.unlocked",
+        outcome: "ok",
+        customerId: customer.id,
+        actor: "customer",
+        ip: context.ip,
+        userAgent: context.userAgent,
+        requestId: context.requestId,
+        detail: { reason: "password_reset", lockedAt: customer.lockedAt },
+      });
+    }
+  }
+
+  /** Why the request sends no code (null when it does); a wrong date counts like a wrong password. */
+  private async mismatch(customer: Customer | null, loginId: string, birthDate: string, context: RequestContext): Promise<string | null> {
+    if (customer === null) {
+      // The same sequence as a real ID's failures, as at login.
+      await this.lockout.countUnknownIdFailure(loginId);
+      return "unknown_login_id";
+    }
+    if (customer.frozenAt !== null) {
+      return "frozen";
+    }
+    if (customer.birthDate === null) {
+      // Customers from before birth dates were kept: the page tells them to call the call center.
+      return "no_birth_date_on_record";
+    }
+    if (customer.birthDate !== birthDate) {
+      if (customer.lockedAt === null) {
+        await this.quietly(() => this.lockout.countFailure(customer.id, context, "password"));
+      }
+      return "wrong_birth_date";
+    }
+    return null;
+  }
+
+  private async sendCode(customer: Customer, resetToken: string, context: RequestContext): Promise<void> {
+    const { random, clock, settings, outbox, audit } = this.deps;
+    // The code-mail limit still holds; over it, nothing is mailed and the answer does not change.
+    const limited = await this.quietly(() => this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id }));
+    if (limited) {
+      return;
+    }
+    const sentAt = clock.now();
+    const id = random.id();
+    const code = generateCode(random);
+    const stepUp: StepUpCode = {
+      id,
+      customerId: customer.id,
+      purpose: "password_reset",
+      bindingHash: hashToken(resetToken),
+      codeHmac: codeHmac(settings.codeKey, id, code),
+      status: "pending",
+      failedAttempts: 0,
+      sentAt,
+      expiresAt: sentAt + settings.codeTtlSeconds * 1000,
+    };
+    const notice = passwordResetCodeNotice(settings.brand, { code, sentAt, expiresAt: stepUp.expiresAt, ttlMinutes: Math.round(settings.codeTtlSeconds / 60), ...describeRequestOrigin(context) });
+    const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
+    await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: id } : { reason: "frozen" });
+  }
+
+  /** Counts a wrong code; always throws. While the account is locked only the code's own five tries count. */
+  private async wrongCode(stepUp: StepUpCode, customer: Customer, context: RequestContext): Promise<never> {
+    const outcome = await this.deps.stepUps.recordWrongCode(stepUp.id, MAX_CODE_ATTEMPTS);
+    await auditCustomerEvent(this.deps.audit, context, "code.failed", "refused", customer.id, { purpose: stepUp.purpose, attempt: outcome?.failedAttempts ?? null });
+    if (customer.lockedAt === null) {
+      await this.lockout.countFailure(customer.id, context, "code");
+    }
+    if (outcome?.status === "burned") {
+      await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", customer.id, { purpose: stepUp.purpose });
+      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`);
+    }
+    throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`);
+  }
+
+  /** Runs a check whose refusal must not change the answer; true when it refused. */
+  private async quietly(check: () => Promise<void>): Promise<boolean> {
+    try {
+      await check();
+      return false;
+    } catch (error) {
+      if (error instanceof AccountLockedError || error instanceof RetryLaterError) {
+        return true;
+      }
+      throw error;
+    }
+  }
+}

@@ -86,7 +86,13 @@ export class OutboxWorker {
   private readonly sending = new Set<Promise<void>>();
   private stuckCheck: Promise<void> | null = null;
   private stopped = true;
-  /** Wall-clock time after which no new mail is claimed (set by stop()). */
+  /**
+   * Wall-clock time after which no new mail is claimed (set by stop()). The one time
+   * not read from the injected clock, on purpose: it bounds how long a shutdown takes
+   * in real seconds, against the process's own deadline (SHUTDOWN_TIMEOUT_SECONDS,
+   * a wall-clock timer in main.ts) and the orchestrator's SIGKILL. On a test's clock,
+   * which stands still unless moved, the drain would never end.
+   */
   private drainUntil = Number.POSITIVE_INFINITY;
   /** Stuck mails already warned about, so the log says it once per mail, not every check. */
   private warnedStuck = new Set<string>();
@@ -148,11 +154,53 @@ export class OutboxWorker {
     if (drainForMs > 0) {
       this.claimSoon();
     }
-    // A send that ends may claim once more (while draining): wait until all is quiet.
+    await this.quiet();
+    await Promise.all([this.stuckCheck, this.recovery.stop()]);
+  }
+
+  /**
+   * Claims the mails due now (on the injected clock), sends them and resolves once
+   * each one is recorded as sent or failed, with how many were tried. It needs no
+   * start(): a test with polling off drives delivery with it (STYLE 18), and a mail
+   * it finds failing waits out its backoff on that clock, so one pass never retries
+   * it. With polling on, the sends the worker already has in hand settle first.
+   */
+  async runOnce(): Promise<number> {
+    const { store, clock, settings } = this.deps;
+    await this.quiet();
+    let tried = 0;
+    for (;;) {
+      const free = settings.maxInFlight - this.sending.size;
+      if (free <= 0) {
+        await Promise.race(this.sending);
+        continue;
+      }
+      const claimed = await store.claim(clock.now(), settings.leaseMs, free);
+      for (const mail of claimed) {
+        this.send(mail);
+      }
+      tried += claimed.length;
+      if (claimed.length < free) {
+        break;
+      }
+    }
+    await this.quiet();
+    return tried;
+  }
+
+  /** Resolves when no claim and no send is running; a send that ends may claim once more, so it loops. */
+  private async quiet(): Promise<void> {
     while (this.claiming !== null || this.sending.size > 0) {
       await Promise.all([this.claiming, ...this.sending]);
     }
-    await Promise.all([this.stuckCheck, this.recovery.stop()]);
+  }
+
+  /** Looks for stuck mails now, as the timer does every `stuckCheckIntervalMs`; resolves when that check is done. */
+  async checkStuckNow(): Promise<void> {
+    // One check at a time: one already running may have read the table before the caller's change.
+    await this.stuckCheck;
+    this.checkStuckSoon();
+    await this.stuckCheck;
   }
 
   /** One claim at a time; asked again meanwhile, it claims once more when done. */

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
@@ -13,6 +12,7 @@ import { createTestSchema } from "../support/postgres.ts";
 import type { TestSchema } from "../support/postgres.ts";
 import { REDIS_TEST_URL } from "../support/backends.ts";
 import { spawnService } from "../support/spawned-service.ts";
+import { SmtpCapture } from "../support/smtp-capture.ts";
 import type { SpawnedService } from "../support/spawned-service.ts";
 
 const PASSWORD = "shared instance password";
@@ -24,7 +24,7 @@ const STORM = 200;
  */
 describe("two instances share PostgreSQL and Redis", () => {
   let schema: TestSchema;
-  let smtp: MailCatcher;
+  let smtp: SmtpCapture;
   let database: DatabaseHandle;
   let a: SpawnedService;
   let b: SpawnedService;
@@ -57,7 +57,7 @@ describe("two instances share PostgreSQL and Redis", () => {
 
   before(async () => {
     schema = await createTestSchema();
-    smtp = new MailCatcher();
+    smtp = new SmtpCapture();
     await smtp.listen();
     database = openDatabase(schema.url);
     await migrateToLatest(database.db, database.dialect);
@@ -156,8 +156,16 @@ describe("two instances share PostgreSQL and Redis", () => {
     };
     await Promise.all(Array.from({ length: 16 }, worker));
     await smtp.waitFor(() => smtp.mails.length - before >= STORM, 60_000);
-    // Give a duplicate delivery time to show up before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Count once both instances have recorded every delivery: a mail still pending (leased or not) could yet go out twice.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const pending = await database.db.selectFrom("mail_outbox").select("id").where("status", "=", "pending").execute();
+      if (pending.length === 0) {
+        break;
+      }
+      assert.ok(Date.now() < deadline, `${pending.length} mails still pending 15 s after the last one arrived`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const stormMails = smtp.mails.slice(before);
     assert.equal(stormMails.length, STORM);
     assert.equal(new Set(stormMails.map((mail) => mail.to)).size, STORM, "each customer exactly one mail");

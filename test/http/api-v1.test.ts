@@ -1,19 +1,12 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 
 const ISO_JST = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/;
 
 describe("JSON API for the smartphone app (/api/v1)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   it("runs the whole flow: login → mfa_required → code → ok → session → logout", async () => {
     const customer = await t.addCustomer({ email: "app-user@example.co.jp" });

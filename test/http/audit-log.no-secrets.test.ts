@@ -1,28 +1,20 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/service.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 
 describe("audit log and logs: every security event recorded, no secret written", () => {
   const logLines: string[] = [];
-  let t: TestService;
-  before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        logLines.push(chunk.toString("utf8"));
-        callback();
-      },
-    });
-    const logger = createLogger(loadConfig({ LOG_LEVEL: "trace" }).config, sink);
-    t = await startTestService({ logger });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString("utf8"));
+      callback();
+    },
   });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ logger: createLogger(loadConfig({ LOG_LEVEL: "trace" }).config, sink) });
 
   it("records each step with time, customer, IP, User-Agent, outcome and request ID", async () => {
     const customer = await t.addCustomer();

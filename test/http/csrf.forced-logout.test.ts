@@ -1,7 +1,6 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { writtenState } from "../support/written-state.ts";
 
@@ -13,17 +12,13 @@ const SESSION = "__Host-okb_session";
  * the POST is refused and the session lives on.
  */
 describe("forced logout: POST /logout needs the page's CSRF token", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let browser: WebClient;
   before(async () => {
-    t = await startTestService();
     const customer = await t.addCustomer();
     browser = t.client({ ip: "192.0.2.80" });
     await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
     assert.equal((await browser.post("/login/mfa", { form: { code: await t.codeFor(customer.email) } })).statusCode, 303);
-  });
-  after(async () => {
-    await t.close();
   });
 
   it("puts a hidden _csrf field in the logout form on マイページ", async () => {

@@ -1,8 +1,8 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { writtenState } from "../support/written-state.ts";
 
@@ -17,14 +17,8 @@ const SESSION = "__Host-okb_session";
  * token a POST is refused before the handler: no challenge, no mail, no session.
  */
 describe("login CSRF: the login forms need the page's token", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let ipCounter = 0;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
 
   /** A browser with its own address, so no per-IP limit can mix into the results. */
   function browser(): WebClient {
@@ -83,9 +77,10 @@ describe("login CSRF: the login forms need the page's token", () => {
     const cookieless = browser();
     await expectRefused("a valid token but no CSRF cookie", () => cookieless.post("/login", { form: { _csrf: mine.csrfToken ?? "", ...credentials } }));
 
-    // Nothing was queued above; give the outbox worker time to prove it.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Nothing was queued above: once the outbox has delivered all that was due, no code mail, none waiting.
+    await t.drainOutbox();
     assert.equal(t.smtp.mails.filter((mail) => mail.to === customer.email).length, 0, "no code mail");
+    assert.deepEqual((await t.pendingMails()).filter((mail) => mail.recipient === customer.email), [], "none in the outbox");
 
     // Control: the same request with the page's token goes through.
     const response = await mine.post("/login", { form: credentials });

@@ -1,9 +1,9 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { InjectOptions } from "fastify";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 
 /** Fixed, so a failure can be replayed; override with FUZZ_SEED to explore. */
 const SEED = Number(process.env["FUZZ_SEED"] ?? 20261125);
@@ -85,21 +85,17 @@ const request: fc.Arbitrary<FuzzRequest> = fc.record({
 });
 
 describe("fuzzed malformed requests: no 5xx, no crash, nothing written", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let customer: TestCustomer;
   let csrfCookie = "";
   let csrfToken = "";
   before(async () => {
-    t = await startTestService();
     customer = await t.addCustomer();
     const page = await t.service.app.inject({ method: "GET", url: "/login" });
     const cookie = page.cookies.find((c) => c.name === "__Host-okb_csrf");
     csrfCookie = `${cookie?.name}=${cookie?.value}`;
     csrfToken = /name="_csrf" value="([^"]*)"/.exec(page.body)?.[1] ?? "";
     assert.ok(cookie && csrfToken !== "", "the login page hands out a CSRF token");
-  });
-  after(async () => {
-    await t.close();
   });
 
   async function snapshot(): Promise<string> {
@@ -148,8 +144,10 @@ describe("fuzzed malformed requests: no 5xx, no crash, nothing written", () => {
     // The health check still answers: nothing crashed or wedged.
     assert.equal((await t.service.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
     assert.equal(await snapshot(), before, "no customer, challenge, session, login or mail changed");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Once the outbox has delivered all that was due: nothing went out, nothing is waiting.
+    await t.drainOutbox();
     assert.equal(t.smtp.mails.length, 0, "no mail went out");
+    assert.deepEqual(await t.pendingMails(), [], "no mail waits in the outbox");
     const total = [...statuses.values()].reduce((sum, n) => sum + n, 0);
     assert.equal(total, RUNS);
     process.stdout.write(`# fuzz seed ${SEED}: statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);

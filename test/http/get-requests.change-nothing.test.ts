@@ -1,7 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { writtenState } from "../support/written-state.ts";
 
@@ -13,19 +13,15 @@ const SESSION = "__Host-okb_session";
  * through) and no CSRF token, so no GET may log in, send a code or log out.
  */
 describe("GET requests change nothing", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let customer: TestCustomer;
   let loggedIn: WebClient;
   before(async () => {
-    t = await startTestService();
     customer = await t.addCustomer();
     loggedIn = t.client({ ip: "192.0.2.90" });
     await loggedIn.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
     assert.equal((await loggedIn.post("/login/mfa", { form: { code: await t.codeFor(customer.email) } })).statusCode, 303);
     assert.equal((await loggedIn.get("/")).statusCode, 200);
-  });
-  after(async () => {
-    await t.close();
   });
 
   it("has no GET (or HEAD) logout: 404, and the session still works", async () => {

@@ -1,16 +1,9 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 describe("load shedding when password hashing is saturated", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService({ env: { HASH_MAX_IN_FLIGHT: "1", HASH_MAX_QUEUE: "3", RATE_LIMIT_PASSWORD_PER_IP: "10000/60" } });
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ env: { HASH_MAX_IN_FLIGHT: "1", HASH_MAX_QUEUE: "3", RATE_LIMIT_PASSWORD_PER_IP: "10000/60" } });
 
   it("answers 503 with Retry-After beyond the queue, and stays responsive meanwhile", async () => {
     const customer = await t.addCustomer();

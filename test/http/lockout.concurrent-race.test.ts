@@ -1,7 +1,6 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { createTestSchema } from "../support/postgres.ts";
 import type { TestSchema } from "../support/postgres.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
@@ -79,11 +78,15 @@ const BACKENDS: Backend[] = [
 
 for (const backend of BACKENDS) {
   describe(`concurrent wrong passwords cannot race past the lockout (${backend.name})`, () => {
-    let t: TestService;
     const hold = new HashQueueHold();
+    // Before the close: a held request would keep the server from closing.
+    after(() => hold.releaseAll());
+    // Limits wide open: the lockout alone must hold under concurrency.
+    const t = sharedTestService(async () => ({
+      env: { LOCKOUT_THRESHOLD: String(THRESHOLD), RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...(await backend.env()) },
+      wrapHasher: (hasher) => hold.wrap(hasher),
+    }));
     after(async () => {
-      hold.releaseAll();
-      await t.close();
       for (const schema of schemas.splice(0)) {
         await schema.drop();
       }
@@ -93,11 +96,6 @@ for (const backend of BACKENDS) {
     const answer = (response: Awaited<ReturnType<typeof attempt>>): string => `${response.statusCode} ${response.json().error?.code}`;
 
     it(`of ${WRONG_ATTEMPTS} parallel wrong passwords, at most ${THRESHOLD - 1} answer [5101]; the rest [5102], none counted past the lock`, async () => {
-      // Limits wide open: the lockout alone must hold under concurrency.
-      t = await startTestService({
-        env: { LOCKOUT_THRESHOLD: String(THRESHOLD), RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...(await backend.env()) },
-        wrapHasher: (hasher) => hold.wrap(hasher),
-      });
       const customer = await t.addCustomer();
       const answers = (await Promise.all(Array.from({ length: WRONG_ATTEMPTS }, (_, i) => attempt(customer.loginId, `wrong password ${i}`)))).map(answer);
       const sorted = [...answers].sort().join(", ");

@@ -1,22 +1,15 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { runCli } from "../support/run-cli.ts";
 import type { WebClient } from "../support/web-client.ts";
 
 const LOCKED = /\[5102\] 口座がロックされています。コールセンター（0120-483744）までご連絡ください。/;
 
 describe("account lockout against password and code guessing (NIST SP 800-63B-4 §3.1.3.2)", () => {
-  let t: TestService;
-  before(async () => {
-    // Rate limits wide open: this suite is about the lockout alone.
-    t = await startTestService({ env: { RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "1000/60" } });
-  });
-  after(async () => {
-    await t.close();
-  });
+  // Rate limits wide open: this suite is about the lockout alone.
+  const t = sharedTestService({ env: { RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "1000/60", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "1000/60" } });
 
   const wrongPassword = (customer: TestCustomer, browser: WebClient = t.client()) =>
     browser.post("/login", { form: { loginId: customer.loginId, password: "wrong password" } });
@@ -125,23 +118,5 @@ describe("account lockout against password and code guessing (NIST SP 800-63B-4 
     for (let i = 0; i < 9; i += 1) {
       assert.match((await wrongPassword(customer)).body, /\[5101\]/);
     }
-  });
-
-  it("is unlocked by an operator with the CLI, audited with the reason", async () => {
-    const customer = await t.addCustomer();
-    for (let i = 0; i < 10; i += 1) {
-      await wrongPassword(customer);
-    }
-    const run = await runCli(["customer", "unlock", customer.loginId, "--reason", "本人確認済み (ticket 42)"], { databaseUrl: t.config.databaseUrl });
-    assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`unlocked customer ${customer.loginId}`));
-    assert.equal((await rightPassword(customer)).statusCode, 303, "logs in again after the unlock");
-    const unlocked = (await t.auditEvents(customer.customer.id)).find((event) => event.event === "account.unlocked");
-    assert.ok(unlocked);
-    assert.match(unlocked.actor, /^cli:/);
-    assert.equal(unlocked.detail["reason"], "本人確認済み (ticket 42)");
-    const again = await runCli(["customer", "unlock", customer.loginId], { databaseUrl: t.config.databaseUrl });
-    assert.equal(again.status, 2, "unlocking an account that is not locked is an error");
-    assert.match(again.stderr, /not locked/);
   });
 });

@@ -1,14 +1,11 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 describe("a lock ends the customer's sessions", () => {
-  let t: TestService;
-  after(() => t.close());
+  const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "3" } });
 
   it("a browser logged in before someone's guessing locks the account is logged out, and the audit log says why", async () => {
-    t = await startTestService({ env: { LOCKOUT_THRESHOLD: "3" } });
     const customer = await t.addCustomer();
     const browser = t.client();
     await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });

@@ -1,7 +1,6 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { COUNTER_BACKENDS } from "../support/backends.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 
@@ -9,8 +8,7 @@ const THRESHOLD = 4;
 
 for (const backend of COUNTER_BACKENDS) {
   describe(`the lockout does not tell which login IDs exist (${backend.name})`, () => {
-    let t: TestService;
-    after(() => t.close());
+    const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: String(THRESHOLD), ...backend.env() } });
 
     /** Status and error code of `n` wrong passwords in a row for `loginId`. */
     async function answers(loginId: string, n: number): Promise<string[]> {
@@ -23,7 +21,6 @@ for (const backend of COUNTER_BACKENDS) {
     }
 
     it("an unknown ID answers the same sequence as a real one: [5101] until the threshold, [5102] from it on", async () => {
-      t = await startTestService({ env: { LOCKOUT_THRESHOLD: String(THRESHOLD), ...backend.env() } });
       const customer = await t.addCustomer();
       const real = await answers(customer.loginId, THRESHOLD + 2);
       const unknown = await answers("nobody-has-this-id", THRESHOLD + 2);

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 
 const PREAUTH = "__Host-okb_preauth";
@@ -19,13 +19,7 @@ const THIRTY_MINUTES_S = 30 * 60;
  * browser would, before it types the code.
  */
 describe("an expired code answers [5122] (the pre-auth cookie outlives the code)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   /** Password step; returns the browser, the code mailed and the pre-auth cookie's Max-Age. */
   async function passwordStep(customer: TestCustomer): Promise<{ browser: WebClient; code: string; maxAge: number }> {

@@ -1,9 +1,8 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 import type { Random } from "../../src/core/ports.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 /** The CSPRNG, except that the code digits come from a script. */
 function scriptedCodes(codes: number[]): Random {
@@ -15,13 +14,7 @@ function scriptedCodes(codes: number[]): Random {
 }
 
 describe("a new login never mails the customer's previous code again (seed Q6)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService({ random: scriptedCodes([123456, 123456, 123456, 654321]) });
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ random: scriptedCodes([123456, 123456, 123456, 654321]) });
 
   it("draws again when the random code equals the previous one", async () => {
     const customer = await t.addCustomer();

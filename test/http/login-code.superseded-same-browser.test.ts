@@ -1,7 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 
@@ -16,13 +16,7 @@ const NEWER_CODE_HINT = /新しい認証コードが送信されています。�
  * still counts as a wrong code.
  */
 describe("an older code typed in the same browser after a new login: [5121] with the newer-code hint", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   /** Logs in `times` times in one browser, 30 s apart; returns the codes mailed, oldest first. */
   async function loginRepeatedly(customer: TestCustomer, browser: WebClient, times: number): Promise<string[]> {

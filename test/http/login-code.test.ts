@@ -1,20 +1,14 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService, startTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { fullWidth, wrongCodeFor } from "../support/codes.ts";
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 
 describe("code step (GET/POST /login/mfa)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   /** Password step in a fresh browser; returns the browser and the nth code mailed. */
   async function passwordStep(customer: TestCustomer, n = 1, browser: WebClient = t.client()): Promise<{ browser: WebClient; code: string }> {
@@ -144,19 +138,15 @@ describe("code step (GET/POST /login/mfa)", () => {
     assert.match(expired.body, /href="\/login"/);
   });
 
-  it("honours OTP_TTL_SECONDS", async () => {
-    const short = await startTestService({ env: { OTP_TTL_SECONDS: "120" } });
-    try {
-      const customer = await short.addCustomer();
-      const browser = short.client();
-      await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
-      const code = await short.codeFor(customer.email);
-      assert.match((await browser.get("/login/mfa")).body, /id="expires-at">2026\/11\/25 09:32:00</);
-      short.clock.advance(120 * 1000);
-      assert.match((await browser.post("/login/mfa", { form: { code } })).body, /\[5122\]/);
-    } finally {
-      await short.close();
-    }
+  it("honours OTP_TTL_SECONDS", async (context) => {
+    const short = await startTestService(context, { env: { OTP_TTL_SECONDS: "120" } });
+    const customer = await short.addCustomer();
+    const browser = short.client();
+    await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+    const code = await short.codeFor(customer.email);
+    assert.match((await browser.get("/login/mfa")).body, /id="expires-at">2026\/11\/25 09:32:00</);
+    short.clock.advance(120 * 1000);
+    assert.match((await browser.post("/login/mfa", { form: { code } })).body, /\[5122\]/);
   });
 
   it("never accepts a used code again", async () => {

@@ -1,15 +1,12 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { InvalidInputError } from "../../src/core/errors.ts";
 
 describe("login IDs are case-insensitive (docs/decisions.md)", () => {
-  let t: TestService;
-  after(() => t.close());
+  const t = sharedTestService({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
 
   it("a customer registered as Taro01 logs in as taro01, TARO01 or in full-width capitals", async () => {
-    t = await startTestService({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
     const customer = await t.addCustomer({ loginId: "Taro01" });
     assert.equal(customer.customer.loginId, "taro01", "stored in lower case");
     for (const typed of ["taro01", "TARO01", "Taro01", "ＴＡＲＯ０１"]) {

@@ -1,16 +1,9 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 describe("password step (GET/POST /login)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   it("shows the login form in Japanese by default, English on ?lang=en or Accept-Language", async () => {
     const ja = await t.client().get("/login");

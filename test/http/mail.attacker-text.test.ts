@@ -1,9 +1,9 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
-import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
+import type { CaughtMail } from "../support/smtp-capture.ts";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP
 // line from X-Forwarded-For, and for an unknown browser word the parser returned the word itself.
@@ -23,11 +23,9 @@ function withoutFooter(t: TestService, mail: CaughtMail): string {
 }
 
 describe("attacker text in our mails: only validated IPs and known browser and OS names reach a mail", () => {
-  let t: TestService;
-  after(() => t.close());
+  const t = sharedTestService({ env: { TRUST_PROXY: "127.0.0.1", LOCKOUT_THRESHOLD: "3" } });
 
   it("no mail the product sends carries a link, an address or any other text from the request", async () => {
-    t = await startTestService({ env: { TRUST_PROXY: "127.0.0.1", LOCKOUT_THRESHOLD: "3" } });
     const customer = await t.addCustomer();
     const attacker = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
     const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };

@@ -1,16 +1,9 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 describe("a customer whose MFA the call center turned off (seed Q7)", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   it("logs in with the password alone, gets no code mail, and sees a banner urging MFA", async () => {
     const customer = await t.addCustomer({ mfaEnabled: false });

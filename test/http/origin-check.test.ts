@@ -1,8 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { writtenState } from "../support/written-state.ts";
 
@@ -14,15 +13,11 @@ import { writtenState } from "../support/written-state.ts";
  * The HTML requests here carry a valid CSRF token, so only the origin check stops them.
  */
 describe("origin check: state-changing requests from another origin are refused", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let ownOrigin: string;
   let ipCounter = 0;
   before(async () => {
-    t = await startTestService();
     ownOrigin = new URL(t.config.publicUrl).origin;
-  });
-  after(async () => {
-    await t.close();
   });
 
   function client(): WebClient {

@@ -1,22 +1,17 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-worker.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { outboxInstance, outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-instance.ts";
 
 // A code lives minutes; a customer waiting at the code screen notices a mail seconds late.
 const TAKEOVER_WITHIN_MS = 20_000;
 
 describe("a mail claimed by an instance killed with kill -9 goes out from another within seconds", () => {
-  let t: TestService;
+  const t = sharedTestService();
   before(async () => {
-    t = await startTestService();
     // This test plays the instances itself.
     await t.service.worker.stop();
-  });
-  after(async () => {
-    await t.close();
   });
 
   it(`is delivered by a second instance ${TAKEOVER_WITHIN_MS / 1000} s after the first claimed it and died`, async () => {

@@ -1,10 +1,10 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
 import type { OutboxMail } from "../../src/core/ports.ts";
 import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import type { Teardown, TestService } from "../support/test-service.ts";
+import { SmtpCapture } from "../support/smtp-capture.ts";
 import { outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-instance.ts";
 
 /**
@@ -13,18 +13,9 @@ import { outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-ins
  * retries forward itself once the relay answers.
  */
 describe("after an SMTP relay outage, the waiting codes go out as soon as the relay answers again", () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  after(async () => {
-    // Services first: a relay closes at once only when no pooled connection is left open to it.
-    for (const cleanup of cleanups) {
-      await cleanup();
-    }
-  });
-
   /** A service whose relay is down, with `count` mails tried and refused. */
-  async function outage(count: number, outbox: Partial<OutboxWorkerSettings>): Promise<{ t: TestService; port: number; mails: OutboxMail[] }> {
-    const t = await startTestService({ outbox });
-    cleanups.push(() => t.close());
+  async function outage(context: Teardown, count: number, outbox: Partial<OutboxWorkerSettings>): Promise<{ t: TestService; port: number; mails: OutboxMail[] }> {
+    const t = await startTestService(context, { outbox });
     const port = t.smtp.port;
     await t.smtp.close();
     const store = outboxStoreOf(t);
@@ -46,17 +37,17 @@ describe("after an SMTP relay outage, the waiting codes go out as soon as the re
     return { t, port, mails };
   }
 
-  /** The relay back on its old port. */
-  async function revive(port: number): Promise<MailCatcher> {
-    const relay = new MailCatcher();
+  /** The relay back on its old port; closed after the service (teardowns run in order), as it closes at once only when no pooled connection is left open to it. */
+  async function revive(context: Teardown, port: number): Promise<SmtpCapture> {
+    const relay = new SmtpCapture();
     await relay.listen(port);
-    cleanups.push(() => relay.close());
+    context.after(() => relay.close());
     return relay;
   }
 
-  it("retries every waiting mail when the periodic probe finds the relay back", async () => {
-    const { t, port, mails } = await outage(3, { relayProbeIntervalMs: 100 });
-    const relay = await revive(port);
+  it("retries every waiting mail when the periodic probe finds the relay back", async (context) => {
+    const { t, port, mails } = await outage(context, 3, { relayProbeIntervalMs: 100 });
+    const relay = await revive(context, port);
     await relay.waitFor(() => relay.mails.length >= 3, 5000);
     assert.deepEqual(relay.mails.map((mail) => mail.to).sort(), mails.map((mail) => mail.recipient).sort());
     for (const mail of mails) {
@@ -64,9 +55,9 @@ describe("after an SMTP relay outage, the waiting codes go out as soon as the re
     }
   });
 
-  it("retries every waiting mail when a new mail gets through, without waiting for a probe", async () => {
-    const { t, port, mails } = await outage(3, { relayProbeIntervalMs: 60 * 60_000 });
-    const relay = await revive(port);
+  it("retries every waiting mail when a new mail gets through, without waiting for a probe", async (context) => {
+    const { t, port, mails } = await outage(context, 3, { relayProbeIntervalMs: 60 * 60_000 });
+    const relay = await revive(context, port);
     const fresh = testMail(t, "fresh@example.co.jp");
     await outboxStoreOf(t).enqueue(fresh);
     t.service.worker.notify();

@@ -1,19 +1,14 @@
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
+import { SmtpCapture } from "../support/smtp-capture.ts";
 
 describe("the outbox survives an SMTP outage: logins go on, every code mail arrives afterwards", () => {
-  let t: TestService;
-  let revived: MailCatcher | null = null;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await revived?.close();
-    await t.close();
-  });
+  const t = sharedTestService();
+  let revived: SmtpCapture | null = null;
+  // After the service: a relay closes at once only when no pooled connection is left open to it.
+  after(() => revived?.close());
 
   it("delivers every mail queued while the SMTP server was down, once it is back", async () => {
     const port = t.smtp.port;
@@ -26,21 +21,17 @@ describe("the outbox survives an SMTP outage: logins go on, every code mail arri
       assert.equal(response.statusCode, 303, "the login does not wait for SMTP");
     }
     const db = t.service.database.db;
-    // Every mail was tried and refused (connection refused) and waits for its retry.
-    for (let i = 0; i < 200; i += 1) {
-      const rows = await db.selectFrom("mail_outbox").select(["attempts", "last_error", "status"]).execute();
-      if (rows.length === 10 && rows.every((row) => row.attempts >= 1 && row.last_error !== null)) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    // Every mail is tried and refused (connection refused) and waits for its retry.
+    await t.drainOutbox();
     const failed = await db.selectFrom("mail_outbox").select(["attempts", "status", "last_error"]).execute();
     assert.ok(failed.every((row) => row.status === "pending" && row.attempts >= 1 && row.last_error !== null), "tried, refused, still pending");
 
-    revived = new MailCatcher();
+    revived = new SmtpCapture();
     await revived.listen(port);
     // Past the backoff on the service's clock.
     t.clock.advance(10 * 60 * 1000);
+    // The worker sends them and records each delivery right after SMTP accepted it.
+    await t.drainOutbox();
     const server = revived;
     await server.waitFor(() => server.mails.length >= 10, 10_000);
     for (const customer of customers) {
@@ -48,12 +39,7 @@ describe("the outbox survives an SMTP outage: logins go on, every code mail arri
       assert.equal(mails.length, 1, `exactly one code mail to ${customer.email}`);
       assert.match(mails[0]?.text ?? "", /認証コード: \d{6}/);
     }
-    // The worker records the delivery right after SMTP accepted it.
-    let rows = await db.selectFrom("mail_outbox").select(["status", "body"]).execute();
-    for (let i = 0; i < 100 && !rows.every((row) => row.status === "sent"); i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      rows = await db.selectFrom("mail_outbox").select(["status", "body"]).execute();
-    }
+    const rows = await db.selectFrom("mail_outbox").select(["status", "body"]).execute();
     assert.ok(rows.every((row) => row.status === "sent" && row.body === ""), "all sent, bodies dropped");
   });
 });

@@ -1,20 +1,18 @@
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pino } from "pino";
 import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "../../src/adapters/mail/outbox-worker.ts";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { StallingSmtpServer } from "../support/stalling-smtp-server.ts";
 import { outboxInstance, outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-instance.ts";
 import type { OutboxInstance } from "../support/outbox-instance.ts";
 
 describe("one stalled SMTP conversation does not delay every customer's code", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let openRelay: StallingSmtpServer | null = null;
   let instance: OutboxInstance | null = null;
   before(async () => {
-    t = await startTestService();
     // This test plays the instance itself, against a relay that stalls.
     await t.service.worker.stop();
   });
@@ -24,9 +22,6 @@ describe("one stalled SMTP conversation does not delay every customer's code", (
     openRelay = null;
     await instance?.stop();
     instance = null;
-  });
-  after(async () => {
-    await t.close();
   });
 
   async function stallingRelay(): Promise<StallingSmtpServer> {

@@ -1,36 +1,15 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { pino } from "pino";
-import { createOutboxStore } from "../../src/adapters/db/outbox-store.ts";
-import type { OutboxStore } from "../../src/adapters/db/outbox-store.ts";
-import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
-import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
-import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "../../src/adapters/mail/outbox-worker.ts";
-import { createSmtpTransport } from "../../src/adapters/mail/smtp-transport.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import { outboxInstance, outboxStoreOf } from "../support/outbox-instance.ts";
 
 describe("a stopping outbox worker gives back the mails it claimed but did not send", () => {
-  let t: TestService;
+  const t = sharedTestService();
   before(async () => {
-    t = await startTestService();
     // This test plays the instances itself.
     await t.service.worker.stop();
   });
-  after(async () => {
-    await t.close();
-  });
 
-  const store = (): OutboxStore =>
-    createOutboxStore(t.service.database.db, t.service.database.dialect, createBodySealer(deriveKey(t.config.serverSecret, "outbox-seal")));
-  const instance = (outbox: OutboxStore): OutboxWorker =>
-    new OutboxWorker({
-      store: outbox,
-      transport: createSmtpTransport(t.smtp.url, t.config.mailFrom),
-      clock: t.clock,
-      logger: pino({ level: "silent" }),
-      settings: { ...DEFAULT_OUTBOX_SETTINGS, pollIntervalMs: 50 },
-    });
   const row = () => t.service.database.db.selectFrom("mail_outbox").select(["status", "attempts", "claimed_until"]).executeTakeFirstOrThrow();
 
   it("releases a batch claimed as SIGTERM came, so another instance sends it at once, not after the lease", async () => {
@@ -43,19 +22,22 @@ describe("a stopping outbox worker gives back the mails it claimed but did not s
     const claimDone = new Promise<void>((resolve) => (claimed = resolve));
     let letGo!: () => void;
     const gate = new Promise<void>((resolve) => (letGo = resolve));
-    const inner = store();
-    const a = instance({
-      ...inner,
-      async claim(now, leaseMs, limit) {
-        const batch = await inner.claim(now, leaseMs, limit);
-        if (batch.length > 0) {
-          claimed();
-          await gate;
-        }
-        return batch;
+    const inner = outboxStoreOf(t);
+    // Each instance's SMTP pool is closed with it: an open pooled connection would hold the catcher's close for 10 s.
+    const a = outboxInstance(t, {
+      store: {
+        ...inner,
+        async claim(now, leaseMs, limit) {
+          const batch = await inner.claim(now, leaseMs, limit);
+          if (batch.length > 0) {
+            claimed();
+            await gate;
+          }
+          return batch;
+        },
       },
     });
-    a.start();
+    a.worker.start();
     await claimDone;
     const leased = await row();
     assert.notEqual(leased.claimed_until, null, "A holds the lease");
@@ -69,8 +51,8 @@ describe("a stopping outbox worker gives back the mails it claimed but did not s
     assert.equal(t.smtp.mails.length, 0, "A sent nothing after stop");
 
     // Instance B, with the clock standing still: well inside A's 60 s lease.
-    const b = instance(store());
-    b.start();
+    const b = outboxInstance(t);
+    b.worker.start();
     try {
       const mail = await t.mailTo(customer.email);
       assert.match(mail.text, /認証コード: \d{6}/);

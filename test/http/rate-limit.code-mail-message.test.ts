@@ -1,7 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestCustomer, TestService } from "../support/test-service.ts";
+import { sharedTestService, startTestService } from "../support/test-service.ts";
+import type { TestCustomer } from "../support/test-service.ts";
 
 /**
  * Issue 11: the sixth code mail in 15 minutes used to answer [5124]
@@ -10,13 +10,7 @@ import type { TestCustomer, TestService } from "../support/test-service.ts";
  * own code and message: the limit, and in how many minutes to log in again.
  */
 describe("the code-mail limit says what happened and how long to wait ([5125])", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService();
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService();
 
   /** Five logins, each mailing a code (the most the limit allows in a window). */
   async function useUpCodeMails(customer: TestCustomer): Promise<void> {
@@ -61,19 +55,15 @@ describe("the code-mail limit says what happened and how long to wait ([5125])",
     assert.ok(Number(api.headers["retry-after"]) > 0);
   });
 
-  it("names a configured limit (RATE_LIMIT_CODE_MAILS_PER_CUSTOMER=3/600)", async () => {
-    const other = await startTestService({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "3/600" } });
-    try {
-      const customer = await other.addCustomer();
-      for (let n = 1; n <= 3; n += 1) {
-        assert.equal((await other.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } })).statusCode, 303);
-      }
-      const refused = await other.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });
-      assert.equal(refused.statusCode, 429);
-      assert.match(refused.body, /\[5125\] 認証コードの送信回数が上限（10分間に3回）に達しました。あと\d+分ほどお待ちのうえ/);
-    } finally {
-      await other.close();
+  it("names a configured limit (RATE_LIMIT_CODE_MAILS_PER_CUSTOMER=3/600)", async (context) => {
+    const other = await startTestService(context, { env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "3/600" } });
+    const customer = await other.addCustomer();
+    for (let n = 1; n <= 3; n += 1) {
+      assert.equal((await other.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } })).statusCode, 303);
     }
+    const refused = await other.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+    assert.equal(refused.statusCode, 429);
+    assert.match(refused.body, /\[5125\] 認証コードの送信回数が上限（10分間に3回）に達しました。あと\d+分ほどお待ちのうえ/);
   });
 
   it("leaves the other limits at [5124]", async () => {

@@ -1,8 +1,7 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import { COUNTER_BACKENDS, REDIS_TEST_URL } from "../support/backends.ts";
 
 // A customer who types the password into the login-ID field by mistake.
@@ -11,12 +10,10 @@ const CLIENT_IP = "198.51.100.42";
 
 for (const backend of COUNTER_BACKENDS) {
   describe(`rate-limit counters hold no typed text or address at rest (${backend.name})`, () => {
-    let t: TestService;
-    after(() => t.close());
+    const env = backend.env();
+    const t = sharedTestService({ env });
 
     it("keys the counters by a keyed hash: neither the typed login ID nor the IP appears in any key", async () => {
-      const env = backend.env();
-      t = await startTestService({ env });
       const response = await t.client({ ip: CLIENT_IP }).post("/api/v1/login", { json: { loginId: TYPED_INTO_LOGIN_ID, password: "whatever it was" } });
       assert.equal(response.statusCode, 401);
       let keys: string[];

@@ -1,4 +1,4 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -22,18 +22,6 @@ async function closedPort(): Promise<number> {
  * beside it, and on /metrics as okb_smtp_up.
  */
 describe("/readyz: ready when the database and Redis answer; the SMTP relay reported, not required", () => {
-  const started: TestService[] = [];
-  const start = async (env?: Record<string, string>): Promise<TestService> => {
-    const t = await startTestService({ env });
-    started.push(t);
-    return t;
-  };
-  after(async () => {
-    for (const t of started) {
-      await t.close();
-    }
-  });
-
   const readyz = async (t: TestService): Promise<{ status: number; body: Record<string, unknown>; text: string }> => {
     const response = await t.service.app.inject({ method: "GET", url: "/readyz" });
     return { status: response.statusCode, body: response.json(), text: response.body };
@@ -41,8 +29,8 @@ describe("/readyz: ready when the database and Redis answer; the SMTP relay repo
 
   const smtpUp = async (t: TestService): Promise<number | null> => sample((await t.service.app.inject({ method: "GET", url: "/metrics" })).body, "okb_smtp_up");
 
-  it("answers 200 when every dependency answers, the relay too", async () => {
-    const t = await start();
+  it("answers 200 when every dependency answers, the relay too", async (context) => {
+    const t = await startTestService(context);
     const { status, body } = await readyz(t);
     assert.equal(status, 200);
     assert.deepEqual(body, { status: "ok", smtp: "ok" });
@@ -50,8 +38,8 @@ describe("/readyz: ready when the database and Redis answer; the SMTP relay repo
     assert.equal((await t.service.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
   });
 
-  it("stays ready (200) when the SMTP relay is gone, saying so in the body and as okb_smtp_up 0, and nothing of its address", async () => {
-    const t = await start();
+  it("stays ready (200) when the SMTP relay is gone, saying so in the body and as okb_smtp_up 0, and nothing of its address", async (context) => {
+    const t = await startTestService(context);
     await t.smtp.close();
     const { status, body, text } = await readyz(t);
     assert.equal(status, 200, "customers with MFA off need no mail: the instance stays in the load balancer");
@@ -61,9 +49,9 @@ describe("/readyz: ready when the database and Redis answer; the SMTP relay repo
     assert.equal((await t.service.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200, "the process itself is fine");
   });
 
-  it("answers 503 naming redis when REDIS_URL points at nothing, and nothing of the URL", async () => {
+  it("answers 503 naming redis when REDIS_URL points at nothing, and nothing of the URL", async (context) => {
     const port = await closedPort();
-    const t = await start({ REDIS_URL: `redis://:sekrit-password@127.0.0.1:${port}/0` });
+    const t = await startTestService(context, { env: { REDIS_URL: `redis://:sekrit-password@127.0.0.1:${port}/0` } });
     const started = Date.now();
     const { status, body, text } = await readyz(t);
     assert.equal(status, 503);
@@ -72,8 +60,8 @@ describe("/readyz: ready when the database and Redis answer; the SMTP relay repo
     assert.ok(Date.now() - started < 5000, "a probe does not hang on a dead Redis");
   });
 
-  it("answers 503 naming database when the database is gone", async () => {
-    const t = await start();
+  it("answers 503 naming database when the database is gone", async (context) => {
+    const t = await startTestService(context);
     await t.service.database.close();
     const { status, body } = await readyz(t);
     assert.equal(status, 503);

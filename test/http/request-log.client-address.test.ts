@@ -1,28 +1,21 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/service.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 const CLIENT = "198.51.100.23";
 
 describe("request logs: the access-log line names the client's address, as TRUST_PROXY decides it", () => {
   const lines: Array<Record<string, unknown>> = [];
-  let t: TestService;
-  before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
-        callback();
-      },
-    });
-    t = await startTestService({ env: { TRUST_PROXY: "127.0.0.1" }, logger: createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink) });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
+      callback();
+    },
   });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ env: { TRUST_PROXY: "127.0.0.1" }, logger: createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink) });
 
   /** The "request completed" line of one GET /login from `peer`. */
   async function accessLine(peer: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {

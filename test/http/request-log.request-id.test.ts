@@ -1,28 +1,21 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/service.ts";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe("request logs: every line of a request carries its request ID", () => {
   const lines: Array<Record<string, unknown>> = [];
-  let t: TestService;
-  before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
-        callback();
-      },
-    });
-    t = await startTestService({ logger: createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink) });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
+      callback();
+    },
   });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ logger: createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink) });
 
   it("tags the refused and the one access-log line with one UUID per request, the one in the audit log", async () => {
     const customer = await t.addCustomer();

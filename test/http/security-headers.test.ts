@@ -1,8 +1,7 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 
 /**
@@ -12,12 +11,11 @@ import type { WebClient } from "../support/web-client.ts";
  * customer page in any cache (the back button on a shared PC, a proxy).
  */
 describe("security headers", () => {
-  let t: TestService;
+  const t = sharedTestService();
   let loggedIn: WebClient;
   let pending: WebClient;
   let answers: Array<[string, LightMyRequestResponse]>;
   before(async () => {
-    t = await startTestService();
     const customer = await t.addCustomer();
     loggedIn = t.client({ ip: "192.0.2.100" });
     await loggedIn.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
@@ -27,9 +25,6 @@ describe("security headers", () => {
     await pending.post("/login", { form: { loginId: waiting.loginId, password: waiting.password } });
     await t.codeFor(waiting.email);
     answers = await responses();
-  });
-  after(async () => {
-    await t.close();
   });
 
   /** Every kind of answer: pages, redirects, refusals, errors, the JSON API (fetched once). */
@@ -103,13 +98,7 @@ describe("security headers", () => {
 });
 
 describe("security headers with an https PUBLIC_URL", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService({ env: { PUBLIC_URL: "https://login.example" } });
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ env: { PUBLIC_URL: "https://login.example" } });
 
   it("sends HSTS for a year, subdomains included", async () => {
     for (const url of ["/login", "/", "/api/v1/session", "/nope"]) {

@@ -1,14 +1,11 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 
 describe("a short SESSION_IDLE_SECONDS does not end a session in use", () => {
-  let t: TestService;
-  after(() => t.close());
+  const t = sharedTestService({ env: { SESSION_IDLE_SECONDS: "60" } });
 
   it("with a 60-second idle timeout, a visit every 50 seconds keeps the session alive for 10 minutes; 60 idle seconds end it", async () => {
-    t = await startTestService({ env: { SESSION_IDLE_SECONDS: "60" } });
     const customer = await t.addCustomer();
     const browser = t.client();
     await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });

@@ -1,17 +1,10 @@
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 
 describe("sessions and logout", () => {
-  let t: TestService;
-  before(async () => {
-    t = await startTestService({ env: { SESSION_IDLE_SECONDS: "1800", SESSION_ABSOLUTE_SECONDS: "43200" } });
-  });
-  after(async () => {
-    await t.close();
-  });
+  const t = sharedTestService({ env: { SESSION_IDLE_SECONDS: "1800", SESSION_ABSOLUTE_SECONDS: "43200" } });
 
   async function loggedIn(): Promise<WebClient> {
     const customer = await t.addCustomer();

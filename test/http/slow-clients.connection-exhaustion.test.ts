@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo, Socket } from "node:net";
-import { startTestService } from "../support/test-service.ts";
+import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 
 // Short, so the test takes seconds; production uses the defaults (README).
@@ -64,19 +64,18 @@ async function connectionCount(t: TestService): Promise<number> {
 }
 
 describe("slow clients cannot hold connections until the server runs out of them", () => {
-  let t: TestService;
-  let port: number;
   const clients: SlowClient[] = [];
-  before(async () => {
-    t = await startTestService({ env: TEST_LIMITS });
-    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
-    port = (t.service.app.server.address() as AddressInfo).port;
-  });
-  after(async () => {
+  // Before the close: the server waits for open connections.
+  after(() => {
     for (const client of clients) {
       client.socket.destroy();
     }
-    await t.close();
+  });
+  const t = sharedTestService({ env: TEST_LIMITS });
+  let port: number;
+  before(async () => {
+    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
+    port = (t.service.app.server.address() as AddressInfo).port;
   });
 
   it("answers a body that stalls with 408 and closes the connection after REQUEST_TIMEOUT_SECONDS", async () => {

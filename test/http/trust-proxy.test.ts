@@ -1,23 +1,14 @@
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startTestService } from "../support/test-service.ts";
-import type { TestService } from "../support/test-service.ts";
+import type { Teardown, TestService } from "../support/test-service.ts";
 
 const CLIENT = "198.51.100.77";
 
 describe("TRUST_PROXY: whose address the audit log, the code mail and the rate limits see", () => {
-  const started: TestService[] = [];
-  after(async () => {
-    for (const t of started) {
-      await t.close();
-    }
-  });
-  const start = async (env: Record<string, string> = {}): Promise<TestService> => {
-    // Rate limits wide open, except where a test sets one.
-    const t = await startTestService({ env: { RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...env } });
-    started.push(t);
-    return t;
-  };
+  /** A service for this test; rate limits wide open, except where a test sets one. */
+  const start = (context: Teardown, env: Record<string, string> = {}): Promise<TestService> =>
+    startTestService(context, { env: { RATE_LIMIT_PASSWORD_PER_IP: "1000/60", ...env } });
 
   /** Logs in from `peer` with `X-Forwarded-For: forwardedFor`; returns the IP the code mail and the audit log show. */
   async function seenAddress(t: TestService, peer: string, forwardedFor: string): Promise<{ mailed: string; audited: string[] }> {
@@ -32,36 +23,36 @@ describe("TRUST_PROXY: whose address the audit log, the code mail and the rate l
     return { mailed, audited };
   }
 
-  it("ignores X-Forwarded-For by default: anyone can send one", async () => {
-    const t = await start();
+  it("ignores X-Forwarded-For by default: anyone can send one", async (context) => {
+    const t = await start(context);
     const { mailed, audited } = await seenAddress(t, "127.0.0.1", CLIENT);
     assert.equal(mailed, "127.0.0.1");
     assert.deepEqual([...new Set(audited)], ["127.0.0.1"]);
   });
 
-  it("with TRUST_PROXY=127.0.0.1, takes the client's address from the proxy's X-Forwarded-For", async () => {
-    const t = await start({ TRUST_PROXY: "127.0.0.1" });
+  it("with TRUST_PROXY=127.0.0.1, takes the client's address from the proxy's X-Forwarded-For", async (context) => {
+    const t = await start(context, { TRUST_PROXY: "127.0.0.1" });
     const { mailed, audited } = await seenAddress(t, "127.0.0.1", `10.9.9.9, ${CLIENT}`);
     assert.equal(mailed, CLIENT, "the nearest address the trusted proxy vouches for");
     assert.deepEqual([...new Set(audited)], [CLIENT]);
   });
 
-  it("with TRUST_PROXY=127.0.0.1, ignores X-Forwarded-For from any other peer", async () => {
-    const t = await start({ TRUST_PROXY: "127.0.0.1" });
+  it("with TRUST_PROXY=127.0.0.1, ignores X-Forwarded-For from any other peer", async (context) => {
+    const t = await start(context, { TRUST_PROXY: "127.0.0.1" });
     const { mailed, audited } = await seenAddress(t, "203.0.113.10", CLIENT);
     assert.equal(mailed, "203.0.113.10");
     assert.deepEqual([...new Set(audited)], ["203.0.113.10"]);
   });
 
-  it("with a CIDR list and a hop count too", async () => {
-    const cidr = await start({ TRUST_PROXY: "10.0.0.0/8, 127.0.0.0/8" });
+  it("with a CIDR list and a hop count too", async (context) => {
+    const cidr = await start(context, { TRUST_PROXY: "10.0.0.0/8, 127.0.0.0/8" });
     assert.equal((await seenAddress(cidr, "127.0.0.1", `${CLIENT}, 10.1.2.3`)).mailed, CLIENT, "both hops are trusted proxies");
-    const hops = await start({ TRUST_PROXY: "1" });
+    const hops = await start(context, { TRUST_PROXY: "1" });
     assert.equal((await seenAddress(hops, "203.0.113.10", `10.9.9.9, ${CLIENT}`)).mailed, CLIENT, "one hop: the last address in the header");
   });
 
-  it("counts the per-IP rate limit on the client's address, not the proxy's", async () => {
-    const t = await start({ TRUST_PROXY: "127.0.0.1", RATE_LIMIT_PASSWORD_PER_IP: "2/900" });
+  it("counts the per-IP rate limit on the client's address, not the proxy's", async (context) => {
+    const t = await start(context, { TRUST_PROXY: "127.0.0.1", RATE_LIMIT_PASSWORD_PER_IP: "2/900" });
     const customer = await t.addCustomer();
     const attempt = async (client: string): Promise<number> =>
       (

@@ -1,3 +1,4 @@
+import { after, before } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,8 +6,6 @@ import { loadConfig } from "../../src/config.ts";
 import type { Config } from "../../src/config.ts";
 import { createService } from "../../src/service.ts";
 import type { Service } from "../../src/service.ts";
-import { MailCatcher } from "../../src/adapters/mail/mail-catcher.ts";
-import type { CaughtMail } from "../../src/adapters/mail/mail-catcher.ts";
 import { buildPasswordHasher, buildStores } from "../../src/wiring/stores.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
@@ -17,6 +16,8 @@ import type { Logger } from "pino";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
 import type { SmtpTimeouts } from "../../src/adapters/mail/smtp-transport.ts";
 import { ManualClock } from "./manual-clock.ts";
+import { SmtpCapture } from "./smtp-capture.ts";
+import type { CaughtMail } from "./smtp-capture.ts";
 import { WebClient } from "./web-client.ts";
 
 export interface TestCustomer {
@@ -27,29 +28,6 @@ export interface TestCustomer {
   customer: Customer;
 }
 
-export interface TestService {
-  service: Service;
-  config: Readonly<Config>;
-  clock: ManualClock;
-  /** The SMTP server on loopback the outbox delivers to. */
-  smtp: MailCatcher;
-  client(options?: { userAgent?: string; ip?: string }): WebClient;
-  addCustomer(options?: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean }): Promise<TestCustomer>;
-  /** The customer's audit events, oldest first. */
-  auditEvents(customerId: string): Promise<StoredAuditEvent[]>;
-  /** Waits for the `n`-th (1-based) mail to `email` over SMTP (with `subject`: the n-th with that subject). */
-  mailTo(email: string, n?: number, subject?: string): Promise<CaughtMail>;
-  /** Waits for the `n`-th code mail to `email` and returns the code in it. */
-  codeFor(email: string, n?: number): Promise<string>;
-  close(): Promise<void>;
-}
-
-let counter = 0;
-
-/**
- * The real service on a temporary SQLite file, delivering over real SMTP to a
- * catcher on loopback, with a clock the test moves.
- */
 export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Randomness to use instead of the CSPRNG (to force a repeated code). */
@@ -64,68 +42,178 @@ export interface TestServiceOptions {
   smtp?: Partial<SmtpTimeouts>;
 }
 
-export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const dir = mkdtempSync(join(tmpdir(), "okb-login-test-"));
-  const smtp = new MailCatcher();
-  await smtp.listen();
-  const { config } = loadConfig({
-    NODE_ENV: "test",
-    DATABASE_URL: `sqlite:${join(dir, "test.sqlite")}`,
-    SMTP_URL: smtp.url,
-    LOG_LEVEL: "silent",
-    DEMO_CUSTOMER: "false",
-    SERVER_SECRET: "test-secret-test-secret-test-secret-0123",
-    ...options.env,
-  });
-  const clock = new ManualClock();
-  const service = await createService(config, { clock, random: options.random, wrapHasher: options.wrapHasher, logger: options.logger, outbox: { pollIntervalMs: 50, ...options.outbox }, smtp: options.smtp });
-  const stores = buildStores(service.database, config, { clock, random: nodeRandom });
-  const { customers } = stores;
-  const hasher = buildPasswordHasher(config);
+/** What registers a teardown: node:test's TestContext (the `t` of `it("…", async (t) => …)`). */
+export interface Teardown {
+  after(fn: () => Promise<void>): void;
+}
 
-  const mailTo = async (email: string, n = 1, subject?: string): Promise<CaughtMail> => {
-    const mine = (): CaughtMail[] => smtp.mails.filter((mail) => mail.to === email && (subject === undefined || mail.subject === subject));
-    await smtp.waitFor(() => mine().length >= n);
+let counter = 0;
+
+/**
+ * The real service on a temporary SQLite file, delivering over real SMTP to a
+ * catcher on loopback, with a clock the test moves. Made by startTestService
+ * (one test) or sharedTestService (the tests of one describe); either closes it.
+ */
+export class TestService {
+  readonly clock = new ManualClock();
+  /** The fields below are set once the service has started. */
+  service!: Service;
+  config!: Readonly<Config>;
+  /** The SMTP server on loopback the outbox delivers to. */
+  smtp!: SmtpCapture;
+  private readonly options: TestServiceOptions | (() => TestServiceOptions | Promise<TestServiceOptions>);
+  /** The stores and hasher that add customers and read the audit log, as the CLI would; set by start(). */
+  private ready: { stores: ReturnType<typeof buildStores>; hasher: PasswordHasher } | null = null;
+  private dir: string | null = null;
+  private closed: Promise<void> | null = null;
+
+  constructor(options: TestServiceOptions | (() => TestServiceOptions | Promise<TestServiceOptions>) = {}) {
+    this.options = options;
+  }
+
+  async start(): Promise<void> {
+    const options = typeof this.options === "function" ? await this.options() : this.options;
+    this.dir = mkdtempSync(join(tmpdir(), "okb-login-test-"));
+    this.smtp = new SmtpCapture();
+    await this.smtp.listen();
+    const { config } = loadConfig({
+      NODE_ENV: "test",
+      DATABASE_URL: `sqlite:${join(this.dir, "test.sqlite")}`,
+      SMTP_URL: this.smtp.url,
+      LOG_LEVEL: "silent",
+      DEMO_CUSTOMER: "false",
+      SERVER_SECRET: "test-secret-test-secret-test-secret-0123",
+      ...options.env,
+    });
+    this.config = config;
+    this.service = await createService(config, {
+      clock: this.clock,
+      random: options.random,
+      wrapHasher: options.wrapHasher,
+      logger: options.logger,
+      outbox: { pollIntervalMs: 50, ...options.outbox },
+      smtp: options.smtp,
+    });
+    this.ready = { stores: buildStores(this.service.database, config, { clock: this.clock, random: nodeRandom }), hasher: buildPasswordHasher(config) };
+  }
+
+  client(options?: { userAgent?: string; ip?: string }): WebClient {
+    return new WebClient(this.service.app, options);
+  }
+
+  async addCustomer(options: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean } = {}): Promise<TestCustomer> {
+    const { stores, hasher } = this.running();
+    counter += 1;
+    const loginId = options.loginId ?? `cust${counter}${Date.now() % 100000}`;
+    const email = options.email ?? `${loginId}@example.co.jp`;
+    const name = options.name ?? "山田 太郎";
+    const password = options.password ?? "correct horse battery";
+    const customer = await registerCustomer(
+      { customers: stores.customers, hasher, clock: this.clock, random: nodeRandom },
+      { loginId, email, name, password, options: { mfaEnabled: options.mfaEnabled ?? true } },
+    );
+    return { loginId, password, email, name, customer };
+  }
+
+  /** The customer's audit events, oldest first. */
+  auditEvents(customerId: string): Promise<StoredAuditEvent[]> {
+    return this.running().stores.audit.forCustomer(customerId);
+  }
+
+  /** Waits for the `n`-th (1-based) mail to `email` over SMTP (with `subject`: the n-th with that subject). */
+  async mailTo(email: string, n = 1, subject?: string): Promise<CaughtMail> {
+    const mine = (): CaughtMail[] => this.smtp.mails.filter((mail) => mail.to === email && (subject === undefined || mail.subject === subject));
+    await this.smtp.waitFor(() => mine().length >= n);
     const mail = mine()[n - 1];
     if (mail === undefined) {
       throw new Error(`mail ${n} to ${email} vanished`);
     }
     return mail;
-  };
+  }
 
-  return {
-    service,
-    config,
-    clock,
-    smtp,
-    client: (options) => new WebClient(service.app, options),
-    async addCustomer(options = {}): Promise<TestCustomer> {
-      counter += 1;
-      const loginId = options.loginId ?? `cust${counter}${Date.now() % 100000}`;
-      const email = options.email ?? `${loginId}@example.co.jp`;
-      const name = options.name ?? "山田 太郎";
-      const password = options.password ?? "correct horse battery";
-      const customer = await registerCustomer(
-        { customers, hasher, clock, random: nodeRandom },
-        { loginId, email, name, password, options: { mfaEnabled: options.mfaEnabled ?? true } },
-      );
-      return { loginId, password, email, name, customer };
-    },
-    mailTo,
-    auditEvents: (customerId) => stores.audit.forCustomer(customerId),
-    async codeFor(email: string, n = 1): Promise<string> {
-      // The n-th code mail: a lock notice to the same address does not count.
-      const mail = await mailTo(email, n, codeMailSubject(config.brand));
-      const match = /認証コード: (\d{6})/.exec(mail.text);
-      if (match?.[1] === undefined) {
-        throw new Error("no code in the mail");
-      }
-      return match[1];
-    },
-    async close(): Promise<void> {
-      await service.close();
-      await smtp.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  /** Waits for the `n`-th code mail to `email` and returns the code in it. */
+  async codeFor(email: string, n = 1): Promise<string> {
+    // The n-th code mail: a lock notice to the same address does not count.
+    const mail = await this.mailTo(email, n, codeMailSubject(this.config.brand));
+    const match = /認証コード: (\d{6})/.exec(mail.text);
+    if (match?.[1] === undefined) {
+      throw new Error("no code in the mail");
+    }
+    return match[1];
+  }
+
+  /**
+   * Delivers every mail due now on the test clock and waits until the outbox
+   * worker is idle (OutboxWorker.runOnce); how many mails were tried. After it, a
+   * mail that was queued is in the catcher or recorded as failed: a test that
+   * expects no mail looks at both instead of waiting a while.
+   */
+  drainOutbox(): Promise<number> {
+    return this.service.worker.runOnce();
+  }
+
+  /** The outbox rows not delivered yet (recipient and subject), oldest first. */
+  async pendingMails(): Promise<Array<{ recipient: string; subject: string; attempts: number }>> {
+    return this.service.database.db
+      .selectFrom("mail_outbox")
+      .select(["recipient", "subject", "attempts"])
+      .where("status", "=", "pending")
+      .orderBy("created_at")
+      .execute();
+  }
+
+  /** Stops the service and the catcher and removes the database; a second call waits for the first. */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
+    // A start that failed half-way leaves some of these unset.
+    if (this.service !== undefined) {
+      await this.service.close();
+    }
+    if (this.smtp !== undefined) {
+      await this.smtp.close();
+    }
+    if (this.dir !== null) {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  private running(): { stores: ReturnType<typeof buildStores>; hasher: PasswordHasher } {
+    if (this.ready === null) {
+      throw new Error("the test service is not started yet (sharedTestService starts it in the suite's before hook)");
+    }
+    return this.ready;
+  }
+}
+
+/**
+ * A service for one test, closed when that test ends (fastify demo's `build(t)`):
+ * `it("…", async (t) => { const service = await startTestService(t); … })`.
+ */
+export async function startTestService(context: Teardown, options: TestServiceOptions = {}): Promise<TestService> {
+  const service = new TestService(options);
+  // Registered first, so a start that fails half-way is cleaned up too.
+  context.after(() => service.close());
+  await service.start();
+  return service;
+}
+
+/**
+ * One service for the tests of a describe block: call it in the describe body
+ * (`const t = sharedTestService(options)`); it registers a before hook that starts
+ * the service and an after hook that closes it. Node 20's SuiteContext has no
+ * `after`, and `after()` called inside a before hook runs right after that hook,
+ * so both hooks are registered here, where the suite is being declared. Hooks run
+ * in the order registered: a before hook registered after this call finds the
+ * service started; an after hook that must run before the close (releasing a held
+ * request) is registered before it. A function for `options` is called at start.
+ */
+export function sharedTestService(options: TestServiceOptions | (() => TestServiceOptions | Promise<TestServiceOptions>) = {}): TestService {
+  const service = new TestService(options);
+  before(() => service.start());
+  after(() => service.close());
+  return service;
 }

@@ -28,6 +28,7 @@ import { PasswordChange } from "./core/password-change.ts";
 import { AccountFreeze } from "./core/account-freeze.ts";
 import { PasswordReset } from "./core/password-reset.ts";
 import { LoginIdReminder } from "./core/login-id-reminder.ts";
+import { NoticeSettings } from "./core/notice-settings.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
 import { LoginHistory } from "./core/login-history.ts";
@@ -188,7 +189,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       rateLimits: config.rateLimits,
     },
   };
-  const login = new LoginService(loginDeps);
+  const login = new LoginService({ ...loginDeps, knownDevices: stores.knownDevices });
   const stepUpDeps = { ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() };
   const passwordChange = new PasswordChange(stepUpDeps);
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
@@ -204,6 +205,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     accountFreeze: new AccountFreeze(loginDeps),
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),
+    noticeSettings: new NoticeSettings({ customers, audit }),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

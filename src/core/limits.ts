@@ -20,6 +20,8 @@ export const MAX_CODE_ATTEMPTS = 5;
 /** 256-bit random tokens for sessions and the pre-auth binding (OWASP ASVS 3.2.2 asks ≥ 64 bits). */
 export const SESSION_TOKEN_BYTES = 32;
 export const PREAUTH_TOKEN_BYTES = 32;
+/** The long-lived device cookie (login notices for new devices): 256 bits, as the other tokens. */
+export const DEVICE_TOKEN_BYTES = 32;
 
 /** Session timeouts (OWASP ASVS 3.3: idle and absolute limits). */
 export const DEFAULT_SESSION_IDLE_SECONDS = 30 * 60;

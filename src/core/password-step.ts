@@ -14,7 +14,7 @@ import { refuseFrozen } from "./account-freeze.ts";
 
 export type PasswordStepResult =
   | ({ kind: "code_sent"; preauthToken: string } & PendingCodeView)
-  | { kind: "logged_in"; sessionToken: string; mfaOff: true };
+  | { kind: "logged_in"; sessionToken: string; mfaOff: true; customer: Customer };
 
 /**
  * The first factor (DESIGN §2): login ID + password. Unknown IDs and wrong passwords
@@ -78,7 +78,7 @@ export class PasswordStep {
       }
       await customers.resetFailures(customer.id);
       const sessionToken = await sessions.start(customer.id, AUTH_METHODS_PASSWORD_ONLY, context);
-      return { kind: "logged_in", sessionToken, mfaOff: true };
+      return { kind: "logged_in", sessionToken, mfaOff: true, customer };
     }
     // Mail bombing: a right password does not buy unlimited code mails.
     await this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id });

@@ -46,6 +46,8 @@ export interface Customer {
   lockedAt: number | null;
   /** When the customer froze the account (issue 11: seed Q9's emergency); null when not frozen. */
   frozenAt: number | null;
+  /** The customer wants a mail after every login (on by default); a new device is notified regardless. */
+  notifyEveryLogin: boolean;
   /** `YYYY-MM-DD` (issue 11); null for customers from before, who have none on record. */
   birthDate: string | null;
 }
@@ -131,6 +133,7 @@ export interface CustomerStore {
    * on an account already locked is not counted and reports `alreadyLocked`.
    */
   recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean; alreadyLocked: boolean }>;
+  setNotifyEveryLogin(id: string, on: boolean): Promise<void>;
   /** Freezes the account (every login refused with [5103] until the call center reopens it); false when it already was. */
   freeze(id: string, frozenAt: number): Promise<boolean>;
   /** A completed login: the failure count starts again from zero. */
@@ -209,6 +212,8 @@ export type AuditEventName =
   | "password.reset"
   | "password_reset.requested"
   | "login_id.reminded"
+  | "login.notified"
+  | "settings.changed"
   | "code.sent"
   | "code.failed"
   | "code.expired"
@@ -290,6 +295,12 @@ export interface StepUpStore {
   recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
   /** pending → used; false when it was no longer pending (used by a racing request). */
   use(id: string): Promise<boolean>;
+}
+
+/** Devices (browsers, apps) an account has logged in from, known by a hash of their long-lived cookie. */
+export interface KnownDeviceStore {
+  /** Records a login from the device; `seenBefore` is false the first time this account sees it. */
+  remember(customerId: string, deviceHash: string, now: number): Promise<{ seenBefore: boolean }>;
 }
 
 /** The stores a change made together with a mail works on: all bound to one transaction. */

@@ -15,6 +15,7 @@ import type { PasswordChange } from "../core/password-change.ts";
 import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
+import type { NoticeSettings } from "../core/notice-settings.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -55,6 +56,8 @@ export interface WebDeps {
   passwordReset: PasswordReset;
   /** Forgotten login ID: mailed to the 重要メール only. */
   loginIdReminder: LoginIdReminder;
+  /** お知らせ設定 (login notices). */
+  noticeSettings: NoticeSettings;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */

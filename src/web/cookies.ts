@@ -11,6 +11,18 @@ export const PREAUTH_COOKIE = "__Host-okb_preauth";
 /** Binds a forgotten-password code to the browser that asked for it (set whether or not anything matched). */
 export const RESET_COOKIE = "__Host-okb_reset";
 
+/**
+ * A long-lived random token naming this browser (issue 11: a login from a device this
+ * account has not seen is always notified). Only its hash is stored; it grants nothing.
+ */
+export const DEVICE_COOKIE = "__Host-okb_device";
+// 400 days: the longest a browser keeps a cookie (RFC 6265bis).
+const DEVICE_COOKIE_SECONDS = 400 * 24 * 60 * 60;
+
+export function deviceCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: DEVICE_COOKIE_SECONDS };
+}
+
 export function sessionCookieOptions(): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
 }

@@ -56,6 +56,8 @@ export const loginIdRemindBody = z.object({
   birthDate: textField(32, ANY_CONTROL),
 });
 
+export const noticeSettingsBody = z.object({ everyLogin: z.boolean() }).strict();
+
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});

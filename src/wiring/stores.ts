@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore } from "../core/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
@@ -10,6 +10,7 @@ import { createMailOutbox } from "../adapters/db/mail-outbox.ts";
 import { createOutboxStore } from "../adapters/db/outbox-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "../adapters/db/session-store.ts";
 import { createStepUpStore } from "../adapters/db/step-up-store.ts";
+import { createKnownDeviceStore } from "../adapters/db/known-device-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -22,6 +23,8 @@ export interface Stores {
   history: LoginHistoryStore;
   /** Fresh emailed codes for sensitive changes (password change). */
   stepUps: StepUpStore;
+  /** Devices each account has logged in from (login notices). */
+  knownDevices: KnownDeviceStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The delivery side of the outbox: what the worker claims and marks. */
@@ -42,6 +45,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     sessions: createSessionStore(database.db),
     history: createLoginHistoryStore(database.db),
     stepUps: createStepUpStore(database.db),
+    knownDevices: createKnownDeviceStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),

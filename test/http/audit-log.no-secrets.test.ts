@@ -28,7 +28,7 @@ describe("audit log and logs: every security event recorded, no secret written",
     const events = await t.auditEvents(customer.customer.id);
     assert.deepEqual(
       events.map((event) => `${event.event}:${event.outcome}`),
-      ["password.failed:refused", "password.ok:ok", "code.sent:ok", "code.failed:refused", "code.used:ok", "session.created:ok", "session.ended:ok"],
+      ["password.failed:refused", "password.ok:ok", "code.sent:ok", "code.failed:refused", "code.used:ok", "session.created:ok", "login.notified:info", "session.ended:ok"],
     );
     for (const event of events) {
       assert.equal(event.ip, "198.51.100.23");

@@ -41,6 +41,7 @@ describe("/metrics shows what the service is doing (Prometheus)", () => {
       await t.client().post("/login", { form: { loginId: bob.loginId, password: "wrong password" } });
     }
     await t.mailTo(bob.email, 1, "【OKB証券】口座ロックのお知らせ");
+    await t.mailTo(alice.email, 1, "【OKB証券】ログインのお知らせ");
     assert.equal((await t.client().post("/login", { form: { loginId: bob.loginId, password: bob.password } })).statusCode, 429);
     await t.client().post("/login", { form: { loginId: "nobody-here", password: "whatever password" } });
 
@@ -54,7 +55,7 @@ describe("/metrics shows what the service is doing (Prometheus)", () => {
     assert.equal(sample(text, 'okb_code_failures_total{reason="expired"}'), 0);
     assert.equal(sample(text, "okb_lockouts_total"), 1);
     assert.equal(sample(text, 'okb_rate_limited_total{limit="passwordPerLoginId"}'), 1);
-    assert.equal(sample(text, "okb_mail_delivery_seconds_count"), 2, "Alice's code mail and Bob's lock notice, from queued to accepted");
+    assert.equal(sample(text, "okb_mail_delivery_seconds_count"), 3, "Alice's code mail and login notice and Bob's lock notice, from queued to accepted");
   });
 
   it("shows the outbox depth from the database and failed deliveries", async () => {

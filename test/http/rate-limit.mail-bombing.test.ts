@@ -14,7 +14,7 @@ for (const backend of COUNTER_BACKENDS) {
       },
     });
 
-    it("mails at most 5 codes per customer in 15 minutes: the 6th login gets [5124], 429 and Retry-After", async () => {
+    it("mails at most 5 codes per customer in 15 minutes: the 6th login gets [5125] (its own message, issue 11), 429 and Retry-After", async () => {
       const customer = await t.addCustomer();
       for (let n = 1; n <= 5; n += 1) {
         const response = await t.client({ ip: `198.51.100.${n}` }).post("/login", { form: { loginId: customer.loginId, password: customer.password } });
@@ -23,7 +23,7 @@ for (const backend of COUNTER_BACKENDS) {
       }
       const sixth = await t.client({ ip: "198.51.100.99" }).post("/login", { form: { loginId: customer.loginId, password: customer.password } });
       assert.equal(sixth.statusCode, 429);
-      assert.match(sixth.body, /\[5124\]/);
+      assert.match(sixth.body, /\[5125\]/);
       assert.ok(Number(sixth.headers["retry-after"]) > 0);
       // Everything queued is delivered or tried by now: a 6th mail would be in the catcher or still in the outbox.
       await t.drainOutbox();

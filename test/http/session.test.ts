@@ -27,7 +27,7 @@ describe("sessions and logout", () => {
     // The logout button's form: only its hidden _csrf field, which the client adds.
     const response = await browser.post("/logout", { form: {} });
     assert.equal(response.statusCode, 303);
-    assert.equal(response.headers.location, "/login");
+    assert.equal(response.headers.location, "/login?loggedOut=1", "to the login page, which confirms the logout (issue 11)");
     assert.equal(browser.cookies.has("__Host-okb_session"), false, "cookie cleared");
     const stolen = t.client();
     stolen.cookies.set("__Host-okb_session", token);

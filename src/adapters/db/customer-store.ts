@@ -21,6 +21,7 @@ function toCustomer(row: Selectable<CustomersTable>): Customer {
     lockedAt: row.locked_at,
     birthDate: row.birth_date,
     frozenAt: row.frozen_at,
+    notifyEveryLogin: row.notify_every_login === 1,
   };
 }
 
@@ -69,7 +70,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         }
         throw error;
       }
-      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null };
+      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true };
     },
 
     async createMany(customers, options): Promise<void> {
@@ -126,6 +127,10 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
       }
       const locked = await db.selectFrom("customers").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
       return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
+    },
+
+    async setNotifyEveryLogin(id: string, on: boolean): Promise<void> {
+      await db.updateTable("customers").set({ notify_every_login: on ? 1 : 0 }).where("id", "=", id).execute();
     },
 
     async freeze(id: string, frozenAt: number): Promise<boolean> {

@@ -8,6 +8,7 @@ import { loginIdLowerCaseMigration } from "./migrations/0003-login-id-lower-case
 import { birthDateMigration } from "./migrations/0004-birth-date.ts";
 import { stepUpCodesMigration } from "./migrations/0005-step-up-codes.ts";
 import { accountFreezeMigration } from "./migrations/0006-account-freeze.ts";
+import { loginNoticesMigration } from "./migrations/0007-login-notices.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0004-birth-date": birthDateMigration,
   "0005-step-up-codes": stepUpCodesMigration,
   "0006-account-freeze": accountFreezeMigration,
+  "0007-login-notices": loginNoticesMigration,
 };
 
 const provider: MigrationProvider = {

@@ -15,6 +15,7 @@ export interface CustomersTable {
   /** `YYYY-MM-DD`; null for customers from before migration 0004, who have none on record. */
   birth_date: string | null;
   frozen_at: number | null;
+  notify_every_login: Generated<number>;
 }
 
 export interface LoginChallengesTable {
@@ -97,6 +98,13 @@ export interface StepUpCodesTable {
   expires_at: number;
 }
 
+export interface KnownDevicesTable {
+  customer_id: string;
+  device_hash: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -106,4 +114,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   rate_limit_counters: RateLimitCountersTable;
   step_up_codes: StepUpCodesTable;
+  known_devices: KnownDevicesTable;
 }

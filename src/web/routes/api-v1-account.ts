@@ -7,7 +7,7 @@ import { isoJapanTime } from "../../core/japan-time.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../cookies.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
-import { freezeBody, parseBody, passwordChangeBody } from "../validation.ts";
+import { freezeBody, noticeSettingsBody, parseBody, passwordChangeBody } from "../validation.ts";
 
 const historyQuery = z.object({
   before: z.string().max(200).optional(),
@@ -21,7 +21,7 @@ const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) 
  * ご利用中の端末 and the password change, the same rules and errors as the pages. Every route needs a live session ([4010]).
  */
 export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void {
-  const { sessions, loginHistory, passwordChange, accountFreeze } = deps;
+  const { sessions, loginHistory, passwordChange, accountFreeze, noticeSettings } = deps;
   const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
     const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
     if (current === null) {
@@ -78,6 +78,18 @@ export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void 
         const current = await loggedIn(request);
         const sent = await passwordChange.sendCode(current, contextOf(request));
         return { status: "code_sent", maskedEmail: sent.maskedEmail, sentAt: isoJapanTime(sent.sentAt), expiresAt: isoJapanTime(sent.expiresAt) };
+      });
+
+      api.get("/settings/notices", async (request) => {
+        const current = await loggedIn(request);
+        return { everyLogin: current.customer.notifyEveryLogin };
+      });
+
+      api.put("/settings/notices", async (request) => {
+        const current = await loggedIn(request);
+        const { everyLogin } = parseBody(noticeSettingsBody, request.body);
+        await noticeSettings.setEveryLogin(current, everyLogin, contextOf(request));
+        return { everyLogin };
       });
 
       api.post("/account/freeze", async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
 import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
-import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
+import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
@@ -26,9 +26,10 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
 
       api.post("/login", async (request, reply) => {
         const body = parseBody(passwordStepBody, request.body);
-        const result = await login.passwordStep(body, contextOf(request));
+        const result = await login.passwordStep({ ...body, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
         if (result.kind === "logged_in") {
           reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+          reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
           return { status: "ok", mfaOff: true };
         }
         reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(config.codeTtlSeconds));
@@ -42,9 +43,10 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
 
       api.post("/login/mfa", async (request, reply) => {
         const body = parseBody(codeStepBody, request.body);
-        const result = await login.codeStep({ preauthToken: request.cookies[PREAUTH_COOKIE], code: body.code }, contextOf(request));
+        const result = await login.codeStep({ preauthToken: request.cookies[PREAUTH_COOKIE], code: body.code, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
         reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
         reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+        reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
         return { status: "ok" };
       });
 

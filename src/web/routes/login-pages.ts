@@ -3,7 +3,7 @@ import type { WebDeps } from "../app.ts";
 import type { PendingCodeView } from "../../core/login.ts";
 import { AuthError, InvalidCodeError, InvalidCredentialsError } from "../../core/errors.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
-import { PREAUTH_COOKIE, SESSION_COOKIE, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
+import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
 import { detectLang, langQuery } from "../i18n.ts";
 import { refuse } from "../refusal.ts";
 import { renderPage } from "../render.ts";
@@ -37,12 +37,13 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     try {
       const body = parseBody(passwordStepBody, request.body);
       loginIdShown = body.loginId.slice(0, 64);
-      const result = await login.passwordStep(body, contextOf(request));
+      const result = await login.passwordStep({ ...body, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
       if (result.kind === "code_sent") {
         reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(config.codeTtlSeconds));
         return reply.redirect(`/login/mfa${q}`, 303);
       }
       reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
       return reply.redirect(`/${q}`, 303);
     } catch (error) {
       if (!(error instanceof AuthError)) {
@@ -69,9 +70,10 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     const preauthToken = request.cookies[PREAUTH_COOKIE];
     try {
       const body = parseBody(codeStepBody, request.body);
-      const result = await login.codeStep({ preauthToken, code: body.code }, contextOf(request));
+      const result = await login.codeStep({ preauthToken, code: body.code, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
       reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
       reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
       return reply.redirect(`/${langQuery(base.lang)}`, 303);
     } catch (error) {
       if (!(error instanceof AuthError)) {

@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
+import type { AxeResults, Result } from "axe-core";
 
 /**
  * Debian's Chromium (apt package `chromium`), or `CHROMIUM_PATH` when set (also how
@@ -50,6 +53,65 @@ export function browserSkipReason(): string | null {
     throw new Error(`${reason}; CI=${process.env["CI"] ?? ""} skips no test`);
   }
   return reason;
+}
+
+/**
+ * Where browser tests leave their screenshots (STYLE 20) for a person to look at:
+ * test-output/screenshots/ at the repository root, not committed (.gitignore).
+ */
+export const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/screenshots/", import.meta.url));
+
+/** The path for screenshot `name` (`login-ja-phone.png`), its folder made if need be. */
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return join(SCREENSHOT_DIR, name);
+}
+
+/** The phone and desktop widths every page is looked at in (iPhone 12–15: 390 px). */
+export const VIEWPORTS = [
+  { name: "phone", width: 390, height: 844 },
+  { name: "desktop", width: 1280, height: 800 },
+] as const;
+
+let axeSource: string | null = null;
+
+/**
+ * Runs axe-core on the page as it is and returns its violations. axe is evaluated
+ * through the DevTools protocol (page.evaluate), which the page's CSP (`script-src
+ * 'self'`, no inline script) does not govern: the page runs under its real CSP, so a
+ * test also sees anything the CSP would break.
+ */
+export async function axeViolations(page: Page): Promise<Result[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const loaded = await page.evaluate(`(() => { if (typeof window.axe === "undefined") { ${axeSource}\n; window.axe = axe; } return typeof window.axe; })()`);
+  if (loaded !== "object") {
+    throw new Error(`axe-core did not load (${String(loaded)})`);
+  }
+  const results = (await page.evaluate(`window.axe.run(document, { resultTypes: ["violations"] })`)) as AxeResults;
+  return results.violations;
+}
+
+/** One line per violation and element: what a failing assertion shows. */
+export function describeViolations(violations: readonly Result[]): string[] {
+  return violations.flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact ?? "?"}): ${node.target.join(" ")}: ${node.failureSummary ?? violation.help}`));
+}
+
+/**
+ * The fonts Chromium actually drew the text of the first `selector` with (DevTools
+ * CSS.getPlatformFontsForNode): what the CSS font stack resolved to on this machine.
+ */
+export async function renderedFonts(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument");
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    return fonts.map((font) => font.familyName);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /**

@@ -1,0 +1,152 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { statSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import type { Page } from "playwright-core";
+import { VIEWPORTS, axeViolations, browserSkipReason, describeViolations, launchBrowser, screenshotPath } from "../support/browser.ts";
+import type { TestBrowser } from "../support/browser.ts";
+import { sharedTestService } from "../support/test-service.ts";
+import { wrongCodeFor } from "../support/codes.ts";
+
+type Lang = "ja" | "en";
+
+/** A loopback port free right now, so PUBLIC_URL can name it before the app listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Buttons, links and fields smaller than 44 × 44 px, as `tag "text" W×H`. */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), summary")) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) {
+        continue;
+      }
+      if (box.width < 44 || box.height < 44) {
+        small.push(`${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      }
+    }
+    return small;
+  });
+}
+
+/**
+ * STYLE 20 and issue 11, item f: every page a customer can see (login, the code screen,
+ * マイページ, both help pages, the error page, and the login page after an error and after
+ * logout), in Japanese and English, at phone width (390 px) and desktop width (1280 px):
+ * a screenshot of each in test-output/screenshots/ for a person to read, axe-core with
+ * no violation, nothing wider than the phone's screen, every button and link at least
+ * 44 × 44 px, and no CSP complaint in the console (the pages run under their real CSP).
+ */
+describe("every page, phone and desktop, Japanese and English: screenshots, axe-core, layout", { skip: browserSkipReason() ?? false, timeout: 300_000 }, () => {
+  let port = 0;
+  let origin = "";
+  let browser: TestBrowser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const checked: string[] = [];
+
+  // Hooks run in the order registered: the port first (the service's PUBLIC_URL names it), the browser closed before the service.
+  before(async () => {
+    port = await freePort();
+    // `localhost`: Chromium keeps Secure (`__Host-`) cookies on plain http only for localhost.
+    origin = `http://localhost:${port}`;
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  const t = sharedTestService(() => ({ env: { PUBLIC_URL: origin } }));
+  before(async () => {
+    await t.service.app.listen({ host: "127.0.0.1", port });
+    browser = await launchBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(15_000);
+    // Only what the CSP refused: a 401 or 404 page logs its own status as a console error too.
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+        consoleErrors.push(message.text());
+      }
+    });
+  });
+
+  /** Looks at the page as it is now at both widths: screenshot, axe, overflow, targets, console. */
+  async function checkPage(name: string): Promise<void> {
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize({ width: viewport.width, height: viewport.height });
+      const file = screenshotPath(`${name}-${viewport.name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      assert.ok(statSync(file).size > 1000, `${file} written`);
+      assert.deepEqual(describeViolations(await axeViolations(page)), [], `${name} at ${viewport.width} px: axe-core violations`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, `${name} at ${viewport.width} px: nothing wider than the screen`);
+      assert.deepEqual(await smallTargets(page), [], `${name} at ${viewport.width} px: targets under 44 px`);
+    }
+    assert.deepEqual(consoleErrors.splice(0), [], `${name}: CSP refusals in the console`);
+    checked.push(name);
+  }
+
+  for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
+    const q = lang === "en" ? "?lang=en" : "";
+    const label = {
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", logout: "ログアウト" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", logout: "Log out" },
+    }[lang];
+
+    it(`${lang}: the login page, both help pages and the error page`, async () => {
+      for (const [name, url, status] of [
+        ["login", "/login", 200],
+        ["help", "/help", 200],
+        ["help-code-not-received", "/help/code-not-received", 200],
+        ["error-404", "/no-such-page", 404],
+      ] as const) {
+        const response = await page.goto(`${origin}${url}${q}`);
+        assert.equal(response?.status(), status, url);
+        assert.equal(await page.getAttribute("html", "lang"), lang);
+        await checkPage(`${name}-${lang}`);
+      }
+    });
+
+    it(`${lang}: the login page after a wrong password, the code screen before and after a wrong code, マイページ, and the login page after logout`, async () => {
+      const customer = await t.addCustomer({ loginId: `pages-${lang}`, email: `pages-${lang}@example.co.jp`, name: "山田 太郎" });
+      await page.goto(`${origin}/login${q}`);
+      await page.getByLabel(label.loginId).fill(customer.loginId);
+      await page.getByLabel(label.password).fill("not the password");
+      await page.getByRole("button", { name: label.button }).click();
+      await page.locator("#error").waitFor();
+      await checkPage(`login-error-${lang}`);
+
+      await page.getByLabel(label.password).fill(customer.password);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await checkPage(`login-mfa-${lang}`);
+
+      const code = await t.codeFor(customer.email);
+      await page.getByLabel(label.code, { exact: true }).fill(wrongCodeFor(code));
+      await page.getByRole("button", { name: label.button }).click();
+      await page.locator("#error").waitFor();
+      await checkPage(`login-mfa-error-${lang}`);
+
+      await page.getByLabel(label.code, { exact: true }).fill(code);
+      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await checkPage(`my-page-${lang}`);
+
+      await Promise.all([page.waitForURL(/\/login\?loggedOut=1/), page.getByRole("button", { name: label.logout }).click()]);
+      await page.locator("#logged-out").waitFor();
+      await checkPage(`logged-out-${lang}`);
+    });
+  }
+
+  it("looked at every page in both languages", () => {
+    const pages = ["login", "help", "help-code-not-received", "error-404", "login-error", "login-mfa", "login-mfa-error", "my-page", "logged-out"];
+    assert.deepEqual([...checked].sort(), pages.flatMap((name) => [`${name}-ja`, `${name}-en`]).sort());
+  });
+});

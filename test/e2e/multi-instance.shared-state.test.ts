@@ -115,7 +115,7 @@ describe("two instances share PostgreSQL and Redis", () => {
     for (const target of [a, b]) {
       const refused = await new ApiClient().call(target.url, "POST", "/api/v1/login", { loginId: customer.loginId, password: PASSWORD });
       assert.equal(refused.status, 429);
-      assert.equal(refused.json["error"]["code"], "5124");
+      assert.equal(refused.json["error"]["code"], "5125");
     }
   });
 

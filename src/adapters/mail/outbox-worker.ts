@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
 import type { Clock } from "../../core/ports.ts";
-import type { ClaimedMail, OutboxStore, StuckCriteria } from "../db/outbox-store.ts";
+import type { ClaimedMail, OutboxStore } from "../db/outbox-store.ts";
+import type { StuckMailSettings } from "./stuck-mail-watch.ts";
+import { StuckMailWatch } from "./stuck-mail-watch.ts";
 import type { MailTransport } from "./smtp-transport.ts";
 import { SMTP_POOL_CONNECTIONS } from "./smtp-transport.ts";
 import { RelayRecovery } from "./relay-recovery.ts";
 
-export interface OutboxWorkerSettings {
+export interface OutboxWorkerSettings extends StuckMailSettings {
   pollIntervalMs: number;
   /**
    * Mails being sent at once. A freed slot is filled at once, so one slow SMTP
@@ -19,11 +21,6 @@ export interface OutboxWorkerSettings {
   maxBackoffMs: number;
   /** While the relay seems down, how often to ask whether it is back (then every waiting mail is retried). */
   relayProbeIntervalMs: number;
-  /** A pending mail queued this long ago is stuck: counted on /metrics and warned about once in the log. */
-  stuckAfterMs: number;
-  /** …and so is one tried this many times, however young. */
-  stuckAfterAttempts: number;
-  stuckCheckIntervalMs: number;
 }
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxWorkerSettings = {
@@ -53,13 +50,6 @@ export interface OutboxMetrics {
   deliveryFailed(): void;
 }
 
-// Enough to name the oldest stuck mails; the gauge on /metrics counts them all.
-const STUCK_REPORT_LIMIT = 100;
-
-/** Which pending mails count as stuck at `now`. */
-export function stuckCriteria(now: number, settings: Pick<OutboxWorkerSettings, "stuckAfterMs" | "stuckAfterAttempts">): StuckCriteria {
-  return { queuedBefore: now - settings.stuckAfterMs, minAttempts: settings.stuckAfterAttempts };
-}
 
 /**
  * Delivers the durable outbox over SMTP. A mail stays in the table until the
@@ -78,13 +68,12 @@ export class OutboxWorker {
   };
   private readonly recovery: RelayRecovery;
   private timer: NodeJS.Timeout | null = null;
-  private stuckTimer: NodeJS.Timeout | null = null;
+  private readonly stuckWatch: StuckMailWatch;
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   /** Due mails may be left that found no free slot: claim again as soon as one frees. */
   private backlog = false;
   private readonly sending = new Set<Promise<void>>();
-  private stuckCheck: Promise<void> | null = null;
   private stopped = true;
   /**
    * Wall-clock time after which no new mail is claimed (set by stop()). The one time
@@ -94,8 +83,6 @@ export class OutboxWorker {
    * which stands still unless moved, the drain would never end.
    */
   private drainUntil = Number.POSITIVE_INFINITY;
-  /** Stuck mails already warned about, so the log says it once per mail, not every check. */
-  private warnedStuck = new Set<string>();
 
   constructor(deps: OutboxWorker["deps"]) {
     const { settings } = deps;
@@ -104,6 +91,7 @@ export class OutboxWorker {
       throw new Error(`outbox: leaseMs (${settings.leaseMs}) must exceed sendTimeoutMs (${settings.sendTimeoutMs}) by ${LEASE_MARGIN_MS} ms: a send must not outlive its lease`);
     }
     this.deps = deps;
+    this.stuckWatch = new StuckMailWatch({ store: deps.store, clock: deps.clock, logger: deps.logger, settings });
     this.recovery = new RelayRecovery({
       store: deps.store,
       transport: deps.transport,
@@ -119,8 +107,7 @@ export class OutboxWorker {
     this.drainUntil = Number.POSITIVE_INFINITY;
     this.timer = setInterval(() => this.notify(), this.deps.settings.pollIntervalMs);
     this.timer.unref();
-    this.stuckTimer = setInterval(() => this.checkStuckSoon(), this.deps.settings.stuckCheckIntervalMs);
-    this.stuckTimer.unref();
+    this.stuckWatch.start();
     this.recovery.start();
     this.notify();
   }
@@ -144,18 +131,15 @@ export class OutboxWorker {
     const drainForMs = options.drainForMs ?? 0;
     this.stopped = true;
     this.drainUntil = Date.now() + drainForMs;
-    for (const timer of [this.timer, this.stuckTimer]) {
-      if (timer !== null) {
-        clearInterval(timer);
-      }
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
     }
-    this.timer = null;
-    this.stuckTimer = null;
     if (drainForMs > 0) {
       this.claimSoon();
     }
     await this.quiet();
-    await Promise.all([this.stuckCheck, this.recovery.stop()]);
+    await Promise.all([this.stuckWatch.stop(), this.recovery.stop()]);
   }
 
   /**
@@ -196,11 +180,8 @@ export class OutboxWorker {
   }
 
   /** Looks for stuck mails now, as the timer does every `stuckCheckIntervalMs`; resolves when that check is done. */
-  async checkStuckNow(): Promise<void> {
-    // One check at a time: one already running may have read the table before the caller's change.
-    await this.stuckCheck;
-    this.checkStuckSoon();
-    await this.stuckCheck;
+  checkStuckNow(): Promise<void> {
+    return this.stuckWatch.checkNow();
   }
 
   /** One claim at a time; asked again meanwhile, it claims once more when done. */
@@ -297,36 +278,5 @@ export class OutboxWorker {
       logger.error({ err: markError, mailId: mail.id }, "outbox: could not record a failed delivery; the lease will expire and it is retried");
     });
     logger.warn({ mailId: mail.id, attempts: mail.attempts, retryInMs: backoff, error: message }, "outbox: delivery failed, will retry");
-  }
-
-  private checkStuckSoon(): void {
-    if (this.stuckCheck === null) {
-      this.stuckCheck = this.checkStuck().finally(() => {
-        this.stuckCheck = null;
-      });
-    }
-  }
-
-  /** Warns once per stuck mail, with what an operator needs to chase it (never the body). */
-  private async checkStuck(): Promise<void> {
-    const { store, clock, logger, settings } = this.deps;
-    try {
-      const now = clock.now();
-      const stuck = await store.findStuck(stuckCriteria(now, settings), STUCK_REPORT_LIMIT);
-      const current = new Set<string>();
-      for (const mail of stuck) {
-        current.add(mail.id);
-        if (!this.warnedStuck.has(mail.id)) {
-          logger.warn(
-            { mailId: mail.id, attempts: mail.attempts, lastError: mail.lastError, queuedAt: new Date(mail.createdAt).toISOString(), ageMs: now - mail.createdAt },
-            "outbox: mail stuck, not delivered yet",
-          );
-        }
-      }
-      // Forget mails delivered since: the set stays as small as the backlog.
-      this.warnedStuck = current;
-    } catch (error) {
-      logger.error({ err: error }, "outbox: checking for stuck mails failed");
-    }
   }
 }

@@ -15,6 +15,31 @@ export interface CodeMailFacts extends RequestOrigin {
   ttlMinutes: number;
 }
 
+/** The code, its limit and the request that asked for it, as every code mail states them (Japanese). */
+export function codeFactsJa(facts: CodeMailFacts, heading: string): string[] {
+  return [
+    `認証コード: ${facts.code}`,
+    `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
+    "",
+    `[${heading}]`,
+    `送信日時: ${formatJapanTime(facts.sentAt)}`,
+    `IPアドレス: ${facts.ip}`,
+    `ご利用環境: ${facts.device}`,
+  ];
+}
+
+/** The same facts in the English part. */
+export function codeFactsEn(facts: CodeMailFacts): string[] {
+  return [
+    `Code: ${facts.code}`,
+    `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
+    "",
+    `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
+    `IP address: ${facts.ip}`,
+    `Device: ${facts.device}`,
+  ];
+}
+
 /** The code mail (seed 別紙1-2), Japanese first, English below. */
 export function codeMailNotice(brand: Brand, facts: CodeMailFacts): Notice {
   return {
@@ -23,13 +48,7 @@ export function codeMailNotice(brand: Brand, facts: CodeMailFacts): Notice {
       `${brand.name}をご利用いただきありがとうございます。`,
       "ログイン時多要素認証の「認証コード」(6桁の数字)をお知らせします。",
       "",
-      `認証コード: ${facts.code}`,
-      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
-      "",
-      "[ログイン操作の内容]",
-      `送信日時: ${formatJapanTime(facts.sentAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...codeFactsJa(facts, "ログイン操作の内容"),
       "",
       "[ログイン時多要素認証 入力]画面の「認証コード」欄に上記の認証コードを入力し、「ログイン」をクリックしてください。",
       "再度ログイン操作を行うと別の認証コードが送信され、このメールの認証コードはご利用いただけなくなります。",
@@ -43,12 +62,7 @@ export function codeMailNotice(brand: Brand, facts: CodeMailFacts): Notice {
     en: [
       `Your ${brand.nameEn} login authentication code`,
       "",
-      `Code: ${facts.code}`,
-      `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
-      "",
-      `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...codeFactsEn(facts),
       "",
       "Enter this code on the login authentication screen. Logging in again sends a new code and this one stops working.",
       "",

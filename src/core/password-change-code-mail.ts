@@ -1,8 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
-import { codeMailSubject } from "./code-mail.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
+import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
 
 /**
  * The code for a password change (issue 11): the same subject as the login code, as the
@@ -16,13 +15,7 @@ export function passwordChangeCodeNotice(brand: Brand, facts: CodeMailFacts): No
       `${brand.name}をご利用いただきありがとうございます。`,
       "ログインパスワード変更のための「認証コード」(6桁の数字)をお知らせします。",
       "",
-      `認証コード: ${facts.code}`,
-      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
-      "",
-      "[パスワード変更の操作内容]",
-      `送信日時: ${formatJapanTime(facts.sentAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...codeFactsJa(facts, "パスワード変更の操作内容"),
       "",
       "パスワード変更画面の「認証コード」欄に上記の認証コードを入力してください。",
       "",
@@ -34,12 +27,7 @@ export function passwordChangeCodeNotice(brand: Brand, facts: CodeMailFacts): No
     en: [
       `Your ${brand.nameEn} code to change your login password`,
       "",
-      `Code: ${facts.code}`,
-      `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
-      "",
-      `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...codeFactsEn(facts),
       "",
       "Enter this code on the password change screen.",
       "",

@@ -2,7 +2,7 @@ import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
 import type { RequestOrigin } from "./request-origin.ts";
-import { codeMailSubject } from "./code-mail.ts";
+import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 /** The code for a forgotten password: the login code's subject, and what the code is for. */
@@ -13,13 +13,7 @@ export function passwordResetCodeNotice(brand: Brand, facts: CodeMailFacts): Not
       `${brand.name}をご利用いただきありがとうございます。`,
       "ログインパスワード再設定のための「認証コード」(6桁の数字)をお知らせします。",
       "",
-      `認証コード: ${facts.code}`,
-      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
-      "",
-      "[再設定の操作内容]",
-      `送信日時: ${formatJapanTime(facts.sentAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...codeFactsJa(facts, "再設定の操作内容"),
       "",
       "パスワード再設定画面の「認証コード」欄に上記の認証コードを入力し、新しいパスワードを設定してください。",
       "",
@@ -30,12 +24,7 @@ export function passwordResetCodeNotice(brand: Brand, facts: CodeMailFacts): Not
     en: [
       `Your ${brand.nameEn} code to reset your login password`,
       "",
-      `Code: ${facts.code}`,
-      `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
-      "",
-      `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...codeFactsEn(facts),
       "",
       "Enter this code on the password reset screen and choose a new password.",
       "",

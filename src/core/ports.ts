@@ -1,4 +1,4 @@
-import type { KnownDeviceStore, StepUpStore } from "./ports-account.ts";
+import type { StepUpStore } from "./ports-account.ts";
 
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";

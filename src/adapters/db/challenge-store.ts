@@ -3,6 +3,7 @@ import type { ChallengeStatus, ChallengeStore, LoginChallenge, LoginRecord, Sess
 import type { Database, LoginChallengesTable } from "./schema.ts";
 import { insertLoginRecord, insertSession } from "./session-store.ts";
 import { inTransaction } from "./in-transaction.ts";
+import { recordWrongCodeIn } from "./wrong-code-count.ts";
 
 function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
   return {
@@ -101,19 +102,8 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
       return row === undefined ? null : toChallenge(row);
     },
 
-    async recordWrongCode(id: string, maxAttempts: number) {
-      // One statement, so two wrong codes racing each count.
-      const row = await db
-        .updateTable("login_challenges")
-        .set((eb) => ({
-          failed_attempts: eb("failed_attempts", "+", 1),
-          status: eb.case().when("failed_attempts", ">=", maxAttempts - 1).then("burned").else("pending").end(),
-        }))
-        .where("id", "=", id)
-        .where("status", "=", "pending")
-        .returning(["failed_attempts", "status"])
-        .executeTakeFirst();
-      return row === undefined ? null : { failedAttempts: row.failed_attempts, status: row.status as ChallengeStatus };
+    recordWrongCode(id: string, maxAttempts: number) {
+      return recordWrongCodeIn(db, "login_challenges", id, maxAttempts);
     },
 
     async markExpired(id: string): Promise<void> {

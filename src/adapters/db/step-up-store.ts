@@ -3,6 +3,7 @@ import type { ChallengeStatus, StepUpCode, StepUpPurpose, StepUpStore } from "..
 import type { Database, StepUpCodesTable } from "./schema.ts";
 import { holdOpenCustomer } from "./challenge-store.ts";
 import { inTransaction } from "./in-transaction.ts";
+import { recordWrongCodeIn } from "./wrong-code-count.ts";
 
 function toStepUpCode(row: Selectable<StepUpCodesTable>): StepUpCode {
   return {
@@ -65,19 +66,8 @@ export function createStepUpStore(db: Kysely<Database>): StepUpStore {
       return rows.map(toStepUpCode);
     },
 
-    async recordWrongCode(id: string, maxAttempts: number) {
-      // One statement, so two wrong codes racing each count.
-      const row = await db
-        .updateTable("step_up_codes")
-        .set((eb) => ({
-          failed_attempts: eb("failed_attempts", "+", 1),
-          status: eb.case().when("failed_attempts", ">=", maxAttempts - 1).then("burned").else("pending").end(),
-        }))
-        .where("id", "=", id)
-        .where("status", "=", "pending")
-        .returning(["failed_attempts", "status"])
-        .executeTakeFirst();
-      return row === undefined ? null : { failedAttempts: row.failed_attempts, status: row.status as ChallengeStatus };
+    recordWrongCode(id: string, maxAttempts: number) {
+      return recordWrongCodeIn(db, "step_up_codes", id, maxAttempts);
     },
 
     async use(id: string): Promise<boolean> {

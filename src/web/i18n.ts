@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import { ACCOUNT_TEXT } from "./i18n-account.ts";
 
 export type Lang = "ja" | "en";
 
@@ -29,6 +30,7 @@ export function langQuery(lang: Lang): string {
  */
 const TEXT = {
   ja: {
+    ...ACCOUNT_TEXT.ja,
     loginTitle: "ログイン",
     loginId: "ログインID",
     password: "ログインパスワード",
@@ -82,6 +84,7 @@ const TEXT = {
     errorTitle: "エラー",
   },
   en: {
+    ...ACCOUNT_TEXT.en,
     loginTitle: "Log in",
     loginId: "Login ID",
     password: "Password",

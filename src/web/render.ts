@@ -27,11 +27,14 @@ export interface PageBase {
 
 /** Renders `views/NAME.eta` inside the layout as an HTML response. */
 export function renderPage(reply: FastifyReply, name: string, base: PageBase, data: Record<string, unknown>, status = 200): FastifyReply {
+  // One token per page: without a CSRF cookie yet, each generateCsrf() would make a new
+  // secret, and only the last form of a page with several would post.
+  let csrfToken: string | null = null;
   const helpers = {
     t: (key: TextKey, values?: Record<string, string>): string => t(base.lang, key, values),
     q: langQuery(base.lang),
     // Called by views/csrf-field.eta, so only a page with a form sets the CSRF cookie.
-    csrfToken: (): string => reply.generateCsrf(),
+    csrfToken: (): string => (csrfToken ??= reply.generateCsrf()),
   };
   const html = eta.render(name, { ...base, ...helpers, ...data });
   return reply.code(status).type("text/html; charset=utf-8").send(html);

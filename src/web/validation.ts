@@ -67,3 +67,12 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   return result.data;
 }
+
+/** お知らせ設定 as the page's form sends it: the checkbox's field only when it is ticked. */
+export const noticeSettingsForm = z.object({ everyLogin: z.literal("on").optional() });
+
+/** ご利用中の端末: the session to end, by its public ID (session.ts sessionPublicId). */
+export const endSessionForm = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+/** ログイン履歴's 「さらに表示」 link. */
+export const historyPageQuery = z.object({ before: z.string().max(200).optional() });

@@ -3,32 +3,56 @@ import type { WebDeps } from "../app.ts";
 import { describeDevice } from "../../core/device-label.ts";
 import { maskEmail } from "../../core/email-address.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
-import { SESSION_COOKIE, clearedCookieOptions } from "../cookies.ts";
 import { detectLang, langQuery } from "../i18n.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
+import { requireBodyType } from "../content-type.ts";
+import { requireCsrfToken } from "../csrf.ts";
+import { sessionOrLogin } from "../page-session.ts";
+import { noticeSettingsForm, parseBody } from "../validation.ts";
 
-/** マイページ: who is logged in, and the previous login so a customer can spot one that was not theirs. */
+/**
+ * マイページ, the hub of the customer area (issue 11 item 1): who is logged in, the previous
+ * login so a customer can spot one that was not theirs, the 重要メール and MFA status, links to
+ * ログイン履歴, ご利用中の端末, パスワード変更 and 口座の凍結, and お知らせ設定.
+ */
 export function registerMyPage(app: FastifyInstance, deps: WebDeps): void {
-  const { config, sessions, history } = deps;
+  const { config, sessions, history, noticeSettings } = deps;
 
   app.get("/", async (request, reply) => {
     const lang = detectLang(request);
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    const current = await sessionOrLogin(sessions, request, reply);
     if (current === null) {
-      reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
-      return reply.redirect(`/login${langQuery(lang)}`, 303);
+      return reply;
     }
     // The newest record is this login; the one before it is what the customer wants to check.
     const [, previous] = await history.recent(current.customer.id, 2);
+    const saved = (request.query as Record<string, unknown> | undefined)?.["saved"] === "notices";
     return renderPage(reply, "my-page", { lang, brand: config.brand }, {
       customerName: current.customer.name,
       maskedEmail: maskEmail(current.customer.email),
       mfaOff: !current.customer.mfaEnabled,
+      notifyEveryLogin: current.customer.notifyEveryLogin,
+      saved,
       previous:
         previous === undefined
           ? null
           : { at: formatJapanTime(previous.at), ip: previous.ip, device: describeDevice(previous.userAgent) },
     });
+  });
+
+  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+
+  // お知らせ設定: the same core call as PUT /api/v1/settings/notices; an unticked checkbox sends nothing.
+  app.post("/settings/notices", formOnly, async (request, reply) => {
+    const lang = detectLang(request);
+    const current = await sessionOrLogin(sessions, request, reply);
+    if (current === null) {
+      return reply;
+    }
+    const form = parseBody(noticeSettingsForm, request.body);
+    await noticeSettings.setEveryLogin(current, form.everyLogin === "on", contextOf(request));
+    const q = langQuery(lang);
+    return reply.redirect(`/${q === "" ? "?" : `${q}&`}saved=notices#notices`, 303);
   });
 }

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import type { TestCustomer, TestService } from "./test-service.ts";
+import type { WebClient } from "./web-client.ts";
+
+const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
+
+/** Logs `customer` in through the HTML pages (password, then the mailed code) in a fresh WebClient. */
+export async function pageLogin(t: TestService, customer: TestCustomer, options?: { userAgent?: string; ip?: string }): Promise<WebClient> {
+  const browser = t.client(options);
+  const n = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === CODE_SUBJECT).length + 1;
+  const step1 = await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+  assert.equal(step1.headers.location, "/login/mfa");
+  const code = await t.codeFor(customer.email, n);
+  const step2 = await browser.post("/login/mfa", { form: { code } });
+  assert.equal(step2.headers.location, "/");
+  return browser;
+}
+
+/** What a reader sees: tags out, the escaped entities back. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&amp;", "&");
+}

@@ -8,6 +8,7 @@ import { VIEWPORTS, axeViolations, browserSkipReason, describeViolations, launch
 import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
+import { pageLogin } from "../support/page-login.ts";
 
 type Lang = "ja" | "en";
 
@@ -48,7 +49,7 @@ async function smallTargets(page: Page): Promise<string[]> {
  * no violation, nothing wider than the phone's screen, every button and link at least
  * 44 × 44 px, and no CSP complaint in the console (the pages run under their real CSP).
  */
-describe("every page, phone and desktop, Japanese and English: screenshots, axe-core, layout", { skip: browserSkipReason() ?? false, timeout: 300_000 }, () => {
+describe("every page, phone and desktop, Japanese and English: screenshots, axe-core, layout", { skip: browserSkipReason() ?? false, timeout: 600_000 }, () => {
   let port = 0;
   let origin = "";
   let browser: TestBrowser;
@@ -145,8 +146,88 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
     });
   }
 
+  for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
+    const q = lang === "en" ? "?lang=en" : "";
+    const label = {
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", save: "設定を保存", send: "認証コードを送信", current: "現在のパスワード", newPassword: "新しいパスワード", change: "パスワードを変更", next: "次へ", birthDate: "生年月日", reset: "パスワードを再設定", email: "メールアドレス", freeze: "口座を凍結する（ログインを停止）", logout: "ログアウト" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", save: "Save settings", send: "Send the code", current: "Current password", newPassword: "New password", change: "Change password", next: "Next", birthDate: "Date of birth", reset: "Reset password", email: "Mail address", freeze: "Freeze my account (stop logins)", logout: "Log out" },
+    }[lang];
+
+    it(`${lang}: the customer's security pages (issue 11): マイページ with お知らせ設定, ログイン履歴, ご利用中の端末, パスワード変更, the forgotten password and login ID, 口座の凍結`, async () => {
+      const customer = await t.addCustomer({ loginId: `account-pages-${lang}`, email: `account-pages-${lang}@example.co.jp`, name: "山田 太郎" });
+      await t.service.database.db.updateTable("customers").set({ birth_date: "1980-01-31" }).where("id", "=", customer.customer.id).execute();
+      // A second session, so ご利用中の端末 shows one to end.
+      await pageLogin(t, customer);
+      await page.goto(`${origin}/login${q}`);
+      await page.getByLabel(label.loginId).fill(customer.loginId);
+      await page.getByLabel(label.password).fill(customer.password);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 2));
+      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await Promise.all([page.waitForURL(/saved=notices/), page.getByRole("button", { name: label.save }).click()]);
+      await checkPage(`my-page-notices-saved-${lang}`);
+
+      await page.goto(`${origin}/history${q}`);
+      await checkPage(`history-${lang}`);
+      await page.goto(`${origin}/sessions${q}`);
+      await checkPage(`sessions-${lang}`);
+
+      await page.goto(`${origin}/password${q}`);
+      await checkPage(`password-${lang}`);
+      await page.getByRole("button", { name: label.send }).click();
+      await page.locator("#masked-email").waitFor();
+      await checkPage(`password-code-sent-${lang}`);
+      const code = await t.codeFor(customer.email, 3);
+      await page.getByLabel(label.current).fill(customer.password);
+      await page.getByLabel(label.newPassword).fill("password1");
+      await page.getByLabel(label.code, { exact: true }).fill(code);
+      await page.getByRole("button", { name: label.change }).click();
+      await page.locator("#error").waitFor();
+      await checkPage(`password-error-${lang}`);
+      await page.getByLabel(label.current).fill(customer.password);
+      await page.getByLabel(label.newPassword).fill("a brand new passphrase");
+      await page.getByLabel(label.code, { exact: true }).fill(code);
+      await Promise.all([page.waitForURL(/changed=1/), page.getByRole("button", { name: label.change }).click()]);
+      await checkPage(`password-changed-${lang}`);
+
+      await page.goto(`${origin}/freeze${q}`);
+      await checkPage(`freeze-${lang}`);
+      await page.getByLabel(label.password).fill("not the password");
+      await page.getByRole("button", { name: label.freeze }).click();
+      await page.locator("#error").waitFor();
+      await checkPage(`freeze-error-${lang}`);
+      await page.goto(`${origin}/${q}`);
+      await Promise.all([page.waitForURL(/\/login\?loggedOut=1/), page.getByRole("button", { name: label.logout }).click()]);
+
+      await page.goto(`${origin}/password/forgot${q}`);
+      await checkPage(`password-forgot-${lang}`);
+      await page.getByLabel(label.loginId).fill(customer.loginId);
+      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await Promise.all([page.waitForURL(`${origin}/password/forgot/code${q}`), page.getByRole("button", { name: label.next }).click()]);
+      await checkPage(`password-forgot-code-${lang}`);
+      await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 4));
+      await page.getByLabel(label.newPassword).fill("another new passphrase");
+      await Promise.all([page.waitForURL(`${origin}/password/forgot/done${q}`), page.getByRole("button", { name: label.reset }).click()]);
+      await checkPage(`password-forgot-done-${lang}`);
+
+      await page.goto(`${origin}/login-id/forgot${q}`);
+      await checkPage(`login-id-forgot-${lang}`);
+      await page.getByLabel(label.email).fill(customer.email);
+      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await Promise.all([page.waitForURL(/sent=1/), page.getByRole("button", { name: label.next }).click()]);
+      await checkPage(`login-id-forgot-sent-${lang}`);
+
+      await page.goto(`${origin}/freeze/done${q}`);
+      await checkPage(`freeze-done-${lang}`);
+    });
+  }
+
   it("looked at every page in both languages", () => {
-    const pages = ["login", "help", "help-code-not-received", "error-404", "login-error", "login-mfa", "login-mfa-error", "my-page", "logged-out"];
+    const pages = [
+      ...["login", "help", "help-code-not-received", "error-404", "login-error", "login-mfa", "login-mfa-error", "my-page", "logged-out"],
+      ...["my-page-notices-saved", "history", "sessions", "password", "password-code-sent", "password-error", "password-changed", "freeze", "freeze-error"],
+      ...["password-forgot", "password-forgot-code", "password-forgot-done", "login-id-forgot", "login-id-forgot-sent", "freeze-done"],
+    ];
     assert.deepEqual([...checked].sort(), pages.flatMap((name) => [`${name}-ja`, `${name}-en`]).sort());
   });
 });

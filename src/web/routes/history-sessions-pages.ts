@@ -73,7 +73,8 @@ export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebD
       return reply;
     }
     const done = (request.query as Record<string, unknown> | undefined)?.["done"];
-    const live = await sessions.listLive(current);
+    // この端末 first, then the others newest first (listLive's order).
+    const live = (await sessions.listLive(current)).sort((a, b) => Number(b.current) - Number(a.current));
     return renderPage(reply, "sessions", { lang, brand: config.brand }, {
       items: live.map((session) => ({
         id: session.id,

@@ -32,7 +32,7 @@ export class AccountFreeze {
     if (!(await hasher.verify(customer.passwordHash, normalizePassword(password)))) {
       await auditCustomerEvent(audit, context, "password.failed", "refused", customer.id, { reason: "wrong_password_for_freeze" });
       await this.lockout.countFailure(customer.id, context, "password");
-      throw new InvalidCredentialsError(`wrong password to freeze customer ${customer.id}`);
+      throw new InvalidCredentialsError(`wrong password to freeze customer ${customer.id}`, { currentPassword: true });
     }
     const frozenAt = clock.now();
     const notice = accountFrozenNotice(settings.brand, { frozenAt, ...describeRequestOrigin(context) });

@@ -95,13 +95,16 @@ export class NotAuthenticatedError extends AuthError {
 export class InvalidCredentialsError extends AuthError {
   static readonly code = "5101";
 
-  constructor(detail: string) {
+  /**
+   * `currentPassword`: the customer is logged in and no login ID was typed (password change,
+   * freeze), so the message names only the password.
+   */
+  constructor(detail: string, options?: { currentPassword?: boolean }) {
     super(
       InvalidCredentialsError.code,
-      {
-        ja: "ログインIDまたはパスワードが正しくありません。",
-        en: "The login ID or password is incorrect.",
-      },
+      options?.currentPassword === true
+        ? { ja: "現在のログインパスワードが正しくありません。", en: "The current login password is incorrect." }
+        : { ja: "ログインIDまたはパスワードが正しくありません。", en: "The login ID or password is incorrect." },
       detail,
     );
   }

@@ -84,7 +84,7 @@ export class PasswordChange {
     if (!(await hasher.verify(customer.passwordHash, normalizePassword(input.currentPassword)))) {
       await auditCustomerEvent(audit, context, "password.failed", "refused", customer.id, { reason: "wrong_current_password" });
       await this.lockout.countFailure(customer.id, context, "password");
-      throw new InvalidCredentialsError(`wrong current password for customer ${customer.id}`);
+      throw new InvalidCredentialsError(`wrong current password for customer ${customer.id}`, { currentPassword: true });
     }
     const refusal = passwordRefusal(input.newPassword, { loginId: customer.loginId, commonPasswords, currentPassword: input.currentPassword });
     if (refusal !== null) {

@@ -87,6 +87,7 @@ describe("password change (POST /api/v1/password/code, POST /api/v1/password): c
     const { code } = await changeCode(customer, browser);
     const wrongCurrent = await browser.post("/api/v1/password", { json: { currentPassword: "not my password", newPassword: NEW_PASSWORD, code } });
     assert.equal(wrongCurrent.json().error.code, "5101");
+    assert.equal(wrongCurrent.json().error.message, "現在のログインパスワードが正しくありません。", "no login ID was typed here");
     const wrongCode = await browser.post("/api/v1/password", { json: { currentPassword: customer.password, newPassword: NEW_PASSWORD, code: wrongCodeFor(code) } });
     assert.equal(wrongCode.json().error.code, "5121");
     const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);

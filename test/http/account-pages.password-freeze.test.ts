@@ -65,7 +65,7 @@ describe("account pages: /password and /freeze", () => {
     const { code } = await sendCode(customer, browser);
     const wrongCurrent = await browser.post("/password", { form: { currentPassword: "not my password", newPassword: NEW_PASSWORD, code } });
     assert.equal(wrongCurrent.statusCode, 401);
-    assert.match(wrongCurrent.body, /\[5101\] ログインIDまたはパスワードが正しくありません。/);
+    assert.match(wrongCurrent.body, /\[5101\] 現在のログインパスワードが正しくありません。/);
     assert.match(wrongCurrent.body, /id="currentPassword"[^>]*aria-invalid="true"/);
     assert.match(wrongCurrent.body, /role="alert" id="error" tabindex="-1" autofocus/);
     const common = await browser.post("/password", { form: { currentPassword: customer.password, newPassword: "password1", code } });

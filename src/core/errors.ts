@@ -165,13 +165,13 @@ export class InvalidCodeError extends AuthError {
 export class CodeExpiredError extends AuthError {
   static readonly code = "5122";
 
-  constructor(detail: string) {
+  /** `stepUp`: a code for a password change or reset, where the way on is a new code, not a new login. */
+  constructor(detail: string, options?: { stepUp?: boolean }) {
     super(
       CodeExpiredError.code,
-      {
-        ja: "認証コードの有効期限が切れました。もう一度ログインしてください。",
-        en: "The authentication code has expired. Please log in again.",
-      },
+      options?.stepUp === true
+        ? { ja: "認証コードの有効期限が切れました。お手数ですが、もう一度認証コードの送信からお手続きください。", en: "The authentication code has expired. Please request a new code." }
+        : { ja: "認証コードの有効期限が切れました。もう一度ログインしてください。", en: "The authentication code has expired. Please log in again." },
       detail,
     );
   }
@@ -181,13 +181,13 @@ export class CodeExpiredError extends AuthError {
 export class TooManyCodeAttemptsError extends AuthError {
   static readonly code = "5123";
 
-  constructor(detail: string) {
+  /** `stepUp`: as for CodeExpiredError. */
+  constructor(detail: string, options?: { stepUp?: boolean }) {
     super(
       TooManyCodeAttemptsError.code,
-      {
-        ja: "認証コードの入力誤りが上限に達しました。もう一度ログインしてください。",
-        en: "Too many incorrect codes. Please log in again.",
-      },
+      options?.stepUp === true
+        ? { ja: "認証コードの入力誤りが上限に達しました。お手数ですが、もう一度認証コードの送信からお手続きください。", en: "Too many incorrect codes. Please request a new code." }
+        : { ja: "認証コードの入力誤りが上限に達しました。もう一度ログインしてください。", en: "Too many incorrect codes. Please log in again." },
       detail,
     );
   }

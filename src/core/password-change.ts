@@ -19,7 +19,7 @@ import { bindRateLimits } from "./rate-limit.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 import { hashToken } from "./token-hash.ts";
-import { usableStepUp } from "./step-up-code.ts";
+import { STEP_UP, usableStepUp } from "./step-up-code.ts";
 
 export interface PasswordChangeDeps extends LoginDeps {
   stepUps: StepUpStore;
@@ -127,7 +127,7 @@ export class PasswordChange {
     await this.lockout.countFailure(stepUp.customerId, context, "code");
     if (outcome?.status === "burned") {
       await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", stepUp.customerId, { purpose: stepUp.purpose });
-      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`);
+      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`, STEP_UP);
     }
     throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`, options);
   }

@@ -15,7 +15,7 @@ import { passwordResetCodeNotice, passwordResetDoneNotice } from "./password-res
 import { bindRateLimits } from "./rate-limit.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 import { refuseFrozen } from "./account-freeze.ts";
-import { usableStepUp } from "./step-up-code.ts";
+import { STEP_UP, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
 
 /**
@@ -176,7 +176,7 @@ export class PasswordReset {
     }
     if (outcome?.status === "burned") {
       await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", customer.id, { purpose: stepUp.purpose });
-      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`);
+      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`, STEP_UP);
     }
     throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`);
   }

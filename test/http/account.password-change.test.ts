@@ -113,6 +113,7 @@ describe("password change (POST /api/v1/password/code, POST /api/v1/password): c
     t.clock.advance(10 * 60 * 1000);
     const late = await browser.post("/api/v1/password", { json: { currentPassword: customer.password, newPassword: NEW_PASSWORD, code: second.code } });
     assert.equal(late.json().error.code, "5122");
+    assert.match(late.json().error.message, /もう一度認証コードの送信からお手続きください/, "a new code, not a new login, is the way on");
   });
 
   it("counts its code mails toward the per-customer code-mail limit, and refuses everything without a session", async (context) => {

@@ -86,6 +86,10 @@ export const LOG_REDACT_PATHS = [
   "*.token",
   "*.preauthToken",
   "*.sessionToken",
+  "*.currentPassword",
+  "*.newPassword",
+  "*.resetToken",
+  "*.deviceToken",
 ];
 
 /**

@@ -73,8 +73,9 @@ describe("log redaction (defence in depth: a careless log line still hides secre
     const logger = createLogger(loadConfig({ LOG_LEVEL: "info" }).config, sink);
     logger.info({ body: { password: "hunter2-secret", code: "493817" }, result: { sessionToken: "tok-abcdef", preauthToken: "pre-abcdef" } }, "careless");
     logger.info({ req: { headers: { cookie: "__Host-okb_session=tok-abcdef" } } }, "careless request");
+    logger.info({ body: { currentPassword: "old-pass-secret", newPassword: "new-pass-secret" }, cookies: { resetToken: "reset-abcdef", deviceToken: "device-abcdef" } }, "careless change");
     const output = lines.join("");
-    for (const secret of ["hunter2-secret", "493817", "tok-abcdef", "pre-abcdef"]) {
+    for (const secret of ["hunter2-secret", "493817", "tok-abcdef", "pre-abcdef", "old-pass-secret", "new-pass-secret", "reset-abcdef", "device-abcdef"]) {
       assert.ok(!output.includes(secret), `${secret} leaked`);
     }
     assert.ok(output.includes("[redacted]"));

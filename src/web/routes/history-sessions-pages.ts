@@ -7,10 +7,9 @@ import type { TextKey } from "../i18n.ts";
 import { detectLang, langQuery, t } from "../i18n.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
-import { requireBodyType } from "../content-type.ts";
-import { requireCsrfToken } from "../csrf.ts";
 import { sessionOrLogin } from "../page-session.ts";
 import { endSessionForm, historyPageQuery, parseBody } from "../validation.ts";
+import { formPostOptions } from "../form-post.ts";
 
 // Typed as total maps: a new outcome or method in the core does not compile until it has words here.
 const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
@@ -41,7 +40,7 @@ const HISTORY_PAGE_SIZE = 20;
  */
 export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebDeps): void {
   const { config, sessions, loginHistory } = deps;
-  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+  const formOnly = formPostOptions(app);
 
   app.get("/history", async (request, reply) => {
     const lang = detectLang(request);

@@ -9,8 +9,7 @@ import { refuse } from "../refusal.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
-import { requireBodyType } from "../content-type.ts";
-import { requireCsrfToken } from "../csrf.ts";
+import { formPostOptions } from "../form-post.ts";
 
 /** The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力) → /. */
 export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
@@ -27,8 +26,7 @@ export function registerLoginPages(app: FastifyInstance, deps: WebDeps): void {
     return renderPage(reply, "login", pageBase(request), { loginId: "", error: null, invalid: false, loggedOut });
   });
 
-  // Media type first (415), then the CSRF token, which the parsed form carries.
-  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+  const formOnly = formPostOptions(app);
 
   app.post("/login", formOnly, async (request, reply) => {
     const base = pageBase(request);

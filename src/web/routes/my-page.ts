@@ -6,10 +6,9 @@ import { formatJapanTime } from "../../core/japan-time.ts";
 import { detectLang, langQuery } from "../i18n.ts";
 import { renderPage } from "../render.ts";
 import { contextOf } from "../request-context.ts";
-import { requireBodyType } from "../content-type.ts";
-import { requireCsrfToken } from "../csrf.ts";
 import { sessionOrLogin } from "../page-session.ts";
 import { noticeSettingsForm, parseBody } from "../validation.ts";
+import { formPostOptions } from "../form-post.ts";
 
 /**
  * マイページ, the hub of the customer area (issue 11 item 1): who is logged in, the previous
@@ -41,7 +40,7 @@ export function registerMyPage(app: FastifyInstance, deps: WebDeps): void {
     });
   });
 
-  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+  const formOnly = formPostOptions(app);
 
   // お知らせ設定: the same core call as PUT /api/v1/settings/notices; an unticked checkbox sends nothing.
   app.post("/settings/notices", formOnly, async (request, reply) => {

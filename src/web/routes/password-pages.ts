@@ -8,10 +8,9 @@ import { refuse } from "../refusal.ts";
 import { renderPage } from "../render.ts";
 import type { PageBase } from "../render.ts";
 import { contextOf } from "../request-context.ts";
-import { requireBodyType } from "../content-type.ts";
-import { requireCsrfToken } from "../csrf.ts";
 import { sessionOrLogin } from "../page-session.ts";
 import { freezeBody, parseBody, passwordChangeBody } from "../validation.ts";
+import { formPostOptions } from "../form-post.ts";
 
 /** Which field an error belongs to, for aria-invalid: the current password, the new one or the code. */
 function fieldInError(code: string): "currentPassword" | "newPassword" | "code" | null {
@@ -30,7 +29,7 @@ function fieldInError(code: string): "currentPassword" | "newPassword" | "code" 
  */
 export function registerPasswordPages(app: FastifyInstance, deps: WebDeps): void {
   const { config, sessions, passwordChange, accountFreeze } = deps;
-  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+  const formOnly = formPostOptions(app);
   const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
   const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown, view: string, data: Record<string, unknown>): FastifyReply => {
     if (!(error instanceof AuthError)) {

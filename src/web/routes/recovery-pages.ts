@@ -7,9 +7,8 @@ import { refuse } from "../refusal.ts";
 import { renderPage } from "../render.ts";
 import type { PageBase } from "../render.ts";
 import { contextOf } from "../request-context.ts";
-import { requireBodyType } from "../content-type.ts";
-import { requireCsrfToken } from "../csrf.ts";
 import { loginIdRemindBody, parseBody, passwordResetBody, passwordResetCompleteBody } from "../validation.ts";
+import { formPostOptions } from "../form-post.ts";
 
 /**
  * パスワードをお忘れの方 (`/password/forgot`, issue 11 item 5) and ログインIDをお忘れの方
@@ -18,7 +17,7 @@ import { loginIdRemindBody, parseBody, passwordResetBody, passwordResetCompleteB
  */
 export function registerRecoveryPages(app: FastifyInstance, deps: WebDeps): void {
   const { config, passwordReset, loginIdReminder } = deps;
-  const formOnly = { preHandler: [requireBodyType("application/x-www-form-urlencoded"), requireCsrfToken(app)] };
+  const formOnly = formPostOptions(app);
   const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
   const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown, view: string, data: Record<string, unknown>): FastifyReply => {
     if (!(error instanceof AuthError)) {

@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 import { pageLogin, visibleText } from "../support/page-login.ts";
@@ -14,16 +13,7 @@ const NEW_PASSWORD = "a fresh start passphrase";
 describe("account pages: /password/forgot and /login-id/forgot", () => {
   const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "3", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60", RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "100/60" } });
 
-  async function customerBornOn(birthDate: string | null): Promise<TestCustomer> {
-    const customer = await t.addCustomer();
-    await t.service.database.db.updateTable("customers").set({ birth_date: birthDate }).where("id", "=", customer.customer.id).execute();
-    return customer;
-  }
 
-  async function queuedFor(email: string): Promise<string[]> {
-    const rows = await t.service.database.db.selectFrom("mail_outbox").select("subject").where("recipient", "=", email).execute();
-    return rows.map((row) => row.subject);
-  }
 
   /** Step 1 of the reset; the next screen's visible text. */
   async function askReset(browser: WebClient, loginId: string, birthDate: string): Promise<string> {
@@ -48,7 +38,7 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
   });
 
   it("resets the password with the mailed code: the same next screen, all sessions end, a lock is lifted", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const earlier = await pageLogin(t, customer);
     for (let i = 0; i < 3; i += 1) {
       await t.client().post("/login", { form: { loginId: customer.loginId, password: `wrong ${i}` } });
@@ -77,15 +67,15 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
   });
 
   it("answers an unknown ID, a wrong date and no date on record with the same page, and mails nothing", async () => {
-    const matched = await customerBornOn(BIRTH_DATE);
+    const matched = await t.addCustomer({ birthDate: BIRTH_DATE });
     const reference = await askReset(t.client(), matched.loginId, BIRTH_DATE);
-    const wrongDate = await customerBornOn(BIRTH_DATE);
-    const noDate = await customerBornOn(null);
+    const wrongDate = await t.addCustomer({ birthDate: BIRTH_DATE });
+    const noDate = await t.addCustomer();
     for (const [loginId, birthDate] of [["nobody-has-this-id", BIRTH_DATE], [wrongDate.loginId, "1980-02-01"], [noDate.loginId, BIRTH_DATE]] as const) {
       assert.equal(await askReset(t.client(), loginId, birthDate), reference, loginId);
     }
     for (const customer of [wrongDate, noDate]) {
-      assert.deepEqual(await queuedFor(customer.email), []);
+      assert.deepEqual(await t.queuedSubjects(customer.email), []);
     }
     const bad = await t.client().post("/password/forgot", { form: { loginId: matched.loginId, birthDate: "1980-02-30" } });
     assert.equal(bad.statusCode, 400);
@@ -94,7 +84,7 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
   });
 
   it("/login-id/forgot answers the same whether or not anyone matched, and mails the ID only on a match", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const matched = await t.client().post("/login-id/forgot", { form: { email: customer.email, birthDate: BIRTH_DATE } });
     const unmatched = await t.client().post("/login-id/forgot", { form: { email: "nobody@example.co.jp", birthDate: BIRTH_DATE } });
     assert.equal(matched.statusCode, 303);
@@ -103,9 +93,9 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     const page = await t.client().get("/login-id/forgot?sent=1");
     assert.match(visibleText(page.body), /一致するお客さまがいらっしゃる場合、ログインIDをメールでお送りしました。/);
     assert.doesNotMatch(page.body, new RegExp(customer.loginId));
-    const mails = await queuedFor(customer.email);
+    const mails = await t.queuedSubjects(customer.email);
     assert.equal(mails.length, 1);
-    assert.deepEqual(await queuedFor("nobody@example.co.jp"), []);
+    assert.deepEqual(await t.queuedSubjects("nobody@example.co.jp"), []);
     const english = await t.client().post("/login-id/forgot?lang=en", { form: { email: customer.email, birthDate: BIRTH_DATE } });
     assert.equal(english.headers.location, "/login-id/forgot?lang=en&sent=1");
   });

@@ -13,17 +13,7 @@ const NEW_PASSWORD = "a fresh start passphrase";
 describe("forgotten password (POST /api/v1/password-reset, …/complete) and forgotten login ID (POST /api/v1/login-id/remind)", () => {
   const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "3", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60", RATE_LIMIT_PASSWORD_PER_LOGIN_ID: "100/60" } });
 
-  async function customerBornOn(birthDate: string | null): Promise<TestCustomer> {
-    const customer = await t.addCustomer();
-    await t.service.database.db.updateTable("customers").set({ birth_date: birthDate }).where("id", "=", customer.customer.id).execute();
-    return customer;
-  }
 
-  /** Outbox rows for the address: written in the request, so no waiting is needed to see that none was. */
-  async function queuedFor(email: string): Promise<string[]> {
-    const rows = await t.service.database.db.selectFrom("mail_outbox").select("subject").where("recipient", "=", email).execute();
-    return rows.map((row) => row.subject);
-  }
 
   async function requestReset(browser: WebClient, loginId: string, birthDate: string): Promise<{ status: number; body: string; cookies: string[] }> {
     const response = await browser.post("/api/v1/password-reset", { json: { loginId, birthDate } });
@@ -37,7 +27,7 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
   }
 
   it("resets the password with the mailed code: every session ends, the old password stops working, a notice is mailed", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const earlier = t.client();
     await earlier.post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password } });
     await earlier.post("/api/v1/login/mfa", { json: { code: await t.codeFor(customer.email) } });
@@ -60,11 +50,11 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
   });
 
   it("answers the same (status, body, cookies) for an unknown ID, a wrong date, no date on record and a frozen account, and mails nothing", async () => {
-    const matched = await customerBornOn(BIRTH_DATE);
+    const matched = await t.addCustomer({ birthDate: BIRTH_DATE });
     const reference = await requestReset(t.client(), matched.loginId, BIRTH_DATE);
-    const wrongDate = await customerBornOn(BIRTH_DATE);
-    const noDate = await customerBornOn(null);
-    const frozen = await customerBornOn(BIRTH_DATE);
+    const wrongDate = await t.addCustomer({ birthDate: BIRTH_DATE });
+    const noDate = await t.addCustomer();
+    const frozen = await t.addCustomer({ birthDate: BIRTH_DATE });
     await t.service.database.db.updateTable("customers").set({ frozen_at: 1 }).where("id", "=", frozen.customer.id).execute();
     const cases: Array<[string, string, string]> = [
       ["unknown ID", "nobody-has-this-id", BIRTH_DATE],
@@ -77,13 +67,13 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
       assert.deepEqual(answer, reference, what);
     }
     for (const customer of [wrongDate, noDate, frozen]) {
-      assert.deepEqual(await queuedFor(customer.email), [], "no mail");
+      assert.deepEqual(await t.queuedSubjects(customer.email), [], "no mail");
     }
-    assert.deepEqual(await queuedFor(matched.email), [CODE_SUBJECT]);
+    assert.deepEqual(await t.queuedSubjects(matched.email), [CODE_SUBJECT]);
   });
 
   it("counts wrong dates toward the lockout like wrong passwords; a reset then lifts that lock (audited), never a freeze", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     for (let i = 0; i < 3; i += 1) {
       await requestReset(t.client(), customer.loginId, "1999-12-31");
     }
@@ -97,7 +87,7 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
     const unlocked = (await t.auditEvents(customer.customer.id)).filter((event) => event.event === "account.unlocked");
     assert.deepEqual(unlocked.map((event) => [event.actor, event.detail["reason"]]), [["customer", "password_reset"]]);
 
-    const frozen = await customerBornOn(BIRTH_DATE);
+    const frozen = await t.addCustomer({ birthDate: BIRTH_DATE });
     const pending = t.client();
     await requestReset(pending, frozen.loginId, BIRTH_DATE);
     const frozenCode = await resetCode(frozen);
@@ -107,7 +97,7 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
   });
 
   it("refuses a wrong code ([5121]), a refused password ([5131] with its reason, the current one included) and a malformed date ([4000])", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const browser = t.client();
     await requestReset(browser, customer.loginId, BIRTH_DATE);
     const code = await resetCode(customer);
@@ -127,7 +117,7 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
   });
 
   it("mails a forgotten login ID to the registered address only, with the same answer whether or not anything matched", async () => {
-    const customer = await customerBornOn(BIRTH_DATE);
+    const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const answers = [];
     for (const [email, birthDate] of [[customer.email.toUpperCase(), BIRTH_DATE], [customer.email, "1970-01-01"], ["nobody@example.co.jp", BIRTH_DATE]]) {
       const response = await t.client().post("/api/v1/login-id/remind", { json: { email, birthDate } });
@@ -136,7 +126,7 @@ describe("forgotten password (POST /api/v1/password-reset, …/complete) and for
     assert.deepEqual(answers, [[200, '{"status":"mailed_if_matched"}'], [200, '{"status":"mailed_if_matched"}'], [200, '{"status":"mailed_if_matched"}']]);
     const mail = await t.mailTo(customer.email, 1, "【OKB証券】ログインIDのお知らせ");
     assert.match(mail.text, new RegExp(`ログインID: ${customer.customer.loginId}`));
-    assert.deepEqual((await queuedFor(customer.email)).filter((subject) => subject.includes("ログインID")).length, 1, "only the matching request mailed");
+    assert.deepEqual((await t.queuedSubjects(customer.email)).filter((subject) => subject.includes("ログインID")).length, 1, "only the matching request mailed");
     const malformed = await t.client().post("/api/v1/login-id/remind", { json: { email: "not an address", birthDate: BIRTH_DATE } });
     assert.equal(malformed.json().error.code, "4000");
   });

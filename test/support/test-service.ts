@@ -101,7 +101,7 @@ export class TestService {
     return new WebClient(this.service.app, options);
   }
 
-  async addCustomer(options: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean } = {}): Promise<TestCustomer> {
+  async addCustomer(options: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean; birthDate?: string } = {}): Promise<TestCustomer> {
     const { stores, hasher } = this.running();
     counter += 1;
     const loginId = options.loginId ?? `cust${counter}${Date.now() % 100000}`;
@@ -110,7 +110,7 @@ export class TestService {
     const password = options.password ?? "correct horse battery";
     const customer = await registerCustomer(
       { customers: stores.customers, hasher, clock: this.clock, random: nodeRandom },
-      { loginId, email, name, password, options: { mfaEnabled: options.mfaEnabled ?? true } },
+      { loginId, email, name, password, birthDate: options.birthDate ?? null, options: { mfaEnabled: options.mfaEnabled ?? true } },
     );
     return { loginId, password, email, name, customer };
   }
@@ -153,6 +153,12 @@ export class TestService {
   }
 
   /** The outbox rows not delivered yet (recipient and subject), oldest first. */
+  /** Subjects of every mail queued for `email`, delivered or not: written in the request, so no waiting is needed. */
+  async queuedSubjects(email: string): Promise<string[]> {
+    const rows = await this.service.database.db.selectFrom("mail_outbox").select("subject").where("recipient", "=", email).orderBy("created_at").execute();
+    return rows.map((row) => row.subject);
+  }
+
   async pendingMails(): Promise<Array<{ recipient: string; subject: string; attempts: number }>> {
     return this.service.database.db
       .selectFrom("mail_outbox")

@@ -1,7 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
+import { operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 export function accountFrozenSubject(brand: Brand): string {
   return `【${brand.name}】ログイン停止（口座凍結）のお知らせ`;
@@ -15,10 +15,7 @@ export function accountFrozenNotice(brand: Brand, facts: RequestOrigin & { froze
       `${brand.name}をご利用いただきありがとうございます。`,
       "お客さまのお申し出により、口座へのログインを停止（凍結）しました。すべての端末のログインを終了しています。",
       "",
-      "[お申し出の操作内容]",
-      `日時: ${formatJapanTime(facts.frozenAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("お申し出の操作内容", facts.frozenAt, facts),
       "",
       "ログインの再開は、ご本人確認のうえコールセンターで承ります。身に覚えのない取引がある場合も、あわせてお知らせください。",
       "",
@@ -29,9 +26,7 @@ export function accountFrozenNotice(brand: Brand, facts: RequestOrigin & { froze
       `Logins to your ${brand.nameEn} account have been stopped`,
       "",
       "At your request, the account has been frozen and every login has been ended.",
-      `Frozen at: ${formatJapanTimeWithZone(facts.frozenAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Frozen at", facts.frozenAt, facts),
       "",
       "The call center reopens the account after confirming your identity; tell them about any trades you did not make.",
       "If this was not you, someone may know your password: please call the call center below at once.",

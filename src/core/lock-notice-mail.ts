@@ -1,7 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
+import { operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 export function lockNoticeSubject(brand: Brand): string {
   return `【${brand.name}】口座ロックのお知らせ`;
@@ -24,10 +24,7 @@ export function lockNotice(brand: Brand, facts: LockNoticeFacts): Notice {
       `${brand.name}をご利用いただきありがとうございます。`,
       "ログインパスワードまたは認証コードの誤入力が続いたため、お客様の口座へのログインを停止(ロック)しました。",
       "",
-      "[ロックの原因となったログイン操作]",
-      `日時: ${formatJapanTime(facts.lockedAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("ロックの原因となったログイン操作", facts.lockedAt, facts),
       "",
       "ロックの解除は、ご本人確認のうえコールセンターで承ります。下記までご連絡ください。",
       "",
@@ -39,9 +36,7 @@ export function lockNotice(brand: Brand, facts: LockNoticeFacts): Notice {
       `Your ${brand.nameEn} account has been locked`,
       "",
       "After repeated wrong passwords or authentication codes, logins to your account have been stopped.",
-      `Locked at: ${formatJapanTimeWithZone(facts.lockedAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Locked at", facts.lockedAt, facts),
       "",
       "Only the call center can unlock the account, after confirming your identity.",
       "If this was not you, someone may be trying to log in with your login ID: after the unlock, change your",

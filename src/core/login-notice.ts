@@ -1,7 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
+import { operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 export function loginNoticeSubject(brand: Brand): string {
   return `【${brand.name}】ログインのお知らせ`;
@@ -15,10 +15,7 @@ export function loginNotice(brand: Brand, facts: RequestOrigin & { at: number; n
       `${brand.name}をご利用いただきありがとうございます。`,
       facts.newDevice ? "これまでにご利用のない端末から、お客さまの口座にログインがありました。" : "お客さまの口座にログインがありました。",
       "",
-      "[ログインの内容]",
-      `日時: ${formatJapanTime(facts.at)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("ログインの内容", facts.at, facts),
       "",
       "■お心当たりがない場合",
       "第三者がお客さまの口座にログインした可能性があります。ただちにログインパスワードを変更し、",
@@ -28,9 +25,7 @@ export function loginNotice(brand: Brand, facts: RequestOrigin & { at: number; n
     en: [
       facts.newDevice ? `A login to your ${brand.nameEn} account from a device not seen before` : `A login to your ${brand.nameEn} account`,
       "",
-      `Logged in at: ${formatJapanTimeWithZone(facts.at)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Logged in at", facts.at, facts),
       "",
       "If this was not you, change your password at once, log out the devices you do not recognise under",
       "\"Devices in use\", and call the call center below.",

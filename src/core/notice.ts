@@ -1,5 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { OutboxMail } from "./ports.ts";
+import type { RequestOrigin } from "./request-origin.ts";
+import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 /**
  * What every mail to a customer is made of: a subject, the Japanese text and the
@@ -28,6 +30,16 @@ export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Not
 
 export function noticeBody(brand: Brand, customerName: string, notice: Notice): string {
   return [`${customerName} 様`, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
+}
+
+/** "[heading]", when, from which IP and device: the block every notice about an operation carries (Japanese). */
+export function operationLinesJa(heading: string, at: number, origin: RequestOrigin): string[] {
+  return [`[${heading}]`, `日時: ${formatJapanTime(at)}`, `IPアドレス: ${origin.ip}`, `ご利用環境: ${origin.device}`];
+}
+
+/** The same block in English, "`label`: time". */
+export function operationLinesEn(label: string, at: number, origin: RequestOrigin): string[] {
+  return [`${label}: ${formatJapanTimeWithZone(at)}`, `IP address: ${origin.ip}`, `Device: ${origin.device}`];
 }
 
 /**

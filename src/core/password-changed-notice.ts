@@ -1,7 +1,7 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
+import { operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 export function passwordChangedSubject(brand: Brand): string {
   return `【${brand.name}】ログインパスワード変更のお知らせ`;
@@ -15,10 +15,7 @@ export function passwordChangedNotice(brand: Brand, facts: RequestOrigin & { cha
       `${brand.name}をご利用いただきありがとうございます。`,
       "お客さまのログインパスワードが変更されました。この端末以外のログインはすべて終了しています。",
       "",
-      "[変更の操作内容]",
-      `日時: ${formatJapanTime(facts.changedAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("変更の操作内容", facts.changedAt, facts),
       "",
       "■お心当たりがない場合",
       "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
@@ -27,9 +24,7 @@ export function passwordChangedNotice(brand: Brand, facts: RequestOrigin & { cha
       `Your ${brand.nameEn} login password has been changed`,
       "",
       "Every other login to your account has been ended.",
-      `Changed at: ${formatJapanTimeWithZone(facts.changedAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Changed at", facts.changedAt, facts),
       "",
       "If this was not you, someone else may have access to your account: please call the call center below at once.",
     ],

@@ -1,9 +1,9 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
+import { operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
 /** The code for a forgotten password: the login code's subject, and what the code is for. */
 export function passwordResetCodeNotice(brand: Brand, facts: CodeMailFacts): Notice {
@@ -47,10 +47,7 @@ export function passwordResetDoneNotice(brand: Brand, facts: RequestOrigin & { r
       "お客さまのログインパスワードが再設定されました。すべての端末のログインを終了しています。",
       ...(facts.unlocked ? ["誤入力によるロックも解除しました。"] : []),
       "",
-      "[再設定の操作内容]",
-      `日時: ${formatJapanTime(facts.resetAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("再設定の操作内容", facts.resetAt, facts),
       "",
       "■お心当たりがない場合",
       "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
@@ -59,9 +56,7 @@ export function passwordResetDoneNotice(brand: Brand, facts: RequestOrigin & { r
       `Your ${brand.nameEn} login password has been reset`,
       "",
       "Every login to your account has been ended." + (facts.unlocked ? " The lock after wrong entries has been lifted." : ""),
-      `Reset at: ${formatJapanTimeWithZone(facts.resetAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Reset at", facts.resetAt, facts),
       "",
       "If this was not you, someone else may have access to your account: please call the call center below at once.",
     ],
@@ -82,10 +77,7 @@ export function loginIdReminderNotice(brand: Brand, facts: RequestOrigin & { log
       "",
       `ログインID: ${facts.loginId}`,
       "",
-      "[お問い合わせの操作内容]",
-      `日時: ${formatJapanTime(facts.requestedAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      ...operationLinesJa("お問い合わせの操作内容", facts.requestedAt, facts),
       "",
       "■お心当たりがない場合",
       "このメールは登録されたメールアドレスにのみ送信しています。パスワードは変更されていません。",
@@ -94,9 +86,7 @@ export function loginIdReminderNotice(brand: Brand, facts: RequestOrigin & { log
       `Your ${brand.nameEn} login ID`,
       "",
       `Login ID: ${facts.loginId}`,
-      `Requested at: ${formatJapanTimeWithZone(facts.requestedAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      ...operationLinesEn("Requested at", facts.requestedAt, facts),
       "",
       "This mail goes only to your registered address. If you did not ask for it, your password has not been changed.",
     ],

@@ -92,3 +92,14 @@ export const DEFAULT_RATE_LIMITS = {
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
+
+/**
+ * Operator TOTP (DESIGN §5): RFC 6238 with the defaults every authenticator app
+ * understands (SHA-1, 30-second steps, 6 digits). RFC 6238 §5.2 recommends at most
+ * one step of network delay; one step either side also covers a phone's clock drift.
+ */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+export const TOTP_DRIFT_STEPS = 1;
+/** RFC 4226 §4 R6: a shared secret of at least 128 bits; 160 bits (the HMAC-SHA-1 size) is recommended. */
+export const TOTP_SECRET_BYTES = 20;

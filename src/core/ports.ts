@@ -2,6 +2,7 @@ import type { StepUpStore } from "./ports-account.ts";
 
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";
+export type * from "./ports-operator.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock
@@ -200,7 +201,7 @@ export interface AuditEvent {
   event: AuditEventName;
   outcome: "ok" | "refused" | "info";
   customerId: string | null;
-  /** "customer", "system", or the operator's ID. */
+  /** "customer", "system", the operator's ID, or `cli:<os user>`. */
   actor: string;
   ip: string;
   userAgent: string;
@@ -227,6 +228,8 @@ export type AuditEventName =
   | "account.locked"
   | "account.unlocked"
   | "account.frozen"
+  | "operator.added"
+  | "operator.disabled"
   | "login.refused_frozen"
   | "login.refused_locked"
   | "session.created"

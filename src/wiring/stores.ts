@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore } from "../core/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
@@ -11,6 +11,7 @@ import { createOutboxStore } from "../adapters/db/outbox-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "../adapters/db/session-store.ts";
 import { createStepUpStore } from "../adapters/db/step-up-store.ts";
 import { createKnownDeviceStore } from "../adapters/db/known-device-store.ts";
+import { createOperatorStore } from "../adapters/db/operator-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -25,6 +26,8 @@ export interface Stores {
   stepUps: StepUpStore;
   /** Devices each account has logged in from (login notices). */
   knownDevices: KnownDeviceStore;
+  /** The call center's operators (their TOTP secrets sealed with their own key). */
+  operators: OperatorStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The delivery side of the outbox: what the worker claims and marks. */
@@ -35,7 +38,7 @@ export interface Stores {
 
 /**
  * The one place that knows how the stores are built (STYLE 4): tables, the outbox's
- * sealing key (HKDF from SERVER_SECRET), the time and randomness they stamp rows with.
+ * sealing keys (HKDF from SERVER_SECRET: outbox bodies, operators' TOTP secrets), the time and randomness they stamp rows with.
  */
 export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Config>, "serverSecret">, time: { clock: Clock; random: Random }): Stores {
   const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
@@ -46,6 +49,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     history: createLoginHistoryStore(database.db),
     stepUps: createStepUpStore(database.db),
     knownDevices: createKnownDeviceStore(database.db),
+    operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
     audit: createAuditStore(database.db, time.clock, time.random),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),

@@ -9,6 +9,7 @@ import { birthDateMigration } from "./migrations/0004-birth-date.ts";
 import { stepUpCodesMigration } from "./migrations/0005-step-up-codes.ts";
 import { accountFreezeMigration } from "./migrations/0006-account-freeze.ts";
 import { loginNoticesMigration } from "./migrations/0007-login-notices.ts";
+import { operatorsMigration } from "./migrations/0008-operators.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-step-up-codes": stepUpCodesMigration,
   "0006-account-freeze": accountFreezeMigration,
   "0007-login-notices": loginNoticesMigration,
+  "0008-operators": operatorsMigration,
 };
 
 const provider: MigrationProvider = {

@@ -105,6 +105,22 @@ export interface KnownDevicesTable {
   last_seen_at: number;
 }
 
+/** Call-center operators (migration 0008). */
+export interface OperatorsTable {
+  id: string;
+  login_id: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  /** Sealed (BodySealer with the "operator-totp" key), never the base32 secret itself. */
+  totp_secret: string;
+  totp_last_step: number | null;
+  failed_count: Generated<number>;
+  locked_at: number | null;
+  disabled_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -115,4 +131,5 @@ export interface Database {
   rate_limit_counters: RateLimitCountersTable;
   step_up_codes: StepUpCodesTable;
   known_devices: KnownDevicesTable;
+  operators: OperatorsTable;
 }

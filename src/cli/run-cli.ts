@@ -5,6 +5,8 @@ import { customerAddCommand } from "./customer-add-command.ts";
 import { customerImportCommand } from "./customer-import-command.ts";
 import { customerUnlockCommand } from "./customer-unlock-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
+import { operatorAddCommand } from "./operator-add-command.ts";
+import { operatorDisableCommand } from "./operator-disable-command.ts";
 import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   "customer add": customerAddCommand,
   "customer import": customerImportCommand,
   "customer unlock": customerUnlockCommand,
+  "operator add": operatorAddCommand,
+  "operator disable": operatorDisableCommand,
 };
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);

@@ -16,6 +16,12 @@ commands:
   customer unlock ID [--reason TEXT]
       unlock a locked account (clears its failure count); audited; the ID is
       normalised as at login (full-width letters, surrounding spaces)
+  operator add --login-id ID --name NAME --role agent|supervisor
+      add a call-center operator; the password is read from standard input
+      (first line; the customers' password rules); prints the TOTP otpauth://
+      URI once on standard output, for the operator's authenticator app
+  operator disable ID [--reason TEXT]
+      disable an operator account; audited with the OS user and the reason
   help
       show this text
 

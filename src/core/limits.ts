@@ -103,3 +103,10 @@ export const TOTP_DIGITS = 6;
 export const TOTP_DRIFT_STEPS = 1;
 /** RFC 4226 §4 R6: a shared secret of at least 128 bits; 160 bits (the HMAC-SHA-1 size) is recommended. */
 export const TOTP_SECRET_BYTES = 20;
+
+/**
+ * Operator console sessions (DESIGN §5): an operator sees many customers' data, so an
+ * unattended console ends after 15 idle minutes, and any session after one 12-hour shift.
+ */
+export const OPERATOR_SESSION_IDLE_SECONDS = 15 * 60;
+export const OPERATOR_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;

@@ -48,4 +48,29 @@ export interface OperatorStore {
   recordTotpStep(id: string, step: number): Promise<boolean>;
   /** Disables the operator; false when already disabled (or unknown). */
   disable(id: string, disabledAt: number): Promise<boolean>;
+  /**
+   * One more consecutive failure, locking at `threshold`, in one statement (as
+   * CustomerStore.recordFailure): `alreadyLocked` when the operator was locked before it.
+   */
+  recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean; alreadyLocked: boolean }>;
+  /** A successful login: the count of consecutive failures starts again. */
+  resetFailures(id: string): Promise<void>;
+}
+
+/** A console session: only the SHA-256 of its cookie token is stored. */
+export interface OperatorSession {
+  idHash: string;
+  operatorId: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface OperatorSessionStore {
+  create(session: OperatorSession): Promise<void>;
+  /** The session if it exists and has not ended; null otherwise. */
+  find(idHash: string): Promise<OperatorSession | null>;
+  touch(idHash: string, lastSeenAt: number): Promise<void>;
+  end(idHash: string, endedAt: number): Promise<void>;
+  /** Ends every open session of the operator; how many. */
+  endAllForOperator(operatorId: string, endedAt: number): Promise<number>;
 }

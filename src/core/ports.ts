@@ -230,6 +230,8 @@ export type AuditEventName =
   | "account.frozen"
   | "operator.added"
   | "operator.disabled"
+  | "operator.login"
+  | "operator.session_ended"
   | "login.refused_frozen"
   | "login.refused_locked"
   | "session.created"

@@ -16,6 +16,8 @@ import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
 import type { NoticeSettings } from "../core/notice-settings.ts";
+import type { OperatorLogin } from "../core/operator-login.ts";
+import type { OperatorSessions } from "../core/operator-session.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -32,6 +34,7 @@ import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerApiV1Recovery } from "./routes/api-v1-recovery.ts";
+import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
@@ -61,6 +64,10 @@ export interface WebDeps {
   loginIdReminder: LoginIdReminder;
   /** お知らせ設定 (login notices). */
   noticeSettings: NoticeSettings;
+  /** The call center's console: operator login (password + TOTP). */
+  operatorLogin: OperatorLogin;
+  /** The console's own sessions and cookie. */
+  operatorSessions: OperatorSessions;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
@@ -148,6 +155,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerApiV1(app, deps);
   registerApiV1Account(app, deps);
   registerApiV1Recovery(app, deps);
+  registerConsoleApiV1(app, deps);
   if (deps.mailCatcher !== null && deps.config.environment !== "production") {
     registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
   }
@@ -208,7 +216,7 @@ function sendError(deps: WebDeps, error: FastifyError | AuthError, request: Fast
     refusal = refuse(request, reply, new InternalError("unhandled error"), lang);
   }
   const { code, message, hint, reason } = refusal.shown;
-  if (request.url.startsWith("/api/")) {
+  if (request.url.startsWith("/api/") || request.url.startsWith("/console/api/")) {
     return reply.send({ error: { code, message, ...(hint === null ? {} : { hint }), ...(reason === null || reason === undefined ? {} : { reason }) } });
   }
   return renderPage(reply, "error", { lang, brand: deps.config.brand }, { error: refusal.shown }, refusal.status);

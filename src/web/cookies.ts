@@ -46,6 +46,16 @@ export function clearedCookieOptions(): CookieSerializeOptions {
 }
 
 /**
+ * The operator console's session (DESIGN §5), apart from the customers'. Strict: the
+ * console is only ever used from its own pages, never entered by a link from elsewhere.
+ */
+export const CONSOLE_COOKIE = "__Host-okb_console";
+
+export function consoleCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "strict" };
+}
+
+/**
  * The CSRF secret (csrf.ts). Strict: no other site ever needs to send it, and
  * a page loaded from elsewhere simply gets a new secret with its form.
  */

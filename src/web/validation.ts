@@ -27,6 +27,12 @@ export const passwordStepBody = z.object({
   password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
 });
 
+export const consoleLoginBody = z.object({
+  loginId: textField(256, ANY_CONTROL),
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  totp: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
 export const codeStepBody = z.object({
   code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });

@@ -10,6 +10,8 @@ import { buildPasswordHasher, buildStores } from "../../src/wiring/stores.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
+import { registerOperator } from "../../src/core/operator-registration.ts";
+import { commonPasswordList } from "../../src/adapters/password-list/common-passwords.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
 import type { Customer, PasswordHasher, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
@@ -113,6 +115,24 @@ export class TestService {
       { loginId, email, name, password, birthDate: options.birthDate ?? null, options: { mfaEnabled: options.mfaEnabled ?? true } },
     );
     return { loginId, password, email, name, customer };
+  }
+
+  /** Adds an operator as `operator add` would; returns its login ID, password and TOTP secret (base32). */
+  async addOperator(options: { loginId?: string; name?: string; role?: "agent" | "supervisor"; password?: string } = {}): Promise<{ loginId: string; password: string; totpSecret: string }> {
+    const { stores, hasher } = this.running();
+    counter += 1;
+    const password = options.password ?? "console horse battery";
+    const registered = await registerOperator(
+      { operators: stores.operators, hasher, clock: this.clock, random: nodeRandom, audit: stores.audit, commonPasswords: commonPasswordList() },
+      { loginId: options.loginId ?? `op${counter}${Date.now() % 100000}`, name: options.name ?? "佐藤 花子", role: options.role ?? "agent", password },
+      { actor: "test", ip: "127.0.0.1", requestId: "test" },
+    );
+    return { loginId: registered.loginId, password, totpSecret: registered.totpSecret };
+  }
+
+  /** The stores the test uses (as the CLI would). */
+  stores(): ReturnType<typeof buildStores> {
+    return this.running().stores;
   }
 
   /** The customer's audit events, oldest first. */

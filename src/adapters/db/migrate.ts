@@ -10,6 +10,7 @@ import { stepUpCodesMigration } from "./migrations/0005-step-up-codes.ts";
 import { accountFreezeMigration } from "./migrations/0006-account-freeze.ts";
 import { loginNoticesMigration } from "./migrations/0007-login-notices.ts";
 import { operatorsMigration } from "./migrations/0008-operators.ts";
+import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-account-freeze": accountFreezeMigration,
   "0007-login-notices": loginNoticesMigration,
   "0008-operators": operatorsMigration,
+  "0009-operator-sessions": operatorSessionsMigration,
 };
 
 const provider: MigrationProvider = {

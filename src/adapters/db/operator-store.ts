@@ -82,5 +82,29 @@ export function createOperatorStore(db: Kysely<Database>, sealer: BodySealer): O
       const result = await db.updateTable("operators").set({ disabled_at: disabledAt }).where("id", "=", id).where("disabled_at", "is", null).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+
+    async recordFailure(id: string, threshold: number, now: number) {
+      // One statement, only while unlocked, as the customers' (customer-store.ts): racing
+      // failures all count and exactly one locks.
+      const row = await db
+        .updateTable("operators")
+        .set((eb) => ({
+          failed_count: eb("failed_count", "+", 1),
+          locked_at: eb.case().when("failed_count", ">=", threshold - 1).then(now).else(null).end(),
+        }))
+        .where("id", "=", id)
+        .where("locked_at", "is", null)
+        .returning(["failed_count", "locked_at"])
+        .executeTakeFirst();
+      if (row !== undefined) {
+        return { failedCount: row.failed_count, lockedNow: row.locked_at !== null, alreadyLocked: false };
+      }
+      const locked = await db.selectFrom("operators").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
+      return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
+    },
+
+    async resetFailures(id: string): Promise<void> {
+      await db.updateTable("operators").set({ failed_count: 0 }).where("id", "=", id).where("locked_at", "is", null).execute();
+    },
   };
 }

@@ -121,6 +121,15 @@ export interface OperatorsTable {
   created_at: number;
 }
 
+/** Operator console sessions (migration 0009). */
+export interface OperatorSessionsTable {
+  id_hash: string;
+  operator_id: string;
+  created_at: number;
+  last_seen_at: number;
+  ended_at: number | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -132,4 +141,5 @@ export interface Database {
   step_up_codes: StepUpCodesTable;
   known_devices: KnownDevicesTable;
   operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

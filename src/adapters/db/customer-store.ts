@@ -4,6 +4,7 @@ import type { CustomersTable, Database } from "./schema.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import { inTransaction } from "./in-transaction.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
+import { recordFailureIn } from "./failure-count.ts";
 
 // Login IDs per `in (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const LOOKUP_CHUNK = 1000;
@@ -107,26 +108,8 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
       await db.updateTable("customers").set({ password_hash: passwordHash }).where("id", "=", id).execute();
     },
 
-    async recordFailure(id: string, threshold: number, now: number) {
-      // One statement counts the failure and locks at the threshold, and only while the account
-      // is unlocked: on PostgreSQL racing failures wait for the row lock and re-check
-      // `locked_at`; on SQLite the statement holds the database's write lock. So every failure
-      // counts, exactly one locks, and those after it see the lock (issue 9: a race past the lockout).
-      const row = await db
-        .updateTable("customers")
-        .set((eb) => ({
-          failed_count: eb("failed_count", "+", 1),
-          locked_at: eb.case().when("failed_count", ">=", threshold - 1).then(now).else(null).end(),
-        }))
-        .where("id", "=", id)
-        .where("locked_at", "is", null)
-        .returning(["failed_count", "locked_at"])
-        .executeTakeFirst();
-      if (row !== undefined) {
-        return { failedCount: row.failed_count, lockedNow: row.locked_at !== null, alreadyLocked: false };
-      }
-      const locked = await db.selectFrom("customers").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
-      return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
+    recordFailure(id: string, threshold: number, now: number) {
+      return recordFailureIn(db, "customers", id, threshold, now);
     },
 
     async setNotifyEveryLogin(id: string, on: boolean): Promise<void> {

@@ -5,6 +5,7 @@ import type { Database, OperatorsTable } from "./schema.ts";
 import { normalizeLoginId } from "../../core/credentials.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
+import { recordFailureIn } from "./failure-count.ts";
 
 /**
  * Operators on SQLite or PostgreSQL. The TOTP secret is sealed with `sealer` (its own
@@ -83,24 +84,8 @@ export function createOperatorStore(db: Kysely<Database>, sealer: BodySealer): O
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async recordFailure(id: string, threshold: number, now: number) {
-      // One statement, only while unlocked, as the customers' (customer-store.ts): racing
-      // failures all count and exactly one locks.
-      const row = await db
-        .updateTable("operators")
-        .set((eb) => ({
-          failed_count: eb("failed_count", "+", 1),
-          locked_at: eb.case().when("failed_count", ">=", threshold - 1).then(now).else(null).end(),
-        }))
-        .where("id", "=", id)
-        .where("locked_at", "is", null)
-        .returning(["failed_count", "locked_at"])
-        .executeTakeFirst();
-      if (row !== undefined) {
-        return { failedCount: row.failed_count, lockedNow: row.locked_at !== null, alreadyLocked: false };
-      }
-      const locked = await db.selectFrom("operators").select("failed_count").where("id", "=", id).executeTakeFirstOrThrow();
-      return { failedCount: locked.failed_count, lockedNow: false, alreadyLocked: true };
+    recordFailure(id: string, threshold: number, now: number) {
+      return recordFailureIn(db, "operators", id, threshold, now);
     },
 
     async resetFailures(id: string): Promise<void> {

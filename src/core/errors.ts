@@ -12,7 +12,7 @@ export interface PublicMessage {
 }
 
 /** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
-export const ERROR_CODES = ["4000", "4010", "4030", "4040", "5000", "5101", "5102", "5103", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
+export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The base of the closed set: abstract, so every error shown is one of the classes below. */
@@ -70,6 +70,18 @@ export class RequestRefusedError extends AuthError {
       },
       detail,
     );
+  }
+}
+
+/**
+ * 4031: a console operator asked for something their role does not allow (approving an
+ * MFA-off request as an agent, approving their own request). Shown to operators only.
+ */
+export class OperatorForbiddenError extends AuthError {
+  static readonly code = "4031";
+
+  constructor(detail: string) {
+    super(OperatorForbiddenError.code, { ja: "この操作を行う権限がありません。", en: "You are not allowed to do this." }, detail);
   }
 }
 

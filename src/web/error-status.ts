@@ -11,6 +11,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "4000": 400,
   "4010": 401,
   "4030": 403,
+  "4031": 403,
   "4040": 404,
   "5000": 500,
   "5101": 401,

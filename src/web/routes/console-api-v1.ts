@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { CONSOLE_COOKIE, consoleCookieOptions } from "../cookies.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
+import { operatorOf, requireOperator } from "../console-session.ts";
 import { consoleLoginBody, parseBody } from "../validation.ts";
 
 /**
@@ -27,11 +27,8 @@ export function registerConsoleApiV1(app: FastifyInstance, deps: WebDeps): void 
         return { status: "ok", role: result.role };
       });
 
-      api.get("/session", async (request) => {
-        const current = await operatorSessions.authenticate(request.cookies[CONSOLE_COOKIE], contextOf(request));
-        if (current === null) {
-          throw new NotAuthenticatedError("no live console session");
-        }
+      api.get("/session", { preHandler: requireOperator(operatorSessions) }, async (request) => {
+        const current = operatorOf(request);
         return { loginId: current.operator.loginId, name: current.operator.name, role: current.operator.role };
       });
 

@@ -32,9 +32,7 @@ import { LoginIdReminder } from "./core/login-id-reminder.ts";
 import { NoticeSettings } from "./core/notice-settings.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
-import { OperatorSessions } from "./core/operator-session.ts";
-import { OperatorLogin } from "./core/operator-login.ts";
-import { bindRateLimits } from "./core/rate-limit.ts";
+import { buildConsoleServices } from "./wiring/console-services.ts";
 import { LoginHistory } from "./core/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
@@ -200,16 +198,6 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const login = new LoginService({ ...loginDeps, knownDevices: stores.knownDevices });
   const stepUpDeps = { ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() };
   const passwordChange = new PasswordChange(stepUpDeps);
-  const operatorSessions = new OperatorSessions({ operatorSessions: stores.operatorSessions, operators: stores.operators, clock, random, audit });
-  const operatorLogin = new OperatorLogin({
-    operators: stores.operators,
-    hasher: loginDeps.hasher,
-    clock,
-    audit,
-    limit: bindRateLimits({ limiter, audit, clock, limits: config.rateLimits }),
-    sessions: operatorSessions,
-    settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
-  });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const app = await buildApp({
@@ -224,8 +212,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),
     noticeSettings: new NoticeSettings({ customers, audit }),
-    operatorLogin,
-    operatorSessions,
+    console: buildConsoleServices(stores, loginDeps, config),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

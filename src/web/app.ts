@@ -16,8 +16,7 @@ import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
 import type { NoticeSettings } from "../core/notice-settings.ts";
-import type { OperatorLogin } from "../core/operator-login.ts";
-import type { OperatorSessions } from "../core/operator-session.ts";
+import type { ConsoleServices } from "../wiring/console-services.ts";
 import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -64,10 +63,8 @@ export interface WebDeps {
   loginIdReminder: LoginIdReminder;
   /** お知らせ設定 (login notices). */
   noticeSettings: NoticeSettings;
-  /** The call center's console: operator login (password + TOTP). */
-  operatorLogin: OperatorLogin;
-  /** The console's own sessions and cookie. */
-  operatorSessions: OperatorSessions;
+  /** The call center's console (issue 12): operator login, sessions, customer lookup and actions. */
+  console: ConsoleServices;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */

@@ -12,7 +12,7 @@ import { consoleLoginBody, parseBody } from "../validation.ts";
  * origin check, errors as `{"error":{"code","message"}}`; its own cookie, never the customers'.
  */
 export function registerConsoleApiV1(app: FastifyInstance, deps: WebDeps): void {
-  const { operatorLogin, operatorSessions } = deps;
+  const { operatorLogin, operatorSessions } = deps.console;
 
   app.register(
     async (api) => {

@@ -1,0 +1,33 @@
+import type { Config } from "../config.ts";
+import type { LoginDeps } from "../core/login-deps.ts";
+import type { Stores } from "./stores.ts";
+import { OperatorSessions } from "../core/operator-session.ts";
+import { OperatorLogin } from "../core/operator-login.ts";
+import { bindRateLimits } from "../core/rate-limit.ts";
+
+/** The call center console's services (issue 12), as the web layer takes them. */
+export interface ConsoleServices {
+  /** Operator login: password + TOTP. */
+  operatorLogin: OperatorLogin;
+  /** The console's own sessions and cookie. */
+  operatorSessions: OperatorSessions;
+}
+
+/**
+ * Builds the console's services on the same stores, clock, audit log and mail outbox as the
+ * customers' side (`loginDeps`), so an operator's action and its notice share one transaction.
+ */
+export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, config: Readonly<Config>): ConsoleServices {
+  const { clock, random, audit, limiter, hasher } = loginDeps;
+  const operatorSessions = new OperatorSessions({ operatorSessions: stores.operatorSessions, operators: stores.operators, clock, random, audit });
+  const operatorLogin = new OperatorLogin({
+    operators: stores.operators,
+    hasher,
+    clock,
+    audit,
+    limit: bindRateLimits({ limiter, audit, clock, limits: config.rateLimits }),
+    sessions: operatorSessions,
+    settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
+  });
+  return { operatorLogin, operatorSessions };
+}

@@ -12,6 +12,7 @@ import type { StoredAuditEvent } from "../../src/adapters/db/audit-store.ts";
 import { registerCustomer } from "../../src/core/customer-registration.ts";
 import { registerOperator } from "../../src/core/operator-registration.ts";
 import { commonPasswordList } from "../../src/adapters/password-list/common-passwords.ts";
+import { totpCode } from "../../src/core/totp.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
 import type { Customer, PasswordHasher, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
@@ -128,6 +129,22 @@ export class TestService {
       { actor: "test", ip: "127.0.0.1", requestId: "test" },
     );
     return { loginId: registered.loginId, password, totpSecret: registered.totpSecret };
+  }
+
+  /**
+   * An operator of `role`, logged in to the console (password + TOTP at the test clock's time):
+   * the client carries the console cookie. The next TOTP step is used for each login, so two
+   * consoles of one operator never replay a code.
+   */
+  async consoleClient(options: { role?: "agent" | "supervisor"; name?: string } = {}): Promise<{ client: WebClient; loginId: string; operatorId: string }> {
+    const operator = await this.addOperator(options);
+    const client = this.client();
+    const response = await client.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, this.clock.now()) } });
+    if (response.statusCode !== 200) {
+      throw new Error(`console login failed: ${response.statusCode} ${response.body}`);
+    }
+    const stored = await this.running().stores.operators.findByLoginId(operator.loginId);
+    return { client, loginId: operator.loginId, operatorId: stored?.id ?? "" };
   }
 
   /** The stores the test uses (as the CLI would). */

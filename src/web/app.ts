@@ -33,7 +33,7 @@ import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerApiV1Recovery } from "./routes/api-v1-recovery.ts";
-import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
+import { registerConsoleRoutes } from "./console-routes.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
@@ -152,7 +152,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerApiV1(app, deps);
   registerApiV1Account(app, deps);
   registerApiV1Recovery(app, deps);
-  registerConsoleApiV1(app, deps);
+  registerConsoleRoutes(app, deps);
   if (deps.mailCatcher !== null && deps.config.environment !== "production") {
     registerDevMailbox(app, deps.mailCatcher, deps.config.brand);
   }

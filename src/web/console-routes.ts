@@ -1,0 +1,12 @@
+import type { FastifyInstance } from "fastify";
+import type { WebDeps } from "./app.ts";
+import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
+
+/**
+ * Every route under /console (issue 12): the JSON API for the CRM and the console's pages.
+ * One place, so the console can be served on the main listener or on its own
+ * (CONSOLE_LISTEN) by registering this on one app or the other.
+ */
+export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void {
+  registerConsoleApiV1(app, deps);
+}

@@ -11,6 +11,7 @@ import { accountFreezeMigration } from "./migrations/0006-account-freeze.ts";
 import { loginNoticesMigration } from "./migrations/0007-login-notices.ts";
 import { operatorsMigration } from "./migrations/0008-operators.ts";
 import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.ts";
+import { consoleLookupMigration } from "./migrations/0010-console-lookup.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007-login-notices": loginNoticesMigration,
   "0008-operators": operatorsMigration,
   "0009-operator-sessions": operatorSessionsMigration,
+  "0010-console-lookup": consoleLookupMigration,
 };
 
 const provider: MigrationProvider = {

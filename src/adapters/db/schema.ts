@@ -16,6 +16,8 @@ export interface CustomersTable {
   birth_date: string | null;
   frozen_at: number | null;
   notify_every_login: Generated<number>;
+  /** Migration 0010: the name folded for the console's search (core/name-fold.ts). */
+  name_fold: Generated<string>;
 }
 
 export interface LoginChallengesTable {
@@ -63,6 +65,11 @@ export interface MailOutboxTable {
   created_at: number;
   sent_at: number | null;
   last_error: string | null;
+  /** Migration 0010: the customer a mail is for and its kind ("code" for code mails); null for older rows. */
+  customer_id: string | null;
+  kind: string | null;
+  /** The relay's reply line when it took the mail (≤ 200 chars, control characters removed). */
+  smtp_response: string | null;
 }
 
 /** Append-only: rows are inserted, never updated or deleted by the application. */

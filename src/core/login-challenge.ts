@@ -60,7 +60,7 @@ export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, c
     ttlMinutes: Math.round(settings.codeTtlSeconds / 60),
     ...describeRequestOrigin(context),
   });
-  const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt });
+  const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" });
   if (!(await outbox.queueWith(mail, (stores) => stores.challenges.start(challenge)))) {
     return null;
   }

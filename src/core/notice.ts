@@ -1,5 +1,5 @@
 import type { Brand } from "./brand.ts";
-import type { OutboxMail } from "./ports.ts";
+import type { MailKind, OutboxMail } from "./ports.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
@@ -21,11 +21,24 @@ export interface Notice {
 export interface NoticeRecipient {
   name: string;
   email: string;
+  /** The customer's row ID when the recipient is a customer (a `Customer` has it): kept with the mail for the console. */
+  id?: string;
 }
 
-/** The mail for the outbox: greeting, Japanese, footer, English, footer. */
-export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Notice, mail: { id: string; createdAt: number }): OutboxMail {
-  return { id: mail.id, recipient: recipient.email, subject: notice.subject, body: noticeBody(brand, recipient.name, notice), createdAt: mail.createdAt };
+/**
+ * The mail for the outbox: greeting, Japanese, footer, English, footer. `kind` is "notice"
+ * unless said otherwise; code mails say "code", so the console can show their delivery.
+ */
+export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Notice, mail: { id: string; createdAt: number; kind?: MailKind }): OutboxMail {
+  return {
+    id: mail.id,
+    recipient: recipient.email,
+    subject: notice.subject,
+    body: noticeBody(brand, recipient.name, notice),
+    createdAt: mail.createdAt,
+    ...(recipient.id === undefined ? {} : { customerId: recipient.id }),
+    kind: mail.kind ?? "notice",
+  };
 }
 
 export function noticeBody(brand: Brand, customerName: string, notice: Notice): string {

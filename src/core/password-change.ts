@@ -69,7 +69,7 @@ export class PasswordChange {
       ttlMinutes: Math.round(settings.codeTtlSeconds / 60),
       ...describeRequestOrigin(context),
     });
-    const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt });
+    const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" });
     if (!(await outbox.queueWith(mail, (stores) => stores.stepUps.start(stepUp)))) {
       throw await this.lockout.refuse(customer.id, context, "password");
     }

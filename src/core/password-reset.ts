@@ -163,7 +163,7 @@ export class PasswordReset {
       expiresAt: sentAt + settings.codeTtlSeconds * 1000,
     };
     const notice = passwordResetCodeNotice(settings.brand, { code, sentAt, expiresAt: stepUp.expiresAt, ttlMinutes: Math.round(settings.codeTtlSeconds / 60), ...describeRequestOrigin(context) });
-    const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
+    const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
     await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: id } : { reason: "frozen" });
   }
 

@@ -1,8 +1,10 @@
 import type { StepUpStore } from "./ports-account.ts";
+import type { MfaOffRequestStore } from "./ports-mfa-off.ts";
 
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";
 export type * from "./ports-operator.ts";
+export type * from "./ports-mfa-off.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock
@@ -81,7 +83,13 @@ export interface OutboxMail {
   subject: string;
   body: string;
   createdAt: number;
+  /** The customer the mail is for, so the console can list a customer's mails (issue 12). */
+  customerId?: string;
+  kind?: MailKind;
 }
+
+/** "code" for every mail carrying a code (login, password change, password reset); "notice" for the rest. */
+export type MailKind = "code" | "notice";
 
 export interface Session {
   /** SHA-256 of the token in the cookie; the token itself is never stored. */
@@ -146,6 +154,12 @@ export interface CustomerStore {
   resetFailures(id: string): Promise<void>;
   /** Clears the lock and the failure count; false when the account was not locked. */
   unlock(id: string): Promise<boolean>;
+  /** Lifts the customer's freeze (the call center, after an identity check); false when it was not frozen. */
+  unfreeze(id: string): Promise<boolean>;
+  /** Turns MFA on or off (seed Q7); false when it already was. Takes effect at the next login. */
+  setMfaEnabled(id: string, on: boolean): Promise<boolean>;
+  /** Changes the 重要メール from `from` to `to`; false when it is no longer `from` (changed meanwhile). */
+  changeEmail(id: string, from: string, to: string): Promise<boolean>;
 }
 
 export interface ChallengeStore {
@@ -172,6 +186,8 @@ export interface ChallengeStore {
   recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
   /** pending → expired. */
   markExpired(id: string): Promise<void>;
+  /** Supersedes every pending challenge of the customer (its 重要メール changed); how many. */
+  supersedePending(customerId: string): Promise<number>;
   /**
    * In one transaction: pending → used (only one caller can win), create the
    * session and record the login. Nothing is written when the challenge is no
@@ -228,6 +244,13 @@ export type AuditEventName =
   | "account.locked"
   | "account.unlocked"
   | "account.frozen"
+  | "account.unfrozen"
+  | "email.changed"
+  | "mfa.enabled"
+  | "mfa_off.requested"
+  | "mfa_off.approved"
+  | "mfa_off.rejected"
+  | "sessions.ended_by_operator"
   | "operator.added"
   | "operator.disabled"
   | "operator.login"
@@ -259,6 +282,7 @@ export interface AtomicStores {
   customers: CustomerStore;
   sessions: SessionStore;
   stepUps: StepUpStore;
+  mfaOffRequests: MfaOffRequestStore;
 }
 
 /**
@@ -269,9 +293,10 @@ export interface MailOutbox {
   /** Queues a mail that stands alone (a notice after a change already made). */
   queue(mail: OutboxMail): Promise<void>;
   /**
-   * Runs `change` on stores bound to one transaction and queues `mail` in the same
-   * transaction: the change and its mail commit together or not at all. When `change`
-   * answers false, nothing of it is kept and no mail is queued; `queueWith` answers false.
+   * Runs `change` on stores bound to one transaction and queues `mail` (one, or several: an
+   * e-mail change notifies the old and the new address) in the same transaction: the change
+   * and its mails commit together or not at all. When `change` answers false, nothing of it
+   * is kept and no mail is queued; `queueWith` answers false.
    */
-  queueWith(mail: OutboxMail, change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean>;
+  queueWith(mail: OutboxMail | readonly OutboxMail[], change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean>;
 }

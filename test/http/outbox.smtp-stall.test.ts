@@ -93,7 +93,7 @@ describe("one stalled SMTP conversation does not delay every customer's code", (
       new OutboxWorker({
         store: outboxStoreOf(t),
         // Never used: the constructor refuses the settings first.
-        transport: { send: () => Promise.resolve(), verify: () => Promise.resolve(), close: () => undefined },
+        transport: { send: () => Promise.resolve(null), verify: () => Promise.resolve(), close: () => undefined },
         clock: t.clock,
         logger: pino({ level: "silent" }),
         settings: { ...DEFAULT_OUTBOX_SETTINGS, ...settings },

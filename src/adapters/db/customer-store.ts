@@ -5,6 +5,7 @@ import { InvalidInputError } from "../../core/errors.ts";
 import { inTransaction } from "./in-transaction.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
 import { recordFailureIn } from "./failure-count.ts";
+import { foldName } from "../../core/name-fold.ts";
 
 // Login IDs per `in (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const LOOKUP_CHUNK = 1000;
@@ -36,6 +37,7 @@ function toRow(customer: NewCustomerRow): Insertable<CustomersTable> {
     mfa_enabled: customer.mfaEnabled ? 1 : 0,
     created_at: customer.createdAt,
     birth_date: customer.birthDate ?? null,
+    name_fold: foldName(customer.name),
   };
 }
 
@@ -132,6 +134,22 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         .where("id", "=", id)
         .where("locked_at", "is not", null)
         .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async unfreeze(id: string): Promise<boolean> {
+      const result = await db.updateTable("customers").set({ frozen_at: null }).where("id", "=", id).where("frozen_at", "is not", null).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async setMfaEnabled(id: string, on: boolean): Promise<boolean> {
+      const value = on ? 1 : 0;
+      const result = await db.updateTable("customers").set({ mfa_enabled: value }).where("id", "=", id).where("mfa_enabled", "!=", value).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async changeEmail(id: string, from: string, to: string): Promise<boolean> {
+      const result = await db.updateTable("customers").set({ email: to }).where("id", "=", id).where("email", "=", from).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 

@@ -19,7 +19,8 @@ export interface OutboxStore {
   enqueue(mail: OutboxMail): Promise<void>;
   /** Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile. */
   claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
-  markSent(id: string, sentAt: number): Promise<void>;
+  /** Delivered: `smtpResponse` is the relay's reply line ("250 2.0.0 Ok: queued as …"), kept bounded and printable. */
+  markSent(id: string, sentAt: number, smtpResponse?: string | null): Promise<void>;
   markFailed(id: string, nextAttemptAt: number, error: string): Promise<void>;
   /**
    * Gives back claimed mails this worker never tried (it is shutting down): due
@@ -64,6 +65,8 @@ export async function enqueueMail(db: Kysely<Database>, sealer: BodySealer, mail
       status: "pending",
       next_attempt_at: mail.createdAt,
       created_at: mail.createdAt,
+      customer_id: mail.customerId ?? null,
+      kind: mail.kind ?? null,
     })
     .execute();
 }
@@ -108,11 +111,11 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
       }));
     },
 
-    async markSent(id: string, sentAt: number): Promise<void> {
+    async markSent(id: string, sentAt: number, smtpResponse?: string | null): Promise<void> {
       await db
         .updateTable("mail_outbox")
         // A delivered code mail needs no body any more: keep who, what and when, drop the code.
-        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null, body: "" })
+        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null, body: "", smtp_response: relayReply(smtpResponse) })
         .where("id", "=", id)
         .execute();
     },
@@ -178,4 +181,15 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
       return Number(row.n);
     },
   };
+}
+
+// The relay's reply is shown to operators: one line, no control characters, bounded.
+const SMTP_RESPONSE_MAX = 200;
+
+function relayReply(response: string | null | undefined): string | null {
+  if (response === undefined || response === null) {
+    return null;
+  }
+  const printable = response.replace(/[\u0000-\u001f\u007f-\u009f]/gu, " ").trim();
+  return printable === "" ? null : printable.slice(0, SMTP_RESPONSE_MAX);
 }

@@ -249,8 +249,9 @@ export class OutboxWorker {
 
   private async deliver(mail: ClaimedMail): Promise<void> {
     const { store, transport, clock, logger, settings, metrics } = this.deps;
+    let relayResponse: string | null;
     try {
-      await transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body }, { timeoutMs: settings.sendTimeoutMs });
+      relayResponse = await transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body }, { timeoutMs: settings.sendTimeoutMs });
     } catch (error) {
       await this.recordFailure(mail, error);
       return;
@@ -259,7 +260,7 @@ export class OutboxWorker {
     metrics?.delivered(acceptedAt - mail.createdAt);
     this.recovery.sendSucceeded();
     try {
-      await store.markSent(mail.id, acceptedAt);
+      await store.markSent(mail.id, acceptedAt, relayResponse);
     } catch (error) {
       // Accepted by SMTP, so not a failed delivery; the lease runs out and the same mail may go out twice.
       logger.error({ err: error, mailId: mail.id }, "outbox: could not record a delivered mail; it may be sent again");

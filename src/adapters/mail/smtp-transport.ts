@@ -7,8 +7,11 @@ export interface OutgoingMail {
 }
 
 export interface MailTransport {
-  /** Rejects if the SMTP server has not accepted the mail within `timeoutMs`; the conversation is then closed. */
-  send(mail: OutgoingMail, options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Rejects if the SMTP server has not accepted the mail within `timeoutMs`; the conversation is then closed.
+   * Resolves with the relay's reply line (e.g. "250 2.0.0 Ok: queued as …"), null when there is none.
+   */
+  send(mail: OutgoingMail, options?: { timeoutMs?: number }): Promise<string | null>;
   verify(): Promise<void>;
   close(): void;
 }
@@ -54,10 +57,10 @@ export function createSmtpTransport(smtpUrl: string, from: string, options?: { d
   });
   const dkim = options?.dkim ?? undefined;
   return {
-    async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<void> {
+    async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<string | null> {
       const timeoutMs = sendOptions?.timeoutMs;
       try {
-        await transporter.sendMail({
+        const info = await transporter.sendMail({
           from,
           to: mail.to,
           subject: mail.subject,
@@ -69,6 +72,7 @@ export function createSmtpTransport(smtpUrl: string, from: string, options?: { d
           // accept it after we gave up; the other connections carry on.
           ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
         });
+        return typeof info.response === "string" ? info.response : null;
       } catch (error) {
         if (timeoutMs !== undefined && (error as { code?: unknown } | null)?.code === "EABORT") {
           throw Object.assign(new Error(`SMTP send timed out after ${timeoutMs} ms`, { cause: error }), { code: "ETIMEDOUT" });

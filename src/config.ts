@@ -43,6 +43,16 @@ const ENV_SCHEMA = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(0, 65535, 3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // The console on its own listener (issue 12), so a brokerage can keep it off the internet.
+  CONSOLE_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, "must be host:port, e.g. 10.0.0.5:3001 or [::1]:3001")
+    .refine((value) => parseListen(value) !== null, "must be host:port with a port of 0-65535 (an IPv6 address in brackets)")
+    .optional(),
+  CONSOLE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(isOrigin, "must be an origin (scheme://host[:port]) without a path")
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "must start with sqlite: or postgres://")
@@ -93,6 +103,30 @@ const ENV_SCHEMA = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
 });
 
+/** `https://host[:port]` with nothing after it (a trailing slash is fine); zod runs this even after its URL check failed. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) {
+    return false;
+  }
+  const url = new URL(value);
+  return url.href === `${url.origin}/`;
+}
+
+/** `10.0.0.5:3001`, `localhost:3001` or `[::1]:3001`; null when it is none of them. */
+function parseListen(value: string): { host: string; port: number } | null {
+  const at = value.lastIndexOf(":");
+  const host = value.slice(0, at);
+  const port = Number(value.slice(at + 1));
+  if (!Number.isInteger(port) || port > 65535) {
+    return null;
+  }
+  if (host.startsWith("[")) {
+    const inner = host.slice(1, -1);
+    return isIP(inner) === 6 ? { host: inner, port } : null;
+  }
+  return { host, port };
+}
+
 /** `true`, `false`, a hop count (`1`), or proxy addresses and CIDRs (`10.0.0.0/8,127.0.0.1`), as fastify's trustProxy takes them. */
 function parseTrustProxy(value: string): boolean | number | string[] {
   if (value === "true" || value === "false") {
@@ -124,6 +158,12 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  /**
+   * Where the console (everything under /console) is served. `listen` null: on the main
+   * listener, and `publicUrl` is PUBLIC_URL; else on its own listener (CONSOLE_LISTEN), whose
+   * origin is `publicUrl` (CONSOLE_PUBLIC_URL, default `http://host:port`).
+   */
+  console: { listen: { host: string; port: number } | null; publicUrl: string };
   databaseUrl: string;
   /** null: start the local mail catcher (development only). */
   smtpUrl: string | null;
@@ -185,6 +225,11 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   } else if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
     warnings.push("SERVER_SECRET is the development default; never use it in production");
   }
+  const consoleSetting = consoleSettings(e, publicUrl, problems);
+  if (production && consoleSetting.listen !== null && !consoleSetting.publicUrl.startsWith("https://")) {
+    // The console's cookie is Secure (a browser drops it on http) and operators type a password and a TOTP code.
+    problems.push("  CONSOLE_PUBLIC_URL: must be https:// in production (the TLS proxy in front of CONSOLE_LISTEN)");
+  }
   if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
     problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
   }
@@ -209,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    console: consoleSetting,
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
@@ -244,6 +290,22 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
   return { config: deepFreeze(config), warnings };
+}
+
+/** The console's listener and origin; a problem is added for a setting that cannot hold. */
+function consoleSettings(e: z.infer<typeof ENV_SCHEMA>, publicUrl: string, problems: string[]): Config["console"] {
+  const listen = e.CONSOLE_LISTEN === undefined ? null : parseListen(e.CONSOLE_LISTEN);
+  if (listen === null) {
+    if (e.CONSOLE_PUBLIC_URL !== undefined) {
+      problems.push("  CONSOLE_PUBLIC_URL: only with CONSOLE_LISTEN (without it the console is under PUBLIC_URL/console)");
+    }
+    return { listen: null, publicUrl };
+  }
+  if (listen.port !== 0 && listen.port === e.PORT && listen.host === e.HOST) {
+    problems.push("  CONSOLE_LISTEN: must differ from HOST:PORT (the public listener)");
+  }
+  const urlHost = isIP(listen.host) === 6 ? `[${listen.host}]` : listen.host;
+  return { listen, publicUrl: (e.CONSOLE_PUBLIC_URL ?? `http://${urlHost}:${listen.port}`).replace(/\/$/, "") };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -19,8 +19,17 @@ async function main(): Promise<void> {
     service.app.log.warn(warning);
   }
   await service.app.listen({ host: config.host, port: config.port });
+  if (service.consoleApp !== null && config.console.listen !== null) {
+    // A copy: fastify writes into the options it is given, and the configuration is frozen.
+    await service.consoleApp.listen({ host: config.console.listen.host, port: config.console.listen.port });
+  }
 
   const lines = [`okb-login is running at ${config.publicUrl}/login`];
+  lines.push(
+    config.console.listen === null
+      ? `Operator console: ${config.publicUrl}/console`
+      : `Operator console (own listener ${config.console.listen.host}:${config.console.listen.port}): ${config.console.publicUrl}/console`,
+  );
   if (service.mailCatcher !== null) {
     lines.push(`Mails go to the local catcher: ${config.publicUrl}/dev/mailbox (development only)`);
   }

@@ -36,7 +36,8 @@ import { buildConsoleServices } from "./wiring/console-services.ts";
 import { LoginHistory } from "./core/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
-import { buildApp } from "./web/app.ts";
+import { buildApp, buildConsoleApp } from "./web/app.ts";
+import type { WebDeps } from "./web/app.ts";
 import { createServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
@@ -57,6 +58,8 @@ export interface ServiceOptions {
 
 export interface Service {
   app: FastifyInstance;
+  /** The console's own app when CONSOLE_LISTEN is set (main.ts listens on it); null: the console is under /console on `app`. */
+  consoleApp: FastifyInstance | null;
   database: DatabaseHandle;
   worker: OutboxWorker;
   /** The local mail catcher, when no SMTP_URL was given (development). */
@@ -200,7 +203,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const passwordChange = new PasswordChange(stepUpDeps);
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
-  const app = await buildApp({
+  const webDeps: WebDeps = {
     config,
     logger,
     login,
@@ -216,11 +219,14 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,
-  });
+  };
+  const app = await buildApp(webDeps);
+  const consoleApp = config.console.listen === null ? null : await buildConsoleApp(webDeps);
   worker.start();
 
   return {
     app,
+    consoleApp,
     database,
     worker,
     mailCatcher,
@@ -228,7 +234,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     demo,
     metrics,
     async close(): Promise<void> {
-      await app.close();
+      // Both listeners stop taking requests and finish those in flight together.
+      await Promise.all([app.close(), consoleApp?.close()]);
       await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });
       if (pruneTimer !== null) {
         clearInterval(pruneTimer);

@@ -104,6 +104,11 @@ export class TestService {
     return new WebClient(this.service.app, options);
   }
 
+  /** A client of the console's app: its own listener's (CONSOLE_LISTEN) when set, else the main one. */
+  consoleWebClient(options?: { userAgent?: string; ip?: string }): WebClient {
+    return new WebClient(this.service.consoleApp ?? this.service.app, options);
+  }
+
   async addCustomer(options: { loginId?: string; email?: string; name?: string; password?: string; mfaEnabled?: boolean; birthDate?: string } = {}): Promise<TestCustomer> {
     const { stores, hasher } = this.running();
     counter += 1;
@@ -138,7 +143,7 @@ export class TestService {
    */
   async consoleClient(options: { role?: "agent" | "supervisor"; name?: string } = {}): Promise<{ client: WebClient; loginId: string; operatorId: string }> {
     const operator = await this.addOperator(options);
-    const client = this.client();
+    const client = this.consoleWebClient();
     const response = await client.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, this.clock.now()) } });
     if (response.statusCode !== 200) {
       throw new Error(`console login failed: ${response.statusCode} ${response.body}`);

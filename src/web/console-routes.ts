@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "./app.ts";
 import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
+import { registerConsolePages } from "./routes/console-pages.ts";
 
 /**
  * Every route under /console (issue 12): the JSON API for the CRM and the console's pages.
@@ -9,4 +10,5 @@ import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
  */
 export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerConsoleApiV1(app, deps);
+  registerConsolePages(app, deps);
 }

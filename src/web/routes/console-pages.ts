@@ -1,0 +1,33 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { WebDeps } from "../app.ts";
+import { AuthError, InvalidInputError } from "../../core/errors.ts";
+import { consolePageBase, renderConsolePage } from "../console-page.ts";
+import { refuse } from "../refusal.ts";
+import { registerConsoleStatic } from "./console-static.ts";
+import { registerConsoleLoginPages } from "./console-login-pages.ts";
+
+/**
+ * The console's HTML pages (issue 12), in one encapsulated plugin whose error handler shows
+ * a refusal (a bad form, a CSRF refusal, an unknown customer) as a console page, in the
+ * console's look, not as the customers' error page with its link to their login.
+ */
+export function registerConsolePages(app: FastifyInstance, deps: WebDeps): void {
+  registerConsoleStatic(app);
+  app.register(async (pages) => {
+    pages.setErrorHandler(async (error: FastifyError | AuthError, request, reply) => {
+      let refused: AuthError;
+      if (error instanceof AuthError) {
+        refused = error;
+      } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+        refused = new InvalidInputError(typeof error.code === "string" ? error.code : "framework error");
+      } else {
+        // Not ours to word: the app's one handler logs it and answers [5000].
+        throw error;
+      }
+      const base = consolePageBase(request, deps.config.brand, request.consoleOperator ?? null);
+      const { shown, status } = refuse(request, reply, refused, base.lang, error instanceof AuthError ? {} : { status: error.statusCode ?? 400 });
+      return renderConsolePage(reply, "console-error", base, { error: shown }, status);
+    });
+    registerConsoleLoginPages(pages, deps);
+  });
+}

@@ -57,6 +57,8 @@ export interface StepUpStore {
   recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: ChallengeStatus } | null>;
   /** pending → used; false when it was no longer pending (used by a racing request). */
   use(id: string): Promise<boolean>;
+  /** Supersedes every pending code of the customer, whatever its purpose (its 重要メール changed); how many. */
+  supersedePending(customerId: string): Promise<number>;
 }
 
 /** Devices (browsers, apps) an account has logged in from, known by a hash of their long-lived cookie. */

@@ -4,6 +4,7 @@ import type { Stores } from "./stores.ts";
 import { OperatorSessions } from "../core/operator-session.ts";
 import { OperatorLogin } from "../core/operator-login.ts";
 import { bindRateLimits } from "../core/rate-limit.ts";
+import { CustomerActions } from "../core/customer-actions.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -11,6 +12,8 @@ export interface ConsoleServices {
   operatorLogin: OperatorLogin;
   /** The console's own sessions and cookie. */
   operatorSessions: OperatorSessions;
+  /** Unlock, unfreeze, e-mail change, end sessions, MFA on: audited, each with a notice to the customer. */
+  customerActions: CustomerActions;
 }
 
 /**
@@ -29,5 +32,6 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
     sessions: operatorSessions,
     settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
   });
-  return { operatorLogin, operatorSessions };
+  const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  return { operatorLogin, operatorSessions, customerActions };
 }

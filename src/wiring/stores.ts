@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore } from "../core/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, MfaOffRequestStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
@@ -13,6 +13,7 @@ import { createStepUpStore } from "../adapters/db/step-up-store.ts";
 import { createKnownDeviceStore } from "../adapters/db/known-device-store.ts";
 import { createOperatorStore } from "../adapters/db/operator-store.ts";
 import { createOperatorSessionStore } from "../adapters/db/operator-session-store.ts";
+import { createMfaOffRequestStore } from "../adapters/db/mfa-off-request-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -31,6 +32,8 @@ export interface Stores {
   operators: OperatorStore;
   /** The console's sessions (hashed tokens). */
   operatorSessions: OperatorSessionStore;
+  /** Four-eyes MFA-off requests (issue 12). */
+  mfaOffRequests: MfaOffRequestStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The delivery side of the outbox: what the worker claims and marks. */
@@ -54,6 +57,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     knownDevices: createKnownDeviceStore(database.db),
     operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
     operatorSessions: createOperatorSessionStore(database.db),
+    mfaOffRequests: createMfaOffRequestStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),

@@ -110,6 +110,11 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
       await db.updateTable("login_challenges").set({ status: "expired" }).where("id", "=", id).where("status", "=", "pending").execute();
     },
 
+    async supersedePending(customerId: string): Promise<number> {
+      const result = await db.updateTable("login_challenges").set({ status: "superseded" }).where("customer_id", "=", customerId).where("status", "=", "pending").executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     async complete(id: string, session: Session, login: LoginRecord): Promise<"completed" | "not_pending" | "locked"> {
       return inTransaction(db, async (trx) => {
         if (!(await holdOpenCustomer(trx, session.customerId))) {

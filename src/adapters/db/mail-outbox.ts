@@ -7,6 +7,7 @@ import { createChallengeStore } from "./challenge-store.ts";
 import { createCustomerStore } from "./customer-store.ts";
 import { createSessionStore } from "./session-store.ts";
 import { createStepUpStore } from "./step-up-store.ts";
+import { createMfaOffRequestStore } from "./mfa-off-request-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}
@@ -23,7 +24,8 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
       wake();
     },
 
-    async queueWith(mail: OutboxMail, change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
+    async queueWith(mail: OutboxMail | readonly OutboxMail[], change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
+      const mails: readonly OutboxMail[] = "id" in mail ? [mail] : mail;
       try {
         await db.transaction().execute(async (trx) => {
           const stores: AtomicStores = {
@@ -31,11 +33,14 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
             customers: createCustomerStore(trx),
             sessions: createSessionStore(trx),
             stepUps: createStepUpStore(trx),
+            mfaOffRequests: createMfaOffRequestStore(trx),
           };
           if (!(await change(stores))) {
             throw new ChangeDeclined();
           }
-          await enqueueMail(trx, sealer, mail);
+          for (const one of mails) {
+            await enqueueMail(trx, sealer, one);
+          }
         });
       } catch (error) {
         if (error instanceof ChangeDeclined) {

@@ -12,6 +12,7 @@ import { loginNoticesMigration } from "./migrations/0007-login-notices.ts";
 import { operatorsMigration } from "./migrations/0008-operators.ts";
 import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.ts";
 import { consoleLookupMigration } from "./migrations/0010-console-lookup.ts";
+import { mfaOffRequestsMigration } from "./migrations/0011-mfa-off-requests.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0008-operators": operatorsMigration,
   "0009-operator-sessions": operatorSessionsMigration,
   "0010-console-lookup": consoleLookupMigration,
+  "0011-mfa-off-requests": mfaOffRequestsMigration,
 };
 
 const provider: MigrationProvider = {

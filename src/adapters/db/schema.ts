@@ -137,6 +137,20 @@ export interface OperatorSessionsTable {
   ended_at: number | null;
 }
 
+/** Four-eyes MFA-off requests (migration 0011). */
+export interface MfaOffRequestsTable {
+  id: string;
+  customer_id: string;
+  requested_by: string;
+  reason: string;
+  created_at: number;
+  expires_at: number;
+  state: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -149,4 +163,5 @@ export interface Database {
   known_devices: KnownDevicesTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
+  mfa_off_requests: MfaOffRequestsTable;
 }

@@ -74,5 +74,10 @@ export function createStepUpStore(db: Kysely<Database>): StepUpStore {
       const result = await db.updateTable("step_up_codes").set({ status: "used" }).where("id", "=", id).where("status", "=", "pending").executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+
+    async supersedePending(customerId: string): Promise<number> {
+      const result = await db.updateTable("step_up_codes").set({ status: "superseded" }).where("customer_id", "=", customerId).where("status", "=", "pending").executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
   };
 }

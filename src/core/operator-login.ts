@@ -1,10 +1,10 @@
-import type { AuditLog, Clock, Operator, OperatorRole, OperatorStore, PasswordHasher } from "./ports.ts";
+import type { AuditLog, Clock, Operator, OperatorRole, OperatorStore, PasswordHasher, RateLimiter } from "./ports.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { OperatorSessions } from "./operator-session.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { AccountLockedError, InvalidCredentialsError, InvalidInputError } from "./errors.ts";
-import { LOGIN_ID_PATTERN, MAX_PASSWORD_LENGTH } from "./limits.ts";
+import { LOGIN_ID_PATTERN, MAX_PASSWORD_LENGTH, UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS } from "./limits.ts";
 import { acceptOperatorTotp } from "./operator-totp.ts";
 
 export interface OperatorLoginDeps {
@@ -13,6 +13,8 @@ export interface OperatorLoginDeps {
   clock: Clock;
   audit: AuditLog;
   limit: EnforceRateLimit;
+  /** Counts failures on login IDs that are no (enabled) operator's, so they answer as a real one would. */
+  limiter: RateLimiter;
   sessions: OperatorSessions;
   settings: { lockoutThreshold: number; callCenterPhone: string };
 }
@@ -25,7 +27,7 @@ const SUBJECT_PREFIX = "console:";
  * wrong factor, an unknown ID and a disabled operator get the one [5101], so the answer
  * tells nobody which factor failed; wrong passwords and TOTP codes count toward the
  * operator's lockout (NIST SP 800-63B-4 §3.1.3.2, LOCKOUT_THRESHOLD) and a locked
- * operator gets [5102] until unlocked.
+ * operator gets [5102] until unlocked. Unknown and disabled IDs answer the same sequence.
  */
 export class OperatorLogin {
   private readonly deps: OperatorLoginDeps;
@@ -48,13 +50,16 @@ export class OperatorLogin {
     if (operator === null) {
       // As long as a wrong password takes: response time does not reveal which IDs exist.
       await hasher.verifyAbsent(password);
-      await this.audit(context, null, "refused", { reason: "unknown_login_id" });
-      throw new InvalidCredentialsError("unknown operator login ID");
+      const answeredLocked = await this.countUnknownIdFailure(loginId);
+      await this.audit(context, null, "refused", { reason: "unknown_login_id", answeredLocked });
+      throw this.unknownIdError("unknown operator login ID", answeredLocked);
     }
     const passwordRight = await hasher.verify(operator.passwordHash, password);
     if (operator.disabledAt !== null) {
-      await this.audit(context, operator.id, "refused", { reason: "disabled" });
-      throw new InvalidCredentialsError(`operator ${operator.id} is disabled`);
+      // A disabled operator answers as an unknown ID does, so neither tells that the ID was ever in use.
+      const answeredLocked = await this.countUnknownIdFailure(loginId);
+      await this.audit(context, operator.id, "refused", { reason: "disabled", answeredLocked });
+      throw this.unknownIdError(`operator ${operator.id} is disabled`, answeredLocked);
     }
     if (operator.lockedAt !== null) {
       // Verified all the same; the same answer whatever the factors.
@@ -87,6 +92,24 @@ export class OperatorLogin {
       throw new AccountLockedError(settings.callCenterPhone, `operator ${operatorId} locked (${reason})`);
     }
     throw new InvalidCredentialsError(`${reason} for operator ${operatorId}`);
+  }
+
+  /**
+   * An unknown (or disabled) ID answers the sequence a real operator's does, [5101] and then [5102]
+   * from the LOCKOUT_THRESHOLD-th failure on (as customers' unknown IDs: Lockout.countUnknownIdFailure),
+   * counted in the rate-limit store under the console's own subject; nothing is written to operators.
+   */
+  private async countUnknownIdFailure(loginId: string): Promise<boolean> {
+    const { limiter, settings, clock } = this.deps;
+    const decision = await limiter.consume(`unknownLoginIdFailures:${SUBJECT_PREFIX}${loginId}`, settings.lockoutThreshold - 1, UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS, clock.now());
+    return !decision.allowed;
+  }
+
+  private unknownIdError(detail: string, answeredLocked: boolean): InvalidCredentialsError | AccountLockedError {
+    if (answeredLocked) {
+      return new AccountLockedError(this.deps.settings.callCenterPhone, `${detail}, answered as a locked operator would be`);
+    }
+    return new InvalidCredentialsError(detail);
   }
 
   private async refuseLocked(operatorId: string, context: RequestContext): Promise<AccountLockedError> {

@@ -29,6 +29,7 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
     clock,
     audit,
     limit: bindRateLimits({ limiter, audit, clock, limits: config.rateLimits }),
+    limiter,
     sessions: operatorSessions,
     settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
   });

@@ -123,3 +123,60 @@ describe("operator login to the console (/console/api/v1)", () => {
     assert.equal(after.json().error.code, "4010");
   });
 });
+
+describe("operator login: the lockout does not tell which operator IDs exist", () => {
+  const THRESHOLD = 4;
+  const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: String(THRESHOLD) } });
+
+  /** Status and body of `n` logins in a row for `loginId` with a wrong password (and a well-formed TOTP). */
+  async function answers(loginId: string, n: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const response = await t.client().post("/console/api/v1/login", { json: { loginId, password: "wrong horse battery", totp: "123456" } });
+      seen.push(`${response.statusCode} ${response.body}`);
+    }
+    return seen;
+  }
+
+  it("an unknown ID and a disabled operator answer the same sequence as a real one: [5101], then [5102] from LOCKOUT_THRESHOLD on", async () => {
+    const real = await t.addOperator();
+    const disabled = await t.addOperator();
+    const stored = await t.stores().operators.findByLoginId(disabled.loginId);
+    assert.ok(stored);
+    await t.stores().operators.disable(stored.id, t.clock.now());
+    const operatorsBefore = await t.service.database.db.selectFrom("operators").select("id").execute();
+
+    const realAnswers = await answers(real.loginId, THRESHOLD + 2);
+    assert.deepEqual(
+      realAnswers.map((line) => line.slice(0, 3) + JSON.parse(line.slice(4)).error.code),
+      ["4015101", "4015101", "4015101", "4235102", "4235102", "4235102"],
+    );
+    assert.deepEqual(await answers("no.such.operator", THRESHOLD + 2), realAnswers, "unknown ID");
+    assert.deepEqual(await answers(disabled.loginId, THRESHOLD + 2), realAnswers, "disabled operator");
+    const operatorsAfter = await t.service.database.db.selectFrom("operators").select("id").execute();
+    assert.equal(operatorsAfter.length, operatorsBefore.length, "no operator row is written for the unknown ID");
+  });
+
+  it("once past the threshold, every factor right on the real ID and anything on an unknown one get the same [5102]", async () => {
+    const real = await t.addOperator();
+    await answers(real.loginId, THRESHOLD);
+    await answers("another.unknown.op", THRESHOLD);
+    t.clock.advance(STEP_MS);
+    const right = await t.client().post("/console/api/v1/login", { json: { loginId: real.loginId, password: real.password, totp: code(real.totpSecret) } });
+    const unknown = await t.client().post("/console/api/v1/login", { json: { loginId: "another.unknown.op", password: real.password, totp: code(real.totpSecret) } });
+    assert.equal(right.statusCode, 423);
+    assert.equal(unknown.statusCode, right.statusCode);
+    assert.deepEqual(unknown.json(), right.json());
+    assert.equal(unknown.headers["set-cookie"], undefined);
+  });
+
+  it("a customer's unknown-ID failures and an operator's are counted apart (console: subject)", async () => {
+    await answers("shared.unknown.id", THRESHOLD - 1);
+    const customerSide = await t.client().post("/api/v1/login", { json: { loginId: "shared.unknown.id", password: "wrong horse battery" } });
+    assert.equal(customerSide.json().error.code, "5101", "the console's failures do not lock the customer side's answer");
+  });
+
+  function code(secret: string): string {
+    return totpCode(secret, t.clock.now());
+  }
+});

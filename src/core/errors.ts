@@ -153,17 +153,22 @@ export class InvalidCredentialsError extends AuthError {
 
   /**
    * `currentPassword`: the customer is logged in and no login ID was typed (password change,
-   * freeze), so the message names only the password.
+   * freeze), so the message names only the password. `operatorConsole`: an operator typed a login
+   * ID, a password and a TOTP code, so the one message names all three, whichever was wrong.
    */
-  constructor(detail: string, options?: { currentPassword?: boolean }) {
-    super(
-      InvalidCredentialsError.code,
-      options?.currentPassword === true
-        ? { ja: "現在のログインパスワードが正しくありません。", en: "The current login password is incorrect." }
-        : { ja: "ログインIDまたはパスワードが正しくありません。", en: "The login ID or password is incorrect." },
-      detail,
-    );
+  constructor(detail: string, options?: { currentPassword?: boolean; operatorConsole?: boolean }) {
+    super(InvalidCredentialsError.code, invalidCredentialsMessage(options), detail);
   }
+}
+
+function invalidCredentialsMessage(options?: { currentPassword?: boolean; operatorConsole?: boolean }): PublicMessage {
+  if (options?.currentPassword === true) {
+    return { ja: "現在のログインパスワードが正しくありません。", en: "The current login password is incorrect." };
+  }
+  if (options?.operatorConsole === true) {
+    return { ja: "ログインID、パスワードまたは確認コードが正しくありません。", en: "The login ID, password or verification code is incorrect." };
+  }
+  return { ja: "ログインIDまたはパスワードが正しくありません。", en: "The login ID or password is incorrect." };
 }
 
 /** 5102: the account is locked; only the call center can unlock it. */

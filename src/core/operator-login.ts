@@ -21,6 +21,8 @@ export interface OperatorLoginDeps {
 
 /** Rate-limit subjects of the console, kept apart from the customers' (same rules, own counters). */
 const SUBJECT_PREFIX = "console:";
+/** The console's [5101] names the three things an operator types, one message whichever was wrong. */
+const CONSOLE_MESSAGE = { operatorConsole: true };
 
 /**
  * Operator login (issue 12, DESIGN §5): login ID + password + TOTP in one request. Every
@@ -91,7 +93,7 @@ export class OperatorLogin {
     if (alreadyLocked || lockedNow) {
       throw new AccountLockedError(settings.callCenterPhone, `operator ${operatorId} locked (${reason})`);
     }
-    throw new InvalidCredentialsError(`${reason} for operator ${operatorId}`);
+    throw new InvalidCredentialsError(`${reason} for operator ${operatorId}`, CONSOLE_MESSAGE);
   }
 
   /**
@@ -109,7 +111,7 @@ export class OperatorLogin {
     if (answeredLocked) {
       return new AccountLockedError(this.deps.settings.callCenterPhone, `${detail}, answered as a locked operator would be`);
     }
-    return new InvalidCredentialsError(detail);
+    return new InvalidCredentialsError(detail, CONSOLE_MESSAGE);
   }
 
   private async refuseLocked(operatorId: string, context: RequestContext): Promise<AccountLockedError> {

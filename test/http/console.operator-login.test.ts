@@ -4,7 +4,8 @@ import { sharedTestService } from "../support/test-service.ts";
 import { totpCode } from "../../src/core/totp.ts";
 import { CONSOLE_COOKIE } from "../../src/web/cookies.ts";
 
-const GENERIC = "ログインIDまたはパスワードが正しくありません。";
+// The console's own wording of [5101]: an operator types three things, and the answer names them all.
+const GENERIC = "ログインID、パスワードまたは確認コードが正しくありません。";
 const STEP_MS = 30_000;
 
 describe("operator login to the console (/console/api/v1)", () => {
@@ -52,6 +53,14 @@ describe("operator login to the console (/console/api/v1)", () => {
       assert.deepEqual(response.json(), { error: { code: "5101", message: GENERIC } });
       assert.equal(response.headers["set-cookie"], undefined);
     }
+  });
+
+  it("words [5101] for the three things an operator types, in English too; the customers' login keeps its own wording", async () => {
+    const op = await t.addOperator();
+    const english = await t.client().post("/console/api/v1/login", { json: { loginId: op.loginId, password: "wrong horse battery", totp: "000000" }, headers: { "accept-language": "en" } });
+    assert.deepEqual(english.json(), { error: { code: "5101", message: "The login ID, password or verification code is incorrect." } });
+    const customer = await t.client().post("/api/v1/login", { json: { loginId: "no.such.customer", password: "wrong horse battery" } });
+    assert.deepEqual(customer.json(), { error: { code: "5101", message: "ログインIDまたはパスワードが正しくありません。" } });
   });
 
   it("refuses a TOTP code used twice: the second login with it gets [5101]", async () => {

@@ -110,3 +110,9 @@ export const TOTP_SECRET_BYTES = 20;
  */
 export const OPERATOR_SESSION_IDLE_SECONDS = 15 * 60;
 export const OPERATOR_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
+
+/**
+ * A request to turn a customer's MFA off waits this long for a supervisor (issue 12 §4: four
+ * eyes, requests expire after 24 hours), so a stale request is not approved days later.
+ */
+export const MFA_OFF_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;

@@ -5,6 +5,7 @@ import { OperatorSessions } from "../core/operator-session.ts";
 import { OperatorLogin } from "../core/operator-login.ts";
 import { bindRateLimits } from "../core/rate-limit.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
+import { MfaOffRequests } from "../core/mfa-off-requests.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -14,6 +15,8 @@ export interface ConsoleServices {
   operatorSessions: OperatorSessions;
   /** Unlock, unfreeze, e-mail change, end sessions, MFA on: audited, each with a notice to the customer. */
   customerActions: CustomerActions;
+  /** Four eyes on MFA off: any operator requests, another operator, a supervisor, approves or rejects. */
+  mfaOffRequests: MfaOffRequests;
 }
 
 /**
@@ -34,5 +37,6 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
     settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
   });
   const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions };
+  const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests };
 }

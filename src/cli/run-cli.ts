@@ -7,6 +7,7 @@ import { customerUnlockCommand } from "./customer-unlock-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { operatorAddCommand } from "./operator-add-command.ts";
 import { operatorDisableCommand } from "./operator-disable-command.ts";
+import { operatorUnlockCommand } from "./operator-unlock-command.ts";
 import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   "customer unlock": customerUnlockCommand,
   "operator add": operatorAddCommand,
   "operator disable": operatorDisableCommand,
+  "operator unlock": operatorUnlockCommand,
 };
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);

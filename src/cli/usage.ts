@@ -22,6 +22,9 @@ commands:
       URI once on standard output, for the operator's authenticator app
   operator disable ID [--reason TEXT]
       disable an operator account; audited with the OS user and the reason
+  operator unlock ID [--reason TEXT]
+      unlock an operator locked by wrong passwords or TOTP codes (clears the
+      failure count); audited with the OS user and the reason
   help
       show this text
 

@@ -55,6 +55,8 @@ export interface OperatorStore {
   recordFailure(id: string, threshold: number, now: number): Promise<{ failedCount: number; lockedNow: boolean; alreadyLocked: boolean }>;
   /** A successful login: the count of consecutive failures starts again. */
   resetFailures(id: string): Promise<void>;
+  /** Lifts a lock and clears the failure count, in one statement; false when the operator was not locked (or is unknown). */
+  unlock(id: string): Promise<boolean>;
 }
 
 /** A console session: only the SHA-256 of its cookie token is stored. */

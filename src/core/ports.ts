@@ -253,6 +253,7 @@ export type AuditEventName =
   | "sessions.ended_by_operator"
   | "operator.added"
   | "operator.disabled"
+  | "operator.unlocked"
   | "operator.login"
   | "operator.session_ended"
   | "login.refused_frozen"

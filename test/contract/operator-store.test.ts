@@ -113,5 +113,22 @@ for (const backend of DB_BACKENDS) {
       assert.equal((await store.findById(created.id))?.disabledAt, CREATED_AT + 1);
       assert.equal(await store.disable(randomUUID(), CREATED_AT), false);
     });
+
+    it("unlocks a locked operator once, clearing the failure count; an operator not locked is left alone", async () => {
+      const created = await store.create(newOperator());
+      await store.recordFailure(created.id, 5, CREATED_AT + 1);
+      assert.equal(await store.unlock(created.id), false, "failures without a lock: nothing to unlock");
+      assert.equal((await store.findById(created.id))?.failedCount, 1, "a refused unlock changes nothing");
+      for (let i = 0; i < 4; i += 1) {
+        await store.recordFailure(created.id, 5, CREATED_AT + 2);
+      }
+      assert.equal((await store.findById(created.id))?.lockedAt, CREATED_AT + 2);
+      assert.equal(await store.unlock(created.id), true);
+      const unlocked = await store.findById(created.id);
+      assert.equal(unlocked?.lockedAt, null);
+      assert.equal(unlocked?.failedCount, 0);
+      assert.equal(await store.unlock(created.id), false, "a second unlock");
+      assert.equal(await store.unlock(randomUUID()), false);
+    });
   });
 }

@@ -91,5 +91,10 @@ export function createOperatorStore(db: Kysely<Database>, sealer: BodySealer): O
     async resetFailures(id: string): Promise<void> {
       await db.updateTable("operators").set({ failed_count: 0 }).where("id", "=", id).where("locked_at", "is", null).execute();
     },
+
+    async unlock(id: string): Promise<boolean> {
+      const result = await db.updateTable("operators").set({ failed_count: 0, locked_at: null }).where("id", "=", id).where("locked_at", "is not", null).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
   };
 }

@@ -1,0 +1,23 @@
+import { randomUUID } from "node:crypto";
+import type { CliContext } from "./cli-context.ts";
+import { buildStores } from "../wiring/stores.ts";
+import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
+import { unlockOperator } from "../core/operator-unlock.ts";
+import { parseOperatorActionArgs } from "./operator-action-args.ts";
+import { openMigratedDatabase } from "./open-migrated-database.ts";
+
+const COMMAND = "operator unlock";
+
+/** `operator unlock ID [--reason TEXT]`: lifts an operator's lockout, audited with the OS user as the actor, as `customer unlock`. */
+export async function operatorUnlockCommand(context: CliContext, args: string[]): Promise<void> {
+  const { loginId, actor, reason } = parseOperatorActionArgs(COMMAND, args, (user) => `unlocked from the command line by ${user}`);
+  const config = context.config();
+  const database = await openMigratedDatabase(config.databaseUrl);
+  try {
+    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+    await unlockOperator({ operators: stores.operators, audit: stores.audit }, loginId, { actor, reason, ip: "cli", requestId: randomUUID() });
+    context.stdout.write(`unlocked operator ${loginId}\n`);
+  } finally {
+    await database.close();
+  }
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../core/errors.ts";
 import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../core/limits.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../core/credentials.ts";
+import { MAX_REASON_LENGTH } from "../core/operator-action.ts";
 
 // Broken envelopes are refused here, as 400 [4000], before the core sees them:
 // - U+FFFD is what invalid UTF-8 bytes in a body decode to, and
@@ -63,6 +64,25 @@ export const loginIdRemindBody = z.object({
 });
 
 export const noticeSettingsBody = z.object({ everyLogin: z.boolean() }).strict();
+
+// Console actions (issue 12 §4): the reason's exact rules (required, 500 characters, no hidden
+// characters, line breaks allowed) are the core's checkedReason; this only bounds the size.
+const operatorReason = z.string().max(MAX_REASON_LENGTH * 4);
+
+/** The customer a console action names in its path. */
+export const consoleCustomerParams = z.object({ loginId: textField(256, ANY_CONTROL) });
+
+/** unlock, end-sessions, mfa-on, mfa-off-requests, and a request's approve or reject. */
+export const consoleReasonBody = z.object({ reason: operatorReason });
+
+export const consoleUnfreezeBody = z.object({ reason: operatorReason, identityChecked: z.boolean() });
+
+export const consoleEmailBody = z.object({ email: textField(320, ANY_CONTROL), reason: operatorReason });
+
+/** An MFA-off request in the path (a random ID). */
+export const mfaOffRequestParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+export const mfaOffListQuery = z.object({ state: z.enum(["pending", "approved", "rejected", "expired"]).default("pending") });
 
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {

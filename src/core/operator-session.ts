@@ -71,9 +71,13 @@ export class OperatorSessions {
   }
 
   /** Why a session must end now (OWASP ASVS 3.3; DESIGN §5: a disabled operator at once), or null. */
-  private endReason(session: OperatorSession, operator: Operator | null, now: number): "operator_disabled" | "absolute_timeout" | "idle_timeout" | null {
+  private endReason(session: OperatorSession, operator: Operator | null, now: number): "operator_disabled" | "operator_locked" | "absolute_timeout" | "idle_timeout" | null {
     if (operator !== null && operator.disabledAt !== null) {
       return "operator_disabled";
+    }
+    // As a customer's lock ends their sessions: someone is guessing this operator's factors.
+    if (operator !== null && operator.lockedAt !== null) {
+      return "operator_locked";
     }
     if (now >= session.createdAt + OPERATOR_SESSION_ABSOLUTE_SECONDS * 1000) {
       return "absolute_timeout";

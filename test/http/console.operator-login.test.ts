@@ -133,6 +133,23 @@ describe("operator login to the console (/console/api/v1)", () => {
   });
 });
 
+describe("operator lockout ends the operator's live console sessions", () => {
+  const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "3" } });
+
+  it("a session open in one browser ends once wrong factors in another lock the operator", async () => {
+    const op = await t.addOperator();
+    const browser = t.client();
+    const login = await browser.post("/console/api/v1/login", { json: { loginId: op.loginId, password: op.password, totp: totpCode(op.totpSecret, t.clock.now()) } });
+    assert.equal(login.statusCode, 200, login.body);
+    for (let i = 0; i < 3; i += 1) {
+      await t.client().post("/console/api/v1/login", { json: { loginId: op.loginId, password: "wrong horse battery", totp: "123456" } });
+    }
+    const after = await browser.get("/console/api/v1/session");
+    assert.equal(after.statusCode, 401);
+    assert.equal(after.json().error.code, "4010");
+  });
+});
+
 describe("operator login: the lockout does not tell which operator IDs exist", () => {
   const THRESHOLD = 4;
   const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: String(THRESHOLD) } });

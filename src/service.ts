@@ -215,7 +215,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),
     noticeSettings: new NoticeSettings({ customers, audit }),
-    console: buildConsoleServices(stores, loginDeps, config),
+    console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,

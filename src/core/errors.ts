@@ -85,17 +85,18 @@ export class OperatorForbiddenError extends AuthError {
   }
 }
 
-const NOT_FOUND_MESSAGES: Record<"page" | "customer" | "request", PublicMessage> = {
+const NOT_FOUND_MESSAGES: Record<"page" | "customer" | "request" | "operator", PublicMessage> = {
   page: { ja: "お探しのページは見つかりません。", en: "The page was not found." },
   customer: { ja: "該当するお客さまが見つかりません。", en: "No customer has this login ID." },
   request: { ja: "該当する申請が見つかりません。", en: "No such request." },
+  operator: { ja: "該当するオペレーターが見つかりません。", en: "No operator has this login ID." },
 };
 
 /** 4040: no such page or API route; on the console also no such customer or request (`what`). */
 export class NotFoundError extends AuthError {
   static readonly code = "4040";
 
-  constructor(detail: string, options?: { what?: "page" | "customer" | "request" }) {
+  constructor(detail: string, options?: { what?: "page" | "customer" | "request" | "operator" }) {
     super(NotFoundError.code, NOT_FOUND_MESSAGES[options?.what ?? "page"], detail);
   }
 }

@@ -1,4 +1,5 @@
-import type { AccountActivityStore, AuditCursor, AuditEventName, Clock, StoredAuditEvent } from "./ports.ts";
+import type { AccountActivityStore, AuditEventName, Clock, StoredAuditEvent } from "./ports.ts";
+import { formatAuditCursor, parseAuditCursor } from "./audit-cursor.ts";
 import { describeDevice } from "./device-label.ts";
 import { InvalidInputError } from "./errors.ts";
 import { LOGIN_HISTORY_DAYS, MAX_LOGIN_HISTORY_PAGE } from "./limits.ts";
@@ -66,7 +67,7 @@ export class LoginHistory {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOGIN_HISTORY_PAGE) {
       throw new InvalidInputError(`history page size ${limit}`);
     }
-    const before = query.before === undefined || query.before === "" ? null : parseCursor(query.before);
+    const before = query.before === undefined || query.before === "" ? null : parseAuditCursor(query.before);
     // A few events per attempt at most: fetch enough for `limit` attempts and one to spare.
     const fetch = limit * 4 + 4;
     const since = this.deps.clock.now() - LOGIN_HISTORY_DAYS * 24 * 60 * 60 * 1000;
@@ -79,7 +80,7 @@ export class LoginHistory {
     const oldest = shown.at(-1)?.at(-1);
     return {
       items: shown.map(describeAttempt),
-      next: more && oldest !== undefined ? formatCursor({ at: oldest.at, id: oldest.id }) : null,
+      next: more && oldest !== undefined ? formatAuditCursor({ at: oldest.at, id: oldest.id }) : null,
     };
   }
 }
@@ -112,18 +113,4 @@ function methodOf(events: StoredAuditEvent[], outcome: LoginOutcome): LoginMetho
   }
   const atCodeStep = events.some((event) => CODE_STEP_EVENTS.has(event.event) || event.detail["step"] === "code" || String(event.detail["limit"] ?? "").startsWith("code"));
   return atCodeStep ? "code" : "password";
-}
-
-// The cursor is opaque to clients: "<at>.<id>", base64url.
-function formatCursor(cursor: AuditCursor): string {
-  return Buffer.from(`${cursor.at}.${cursor.id}`, "utf8").toString("base64url");
-}
-
-function parseCursor(raw: string): AuditCursor {
-  const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(raw) ? Buffer.from(raw, "base64url").toString("utf8") : "";
-  const match = /^(\d{1,15})\.([A-Za-z0-9-]{1,64})$/.exec(decoded);
-  if (match === null) {
-    throw new InvalidInputError("malformed history cursor");
-  }
-  return { at: Number(match[1]), id: match[2] as string };
 }

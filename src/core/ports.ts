@@ -4,6 +4,7 @@ import type { MfaOffRequestStore } from "./ports-mfa-off.ts";
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";
 export type * from "./ports-operator.ts";
+export type * from "./ports-console-read.ts";
 export type * from "./ports-mfa-off.ts";
 
 /**
@@ -256,6 +257,8 @@ export type AuditEventName =
   | "operator.unlocked"
   | "operator.login"
   | "operator.session_ended"
+  | "console.customer_viewed"
+  | "console.audit_exported"
   | "login.refused_frozen"
   | "login.refused_locked"
   | "session.created"

@@ -144,18 +144,22 @@ export class SessionService {
 
   /** ご利用中の端末: the customer's live sessions, newest first, "この端末" marked. */
   async listLive(current: AuthenticatedSession): Promise<LiveSession[]> {
+    const live = await this.liveSessionsOf(current.customer.id);
+    return live.map((session) => ({
+      id: sessionPublicId(session.idHash),
+      createdAt: session.createdAt,
+      lastSeenAt: session.lastSeenAt,
+      ip: session.ip,
+      device: describeDevice(session.userAgent),
+      current: session.idHash === current.session.idHash,
+    }));
+  }
+
+  /** A customer's sessions neither ended nor timed out, newest first (also what the call center sees). */
+  async liveSessionsOf(customerId: string): Promise<Session[]> {
     const now = this.deps.clock.now();
-    const open = await this.deps.sessions.listOpen(current.customer.id);
-    return open
-      .filter((session) => !this.expiry(session, now).expired)
-      .map((session) => ({
-        id: sessionPublicId(session.idHash),
-        createdAt: session.createdAt,
-        lastSeenAt: session.lastSeenAt,
-        ip: session.ip,
-        device: describeDevice(session.userAgent),
-        current: session.idHash === current.session.idHash,
-      }));
+    const open = await this.deps.sessions.listOpen(customerId);
+    return open.filter((session) => !this.expiry(session, now).expired);
   }
 
   /** Ends one of the customer's own sessions by its public ID; [4040] when there is no such live session. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "./app.ts";
 import { registerConsoleApiV1 } from "./routes/console-api-v1.ts";
+import { registerConsoleApiV1Customers } from "./routes/console-api-v1-customers.ts";
+import { registerConsoleApiV1Audit } from "./routes/console-api-v1-audit.ts";
 import { registerConsoleApiV1Actions } from "./routes/console-api-v1-actions.ts";
 import { registerConsoleApiV1MfaOff } from "./routes/console-api-v1-mfa-off.ts";
 import { registerConsolePages } from "./routes/console-pages.ts";
@@ -12,6 +14,8 @@ import { registerConsolePages } from "./routes/console-pages.ts";
  */
 export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerConsoleApiV1(app, deps);
+  registerConsoleApiV1Customers(app, deps);
+  registerConsoleApiV1Audit(app, deps);
   registerConsoleApiV1Actions(app, deps);
   registerConsoleApiV1MfaOff(app, deps);
   registerConsolePages(app, deps);

@@ -102,3 +102,22 @@ export const endSessionForm = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,
 
 /** ログイン履歴's 「さらに表示」 link. */
 export const historyPageQuery = z.object({ before: z.string().max(200).optional() });
+
+// The console's read side (issue 12 §3, §5): an empty filter field counts as absent (a form sends it so).
+function optionalFilter(maxLength: number): z.ZodType<string | undefined> {
+  return z.preprocess((value) => (value === "" ? undefined : value), textField(maxLength, ANY_CONTROL).optional());
+}
+
+/** `GET /console/api/v1/customers?q=`: the exact length rule (1–100 after trimming) is the core's. */
+export const consoleCustomerSearchQuery = z.object({ q: textField(400, ANY_CONTROL) });
+
+/** `GET /console/api/v1/audit`: login IDs, an event name or prefix, JST dates; the core checks their form. */
+export const consoleAuditQuery = z.object({
+  customer: optionalFilter(256),
+  operator: optionalFilter(256),
+  type: optionalFilter(64),
+  from: optionalFilter(40),
+  to: optionalFilter(40),
+  before: optionalFilter(200),
+  limit: z.preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^\d{1,4}$/u).transform(Number).optional()),
+});

@@ -4,6 +4,11 @@ import type { Stores } from "./stores.ts";
 import { OperatorSessions } from "../core/operator-session.ts";
 import { OperatorLogin } from "../core/operator-login.ts";
 import { bindRateLimits } from "../core/rate-limit.ts";
+import type { StuckMailRule } from "../core/mail-delivery-state.ts";
+import { CustomerLookup } from "../core/customer-lookup.ts";
+import { AuditView } from "../core/audit-view.ts";
+import { LoginHistory } from "../core/login-history.ts";
+import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-worker.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
 import { MfaOffRequests } from "../core/mfa-off-requests.ts";
 
@@ -13,6 +18,10 @@ export interface ConsoleServices {
   operatorLogin: OperatorLogin;
   /** The console's own sessions and cookie. */
   operatorSessions: OperatorSessions;
+  /** Find a customer; the customer page's facts (viewing is audited). */
+  customerLookup: CustomerLookup;
+  /** The audit log by filters, paged, and its CSV export (audited). */
+  auditView: AuditView;
   /** Unlock, unfreeze, e-mail change, end sessions, MFA on: audited, each with a notice to the customer. */
   customerActions: CustomerActions;
   /** Four eyes on MFA off: any operator requests, another operator, a supervisor, approves or rejects. */
@@ -23,7 +32,7 @@ export interface ConsoleServices {
  * Builds the console's services on the same stores, clock, audit log and mail outbox as the
  * customers' side (`loginDeps`), so an operator's action and its notice share one transaction.
  */
-export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, config: Readonly<Config>): ConsoleServices {
+export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, config: Readonly<Config>, options: { stuckMail?: StuckMailRule } = {}): ConsoleServices {
   const { clock, random, audit, limiter, hasher } = loginDeps;
   const operatorSessions = new OperatorSessions({ operatorSessions: stores.operatorSessions, operators: stores.operators, clock, random, audit });
   const operatorLogin = new OperatorLogin({
@@ -38,5 +47,23 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   });
   const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests };
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+}
+
+/** The console's read side: the customer search and page, the audit log view. */
+function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMailRule): Pick<ConsoleServices, "customerLookup" | "auditView"> {
+  const { clock, audit, sessions } = loginDeps;
+  const customerLookup = new CustomerLookup({
+    customers: stores.customers,
+    directory: stores.customerDirectory,
+    mails: stores.mailDeliveries,
+    auditQuery: stores.auditQuery,
+    audit,
+    sessions,
+    loginHistory: new LoginHistory({ activity: stores.audit, clock }),
+    clock,
+    stuckMail,
+  });
+  const auditView = new AuditView({ customers: stores.customers, operators: stores.operators, auditQuery: stores.auditQuery, audit, clock });
+  return { customerLookup, auditView };
 }

@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, MfaOffRequestStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
+import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "../core/ports.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/challenge-store.ts";
@@ -13,6 +14,9 @@ import { createStepUpStore } from "../adapters/db/step-up-store.ts";
 import { createKnownDeviceStore } from "../adapters/db/known-device-store.ts";
 import { createOperatorStore } from "../adapters/db/operator-store.ts";
 import { createOperatorSessionStore } from "../adapters/db/operator-session-store.ts";
+import { createCustomerDirectory } from "../adapters/db/customer-directory.ts";
+import { createMailDeliveryLog } from "../adapters/db/mail-delivery-log.ts";
+import { createAuditQuery } from "../adapters/db/audit-query.ts";
 import { createMfaOffRequestStore } from "../adapters/db/mfa-off-request-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
@@ -36,6 +40,10 @@ export interface Stores {
   mfaOffRequests: MfaOffRequestStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
+  /** The console's read side: customer search, a customer's mails and their delivery, the audit log by filters. */
+  customerDirectory: CustomerDirectory;
+  mailDeliveries: MailDeliveryLog;
+  auditQuery: AuditQuery;
   /** The delivery side of the outbox: what the worker claims and marks. */
   outbox: OutboxStore;
   /** The core's way to queue mail; `wake` is told once a mail is committed. */
@@ -59,6 +67,9 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     operatorSessions: createOperatorSessionStore(database.db),
     mfaOffRequests: createMfaOffRequestStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
+    customerDirectory: createCustomerDirectory(database.db),
+    mailDeliveries: createMailDeliveryLog(database.db),
+    auditQuery: createAuditQuery(database.db),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),
   };

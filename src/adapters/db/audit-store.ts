@@ -54,7 +54,8 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
   };
 }
 
-function toStoredEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {
+/** An audit_events row as the core sees it (also read by the console's audit query). */
+export function toStoredEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {
   return {
     id: row.id,
     at: row.at,

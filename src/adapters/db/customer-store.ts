@@ -10,7 +10,8 @@ import { foldName } from "../../core/name-fold.ts";
 // Login IDs per `in (…)` list: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const LOOKUP_CHUNK = 1000;
 
-function toCustomer(row: Selectable<CustomersTable>): Customer {
+/** A customers row as the core sees it (also read by the console's directory). */
+export function toCustomer(row: Selectable<CustomersTable>): Customer {
   return {
     id: row.id,
     loginId: row.login_id,

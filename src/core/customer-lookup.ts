@@ -1,0 +1,175 @@
+import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog } from "./ports.ts";
+import type { LoginHistory, LoginHistoryItem } from "./login-history.ts";
+import type { SessionService } from "./session.ts";
+import type { MailDeliveryState, StuckMailRule } from "./mail-delivery-state.ts";
+import type { OperatorRequest } from "./operator-request.ts";
+import { mailDeliveryState } from "./mail-delivery-state.ts";
+import { auditedActor, auditOperatorRead } from "./operator-request.ts";
+import { normalizeLoginId } from "./credentials.ts";
+import { maskEmail } from "./email-address.ts";
+import { foldName } from "./name-fold.ts";
+import { describeDevice } from "./device-label.ts";
+import { InvalidInputError, NotFoundError } from "./errors.ts";
+
+/** A search query's length in characters (issue 12 §7). */
+export const CONSOLE_SEARCH_MAX_QUERY = 100;
+/** At most this many search results: more means the operator should type more. */
+export const CONSOLE_SEARCH_MAX_RESULTS = 50;
+// What the customer page shows: enough to answer a phone call; the audit view has the rest.
+const CONSOLE_LOGIN_HISTORY_ROWS = 20;
+const CONSOLE_CODE_MAILS_SHOWN = 10;
+const CONSOLE_AUDIT_TRAIL_ROWS = 50;
+
+/** One line of the console's search results: never the full address (issue 12 §3). */
+export interface CustomerSummary {
+  loginId: string;
+  name: string;
+  maskedEmail: string;
+  mfaEnabled: boolean;
+  locked: boolean;
+  frozen: boolean;
+}
+
+/** A code mail and its delivery (seed Q3: "the code does not arrive"). Times are epoch ms. */
+export interface CodeMailFact {
+  queuedAt: number;
+  state: MailDeliveryState;
+  sentAt: number | null;
+  smtpResponse: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A live session: where and since when; never its token or hash. */
+export interface SessionFact {
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string;
+  device: string;
+}
+
+/** One line of the customer's audit trail; `actor` is an operator's login ID where an operator acted. */
+export interface AuditTrailEntry {
+  at: number;
+  event: string;
+  outcome: string;
+  actor: string;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** The customer page's facts (issue 12 §3). Times are epoch ms; the web layer shows them in JST. */
+export interface CustomerFacts extends CustomerSummary {
+  /** The operator checks identity on the phone against it; null when none is on record. */
+  birthDate: string | null;
+  lockedAt: number | null;
+  failedCount: number;
+  frozenAt: number | null;
+  /** The customer's own ログイン履歴, newest first, the same outcomes as the customer sees. */
+  loginHistory: LoginHistoryItem[];
+  sessions: SessionFact[];
+  /** Always empty until passkeys exist (issue 13); kept so clients need no change then. */
+  passkeys: never[];
+  /** The last code mails, newest first. */
+  codeMails: CodeMailFact[];
+  /** The customer's last audit events, newest first. */
+  auditTrail: AuditTrailEntry[];
+}
+
+/**
+ * The call center finds a customer and reads their security facts (issue 12 §3). Reading a
+ * customer's page is itself audited (`console.customer_viewed`): who looked at whom.
+ */
+export class CustomerLookup {
+  private readonly deps: {
+    customers: CustomerStore;
+    directory: CustomerDirectory;
+    mails: MailDeliveryLog;
+    auditQuery: AuditQuery;
+    audit: AuditLog;
+    sessions: Pick<SessionService, "liveSessionsOf">;
+    loginHistory: LoginHistory;
+    clock: Clock;
+    stuckMail: StuckMailRule;
+  };
+
+  constructor(deps: CustomerLookup["deps"]) {
+    this.deps = deps;
+  }
+
+  /**
+   * Customers matching `q` (1–100 characters, else [4000]), at most 50: with an "@", the
+   * 重要メール exactly (case-insensitive); otherwise the login ID (normalised as at login) exactly
+   * or as a prefix, then names containing `q` folded (NFKC, katakana as hiragana, no spaces).
+   */
+  async search(q: string, _request: OperatorRequest): Promise<CustomerSummary[]> {
+    const query = q.normalize("NFKC").trim();
+    const length = [...query].length;
+    if (length < 1 || length > CONSOLE_SEARCH_MAX_QUERY) {
+      throw new InvalidInputError(`search query of ${length} characters`);
+    }
+    const { customers, directory } = this.deps;
+    if (query.includes("@")) {
+      return (await customers.findByEmail(query, CONSOLE_SEARCH_MAX_RESULTS)).map(summarize);
+    }
+    const byLoginId = await directory.findByLoginIdPrefix(normalizeLoginId(query), CONSOLE_SEARCH_MAX_RESULTS);
+    const fold = foldName(query);
+    const byName = fold === "" ? [] : await directory.findByNameFold(fold, CONSOLE_SEARCH_MAX_RESULTS);
+    const seen = new Set<string>();
+    const found: Customer[] = [];
+    for (const customer of [...byLoginId, ...byName]) {
+      if (!seen.has(customer.id) && found.length < CONSOLE_SEARCH_MAX_RESULTS) {
+        seen.add(customer.id);
+        found.push(customer);
+      }
+    }
+    return found.map(summarize);
+  }
+
+  /** The customer page's facts by login ID ([4040] when none), audited as viewed by the operator. */
+  async facts(loginId: string, request: OperatorRequest): Promise<CustomerFacts> {
+    const { customers, mails, auditQuery, sessions, loginHistory, clock, stuckMail } = this.deps;
+    const customer = await customers.findByLoginId(normalizeLoginId(loginId));
+    if (customer === null) {
+      throw new NotFoundError(`no customer with login ID ${JSON.stringify(loginId.slice(0, 80))}`, { what: "customer" });
+    }
+    const [history, live, codeMails, trail] = await Promise.all([
+      loginHistory.page(customer.id, { limit: CONSOLE_LOGIN_HISTORY_ROWS }),
+      sessions.liveSessionsOf(customer.id),
+      mails.recentForCustomer(customer.id, "code", CONSOLE_CODE_MAILS_SHOWN),
+      auditQuery.find({ customerId: customer.id }, null, CONSOLE_AUDIT_TRAIL_ROWS),
+    ]);
+    // Recorded before answering: a page that was shown is a page that was logged.
+    await auditOperatorRead(this.deps.audit, request, { event: "console.customer_viewed", customerId: customer.id });
+    const now = clock.now();
+    return {
+      ...summarize(customer),
+      birthDate: customer.birthDate,
+      lockedAt: customer.lockedAt,
+      failedCount: customer.failedCount,
+      frozenAt: customer.frozenAt,
+      loginHistory: history.items,
+      sessions: live.map((session) => ({ createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, ip: session.ip, device: describeDevice(session.userAgent) })),
+      passkeys: [],
+      codeMails: codeMails.map((mail) => ({
+        queuedAt: mail.createdAt,
+        state: mailDeliveryState(mail, now, stuckMail),
+        sentAt: mail.sentAt,
+        smtpResponse: mail.smtpResponse,
+        attempts: mail.attempts,
+        lastError: mail.lastError,
+      })),
+      auditTrail: trail.map((event) => ({ at: event.at, event: event.event, outcome: event.outcome, actor: auditedActor(event), detail: event.detail })),
+    };
+  }
+}
+
+function summarize(customer: Customer): CustomerSummary {
+  return {
+    loginId: customer.loginId,
+    name: customer.name,
+    maskedEmail: maskEmail(customer.email),
+    mfaEnabled: customer.mfaEnabled,
+    locked: customer.lockedAt !== null,
+    frozen: customer.frozenAt !== null,
+  };
+}

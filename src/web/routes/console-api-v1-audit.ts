@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { WebDeps } from "../app.ts";
+import type { AuditViewItem } from "../../core/audit-view.ts";
+import { AUDIT_EXPORT_MAX_ROWS } from "../../core/audit-view.ts";
+import { isoJapanTime } from "../../core/japan-time.ts";
+import { requireOperator } from "../console-session.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
+import { auditCsv, auditCsvFileName } from "../audit-csv.ts";
+import { consoleAuditQuery, parseBody } from "../validation.ts";
+
+/**
+ * The audit log view for the brokerage's CRM (issue 12 §5, §7): `GET /console/api/v1/audit` with
+ * filters, newest first, paged by `before`; with `Accept: text/csv` every matching row (up to
+ * AUDIT_EXPORT_MAX_ROWS) as a CSV file, the export itself audited. Any live console session may read.
+ */
+export function registerConsoleApiV1Audit(app: FastifyInstance, deps: WebDeps): void {
+  const { auditView, operatorSessions } = deps.console;
+
+  app.register(
+    async (api) => {
+      api.addHook("preHandler", requireOperator(operatorSessions));
+
+      api.get("/audit", async (request, reply) => {
+        const { before, limit, ...filters } = parseBody(consoleAuditQuery, request.query);
+        if (wantsCsv(request)) {
+          const exported = await auditView.export(filters, operatorRequestOf(request));
+          reply
+            .header("content-type", "text/csv; charset=utf-8")
+            .header("content-disposition", `attachment; filename="${auditCsvFileName(exported.exportedAt)}"`)
+            // How many rows one export holds at most, and whether this one stopped there.
+            .header("x-export-row-limit", String(AUDIT_EXPORT_MAX_ROWS))
+            .header("x-export-truncated", String(exported.truncated));
+          return auditCsv(exported.items);
+        }
+        const page = await auditView.page({ ...filters, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
+        return { items: page.items.map(itemJson), next: page.next };
+      });
+    },
+    { prefix: "/console/api/v1" },
+  );
+}
+
+/** The CSV when the client asks for text/csv (the CRM's download); JSON otherwise. */
+function wantsCsv(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? "");
+  return accept.split(",").some((range) => range.split(";")[0]?.trim().toLowerCase() === "text/csv");
+}
+
+function itemJson(item: AuditViewItem): Record<string, unknown> {
+  return { ...item, at: isoJapanTime(item.at) };
+}

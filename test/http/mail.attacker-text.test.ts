@@ -4,6 +4,7 @@ import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
 import type { CaughtMail } from "../support/smtp-capture.ts";
+import { totpCode } from "../../src/core/totp.ts";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP
 // line from X-Forwarded-For, and for an unknown browser word the parser returned the word itself.
@@ -87,6 +88,69 @@ describe("attacker text in our mails: only validated IPs and known browser and O
       }
       assert.match(mail.text, /^IPアドレス: 不明 \(unknown\)$/m, `${mail.subject}: a non-IP forwarded address shows as unknown`);
       assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m, `${mail.subject}: an unknown browser word is not copied`);
+    }
+  });
+
+  it("the notices of call-center actions carry no link, no address, no request text and not the operator's reason", async () => {
+    // The operator's console sends an attacker's User-Agent and X-Forwarded-For, and a reason that looks like a phishing line.
+    const hostileReason = "Unlock now at https://okb-unlock.example or call 0120-999-999";
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    async function consoleOf(role: "agent" | "supervisor"): Promise<ReturnType<typeof t.client>> {
+      const operator = await t.addOperator({ role });
+      const client = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+      await client.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, t.clock.now()) }, headers });
+      return client;
+    }
+    const agent = await consoleOf("agent");
+    const supervisor = await consoleOf("supervisor");
+    const act = async (client: ReturnType<typeof t.client>, url: string, json: Record<string, unknown> = {}): Promise<unknown> => {
+      const response = await client.post(`/console/api/v1/${url}`, { json: { reason: hostileReason, ...json }, headers });
+      assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+      return response.json();
+    };
+
+    const customer = await t.addCustomer();
+    await t.stores().customers.recordFailure(customer.customer.id, 1, t.clock.now());
+    await t.stores().customers.freeze(customer.customer.id, t.clock.now());
+    await t.stores().customers.setMfaEnabled(customer.customer.id, false);
+    await t.client().post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password } });
+    await act(agent, `customers/${customer.loginId}/unlock`);
+    await act(agent, `customers/${customer.loginId}/unfreeze`, { identityChecked: true });
+    await t.client().post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password } });
+    await act(agent, `customers/${customer.loginId}/end-sessions`);
+    await act(agent, `customers/${customer.loginId}/mfa-on`);
+    const { requestId: rejected } = (await act(agent, `customers/${customer.loginId}/mfa-off-requests`)) as { requestId: string };
+    await act(supervisor, `mfa-off-requests/${rejected}/reject`);
+    const { requestId: approved } = (await act(agent, `customers/${customer.loginId}/mfa-off-requests`)) as { requestId: string };
+    await act(supervisor, `mfa-off-requests/${approved}/approve`);
+    const newEmail = `moved.${customer.loginId}@example.net`;
+    await act(agent, `customers/${customer.loginId}/email`, { email: newEmail });
+    await t.drainOutbox();
+
+    // The customer's own password-only login (to have a session to end) sends the login notice, tested above.
+    const mails = t.smtp.mails.filter((mail) => (mail.to === customer.email || mail.to === newEmail) && mail.subject !== "【OKB証券】ログインのお知らせ");
+    assert.deepEqual(
+      [...new Set(mails.map((mail) => mail.subject))].sort(),
+      [
+        "【OKB証券】ログイン再開（凍結解除）のお知らせ",
+        "【OKB証券】ログイン終了のお知らせ",
+        "【OKB証券】口座ロック解除のお知らせ",
+        "【OKB証券】多要素認証解除のお申し出についてのお知らせ",
+        "【OKB証券】多要素認証解除のお申し出受付のお知らせ",
+        "【OKB証券】多要素認証解除のお知らせ",
+        "【OKB証券】多要素認証設定のお知らせ",
+        "【OKB証券】重要メール変更のお知らせ",
+        "【OKB証券】重要メール登録のお知らせ",
+      ],
+      "every kind of notice an operator's action sends",
+    );
+    for (const mail of mails) {
+      const text = withoutFooter(t, mail);
+      assert.doesNotMatch(text, /https?:|www\.|@/i, `${mail.subject}: no link or address outside the footer`);
+      for (const word of HOSTILE_WORDS) {
+        assert.ok(!mail.text.includes(word), `${mail.subject}: "${word}" from the request or the reason must not appear`);
+      }
+      assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, `${mail.subject}: the operator's network and device are not the customer's business`);
     }
   });
 

@@ -25,12 +25,13 @@ export const consoleLookupMigration: Migration = {
   },
 };
 
-interface NameRows {
+/** The rows backfillNameFold touches. */
+export interface NameRows {
   customers: { id: string; name: string; name_fold: string };
 }
 
-// The fold is Unicode work SQL cannot do the same way on both databases, so it runs here, row by row.
-async function backfillNameFold(db: Kysely<NameRows>): Promise<void> {
+/** Folds every customer's name into name_fold: Unicode work SQL cannot do alike on both databases, so it runs here, row by row. */
+export async function backfillNameFold(db: Kysely<NameRows>): Promise<void> {
   const rows = await db.selectFrom("customers").select(["id", "name"]).execute();
   for (const row of rows) {
     await db.updateTable("customers").set({ name_fold: foldName(row.name) }).where("id", "=", row.id).execute();

@@ -177,6 +177,24 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     assert.equal(later.codeMails[0].state, "stuck");
   });
 
+  it("lists every code mail (login, password change, password reset) and no notice", async () => {
+    const customer = await t.addCustomer({ loginId: uniqueId("codes"), birthDate: "1990-01-02" });
+    const browser = await pageLogin(t, customer);
+    t.clock.advance(1000);
+    const change = await browser.post("/api/v1/password/code", { json: {} });
+    assert.equal(change.statusCode, 200, change.body);
+    t.clock.advance(1000);
+    const reset = await t.client().post("/api/v1/password-reset", { json: { loginId: customer.loginId, birthDate: "1990-01-02" } });
+    assert.equal(reset.statusCode, 200, reset.body);
+    await t.drainOutbox();
+    const queued = await t.queuedSubjects(customer.email);
+    assert.ok(queued.length > 3, `a login notice was queued too: ${queued.join(" / ")}`);
+    const { client } = await t.consoleClient();
+    const facts = (await client.get(`/console/api/v1/customers/${customer.loginId}`)).json();
+    assert.equal(facts.codeMails.length, 3, JSON.stringify(facts.codeMails));
+    assert.ok(facts.codeMails.every((mail: { state: string }) => mail.state === "sent"));
+  });
+
   it("shows a locked account with when it was locked and the failure count", async () => {
     const customer = await t.addCustomer({ loginId: uniqueId("locked") });
     for (let i = 0; i < t.config.lockoutThreshold; i += 1) {

@@ -54,6 +54,7 @@ const JA = {
   requestsLead: "オペレーターが申請したログイン時多要素認証の解除です。申請者以外のスーパーバイザーが承認すると解除されます。申請は24時間で失効します。",
   requestsNone: "承認待ちの申請はありません。",
   requestsSupervisorOnly: "承認・却下はスーパーバイザーだけが行えます（ご自身の申請は承認できません）。",
+  requestsOwn: "ご自身の申請です。別のスーパーバイザーが承認・却下します。",
   colRequestedAt: "申請日時",
   colCustomer: "お客さま",
   colRequester: "申請者",
@@ -85,7 +86,7 @@ const JA = {
   outcomeOk: "成功",
   outcomeRefused: "拒否",
   outcomeInfo: "記録",
-  pageNewer: "新しい記録へ",
+  pageNewer: "最新の記録へ戻る",
   pageOlder: "古い記録へ",
   pageOf: "{n}ページ目",
 } as const;
@@ -138,6 +139,7 @@ const EN: Record<keyof typeof JA, string> = {
   requestsLead: "Requests by operators to turn a customer's login MFA off. MFA goes off when a supervisor other than the requester approves. Requests expire after 24 hours.",
   requestsNone: "No request is waiting for approval.",
   requestsSupervisorOnly: "Only a supervisor can approve or reject (never their own request).",
+  requestsOwn: "Your own request: another supervisor approves or rejects it.",
   colRequestedAt: "Requested",
   colCustomer: "Customer",
   colRequester: "Requested by",
@@ -169,7 +171,7 @@ const EN: Record<keyof typeof JA, string> = {
   outcomeOk: "OK",
   outcomeRefused: "Refused",
   outcomeInfo: "Info",
-  pageNewer: "Newer records",
+  pageNewer: "Back to the newest",
   pageOlder: "Older records",
   pageOf: "Page {n}",
 };

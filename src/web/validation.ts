@@ -79,6 +79,9 @@ export const consoleUnfreezeBody = z.object({ reason: operatorReason, identityCh
 
 export const consoleEmailBody = z.object({ email: textField(320, ANY_CONTROL), reason: operatorReason });
 
+/** The console page's unfreeze form: the 「本人確認を行いました」 checkbox sends "on" only when ticked. */
+export const consoleUnfreezeForm = z.object({ reason: operatorReason, identityChecked: z.literal("on").optional() });
+
 /** An MFA-off request in the path (a random ID). */
 export const mfaOffRequestParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
 

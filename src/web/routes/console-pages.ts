@@ -5,6 +5,10 @@ import { consolePageBase, renderConsolePage } from "../console-page.ts";
 import { refuse } from "../refusal.ts";
 import { registerConsoleStatic } from "./console-static.ts";
 import { registerConsoleLoginPages } from "./console-login-pages.ts";
+import { registerConsoleCustomerPages } from "./console-customer-pages.ts";
+import { registerConsoleActionPages } from "./console-action-pages.ts";
+import { registerConsoleRequestPages } from "./console-request-pages.ts";
+import { registerConsoleAuditPages } from "./console-audit-pages.ts";
 
 /**
  * The console's HTML pages (issue 12), in one encapsulated plugin whose error handler shows
@@ -29,5 +33,9 @@ export function registerConsolePages(app: FastifyInstance, deps: WebDeps): void 
       return renderConsolePage(reply, "console-error", base, { error: shown }, status);
     });
     registerConsoleLoginPages(pages, deps);
+    registerConsoleCustomerPages(pages, deps);
+    registerConsoleActionPages(pages, deps);
+    registerConsoleRequestPages(pages, deps);
+    registerConsoleAuditPages(pages, deps);
   });
 }

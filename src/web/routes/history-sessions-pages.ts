@@ -12,7 +12,8 @@ import { endSessionForm, historyPageQuery, parseBody } from "../validation.ts";
 import { formPostOptions } from "../form-post.ts";
 
 // Typed as total maps: a new outcome or method in the core does not compile until it has words here.
-const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
+// Exported: the console shows an operator the same words the customer reads (console-customer-view.ts).
+export const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
   success: "outcomeSuccess",
   wrong_password: "outcomeWrongPassword",
   wrong_code: "outcomeWrongCode",
@@ -23,7 +24,7 @@ const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
   refused_frozen: "outcomeRefusedFrozen",
   rate_limited: "outcomeRateLimited",
 };
-const METHOD_TEXT: Record<LoginMethod, TextKey> = {
+export const METHOD_TEXT: Record<LoginMethod, TextKey> = {
   password_and_code: "methodPasswordAndCode",
   password_only: "methodPasswordOnly",
   password: "methodPassword",

@@ -1,0 +1,54 @@
+import type { AuditEventName } from "../core/ports.ts";
+import type { Lang } from "./i18n.ts";
+
+/**
+ * What each audit event means, in words an operator reads aloud to a customer (the console's
+ * audit trail and audit log, issue 12 §3, §5). A total map: a new event in ports.ts does not
+ * compile until it has words here. The event's own name is shown beside it for investigators.
+ */
+const LABELS: Record<AuditEventName, Record<Lang, string>> = {
+  "password.ok": { ja: "パスワード確認（成功）", en: "Password right" },
+  "password.failed": { ja: "パスワード誤り", en: "Wrong password" },
+  "password.rehashed": { ja: "パスワードの保存形式を更新", en: "Password hash upgraded" },
+  "password.changed": { ja: "パスワード変更", en: "Password changed" },
+  "password.reset": { ja: "パスワード再設定", en: "Password reset" },
+  "password_reset.requested": { ja: "パスワード再設定の申込み", en: "Password reset asked for" },
+  "login_id.reminded": { ja: "ログインIDのお知らせ", en: "Login ID reminder sent" },
+  "login.notified": { ja: "ログインのお知らせメール", en: "Login notice mailed" },
+  "settings.changed": { ja: "お知らせ設定の変更", en: "Notice settings changed" },
+  "code.sent": { ja: "認証コード送信", en: "Code sent" },
+  "code.failed": { ja: "認証コード誤り", en: "Wrong code" },
+  "code.expired": { ja: "認証コード期限切れ", en: "Code expired" },
+  "code.burned": { ja: "認証コード入力誤りの上限", en: "Too many wrong codes" },
+  "code.used": { ja: "認証コード確認（成功）", en: "Code right" },
+  "account.locked": { ja: "口座ロック", en: "Account locked" },
+  "account.unlocked": { ja: "ロック解除", en: "Account unlocked" },
+  "account.frozen": { ja: "口座凍結（お客さま）", en: "Account frozen (by the customer)" },
+  "account.unfrozen": { ja: "凍結解除", en: "Freeze lifted" },
+  "email.changed": { ja: "重要メール変更", en: "Important mail changed" },
+  "mfa.enabled": { ja: "多要素認証の再設定", en: "MFA turned on" },
+  "mfa_off.requested": { ja: "多要素認証解除の申請", en: "MFA off requested" },
+  "mfa_off.approved": { ja: "多要素認証解除の承認", en: "MFA off approved" },
+  "mfa_off.rejected": { ja: "多要素認証解除の却下", en: "MFA off rejected" },
+  "sessions.ended_by_operator": { ja: "セッション終了（オペレーター）", en: "Sessions ended by an operator" },
+  "operator.added": { ja: "オペレーター登録", en: "Operator added" },
+  "operator.disabled": { ja: "オペレーター無効化", en: "Operator disabled" },
+  "operator.unlocked": { ja: "オペレーターのロック解除", en: "Operator unlocked" },
+  "operator.login": { ja: "オペレーターのログイン", en: "Operator login" },
+  "operator.session_ended": { ja: "オペレーターのセッション終了", en: "Operator session ended" },
+  "console.customer_viewed": { ja: "お客さま情報の閲覧", en: "Customer page viewed" },
+  "console.audit_exported": { ja: "監査ログのCSV出力", en: "Audit log exported" },
+  "login.refused_frozen": { ja: "凍結中のためログイン拒否", en: "Login refused: frozen" },
+  "login.refused_locked": { ja: "ロック中のためログイン拒否", en: "Login refused: locked" },
+  "session.created": { ja: "ログイン", en: "Logged in" },
+  "session.ended": { ja: "ログアウト・セッション終了", en: "Session ended" },
+  rate_limited: { ja: "アクセス制限", en: "Rate limited" },
+};
+
+/** Every event name, for the audit log's event filter. */
+export const AUDIT_EVENT_NAMES = Object.keys(LABELS) as AuditEventName[];
+
+/** The event's label; an event name the table does not know (an old row) is shown as it is. */
+export function auditEventLabel(event: string, lang: Lang): string {
+  return (LABELS as Record<string, Record<Lang, string> | undefined>)[event]?.[lang] ?? event;
+}

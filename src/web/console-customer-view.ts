@@ -1,0 +1,121 @@
+import type { AuditTrailEntry, CodeMailFact, CustomerFacts } from "../core/customer-lookup.ts";
+import type { MfaOffRequestItem } from "../core/mfa-off-requests.ts";
+import type { Lang } from "./i18n.ts";
+import { formatJapanTime } from "../core/japan-time.ts";
+import { t } from "./i18n.ts";
+import { consoleText } from "./i18n-console.ts";
+import { auditEventLabel } from "./audit-event-labels.ts";
+import { METHOD_TEXT, OUTCOME_TEXT } from "./routes/history-sessions-pages.ts";
+
+/** A status as the views show it: a word, and a colour that only repeats the word (views/console-status.eta). */
+export interface StatusView {
+  kind: "ok" | "warn" | "bad" | "none";
+  text: string;
+}
+
+/** One audit event as a table row: when, what (in words and by name), outcome, who, why and the rest. */
+export interface AuditRowView {
+  at: string;
+  label: string;
+  event: string;
+  outcome: StatusView;
+  actor: string;
+  reason: string | null;
+  detail: string;
+}
+
+/** A code mail's delivery as the operator reads it out (seed Q3): the state in words and the facts behind it. */
+export interface CodeMailView {
+  queuedAt: string;
+  status: StatusView;
+  lines: string[];
+  attempts: string;
+}
+
+const MAIL_STATUS: Record<CodeMailFact["state"], { kind: StatusView["kind"]; key: "mailQueued" | "mailSent" | "mailRetrying" | "mailStuck" }> = {
+  queued: { kind: "warn", key: "mailQueued" },
+  sent: { kind: "ok", key: "mailSent" },
+  retrying: { kind: "warn", key: "mailRetrying" },
+  stuck: { kind: "bad", key: "mailStuck" },
+};
+
+// Shown beside the event already (the actor column) or on its own line (the reason).
+const DETAIL_SHOWN_ELSEWHERE = new Set(["operatorLoginId", "reason"]);
+
+/** Everything the customer page shows, in the reader's language, times in JST. */
+export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestItem | null, lang: Lang): Record<string, unknown> {
+  const ct = (key: Parameters<typeof consoleText>[1], values?: Record<string, string>): string => consoleText(lang, key, values);
+  return {
+    loginId: facts.loginId,
+    name: facts.name,
+    maskedEmail: facts.maskedEmail,
+    birthDate: facts.birthDate ?? ct("notRecorded"),
+    mfaEnabled: facts.mfaEnabled,
+    locked: facts.locked,
+    frozen: facts.frozen,
+    mfa: facts.mfaEnabled ? { kind: "ok", text: ct("mfaOn") } : { kind: "warn", text: ct("mfaOff") },
+    lock: facts.lockedAt === null ? { kind: "none", text: ct("lockedNo") } : { kind: "bad", text: ct("lockedSince", { time: formatJapanTime(facts.lockedAt) }) },
+    freeze: facts.frozenAt === null ? { kind: "none", text: ct("frozenNo") } : { kind: "bad", text: ct("frozenSince", { time: formatJapanTime(facts.frozenAt) }) },
+    pending: pending === null ? null : ct("pendingRequestShown", { time: formatJapanTime(pending.createdAt), operator: pending.requestedBy }),
+    loginHistory: facts.loginHistory.map((item) => ({
+      at: formatJapanTime(item.at),
+      outcome: { kind: item.outcome === "success" ? "ok" : "bad", text: t(lang, OUTCOME_TEXT[item.outcome]) },
+      method: t(lang, METHOD_TEXT[item.method]),
+      ip: item.ip,
+      device: item.device,
+    })),
+    sessions: facts.sessions.map((session) => ({ createdAt: formatJapanTime(session.createdAt), lastSeenAt: formatJapanTime(session.lastSeenAt), ip: session.ip, device: session.device })),
+    passkeys: facts.passkeys,
+    codeMails: facts.codeMails.map((mail) => codeMailView(mail, lang)),
+    auditTrail: facts.auditTrail.map((entry) => auditRowView(entry, lang)),
+  };
+}
+
+function codeMailView(mail: CodeMailFact, lang: Lang): CodeMailView {
+  const status = MAIL_STATUS[mail.state];
+  const lines: string[] = [];
+  if (mail.sentAt !== null) {
+    lines.push(consoleText(lang, "mailHandedAt", { time: relayTime(mail.queuedAt, mail.sentAt) }));
+  }
+  if (mail.smtpResponse !== null) {
+    lines.push(consoleText(lang, "relayResponse", { response: mail.smtpResponse }));
+  }
+  if (mail.state !== "sent" && mail.lastError !== null) {
+    lines.push(consoleText(lang, "lastError", { error: mail.lastError }));
+  }
+  return { queuedAt: formatJapanTime(mail.queuedAt), status: { kind: status.kind, text: consoleText(lang, status.key) }, lines, attempts: String(mail.attempts) };
+}
+
+/** HH:MM:SS when the relay took the mail the day it was queued (nearly always), else the date too. */
+function relayTime(queuedAt: number, sentAt: number): string {
+  const [queuedDay] = formatJapanTime(queuedAt).split(" ");
+  const [sentDay, sentTime] = formatJapanTime(sentAt).split(" ");
+  return sentDay === queuedDay && sentTime !== undefined ? sentTime : formatJapanTime(sentAt);
+}
+
+/** An audit event as a row; `actor` already is an operator's login ID where an operator acted. */
+export function auditRowView(entry: Pick<AuditTrailEntry, "at" | "event" | "outcome" | "actor" | "detail">, lang: Lang): AuditRowView {
+  const reason = entry.detail["reason"];
+  const rest = Object.entries(entry.detail)
+    .filter(([key, value]) => !DETAIL_SHOWN_ELSEWHERE.has(key) && value !== null)
+    .map(([key, value]) => `${key}: ${String(value)}`);
+  return {
+    at: formatJapanTime(entry.at),
+    label: auditEventLabel(entry.event, lang),
+    event: entry.event,
+    outcome: outcomeView(entry.outcome, lang),
+    actor: entry.actor,
+    reason: typeof reason === "string" ? reason : null,
+    detail: rest.join(" / "),
+  };
+}
+
+function outcomeView(outcome: string, lang: Lang): StatusView {
+  if (outcome === "ok") {
+    return { kind: "ok", text: consoleText(lang, "outcomeOk") };
+  }
+  if (outcome === "refused") {
+    return { kind: "bad", text: consoleText(lang, "outcomeRefused") };
+  }
+  return { kind: "none", text: consoleText(lang, "outcomeInfo") };
+}

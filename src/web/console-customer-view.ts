@@ -98,7 +98,8 @@ export function auditRowView(entry: Pick<AuditTrailEntry, "at" | "event" | "outc
   const reason = entry.detail["reason"];
   const rest = Object.entries(entry.detail)
     .filter(([key, value]) => !DETAIL_SHOWN_ELSEWHERE.has(key) && value !== null)
-    .map(([key, value]) => `${key}: ${String(value)}`);
+    // Times in the detail are epoch ms ("lockedAt"): written in JST like every other time on the page.
+    .map(([key, value]) => `${key}: ${key.endsWith("At") && typeof value === "number" ? formatJapanTime(value) : String(value)}`);
   return {
     at: formatJapanTime(entry.at),
     label: auditEventLabel(entry.event, lang),

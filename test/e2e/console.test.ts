@@ -128,6 +128,8 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       // A login of the customer's own: a code mail delivered, a line of ログイン履歴, a live session.
       await pageLogin(t, customer);
       await t.drainOutbox();
+      // The customer calls a few minutes later; each step below takes a minute or so, as on a real call.
+      t.clock.advance(4 * 60_000);
       const agent = await t.addOperator({ role: "agent", name: "佐藤 花子" });
       const supervisor = await t.addOperator({ role: "supervisor", name: "鈴木 一郎" });
       await browser.context.clearCookies();
@@ -164,12 +166,13 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await t.service.database.db.updateTable("customers").set({ locked_at: t.clock.now(), failed_count: 5 }).where("id", "=", customer.customer.id).execute();
       await Promise.all([page.waitForURL(new RegExp(`/console/customers/${customer.loginId}`)), row.getByRole("link", { name: customer.loginId }).click()]);
       assert.match(await page.locator("#status-lock").innerText(), new RegExp(label.locked));
-      const mailState = await page.locator("#code-mail-table tbody tr").first().innerText();
+      const mailState = await page.locator("#code-mail-list > li").first().innerText();
       assert.match(mailState, new RegExp(label.sent));
       assert.match(mailState, new RegExp(label.handedOver));
       assert.match(await page.locator("#sessions-table").innerText(), /203\.0\.113\.10/);
       await look(`console-customer-${lang}`);
 
+      t.clock.advance(60_000);
       await page.locator("#action-unlock").getByLabel(label.reason).fill(lang === "ja" ? "お客さまからの電話で本人確認のうえ解除" : "Customer called; identity checked");
       await Promise.all([page.waitForURL(/done=unlock/), page.getByRole("button", { name: label.unlock }).click()]);
       await page.locator("#done").waitFor();
@@ -181,7 +184,8 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await mfaOffCard.getByLabel(label.reason).fill("   ");
       await mfaOffCard.getByRole("button", { name: label.requestMfaOff }).click();
       await mfaOffCard.locator("#error").waitFor();
-      assert.match(await mfaOffCard.locator("#error").innerText(), /\[4000\]/);
+      assert.match(await mfaOffCard.locator("#error").innerText(), lang === "ja" ? /\[4000\][^]*理由を入力してください/ : /\[4000\][^]*Write a reason/);
+      t.clock.advance(60_000);
       await look(`console-customer-error-${lang}`);
 
       await mfaOffCard.getByLabel(label.reason).fill(lang === "ja" ? "メールを受け取れない環境のため解除をご希望（本人確認済み）" : "Customer cannot receive mail; identity checked");
@@ -219,7 +223,8 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await page.locator("#logged-out").waitFor();
       await look(`console-logged-out-${lang}`);
 
-      // A supervisor other than the requester approves.
+      // A supervisor other than the requester approves, a few minutes later.
+      t.clock.advance(5 * 60_000);
       await consoleLogin(lang, supervisor);
       await page.goto(`${origin}/console/mfa-off-requests${q}`);
       const pending = page.locator(`#request-${requestId}`);

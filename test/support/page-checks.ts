@@ -57,6 +57,9 @@ export async function checkPageAtBothWidths(page: Page, name: string): Promise<s
   const files: string[] = [];
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    // Two frames after the resize: a full-page screenshot taken at once showed a table in its
+    // scrolling box as an empty box (its layer not painted yet), though the page was right.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const file = screenshotPath(`${name}-${viewport.name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     assert.ok(statSync(file).size > 1000, `${file} written`);

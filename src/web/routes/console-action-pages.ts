@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { AuthenticatedOperator } from "../../core/operator-session.ts";
 import type { OperatorAction } from "../../core/operator-action.ts";
-import { AuthError, NotFoundError } from "../../core/errors.ts";
+import { AuthError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
+import { consoleText } from "../i18n-console.ts";
 import { consoleHref, operatorOrLogin } from "../console-page.ts";
 import { detectLang } from "../i18n.ts";
 import { formPostOptions } from "../form-post.ts";
@@ -79,7 +80,9 @@ async function act(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, 
       throw error;
     }
     const { shown, status } = refuse(request, reply, error, lang);
-    return renderCustomerPage(deps, request, reply, current, { done: null, failed: { action: name, error: shown, ...typed } }, status);
+    // [4000]'s message is one for every bad field; the form says which rules its fields have.
+    const hint = error instanceof InvalidInputError ? consoleText(lang, name === "email" ? "reasonOrEmailRule" : "reasonRule") : shown.hint;
+    return renderCustomerPage(deps, request, reply, current, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
   }
 }
 

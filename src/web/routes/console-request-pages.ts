@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { AuthenticatedOperator } from "../../core/operator-session.ts";
 import type { PageError } from "../render.ts";
-import { AuthError } from "../../core/errors.ts";
+import { AuthError, InvalidInputError } from "../../core/errors.ts";
 import { formatJapanTime } from "../../core/japan-time.ts";
 import { consoleHref, consolePageBase, operatorOrLogin, renderConsolePage } from "../console-page.ts";
 import { consoleText } from "../i18n-console.ts";
@@ -53,7 +53,8 @@ export function registerConsoleRequestPages(app: FastifyInstance, deps: WebDeps)
           throw error;
         }
         const { shown, status } = refuse(request, reply, error, lang);
-        return renderRequests(deps, request, reply, current, { done: null, error: shown, failedId, typedReason }, status);
+        const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
+        return renderRequests(deps, request, reply, current, { done: null, error: { ...shown, hint }, failedId, typedReason }, status);
       }
     });
   }

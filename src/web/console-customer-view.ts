@@ -39,8 +39,8 @@ const MAIL_STATUS: Record<CodeMailFact["state"], { kind: StatusView["kind"]; key
   stuck: { kind: "bad", key: "mailStuck" },
 };
 
-// Shown beside the event already (the actor column) or on its own line (the reason).
-const DETAIL_SHOWN_ELSEWHERE = new Set(["operatorLoginId", "reason"]);
+// Shown beside the event already (the actor column).
+const DETAIL_SHOWN_ELSEWHERE = new Set(["operatorLoginId"]);
 
 /** Everything the customer page shows, in the reader's language, times in JST. */
 export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestItem | null, lang: Lang): Record<string, unknown> {
@@ -95,9 +95,12 @@ function relayTime(queuedAt: number, sentAt: number): string {
 
 /** An audit event as a row; `actor` already is an operator's login ID where an operator acted. */
 export function auditRowView(entry: Pick<AuditTrailEntry, "at" | "event" | "outcome" | "actor" | "detail">, lang: Lang): AuditRowView {
-  const reason = entry.detail["reason"];
+  // A person's reason (an operator's action: operator-action.ts; the CLI's `--reason`) gets a line of
+  // its own; elsewhere "reason" is the system's word for why ("wrong_totp", "logout") and stays a detail.
+  const written = typeof entry.detail["operatorLoginId"] === "string" || entry.actor.startsWith("cli:");
+  const reason = written ? entry.detail["reason"] : undefined;
   const rest = Object.entries(entry.detail)
-    .filter(([key, value]) => !DETAIL_SHOWN_ELSEWHERE.has(key) && value !== null)
+    .filter(([key, value]) => !DETAIL_SHOWN_ELSEWHERE.has(key) && !(written && key === "reason") && value !== null)
     // Times in the detail are epoch ms ("lockedAt"): written in JST like every other time on the page.
     .map(([key, value]) => `${key}: ${key.endsWith("At") && typeof value === "number" ? formatJapanTime(value) : String(value)}`);
   return {

@@ -75,7 +75,6 @@ const JA = {
   doneEndSessions: "すべてのセッションを終了しました。お客さまに通知メールを送りました。",
   doneMfaOffRequested: "多要素認証の解除を申請しました。スーパーバイザーの承認をお待ちください。",
   doneMfaOn: "多要素認証を再設定しました。お客さまに通知メールを送りました。",
-  actionFailed: "{action}できませんでした。",
 } as const;
 
 // Every Japanese key has its English: the compiler insists.
@@ -152,7 +151,6 @@ const EN: Record<keyof typeof JA, string> = {
   doneEndSessions: "Every session has ended. A notice was mailed to the customer.",
   doneMfaOffRequested: "MFA off requested. A supervisor will approve or reject it.",
   doneMfaOn: "MFA is on again. A notice was mailed to the customer.",
-  actionFailed: "{action}: not done.",
 };
 
 export const CONSOLE_CUSTOMER_TEXT = { ja: JA, en: EN };

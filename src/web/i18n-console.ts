@@ -59,8 +59,8 @@ const JA = {
   colCustomer: "お客さま",
   colRequester: "申請者",
   colReason: "理由",
+  reasonShown: "理由：{reason}",
   colExpiresAt: "期限",
-  colDecision: "判断",
   approveButton: "承認する",
   rejectButton: "却下する",
   decisionReason: "判断の理由（必須）",
@@ -89,7 +89,6 @@ const JA = {
   outcomeInfo: "記録",
   pageNewer: "最新の記録へ戻る",
   pageOlder: "古い記録へ",
-  pageOf: "{n}ページ目",
 } as const;
 
 // Every Japanese key has its English: the compiler insists.
@@ -145,8 +144,8 @@ const EN: Record<keyof typeof JA, string> = {
   colCustomer: "Customer",
   colRequester: "Requested by",
   colReason: "Reason",
+  reasonShown: "Reason: {reason}",
   colExpiresAt: "Expires",
-  colDecision: "Decision",
   approveButton: "Approve",
   rejectButton: "Reject",
   decisionReason: "Reason for the decision (required)",
@@ -175,7 +174,6 @@ const EN: Record<keyof typeof JA, string> = {
   outcomeInfo: "Info",
   pageNewer: "Back to the newest",
   pageOlder: "Older records",
-  pageOf: "Page {n}",
 };
 
 const TEXT: Record<Lang, Record<keyof typeof JA, string>> = { ja: JA, en: EN };

@@ -143,6 +143,14 @@ describe("console pages", () => {
     assert.ok(csv.body.startsWith("\uFEFF"));
     assert.match(csv.body, /account\.unlocked/);
     assert.ok((await t.auditEvents(customer.customer.id)).some((item) => item.event === "console.audit_exported"));
+    // Paged newest first: 「古い記録へ」 carries the cursor and the filters; the next page holds the older rows.
+    const first = await client.get("/console/audit?customer=page-csv&limit=1");
+    const older = /href="(\/console\/audit\?[^"]*before=[^"]+)" id="audit-older"/.exec(first.body)?.[1]?.replaceAll("&amp;", "&") ?? "";
+    assert.match(older, /customer=page-csv/);
+    const second = await client.get(older);
+    assert.equal(second.statusCode, 200);
+    assert.match(second.body, /id="audit-first"/);
+    assert.notEqual(/<tbody>[^]*?<\/tbody>/.exec(first.body)?.[0], /<tbody>[^]*?<\/tbody>/.exec(second.body)?.[0]);
     const unknown = await client.get("/console/audit?customer=nobody-here");
     assert.equal(unknown.statusCode, 404);
     assert.match(visibleText(unknown.body), /\[4040\]/);

@@ -55,8 +55,10 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
       }
       const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
       view.rows = page.items.map((item) => ({ ...auditRowView(item, base.lang), customer: item.customer }));
-      view.olderHref = page.next === null ? null : consoleHref("/console/audit", base.lang, { ...filterParams, before: page.next });
-      view.firstHref = before === undefined ? null : consoleHref("/console/audit", base.lang, filterParams);
+      // The page size, when one was asked for, stays on the paging links (the form has no field for it).
+      const paging = limit === undefined ? filterParams : { ...filterParams, limit: String(limit) };
+      view.olderHref = page.next === null ? null : consoleHref("/console/audit", base.lang, { ...paging, before: page.next });
+      view.firstHref = before === undefined ? null : consoleHref("/console/audit", base.lang, paging);
       return renderConsolePage(reply, "console-audit", base, view);
     } catch (error) {
       if (!(error instanceof AuthError)) {

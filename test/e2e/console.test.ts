@@ -11,6 +11,7 @@ import { totpCode } from "../../src/core/totp.ts";
 import { mfaOffRequestSubject } from "../../src/core/mfa-off-request-notice.ts";
 import { mfaOffSubject } from "../../src/core/mfa-off-notice.ts";
 import { accountUnlockedSubject } from "../../src/core/account-unlocked-notice.ts";
+import { accountUnfrozenSubject } from "../../src/core/account-unfrozen-notice.ts";
 
 type Lang = "ja" | "en";
 
@@ -25,6 +26,9 @@ const LABEL = {
     searchButton: "検索",
     reason: "理由（必須）",
     unlock: "ロックを解除する",
+    identityChecked: "本人確認を行いました",
+    unfreeze: "凍結を解除する",
+    frozen: "凍結中",
     requestMfaOff: "解除を申請する",
     approve: "承認する",
     decisionReason: "判断の理由（必須）",
@@ -48,6 +52,9 @@ const LABEL = {
     searchButton: "Search",
     reason: "Reason (required)",
     unlock: "Unlock the account",
+    identityChecked: "I have checked the customer's identity",
+    unfreeze: "Lift the freeze",
+    frozen: "Frozen",
     requestMfaOff: "Request MFA off",
     approve: "Approve",
     decisionReason: "Reason for the decision (required)",
@@ -126,7 +133,11 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
     it(`${lang}: an agent finds a customer by kana, unlocks them and requests MFA off; a supervisor approves; the customer logs in without a code`, async () => {
       const customer: TestCustomer = await t.addCustomer({ loginId: `sakura-${lang}`, email: `sakura-${lang}@example.co.jp`, name: `高橋 さくら${lang === "ja" ? "" : "子"}`, birthDate: "1985-04-12" });
       // A login of the customer's own: a code mail delivered, a line of ログイン履歴, a live session.
-      await pageLogin(t, customer);
+      const customerBrowser = await pageLogin(t, customer);
+      if (lang === "ja") {
+        // Seed Q9: this customer saw a login that was not theirs and froze the account (every session ends).
+        assert.equal((await customerBrowser.post("/freeze", { form: { password: customer.password } })).statusCode, 303);
+      }
       await t.drainOutbox();
       // The customer calls a few minutes later; each step below takes a minute or so, as on a real call.
       t.clock.advance(4 * 60_000);
@@ -169,7 +180,12 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       const mailState = await page.locator("#code-mail-list > li").first().innerText();
       assert.match(mailState, new RegExp(label.sent));
       assert.match(mailState, new RegExp(label.handedOver));
-      assert.match(await page.locator("#sessions-table").innerText(), /203\.0\.113\.10/);
+      if (lang === "ja") {
+        assert.match(await page.locator("#status-freeze").innerText(), new RegExp(label.frozen));
+        assert.ok(await page.locator("#sessions-none").isVisible());
+      } else {
+        assert.match(await page.locator("#sessions-table").innerText(), /203\.0\.113\.10/);
+      }
       await look(`console-customer-${lang}`);
 
       t.clock.advance(60_000);
@@ -177,6 +193,15 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await Promise.all([page.waitForURL(/done=unlock/), page.getByRole("button", { name: label.unlock }).click()]);
       await page.locator("#done").waitFor();
       assert.ok((await t.mailTo(customer.email, 1, accountUnlockedSubject(t.config.brand))).text.length > 0);
+      if (lang === "ja") {
+        // Lifting the freeze needs the identity check ticked, and a reason.
+        const unfreeze = page.locator("#action-unfreeze");
+        await unfreeze.getByLabel(label.identityChecked).check();
+        await unfreeze.getByLabel(label.reason).fill("ご本人からの電話。生年月日と登録住所で本人確認済み");
+        await Promise.all([page.waitForURL(/done=unfreeze/), unfreeze.getByRole("button", { name: label.unfreeze }).click()]);
+        assert.ok((await t.mailTo(customer.email, 1, accountUnfrozenSubject(t.config.brand))).text.length > 0);
+        assert.doesNotMatch(await page.locator("#status-freeze").innerText(), new RegExp(label.frozen));
+      }
       await look(`console-customer-done-${lang}`);
 
       // A reason of spaces only is refused in the form's own card, with what was typed kept.

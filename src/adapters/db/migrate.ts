@@ -13,6 +13,7 @@ import { operatorsMigration } from "./migrations/0008-operators.ts";
 import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.ts";
 import { consoleLookupMigration } from "./migrations/0010-console-lookup.ts";
 import { mfaOffRequestsMigration } from "./migrations/0011-mfa-off-requests.ts";
+import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-operator-sessions": operatorSessionsMigration,
   "0010-console-lookup": consoleLookupMigration,
   "0011-mfa-off-requests": mfaOffRequestsMigration,
+  "0013-trading-pin": tradingPinMigration,
 };
 
 const provider: MigrationProvider = {

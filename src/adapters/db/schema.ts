@@ -151,6 +151,15 @@ export interface MfaOffRequestsTable {
   decision_reason: string | null;
 }
 
+/** The trading PIN (取引暗証番号, migration 0013): argon2id hash, its own failure count and lock. */
+export interface TradingPinsTable {
+  customer_id: string;
+  pin_hash: string;
+  failed_count: Generated<number>;
+  locked_at: number | null;
+  set_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -164,4 +173,5 @@ export interface Database {
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
   mfa_off_requests: MfaOffRequestsTable;
+  trading_pins: TradingPinsTable;
 }

@@ -38,6 +38,18 @@ describe("console pages", () => {
     }
   });
 
+  it("answers an unknown console page with the console's own 404 page (no link to the customers' login); an unknown console API path stays JSON", async () => {
+    const page = await t.client().get("/console/no-such-page");
+    assert.equal(page.statusCode, 404);
+    assert.match(page.headers["content-type"] ?? "", /text\/html/);
+    assert.match(page.body, /コールセンター管理画面/);
+    assert.match(visibleText(page.body), /\[4040\]/);
+    assert.doesNotMatch(page.body, /href="\/login/);
+    const api = await t.client().get("/console/api/v1/no-such-route");
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json().error.code, "4040");
+  });
+
   it("logs in with ID, password and 確認コード; a wrong code shows [5101] and sets no console cookie; logout ends the session", async () => {
     const operator = await t.addOperator({ name: "佐藤 花子" });
     const browser = t.consoleWebClient();

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import { AuthError, InvalidInputError } from "../../core/errors.ts";
+import { AuthError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
 import { consolePageBase, renderConsolePage } from "../console-page.ts";
 import { refuse } from "../refusal.ts";
 import { registerConsoleStatic } from "./console-static.ts";
@@ -38,4 +38,20 @@ export function registerConsolePages(app: FastifyInstance, deps: WebDeps): void 
     registerConsoleRequestPages(pages, deps);
     registerConsoleAuditPages(pages, deps);
   });
+  // An unknown path under /console gets the console's look too (not the customers' page and its
+  // link to their login); an unknown API path keeps its JSON answer from the app's handler.
+  app.register(
+    async (scope) => {
+      scope.setNotFoundHandler(async (request, reply) => {
+        const missing = new NotFoundError(`${request.method} ${request.url.slice(0, 200)}`);
+        if (request.url.startsWith("/console/api/")) {
+          throw missing;
+        }
+        const base = consolePageBase(request, deps.config.brand, null);
+        const { shown, status } = refuse(request, reply, missing, base.lang);
+        return renderConsolePage(reply, "console-error", base, { error: shown }, status);
+      });
+    },
+    { prefix: "/console" },
+  );
 }

@@ -14,6 +14,7 @@ import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.t
 import { consoleLookupMigration } from "./migrations/0010-console-lookup.ts";
 import { mfaOffRequestsMigration } from "./migrations/0011-mfa-off-requests.ts";
 import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
+import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-console-lookup": consoleLookupMigration,
   "0011-mfa-off-requests": mfaOffRequestsMigration,
   "0013-trading-pin": tradingPinMigration,
+  "0014-confirmations": confirmationsMigration,
 };
 
 const provider: MigrationProvider = {

@@ -160,6 +160,23 @@ export interface TradingPinsTable {
   set_at: number;
 }
 
+/** Operation-bound confirmations for the trading site (migration 0014): the canonical operation, its hash, one token. */
+export interface ConfirmationsTable {
+  id: string;
+  customer_id: string;
+  type: string;
+  operation: string;
+  op_sha256: string;
+  nonce: string;
+  /** The methods asked for, comma-separated in order (e.g. `pin,passkey`). */
+  required: string;
+  state: string;
+  created_at: number;
+  expires_at: number;
+  issued_at: number | null;
+  step_up_id: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -174,4 +191,5 @@ export interface Database {
   operator_sessions: OperatorSessionsTable;
   mfa_off_requests: MfaOffRequestsTable;
   trading_pins: TradingPinsTable;
+  confirmations: ConfirmationsTable;
 }

@@ -12,7 +12,7 @@ export interface PublicMessage {
 }
 
 /** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
-export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5121", "5122", "5123", "5124", "5125", "5131"] as const;
+export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5104", "5121", "5122", "5123", "5124", "5125", "5131", "5142", "5143", "5144", "5145", "5161"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The base of the closed set: abstract, so every error shown is one of the classes below. */
@@ -347,4 +347,40 @@ function durationEn(seconds: number): string {
     return `${seconds} seconds`;
   }
   return seconds === 60 ? "1 minute" : `${seconds / 60} minutes`;
+}
+
+/** 5104: the customer made the passkey required (パスキー必須): the password step is refused. */
+export class PasskeyRequiredError extends AuthError {
+  static readonly code = "5104";
+
+  constructor(callCenterPhone: string, detail: string) {
+    super(
+      PasskeyRequiredError.code,
+      {
+        ja: `この口座はパスキーでのログインが必須に設定されています。パスキーでログインするか、コールセンター（${callCenterPhone}）までご連絡ください。`,
+        en: `This account requires a passkey to log in. Please log in with your passkey, or call the call center (${callCenterPhone}).`,
+      },
+      detail,
+    );
+  }
+}
+
+/**
+ * 5161: a passkey's answer (an assertion or an attestation) was refused: wrong or replayed
+ * challenge, another origin, no user verification, an unknown credential or another customer's.
+ * One message for all of them; the detail says which, in the log only.
+ */
+export class PasskeyRefusedError extends AuthError {
+  static readonly code = "5161";
+
+  constructor(detail: string) {
+    super(
+      PasskeyRefusedError.code,
+      {
+        ja: "パスキーによる認証ができませんでした。お手数ですが、もう一度お試しください。",
+        en: "The passkey could not be verified. Please try again.",
+      },
+      detail,
+    );
+  }
 }

@@ -1,11 +1,14 @@
 import type { StepUpStore } from "./ports-account.ts";
 import type { MfaOffRequestStore } from "./ports-mfa-off.ts";
+import type { TradingPinStore } from "./ports-trading-pin.ts";
 
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";
 export type * from "./ports-operator.ts";
 export type * from "./ports-console-read.ts";
 export type * from "./ports-mfa-off.ts";
+export type * from "./ports-trading-pin.ts";
+export type * from "./ports-passkey.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock
@@ -260,9 +263,22 @@ export type AuditEventName =
   | "console.customer_viewed"
   | "console.audit_exported"
   | "login.refused_frozen"
+  | "login.refused_passkey_required"
+  | "passkey.registered"
+  | "passkey.renamed"
+  | "passkey.removed"
+  | "passkey.failed"
+  | "passkey.counter_not_increased"
+  | "passkey_required.enabled"
+  | "passkey_required.disabled"
   | "login.refused_locked"
   | "session.created"
   | "session.ended"
+  | "trading_pin.verified"
+  | "trading_pin.failed"
+  | "trading_pin.locked"
+  | "trading_pin.changed"
+  | "trading_pin.unlocked"
   | "rate_limited";
 
 export interface AuditLog {
@@ -287,6 +303,7 @@ export interface AtomicStores {
   sessions: SessionStore;
   stepUps: StepUpStore;
   mfaOffRequests: MfaOffRequestStore;
+  tradingPins: TradingPinStore;
 }
 
 /**

@@ -17,12 +17,19 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5101": 401,
   "5102": 423,
   "5103": 423,
+  "5104": 403,
   "5121": 401,
   "5122": 401,
   "5123": 401,
   "5124": 429,
   "5125": 429,
   "5131": 422,
+  // The trading PIN (core/trading-pin-errors.ts).
+  "5142": 401,
+  "5143": 423,
+  "5144": 422,
+  "5145": 409,
+  "5161": 401,
 };
 
 export function httpStatusOf(error: AuthError): number {

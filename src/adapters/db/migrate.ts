@@ -13,6 +13,7 @@ import { operatorsMigration } from "./migrations/0008-operators.ts";
 import { operatorSessionsMigration } from "./migrations/0009-operator-sessions.ts";
 import { consoleLookupMigration } from "./migrations/0010-console-lookup.ts";
 import { mfaOffRequestsMigration } from "./migrations/0011-mfa-off-requests.ts";
+import { passkeysMigration } from "./migrations/0012-passkeys.ts";
 import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-operator-sessions": operatorSessionsMigration,
   "0010-console-lookup": consoleLookupMigration,
   "0011-mfa-off-requests": mfaOffRequestsMigration,
+  "0012-passkeys": passkeysMigration,
   "0013-trading-pin": tradingPinMigration,
   "0014-confirmations": confirmationsMigration,
 };

@@ -18,6 +18,8 @@ export interface CustomersTable {
   notify_every_login: Generated<number>;
   /** Migration 0010: the name folded for the console's search (core/name-fold.ts). */
   name_fold: Generated<string>;
+  /** Migration 0012: パスキー必須 (the password step answers [5104]); 0/1. */
+  passkey_required: Generated<number>;
 }
 
 export interface LoginChallengesTable {
@@ -177,6 +179,33 @@ export interface ConfirmationsTable {
   step_up_id: string | null;
 }
 
+/** A customer's passkeys (migration 0012); the public key is the COSE key, base64url. */
+export interface PasskeysTable {
+  id: string;
+  customer_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: Generated<number>;
+  /** Comma-separated WebAuthn transports (`internal,hybrid`). */
+  transports: Generated<string>;
+  device_type: string;
+  backed_up: Generated<number>;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** WebAuthn challenges kept server-side (migration 0012): hashed, bound, short-lived, taken once. */
+export interface WebAuthnChallengesTable {
+  id: string;
+  purpose: string;
+  binding_hash: string;
+  customer_id: string | null;
+  challenge_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -190,6 +219,8 @@ export interface Database {
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
   mfa_off_requests: MfaOffRequestsTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebAuthnChallengesTable;
   trading_pins: TradingPinsTable;
   confirmations: ConfirmationsTable;
 }

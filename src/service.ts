@@ -26,6 +26,7 @@ import type { SmtpTimeouts } from "./adapters/mail/smtp-transport.ts";
 import { LoginService } from "./core/login.ts";
 import type { LoginDeps } from "./core/login.ts";
 import { PasswordChange } from "./core/password-change.ts";
+import { TradingPins } from "./core/trading-pin.ts";
 import { AccountFreeze } from "./core/account-freeze.ts";
 import { PasswordReset } from "./core/password-reset.ts";
 import { LoginIdReminder } from "./core/login-id-reminder.ts";
@@ -201,6 +202,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const login = new LoginService({ ...loginDeps, knownDevices: stores.knownDevices });
   const stepUpDeps = { ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() };
   const passwordChange = new PasswordChange(stepUpDeps);
+  const tradingPins = new TradingPins({ pins: stores.tradingPins, customers, hasher: loginDeps.hasher, clock, random, outbox: loginDeps.outbox, audit, brand: config.brand });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const webDeps: WebDeps = {
@@ -211,6 +213,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     history: stores.history,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     passwordChange,
+    tradingPins,
     accountFreeze: new AccountFreeze(loginDeps),
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),

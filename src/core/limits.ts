@@ -116,3 +116,11 @@ export const OPERATOR_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
  * eyes, requests expire after 24 hours), so a stale request is not approved days later.
  */
 export const MFA_OFF_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The trading PIN (取引暗証番号, issue 13 §4): the 5th consecutive wrong PIN locks it until the
+ * call center lifts the lock. Apart from the login's count: 4–8 digits give at least 10^4 PINs,
+ * so 5 guesses leave an attacker holding a session a 5e-4 chance at worst (NIST SP 800-63B-4
+ * §3.1.3.2 limits failed attempts on a short secret).
+ */
+export const TRADING_PIN_LOCK_THRESHOLD = 5;

@@ -5,6 +5,7 @@ import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/por
 import type { SessionService } from "../core/session.ts";
 import type { LoginHistory } from "../core/login-history.ts";
 import type { PasswordChange } from "../core/password-change.ts";
+import type { TradingPins } from "../core/trading-pin.ts";
 import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
@@ -37,6 +38,8 @@ export interface WebDeps {
   loginHistory: LoginHistory;
   /** Password change with the current password and a fresh emailed code. */
   passwordChange: PasswordChange;
+  /** The trading PIN (取引暗証番号): verification for confirmations, its change, its lock. */
+  tradingPins: TradingPins;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: AccountFreeze;
   /** Forgotten password: login ID + date of birth + an emailed code. */

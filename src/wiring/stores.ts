@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, MfaOffRequestStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
-import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "../core/ports.ts";
+import type { AuditQuery, CustomerDirectory, MailDeliveryLog, TradingPinStore } from "../core/ports.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/challenge-store.ts";
@@ -18,6 +18,7 @@ import { createCustomerDirectory } from "../adapters/db/customer-directory.ts";
 import { createMailDeliveryLog } from "../adapters/db/mail-delivery-log.ts";
 import { createAuditQuery } from "../adapters/db/audit-query.ts";
 import { createMfaOffRequestStore } from "../adapters/db/mfa-off-request-store.ts";
+import { createTradingPinStore } from "../adapters/db/trading-pin-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -38,6 +39,8 @@ export interface Stores {
   operatorSessions: OperatorSessionStore;
   /** Four-eyes MFA-off requests (issue 12). */
   mfaOffRequests: MfaOffRequestStore;
+  /** Trading PINs (取引暗証番号, issue 13): hashes, their own failure counts and locks. */
+  tradingPins: TradingPinStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The console's read side: customer search, a customer's mails and their delivery, the audit log by filters. */
@@ -66,6 +69,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
     operatorSessions: createOperatorSessionStore(database.db),
     mfaOffRequests: createMfaOffRequestStore(database.db),
+    tradingPins: createTradingPinStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
     customerDirectory: createCustomerDirectory(database.db),
     mailDeliveries: createMailDeliveryLog(database.db),

@@ -8,6 +8,7 @@ import { createCustomerStore } from "./customer-store.ts";
 import { createSessionStore } from "./session-store.ts";
 import { createStepUpStore } from "./step-up-store.ts";
 import { createMfaOffRequestStore } from "./mfa-off-request-store.ts";
+import { createTradingPinStore } from "./trading-pin-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}
@@ -34,6 +35,7 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
             sessions: createSessionStore(trx),
             stepUps: createStepUpStore(trx),
             mfaOffRequests: createMfaOffRequestStore(trx),
+            tradingPins: createTradingPinStore(trx),
           };
           if (!(await change(stores))) {
             throw new ChangeDeclined();

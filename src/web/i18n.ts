@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { ACCOUNT_TEXT } from "./i18n-account.ts";
+import { PASSKEY_TEXT } from "./i18n-passkey.ts";
 
 export type Lang = "ja" | "en";
 
@@ -31,6 +32,7 @@ export function langQuery(lang: Lang): string {
 const TEXT = {
   ja: {
     ...ACCOUNT_TEXT.ja,
+    ...PASSKEY_TEXT.ja,
     loginTitle: "ログイン",
     loginId: "ログインID",
     password: "ログインパスワード",
@@ -85,6 +87,7 @@ const TEXT = {
   },
   en: {
     ...ACCOUNT_TEXT.en,
+    ...PASSKEY_TEXT.en,
     loginTitle: "Log in",
     loginId: "Login ID",
     password: "Password",

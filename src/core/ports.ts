@@ -1,6 +1,8 @@
 import type { StepUpStore } from "./ports-account.ts";
 import type { MfaOffRequestStore } from "./ports-mfa-off.ts";
+import type { PasskeyStore } from "./ports-passkey.ts";
 import type { TradingPinStore } from "./ports-trading-pin.ts";
+import type { ConfirmationStore } from "./ports-confirmation.ts";
 
 export type * from "./ports-account.ts";
 export type * from "./ports-operations.ts";
@@ -9,6 +11,7 @@ export type * from "./ports-console-read.ts";
 export type * from "./ports-mfa-off.ts";
 export type * from "./ports-trading-pin.ts";
 export type * from "./ports-passkey.ts";
+export type * from "./ports-confirmation.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock
@@ -279,6 +282,9 @@ export type AuditEventName =
   | "trading_pin.locked"
   | "trading_pin.changed"
   | "trading_pin.unlocked"
+  | "confirmation.created"
+  | "confirmation.issued"
+  | "confirmation.refused"
   | "rate_limited";
 
 export interface AuditLog {
@@ -303,7 +309,9 @@ export interface AtomicStores {
   sessions: SessionStore;
   stepUps: StepUpStore;
   mfaOffRequests: MfaOffRequestStore;
+  passkeys: PasskeyStore;
   tradingPins: TradingPinStore;
+  confirmations: ConfirmationStore;
 }
 
 /**

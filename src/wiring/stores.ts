@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, MfaOffRequestStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
-import type { AuditQuery, CustomerDirectory, MailDeliveryLog, TradingPinStore } from "../core/ports.ts";
+import type { AuditQuery, CustomerDirectory, MailDeliveryLog, PasskeyStore, TradingPinStore, WebAuthnChallengeStore } from "../core/ports.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/challenge-store.ts";
@@ -18,6 +18,10 @@ import { createCustomerDirectory } from "../adapters/db/customer-directory.ts";
 import { createMailDeliveryLog } from "../adapters/db/mail-delivery-log.ts";
 import { createAuditQuery } from "../adapters/db/audit-query.ts";
 import { createMfaOffRequestStore } from "../adapters/db/mfa-off-request-store.ts";
+import { createPasskeyStore } from "../adapters/db/passkey-store.ts";
+import { createWebAuthnChallengeStore } from "../adapters/db/webauthn-challenge-store.ts";
+import { createConfirmationStore } from "../adapters/db/confirmation-store.ts";
+import type { ConfirmationStore } from "../core/ports-confirmation.ts";
 import { createTradingPinStore } from "../adapters/db/trading-pin-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
@@ -39,8 +43,14 @@ export interface Stores {
   operatorSessions: OperatorSessionStore;
   /** Four-eyes MFA-off requests (issue 12). */
   mfaOffRequests: MfaOffRequestStore;
+  /** Operation-bound confirmations for the trading site (issue 13 §5). */
+  confirmations: ConfirmationStore;
   /** Trading PINs (取引暗証番号, issue 13): hashes, their own failure counts and locks. */
   tradingPins: TradingPinStore;
+  /** Customers' passkeys and パスキー必須 (issue 13). */
+  passkeys: PasskeyStore;
+  /** WebAuthn challenges kept server-side (hashed, bound, taken once). */
+  webauthnChallenges: WebAuthnChallengeStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The console's read side: customer search, a customer's mails and their delivery, the audit log by filters. */
@@ -69,6 +79,9 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
     operatorSessions: createOperatorSessionStore(database.db),
     mfaOffRequests: createMfaOffRequestStore(database.db),
+    passkeys: createPasskeyStore(database.db),
+    webauthnChallenges: createWebAuthnChallengeStore(database.db),
+    confirmations: createConfirmationStore(database.db),
     tradingPins: createTradingPinStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),
     customerDirectory: createCustomerDirectory(database.db),

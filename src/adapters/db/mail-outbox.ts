@@ -8,7 +8,9 @@ import { createCustomerStore } from "./customer-store.ts";
 import { createSessionStore } from "./session-store.ts";
 import { createStepUpStore } from "./step-up-store.ts";
 import { createMfaOffRequestStore } from "./mfa-off-request-store.ts";
+import { createPasskeyStore } from "./passkey-store.ts";
 import { createTradingPinStore } from "./trading-pin-store.ts";
+import { createConfirmationStore } from "./confirmation-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}
@@ -35,7 +37,9 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
             sessions: createSessionStore(trx),
             stepUps: createStepUpStore(trx),
             mfaOffRequests: createMfaOffRequestStore(trx),
+            passkeys: createPasskeyStore(trx),
             tradingPins: createTradingPinStore(trx),
+            confirmations: createConfirmationStore(trx),
           };
           if (!(await change(stores))) {
             throw new ChangeDeclined();

@@ -6,12 +6,12 @@ const MAX_LINE_BYTES = 64 * 1024;
 /**
  * The password for a command, from standard input: the first line without its
  * line ending (CR LF or LF). On a terminal it prompts on `prompt` and does not
- * echo what is typed. Null when there is no password (nothing on the input, or
+ * echo what is typed (`label`: the prompt, "Password: " unless said). Null when there is no password (nothing on the input, or
  * an empty first line). Passwords never come from arguments, which other users
  * of the machine can see in the process list.
  */
-export async function readPassword(input: NodeJS.ReadStream, prompt: NodeJS.WritableStream): Promise<string | null> {
-  const line = input.isTTY ? await readHiddenLine(input, prompt, "Password: ") : await readFirstLine(input);
+export async function readPassword(input: NodeJS.ReadStream, prompt: NodeJS.WritableStream, options?: { label?: string }): Promise<string | null> {
+  const line = input.isTTY ? await readHiddenLine(input, prompt, options?.label ?? "Password: ") : await readFirstLine(input);
   return line === null || line === "" ? null : line;
 }
 

@@ -4,6 +4,7 @@ import { InvalidInputError } from "../core/errors.ts";
 import { customerAddCommand } from "./customer-add-command.ts";
 import { customerImportCommand } from "./customer-import-command.ts";
 import { customerUnlockCommand } from "./customer-unlock-command.ts";
+import { customerSetTradingPinCommand } from "./customer-set-trading-pin-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { operatorAddCommand } from "./operator-add-command.ts";
 import { operatorDisableCommand } from "./operator-disable-command.ts";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   "customer add": customerAddCommand,
   "customer import": customerImportCommand,
   "customer unlock": customerUnlockCommand,
+  "customer set-trading-pin": customerSetTradingPinCommand,
   "operator add": operatorAddCommand,
   "operator disable": operatorDisableCommand,
   "operator unlock": operatorUnlockCommand,

@@ -16,6 +16,11 @@ commands:
   customer unlock ID [--reason TEXT]
       unlock a locked account (clears its failure count); audited; the ID is
       normalised as at login (full-width letters, surrounding spaces)
+  customer set-trading-pin ID [--reason TEXT]
+      set or replace a customer's trading PIN (取引暗証番号), read from standard
+      input (first line): 4 to 8 digits (full-width digits are fine), not one
+      digit repeated (1111) nor a straight run (1234, 9876); the PIN's failure
+      count starts again and a PIN lock is lifted; audited with the OS user
   operator add --login-id ID --name NAME --role agent|supervisor
       add a call-center operator; the password is read from standard input
       (first line; the customers' password rules); prints the TOTP otpauth://

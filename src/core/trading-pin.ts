@@ -22,9 +22,10 @@ export interface TradingPinsDeps {
   brand: Brand;
 }
 
-/** Who sets a PIN from outside the customer area: `cli:<os user>` with the request's IDs. */
+/** Who sets a PIN from outside the customer area: `cli:<os user>`, why, and the request's IDs. */
 export interface PinSetter {
   actor: string;
+  reason: string;
   context: RequestContext;
 }
 
@@ -99,7 +100,7 @@ export class TradingPins {
       ip: by.context.ip,
       userAgent: by.context.userAgent,
       requestId: by.context.requestId,
-      detail: { by: "cli", firstPin: before === null, lockLifted: before?.lockedAt != null },
+      detail: { by: "cli", reason: by.reason, firstPin: before === null, lockLifted: before !== null && before.lockedAt !== null },
     });
   }
 

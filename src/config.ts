@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Brand } from "./core/brand.ts";
+import { confirmationSettings } from "./confirmation-config.ts";
+import type { ConfirmationConfig } from "./confirmation-config.ts";
 import { availableParallelism } from "node:os";
 import { isIP } from "node:net";
 import type { RateLimitName, RateRule } from "./core/limits.ts";
@@ -193,6 +195,8 @@ export interface Config {
   http: { requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number; maxConnections: number };
   /** After SIGTERM, how long shutdown may take before the process exits 1 anyway. */
   shutdownTimeoutSeconds: number;
+  /** Operation-bound confirmations for the trading site (issue 13 §5, §6): signing keys, audience, policy, passkey date. */
+  confirmations: ConfirmationConfig;
 }
 
 export class ConfigError extends Error {}
@@ -246,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   if (trustProxy === true) {
     warnings.push("TRUST_PROXY=true believes any X-Forwarded-For, so a client reaching the service directly can pick its IP (rate limits, audit log); give the proxies' addresses or a hop count");
   }
+  const confirmations = confirmationSettings(env, production, problems);
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
@@ -288,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     trustProxy,
     http: { requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS, keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS, maxConnections: e.MAX_CONNECTIONS },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    confirmations,
   };
   return { config: deepFreeze(config), warnings };
 }

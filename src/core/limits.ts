@@ -124,3 +124,15 @@ export const MFA_OFF_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;
  * §3.1.3.2 limits failed attempts on a short secret).
  */
 export const TRADING_PIN_LOCK_THRESHOLD = 5;
+
+/**
+ * Operation-bound confirmations (issue 13 §5, §6). A confirmation without an emailed code is
+ * answered at once on the device, so 5 minutes; one with a code lives as long as the code
+ * (OTP_TTL_SECONDS, seed Q5: a mail can be slow). The token is a 60-second bearer proof for one
+ * order (issue 13 §6): short enough that a replay window is the trading site's jti memory.
+ */
+export const CONFIRMATION_TTL_SECONDS = 5 * 60;
+export const CONFIRMATION_TOKEN_TTL_SECONDS = 60;
+/** What a confirmation's `details` may hold: a flat object, small enough to read in one line. */
+export const CONFIRMATION_DETAILS_MAX_FIELDS = 16;
+export const CONFIRMATION_DETAIL_MAX_LENGTH = 128;

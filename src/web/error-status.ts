@@ -25,10 +25,12 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5125": 429,
   "5131": 422,
   // The trading PIN (core/trading-pin-errors.ts).
+  "5141": 409,
   "5142": 401,
   "5143": 423,
   "5144": 422,
   "5145": 409,
+  "5146": 403,
   "5161": 401,
 };
 

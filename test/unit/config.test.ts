@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 const PRODUCTION_OK = {
@@ -7,6 +8,8 @@ const PRODUCTION_OK = {
   SMTP_URL: "smtp://mail.internal:25",
   SERVER_SECRET: "x".repeat(40),
   PUBLIC_URL: "https://login.okb-sec.co.jp",
+  // Production needs the confirmations' signing key (issue 13 §6); a fresh one for the test.
+  CONFIRMATION_SIGNING_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
 };
 
 describe("configuration is read once and checked", () => {

@@ -38,6 +38,8 @@ const RATE_LIMIT_VARIABLES: Record<RateLimitName, string> = {
   codePerChallenge: "RATE_LIMIT_CODE_PER_CHALLENGE",
   codePerCustomer: "RATE_LIMIT_CODE_PER_CUSTOMER",
   codePerIp: "RATE_LIMIT_CODE_PER_IP",
+  passkeyPerIp: "RATE_LIMIT_PASSKEY_PER_IP",
+  passkeyPerCustomer: "RATE_LIMIT_PASSKEY_PER_CUSTOMER",
 };
 
 const ENV_SCHEMA = z.object({
@@ -83,6 +85,8 @@ const ENV_SCHEMA = z.object({
   RATE_LIMIT_CODE_PER_CHALLENGE: rateRule(DEFAULT_RATE_LIMITS.codePerChallenge),
   RATE_LIMIT_CODE_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codePerCustomer),
   RATE_LIMIT_CODE_PER_IP: rateRule(DEFAULT_RATE_LIMITS.codePerIp),
+  RATE_LIMIT_PASSKEY_PER_IP: rateRule(DEFAULT_RATE_LIMITS.passkeyPerIp),
+  RATE_LIMIT_PASSKEY_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.passkeyPerCustomer),
   /** Read, not set: libuv sizes its pool before any of our code runs (npm start sets it). */
   UV_THREADPOOL_SIZE: int(1, 1024, 4),
   HASH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).optional(),
@@ -103,6 +107,11 @@ const ENV_SCHEMA = z.object({
   // The usual limit of 1,024 open files, less about 120 for the database, Redis, SMTP and Node itself.
   MAX_CONNECTIONS: int(1, 1_000_000, 900),
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
+  // Passkeys (issue 13): origins besides PUBLIC_URL a passkey's answer may come from (the smartphone app).
+  WEBAUTHN_EXTRA_ORIGINS: z
+    .string()
+    .refine((value) => parseOriginList(value) !== null, "must be comma-separated origins (https://host[:port]) or android:apk-key-hash:HASH")
+    .default(""),
 });
 
 /** `https://host[:port]` with nothing after it (a trailing slash is fine); zod runs this even after its URL check failed. */
@@ -112,6 +121,13 @@ function isOrigin(value: string): boolean {
   }
   const url = new URL(value);
   return url.href === `${url.origin}/`;
+}
+
+/** `https://app.example,android:apk-key-hash:…` as a list; null when an entry is neither an origin nor an Android app's. */
+function parseOriginList(value: string): string[] | null {
+  const entries = value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  const valid = entries.every((entry) => /^android:apk-key-hash:[A-Za-z0-9_-]{43}$/u.test(entry) || (/^https?:\/\//u.test(entry) && isOrigin(entry)));
+  return valid ? entries.map((entry) => (entry.startsWith("android:") ? entry : new URL(entry).origin)) : null;
 }
 
 /** `10.0.0.5:3001`, `localhost:3001` or `[::1]:3001`; null when it is none of them. */
@@ -197,6 +213,8 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Operation-bound confirmations for the trading site (issue 13 §5, §6): signing keys, audience, policy, passkey date. */
   confirmations: ConfirmationConfig;
+  /** WEBAUTHN_EXTRA_ORIGINS: where passkey answers may come from besides PUBLIC_URL (the RP ID stays PUBLIC_URL's host). */
+  webauthnExtraOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -250,6 +268,10 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   if (trustProxy === true) {
     warnings.push("TRUST_PROXY=true believes any X-Forwarded-For, so a client reaching the service directly can pick its IP (rate limits, audit log); give the proxies' addresses or a hop count");
   }
+  const webauthnExtraOrigins = parseOriginList(e.WEBAUTHN_EXTRA_ORIGINS) ?? [];
+  if (production && webauthnExtraOrigins.some((origin) => origin.startsWith("http://"))) {
+    problems.push("  WEBAUTHN_EXTRA_ORIGINS: origins must be https:// in production");
+  }
   const confirmations = confirmationSettings(env, production, problems);
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
@@ -294,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     http: { requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS, keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS, maxConnections: e.MAX_CONNECTIONS },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     confirmations,
+    webauthnExtraOrigins,
   };
   return { config: deepFreeze(config), warnings };
 }

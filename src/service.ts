@@ -27,6 +27,10 @@ import { LoginService } from "./core/login.ts";
 import type { LoginDeps } from "./core/login.ts";
 import { PasswordChange } from "./core/password-change.ts";
 import { TradingPins } from "./core/trading-pin.ts";
+import { TradingPinChange } from "./core/trading-pin-change.ts";
+import { relyingPartyOf } from "./core/passkey-deps.ts";
+import type { PasskeyDeps } from "./core/passkey-deps.ts";
+import { buildConfirmations } from "./wiring/confirmations.ts";
 import { AccountFreeze } from "./core/account-freeze.ts";
 import { PasswordReset } from "./core/password-reset.ts";
 import { LoginIdReminder } from "./core/login-id-reminder.ts";
@@ -191,6 +195,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     outbox: stores.mailOutbox(() => worker.notify()),
     audit,
     limiter,
+    passkeyRequirement: stores.passkeys,
     settings: {
       codeTtlSeconds: config.codeTtlSeconds,
       codeKey: deriveKey(config.serverSecret, "code-hmac"),
@@ -203,6 +208,21 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const stepUpDeps = { ...loginDeps, stepUps: stores.stepUps, commonPasswords: commonPasswordList() };
   const passwordChange = new PasswordChange(stepUpDeps);
   const tradingPins = new TradingPins({ pins: stores.tradingPins, customers, hasher: loginDeps.hasher, clock, random, outbox: loginDeps.outbox, audit, brand: config.brand });
+  const passkeyDeps: PasskeyDeps = {
+    passkeys: stores.passkeys,
+    webauthnChallenges: stores.webauthnChallenges,
+    customers,
+    audit,
+    outbox: loginDeps.outbox,
+    clock,
+    random,
+    brand: config.brand,
+    relyingParty: relyingPartyOf(config.publicUrl, config.webauthnExtraOrigins, config.brand.name),
+  };
+  const confirmations = await buildConfirmations(stores, loginDeps, config, { pins: tradingPins, passkeys: passkeyDeps });
+  for (const warning of confirmations.warnings) {
+    logger.warn(warning);
+  }
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const webDeps: WebDeps = {
@@ -214,6 +234,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     passwordChange,
     tradingPins,
+    tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }),
+    confirmations: confirmations.confirmations,
     accountFreeze: new AccountFreeze(loginDeps),
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),

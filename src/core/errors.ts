@@ -112,7 +112,9 @@ export type OperatorActionRefusal =
   | "identity_not_checked"
   | "request_pending"
   | "request_decided"
-  | "request_expired";
+  | "request_expired"
+  | "passkey_not_required"
+  | "trading_pin_not_locked";
 
 const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
   not_locked: { ja: "このお客さまの口座はロックされていません。", en: "This customer's account is not locked." },
@@ -125,6 +127,8 @@ const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
   request_pending: { ja: "このお客さまの多要素認証解除の申請は、すでに承認待ちです。", en: "An MFA-off request for this customer is already waiting for approval." },
   request_decided: { ja: "この申請はすでに承認または却下されています。", en: "This request has already been approved or rejected." },
   request_expired: { ja: "この申請は有効期限（24時間）が切れています。あらためて申請してください。", en: "This request has expired (24 hours). Please make a new request." },
+  passkey_not_required: { ja: "このお客さまはパスキー必須に設定されていません。", en: "This customer's account does not require a passkey." },
+  trading_pin_not_locked: { ja: "このお客さまの取引暗証番号はロックされていません。", en: "This customer's trading PIN is not locked." },
 };
 
 /**
@@ -382,5 +386,25 @@ export class PasskeyRefusedError extends AuthError {
       },
       detail,
     );
+  }
+}
+
+/** Why a customer's passkey request was refused though well formed (the API adds it as `error.reason`). */
+export type PasskeyActionRefusal = "no_passkey" | "last_passkey_required";
+
+const PASSKEY_ACTION_REFUSALS: Record<PasskeyActionRefusal, PublicMessage> = {
+  no_passkey: { ja: "パスキーが登録されていません。先にパスキーを登録してください。", en: "No passkey is registered. Please register a passkey first." },
+  last_passkey_required: {
+    ja: "パスキー必須が設定されているため、最後のパスキーは削除できません。先にパスキー必須を解除するか、別のパスキーを登録してください。",
+    en: "Your account requires a passkey, so its last passkey cannot be removed. Turn \"passkey required\" off or register another passkey first.",
+  },
+};
+
+/** 4000 as well: a passkey change that does not apply (パスキー必須 with no passkey, removing the last one while required); nothing written. */
+export class PasskeyActionRefusedError extends AuthError {
+  static readonly code = "4000";
+
+  constructor(reason: PasskeyActionRefusal, detail: string) {
+    super(PasskeyActionRefusedError.code, PASSKEY_ACTION_REFUSALS[reason], detail, { reason });
   }
 }

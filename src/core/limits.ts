@@ -89,6 +89,10 @@ export const DEFAULT_RATE_LIMITS = {
   codePerCustomer: { max: 30, windowSeconds: 900 },
   /** Code entries from one IP address. */
   codePerIp: { max: 300, windowSeconds: 300 },
+  /** Passkey login options and answers from one IP address (each options request stores a challenge). */
+  passkeyPerIp: { max: 300, windowSeconds: 300 },
+  /** Passkey answers for one customer (login, パスキー必須): a signature cannot be guessed, this only stops floods. */
+  passkeyPerCustomer: { max: 30, windowSeconds: 900 },
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
@@ -136,3 +140,14 @@ export const CONFIRMATION_TOKEN_TTL_SECONDS = 60;
 /** What a confirmation's `details` may hold: a flat object, small enough to read in one line. */
 export const CONFIRMATION_DETAILS_MAX_FIELDS = 16;
 export const CONFIRMATION_DETAIL_MAX_LENGTH = 128;
+
+/**
+ * Passkeys (issue 13): how long a WebAuthn challenge (registration, login, パスキー必須) may be
+ * answered. WebAuthn Level 3 §15.1 recommends 300–600 s for a ceremony with user verification
+ * required; the shorter end, as a login challenge is bound only to a browser cookie.
+ */
+export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** The random part of a WebAuthn challenge: 256 bits (WebAuthn §13.4.3 asks for at least 16 bytes). */
+export const PASSKEY_CHALLENGE_BYTES = 32;
+/** A passkey's name as the customer types it (「仕事用 iPhone」). */
+export const MAX_PASSKEY_NAME_LENGTH = 40;

@@ -7,7 +7,7 @@ import { lockNotice } from "./lock-notice-mail.ts";
 import { noticeMail } from "./notice.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 
-export type LoginStepName = "password" | "code";
+export type LoginStepName = "password" | "code" | "passkey";
 
 /**
  * Per-customer lockout (NIST SP 800-63B-4 §3.1.3.2): wrong passwords and wrong codes

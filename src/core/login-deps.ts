@@ -1,5 +1,5 @@
 import type { Brand } from "./brand.ts";
-import type { AuditLog, ChallengeStore, Clock, CustomerStore, MailOutbox, PasswordHasher, Random, RateLimiter } from "./ports.ts";
+import type { AuditLog, ChallengeStore, Clock, CustomerStore, MailOutbox, PasskeyStore, PasswordHasher, Random, RateLimiter } from "./ports.ts";
 import type { RateLimits } from "./rate-limit.ts";
 import type { SessionService } from "./session.ts";
 
@@ -25,6 +25,8 @@ export interface LoginDeps {
   audit: AuditLog;
   limiter: RateLimiter;
   settings: LoginSettings;
+  /** Passkeys (issue 13): the password step asks whether パスキー必須 is on. */
+  passkeyRequirement: Pick<PasskeyStore, "isRequired">;
 }
 
 /** RFC 8176 authentication method references, reported by GET /api/v1/session. */

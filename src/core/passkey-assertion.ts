@@ -5,14 +5,12 @@ import type { Passkey } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { PasskeyRefusedError } from "./errors.ts";
+import { PASSKEY_CHALLENGE_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
 import { passkeyCounterNotice } from "./passkey-counter-notice.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-
-/** How long the browser may take over a ceremony (the server-side challenge lives as long). */
-export const PASSKEY_CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** The challenge an assertion must sign: the exact string, or a test of it (a stored hash). */
 export type ExpectedChallenge = string | ((challenge: string) => boolean);
@@ -35,7 +33,8 @@ export async function passkeyRequestOptions(deps: Pick<PasskeyDeps, "passkeys" |
     challenge: new Uint8Array(Buffer.from(input.challenge, "base64url")),
     allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports as AuthenticatorTransport[] })),
     userVerification: "required",
-    timeout: PASSKEY_CEREMONY_TIMEOUT_MS,
+    // The browser may take as long as the server keeps a challenge.
+    timeout: PASSKEY_CHALLENGE_TTL_MS,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Brand } from "./brand.ts";
-import type { AuditLog, Clock, CustomerStore, MailOutbox, PasskeyStore, Random, WebAuthnChallengeStore } from "./ports.ts";
+import type { LoginDeps } from "./login-deps.ts";
+import type { AuditLog, Clock, CustomerStore, KnownDeviceStore, MailOutbox, PasskeyStore, Random, StepUpStore, WebAuthnChallengeStore } from "./ports.ts";
 
 /**
  * Who the passkeys are for (WebAuthn's relying party, issue 13 §1): the RP ID is the host of
@@ -24,7 +25,7 @@ export function relyingPartyOf(publicUrl: string, extraOrigins: readonly string[
 /** What the passkey rules work with; built once by the wiring (src/wiring/passkeys.ts). */
 export interface PasskeyDeps {
   passkeys: PasskeyStore;
-  challenges: WebAuthnChallengeStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   customers: CustomerStore;
   audit: AuditLog;
   outbox: MailOutbox;
@@ -32,4 +33,10 @@ export interface PasskeyDeps {
   random: Random;
   brand: Brand;
   relyingParty: RelyingParty;
+}
+
+/** The passkey services of the customer's side: the login's deps (lockout, limits, mail) and the passkey stores. */
+export interface PasskeyServiceDeps extends LoginDeps, PasskeyDeps {
+  stepUps: StepUpStore;
+  knownDevices: KnownDeviceStore;
 }

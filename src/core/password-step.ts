@@ -11,6 +11,7 @@ import { LOGIN_ID_PATTERN, MAX_PASSWORD_LENGTH } from "./limits.ts";
 import { AUTH_METHODS_PASSWORD_ONLY } from "./login-deps.ts";
 import { issueLoginChallenge } from "./login-challenge.ts";
 import { refuseFrozen } from "./account-freeze.ts";
+import { refuseIfPasskeyRequired } from "./passkey-required.ts";
 
 export type PasswordStepResult =
   | ({ kind: "code_sent"; preauthToken: string } & PendingCodeView)
@@ -69,6 +70,8 @@ export class PasswordStep {
     }
     await auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
     await this.rehashIfNeeded(customer, password, context);
+    // パスキー必須 (issue 13 §3): told only to whoever knows the password, before any code is mailed.
+    await refuseIfPasskeyRequired(this.deps, customer.id, context);
     if (!customer.mfaEnabled) {
       // The lock was read before the hash queue: failures racing this attempt may have locked
       // the account meanwhile, and a locked account must not say the password was right.

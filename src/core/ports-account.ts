@@ -24,7 +24,7 @@ export interface AccountActivityStore {
 }
 
 /** What a step-up code (a fresh emailed code for a sensitive change) is for. */
-export type StepUpPurpose = "password_change" | "password_reset" | "confirmation";
+export type StepUpPurpose = "password_change" | "password_reset" | "confirmation" | "passkey_registration" | "trading_pin_change";
 
 /**
  * A fresh emailed code that confirms one sensitive change (DESIGN §4: password change),

@@ -1,0 +1,80 @@
+import type { PasskeyServiceDeps } from "./passkey-deps.ts";
+import type { Passkey } from "./ports.ts";
+import type { RequestContext } from "./request-context.ts";
+import type { AuthenticatedSession } from "./session.ts";
+import type { PasskeyChange } from "./passkey-notices.ts";
+import { auditCustomerEvent } from "./audit.ts";
+import { NotFoundError, PasskeyActionRefusedError } from "./errors.ts";
+import { noticeMail } from "./notice.ts";
+import { checkedPasskeyName } from "./passkey-name.ts";
+import { passkeyChangeNotice } from "./passkey-notices.ts";
+import { describeRequestOrigin } from "./request-origin.ts";
+
+/**
+ * The customer's list of passkeys (issue 13 §1): rename and remove, each audited and told by
+ * mail with the change in one transaction. Another customer's passkey or an unknown ID is
+ * [4040], as if it did not exist. The last passkey cannot be removed while パスキー必須 is on
+ * ([4000] `last_passkey_required`): turning that off needs a passkey, so removing the last one
+ * would leave the customer needing the call center; the customer turns it off first.
+ */
+export class PasskeyManagement {
+  private readonly deps: PasskeyServiceDeps;
+
+  constructor(deps: PasskeyServiceDeps) {
+    this.deps = deps;
+  }
+
+  list(current: AuthenticatedSession): Promise<Passkey[]> {
+    return this.deps.passkeys.listForCustomer(current.customer.id);
+  }
+
+  async rename(current: AuthenticatedSession, id: string, typedName: string, context: RequestContext): Promise<Passkey> {
+    const name = checkedPasskeyName(typedName);
+    const passkey = await this.ownPasskey(current, id);
+    if (passkey.name === name) {
+      return passkey;
+    }
+    if (!(await this.change(current, passkey, "renamed", (passkeys) => passkeys.rename(current.customer.id, id, name), context))) {
+      throw new NotFoundError(`passkey ${id} went meanwhile`);
+    }
+    await auditCustomerEvent(this.deps.audit, context, "passkey.renamed", "ok", current.customer.id, { passkeyId: id });
+    return { ...passkey, name };
+  }
+
+  async remove(current: AuthenticatedSession, id: string, context: RequestContext): Promise<void> {
+    const customerId = current.customer.id;
+    const passkey = await this.ownPasskey(current, id);
+    let lastWhileRequired = false;
+    const removed = await this.change(current, passkey, "removed", async (passkeys) => {
+      // Read in the transaction of the removal, so a パスキー必須 turned on meanwhile is seen.
+      if ((await passkeys.isRequired(customerId)) && (await passkeys.listForCustomer(customerId)).length <= 1) {
+        lastWhileRequired = true;
+        return false;
+      }
+      return passkeys.remove(customerId, id);
+    }, context);
+    if (lastWhileRequired) {
+      throw new PasskeyActionRefusedError("last_passkey_required", `customer ${customerId}: last passkey while passkey required`);
+    }
+    if (!removed) {
+      throw new NotFoundError(`passkey ${id} went meanwhile`);
+    }
+    await auditCustomerEvent(this.deps.audit, context, "passkey.removed", "ok", customerId, { passkeyId: id, deviceType: passkey.deviceType });
+  }
+
+  private async ownPasskey(current: AuthenticatedSession, id: string): Promise<Passkey> {
+    const passkey = (await this.deps.passkeys.listForCustomer(current.customer.id)).find((one) => one.id === id);
+    if (passkey === undefined) {
+      throw new NotFoundError(`customer ${current.customer.id} has no passkey ${id}`);
+    }
+    return passkey;
+  }
+
+  /** Makes the change with its notice in one transaction; false (nothing written, no mail) when `change` declined. */
+  private change(current: AuthenticatedSession, passkey: Passkey, kind: PasskeyChange, change: (passkeys: PasskeyServiceDeps["passkeys"]) => Promise<boolean>, context: RequestContext): Promise<boolean> {
+    const { clock, random, outbox, settings } = this.deps;
+    const at = clock.now();
+    const notice = passkeyChangeNotice(settings.brand, kind, { at, passkeyCreatedAt: passkey.createdAt, ...describeRequestOrigin(context) });
+    return outbox.queueWith(noticeMail(settings.brand, current.customer, notice, { id: random.id(), createdAt: at }), (stores) => change(stores.passkeys));
+  }
+}

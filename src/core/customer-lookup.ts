@@ -1,4 +1,4 @@
-import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog } from "./ports.ts";
+import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog, TradingPinStore } from "./ports.ts";
 import type { LoginHistory, LoginHistoryItem } from "./login-history.ts";
 import type { SessionService } from "./session.ts";
 import type { MailDeliveryState, StuckMailRule } from "./mail-delivery-state.ts";
@@ -48,6 +48,13 @@ export interface SessionFact {
   device: string;
 }
 
+/** The trading PIN as the call center sees it: a lock is lifted with the trading-pin-unlock action. */
+export interface TradingPinFact {
+  set: boolean;
+  locked: boolean;
+  lockedAt: number | null;
+}
+
 /** One line of the customer's audit trail; `actor` is an operator's login ID where an operator acted. */
 export interface AuditTrailEntry {
   at: number;
@@ -69,6 +76,8 @@ export interface CustomerFacts extends CustomerSummary {
   sessions: SessionFact[];
   /** Always empty until passkeys exist (issue 13); kept so clients need no change then. */
   passkeys: never[];
+  /** The trading PIN (取引暗証番号, issue 13 §4): whether one is set and locked; never the PIN or its hash. */
+  tradingPin: TradingPinFact;
   /** The last code mails, newest first. */
   codeMails: CodeMailFact[];
   /** The customer's last audit events, newest first. */
@@ -86,6 +95,7 @@ export class CustomerLookup {
     mails: MailDeliveryLog;
     auditQuery: AuditQuery;
     audit: AuditLog;
+    tradingPins: Pick<TradingPinStore, "find">;
     sessions: Pick<SessionService, "liveSessionsOf">;
     loginHistory: LoginHistory;
     clock: Clock;
@@ -132,11 +142,12 @@ export class CustomerLookup {
     if (customer === null) {
       throw new NotFoundError(`no customer with login ID ${JSON.stringify(loginId.slice(0, 80))}`, { what: "customer" });
     }
-    const [history, live, codeMails, trail] = await Promise.all([
+    const [history, live, codeMails, trail, pin] = await Promise.all([
       loginHistory.page(customer.id, { limit: CONSOLE_LOGIN_HISTORY_ROWS }),
       sessions.liveSessionsOf(customer.id),
       mails.recentForCustomer(customer.id, "code", CONSOLE_CODE_MAILS_SHOWN),
       auditQuery.find({ customerId: customer.id }, null, CONSOLE_AUDIT_TRAIL_ROWS),
+      this.deps.tradingPins.find(customer.id),
     ]);
     // Recorded before answering: a page that was shown is a page that was logged.
     await auditOperatorRead(this.deps.audit, request, { event: "console.customer_viewed", customerId: customer.id });
@@ -150,6 +161,7 @@ export class CustomerLookup {
       loginHistory: history.items,
       sessions: live.map((session) => ({ createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, ip: session.ip, device: describeDevice(session.userAgent) })),
       passkeys: [],
+      tradingPin: { set: pin !== null, locked: pin !== null && pin.lockedAt !== null, lockedAt: pin?.lockedAt ?? null },
       codeMails: codeMails.map((mail) => ({
         queuedAt: mail.createdAt,
         state: mailDeliveryState(mail, now, stuckMail),

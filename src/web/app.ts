@@ -6,6 +6,7 @@ import type { SessionService } from "../core/session.ts";
 import type { LoginHistory } from "../core/login-history.ts";
 import type { PasswordChange } from "../core/password-change.ts";
 import type { TradingPins } from "../core/trading-pin.ts";
+import type { TradingPinChange } from "../core/trading-pin-change.ts";
 import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
@@ -15,6 +16,8 @@ import { registerLoginPages } from "./routes/login-pages.ts";
 import { registerMyPage } from "./routes/my-page.ts";
 import { registerHistoryAndSessionsPages } from "./routes/history-sessions-pages.ts";
 import { registerPasswordPages } from "./routes/password-pages.ts";
+import { registerTradingPinPages } from "./routes/trading-pin-pages.ts";
+import { registerApiV1TradingPin } from "./routes/api-v1-trading-pin.ts";
 import { registerRecoveryPages } from "./routes/recovery-pages.ts";
 import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
@@ -40,6 +43,8 @@ export interface WebDeps {
   passwordChange: PasswordChange;
   /** The trading PIN (取引暗証番号): verification for confirmations, its change, its lock. */
   tradingPins: TradingPins;
+  /** The customer changes the trading PIN: current PIN + a fresh emailed code. */
+  tradingPinChange: TradingPinChange;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: AccountFreeze;
   /** Forgotten password: login ID + date of birth + an emailed code. */
@@ -72,10 +77,12 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerMyPage(app, deps);
   registerHistoryAndSessionsPages(app, deps);
   registerPasswordPages(app, deps);
+  registerTradingPinPages(app, deps);
   registerRecoveryPages(app, deps);
   registerHelp(app, deps);
   registerApiV1(app, deps);
   registerApiV1Account(app, deps);
+  registerApiV1TradingPin(app, deps);
   registerApiV1Recovery(app, deps);
   if (deps.config.console.listen === null) {
     registerConsoleRoutes(app, deps);

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { ACCOUNT_TEXT } from "./i18n-account.ts";
 import { PASSKEY_TEXT } from "./i18n-passkey.ts";
+import { TRADING_PIN_TEXT } from "./i18n-trading-pin.ts";
 
 export type Lang = "ja" | "en";
 
@@ -33,6 +34,7 @@ const TEXT = {
   ja: {
     ...ACCOUNT_TEXT.ja,
     ...PASSKEY_TEXT.ja,
+    ...TRADING_PIN_TEXT.ja,
     loginTitle: "ログイン",
     loginId: "ログインID",
     password: "ログインパスワード",
@@ -88,6 +90,7 @@ const TEXT = {
   en: {
     ...ACCOUNT_TEXT.en,
     ...PASSKEY_TEXT.en,
+    ...TRADING_PIN_TEXT.en,
     loginTitle: "Log in",
     loginId: "Login ID",
     password: "Password",

@@ -3,6 +3,7 @@ import { InvalidInputError } from "../core/errors.ts";
 import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../core/limits.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../core/credentials.ts";
 import { MAX_REASON_LENGTH } from "../core/operator-action.ts";
+import { MAX_PIN_INPUT_LENGTH } from "../core/trading-pin-rules.ts";
 
 // Broken envelopes are refused here, as 400 [4000], before the core sees them:
 // - U+FFFD is what invalid UTF-8 bytes in a body decode to, and
@@ -41,6 +42,13 @@ export const codeStepBody = z.object({
 export const passwordChangeBody = z.object({
   currentPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
   newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
+/** 取引暗証番号の変更; the PIN rules themselves are the core's (trading-pin-rules.ts). */
+export const tradingPinChangeBody = z.object({
+  currentPin: textField(MAX_PIN_INPUT_LENGTH, ANY_CONTROL),
+  newPin: textField(MAX_PIN_INPUT_LENGTH, ANY_CONTROL),
   code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });
 

@@ -11,6 +11,7 @@ import { LoginHistory } from "../core/login-history.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-worker.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
 import { MfaOffRequests } from "../core/mfa-off-requests.ts";
+import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -26,6 +27,8 @@ export interface ConsoleServices {
   customerActions: CustomerActions;
   /** Four eyes on MFA off: any operator requests, another operator, a supervisor, approves or rejects. */
   mfaOffRequests: MfaOffRequests;
+  /** Lifts a trading PIN's lock (issue 13 §4): audited, a notice to the customer. */
+  tradingPinUnlock: TradingPinUnlock;
 }
 
 /**
@@ -47,7 +50,8 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   });
   const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */
@@ -59,6 +63,7 @@ function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMai
     mails: stores.mailDeliveries,
     auditQuery: stores.auditQuery,
     audit,
+    tradingPins: stores.tradingPins,
     sessions,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     clock,

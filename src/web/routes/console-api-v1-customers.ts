@@ -51,6 +51,7 @@ function factsJson(facts: CustomerFacts): Record<string, unknown> {
     loginHistory: facts.loginHistory.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome })),
     sessions: facts.sessions.map((session) => ({ createdAt: isoJapanTime(session.createdAt), lastSeenAt: isoJapanTime(session.lastSeenAt), ip: session.ip, device: session.device })),
     passkeys: facts.passkeys,
+    tradingPin: { set: facts.tradingPin.set, locked: facts.tradingPin.locked, lockedAt: isoOrNull(facts.tradingPin.lockedAt) },
     codeMails: facts.codeMails.map((mail) => ({
       queuedAt: isoJapanTime(mail.queuedAt),
       state: mail.state,

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import type { ConfirmationPolicy } from "./core/confirmation-policy.ts";
 import { DEFAULT_CONFIRMATION_POLICY_TEXT, parseConfirmationPolicy } from "./core/confirmation-policy.ts";
@@ -10,7 +11,8 @@ import { DEFAULT_CONFIRMATION_POLICY_TEXT, parseConfirmationPolicy } from "./cor
 export interface ConfirmationConfig {
   /**
    * The ES256 signing key (EC P-256, PKCS#8 or SEC1 PEM): from CONFIRMATION_SIGNING_KEY, or, outside
-   * production only, a key file the service creates on first start (CONFIRMATION_KEY_FILE, mode 0600).
+   * production only, a key file the service creates on first start (CONFIRMATION_KEY_FILE, mode 0600;
+   * by default beside the SQLite database: ./data/confirmation-signing-key.pem).
    */
   signingKey: { pem: string } | { file: string };
   /** Public keys (SPKI PEM) published beside the current one until the tokens they signed have expired (rotation). */
@@ -27,7 +29,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/gu;
 const SCHEMA = z.object({
   /** PEM; `\n` may stand for line breaks so the key fits one environment line. */
   CONFIRMATION_SIGNING_KEY: z.string().optional(),
-  CONFIRMATION_KEY_FILE: z.string().min(1).default("./data/confirmation-signing-key.pem"),
+  CONFIRMATION_KEY_FILE: z.string().min(1).optional(),
   CONFIRMATION_PREVIOUS_PUBLIC_KEYS: z.string().default(""),
   CONFIRMATION_AUDIENCE: z.string().regex(/^[\x21-\x7E]{1,200}$/u, "must be 1-200 printable ASCII characters without spaces").default("okb-trading"),
   CONFIRMATION_POLICY: z.string().default(DEFAULT_CONFIRMATION_POLICY_TEXT),
@@ -46,7 +48,7 @@ export function confirmationSettings(env: Record<string, string | undefined>, pr
     return fallback();
   }
   const e = parsed.data;
-  let signingKey: ConfirmationConfig["signingKey"] = { file: e.CONFIRMATION_KEY_FILE };
+  let signingKey: ConfirmationConfig["signingKey"] = { file: e.CONFIRMATION_KEY_FILE ?? defaultKeyFile(env["DATABASE_URL"]) };
   if (e.CONFIRMATION_SIGNING_KEY !== undefined) {
     const pem = e.CONFIRMATION_SIGNING_KEY.replaceAll("\\n", "\n");
     const problem = signingKeyProblem(pem);
@@ -75,6 +77,16 @@ export function confirmationSettings(env: Record<string, string | undefined>, pr
     policy: "policy" in policy ? policy.policy : fallback().policy,
     passkeyRequiredFrom: date === undefined || at === null ? null : { date, at },
   };
+}
+
+/**
+ * Beside the SQLite database (./data/ by default), so a development checkout keeps its data in one
+ * folder and a test's service on a temporary database keeps its key there too; ./data/ otherwise.
+ */
+function defaultKeyFile(databaseUrl: string | undefined): string {
+  const url = databaseUrl ?? "sqlite:./data/okb-login.sqlite";
+  const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : ":memory:";
+  return path === ":memory:" || path === "" ? "./data/confirmation-signing-key.pem" : join(dirname(path), "confirmation-signing-key.pem");
 }
 
 /** null when `pem` is one EC P-256 private key. */

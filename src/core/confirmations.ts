@@ -28,8 +28,9 @@ export interface ConfirmationsDeps extends LoginDeps {
   stepUps: StepUpStore;
   confirmations: ConfirmationStore;
   signer: ConfirmationSigner;
-  pins: TradingPinCheck;
-  passkeys: ConfirmationPasskeys;
+  /** Named apart from LoginDeps' fields: the trading PIN and the passkeys as a confirmation checks them. */
+  pinCheck: TradingPinCheck;
+  passkeyCheck: ConfirmationPasskeys;
   confirmation: ConfirmationSettings;
 }
 
@@ -71,7 +72,7 @@ export class Confirmations {
 
   /** Checks the operation ([4000]), decides what the customer must use, stores it; mails the code at once when one is required. */
   async start(current: AuthenticatedSession, input: unknown, context: RequestContext): Promise<StartedConfirmation> {
-    const { clock, random, audit, passkeys, confirmations, confirmation: settings } = this.deps;
+    const { clock, random, audit, passkeyCheck: passkeys, confirmations, confirmation: settings } = this.deps;
     const { customer } = current;
     const operation = checkedOperation(input);
     const canonical = canonicalOperation(operation);
@@ -124,7 +125,7 @@ export class Confirmations {
    * or issued already: [5141]. A wrong PIN or code leaves the confirmation pending.
    */
   async confirm(current: AuthenticatedSession, id: string, answer: ConfirmationAnswer, context: RequestContext): Promise<{ token: string; expiresAt: number }> {
-    const { clock, pins, passkeys, confirmations, signer, audit, customers, confirmation: settings } = this.deps;
+    const { clock, pinCheck: pins, passkeyCheck: passkeys, confirmations, signer, audit, customers, confirmation: settings } = this.deps;
     const { customer } = current;
     const confirmation = await this.usable(customer.id, id, context);
     if (confirmation.required.includes("code") && answer.code === undefined) {

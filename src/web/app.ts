@@ -7,6 +7,7 @@ import type { LoginHistory } from "../core/login-history.ts";
 import type { PasswordChange } from "../core/password-change.ts";
 import type { TradingPins } from "../core/trading-pin.ts";
 import type { TradingPinChange } from "../core/trading-pin-change.ts";
+import type { Confirmations } from "../core/confirmations.ts";
 import type { AccountFreeze } from "../core/account-freeze.ts";
 import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
@@ -23,6 +24,7 @@ import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerApiV1Recovery } from "./routes/api-v1-recovery.ts";
+import { registerApiV1Confirmations } from "./routes/api-v1-confirmations.ts";
 import { registerConsoleRoutes } from "./console-routes.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
 import { registerHealth } from "./routes/health.ts";
@@ -45,6 +47,8 @@ export interface WebDeps {
   tradingPins: TradingPins;
   /** The customer changes the trading PIN: current PIN + a fresh emailed code. */
   tradingPinChange: TradingPinChange;
+  /** Operation-bound confirmations for the trading site (issue 13 §5, §6) and the JWK Set they are verified with. */
+  confirmations: Confirmations;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: AccountFreeze;
   /** Forgotten password: login ID + date of birth + an emailed code. */
@@ -84,6 +88,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerApiV1Account(app, deps);
   registerApiV1TradingPin(app, deps);
   registerApiV1Recovery(app, deps);
+  registerApiV1Confirmations(app, deps);
   if (deps.config.console.listen === null) {
     registerConsoleRoutes(app, deps);
   }

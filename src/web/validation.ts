@@ -132,3 +132,17 @@ export const consoleAuditQuery = z.object({
   before: optionalFilter(200),
   limit: z.preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^\d{1,4}$/u).transform(Number).optional()),
 });
+
+// Operation-bound confirmations (issue 13 §5): the operation's exact rules (types, flat details,
+// sizes) are the core's checkedOperation; the PIN's are TradingPins'. These bound the envelope.
+export const confirmationStartBody = z.object({ operation: z.unknown() });
+
+/** A confirmation in the path (a random ID); an unknown one is the core's [5141]. */
+export const confirmationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+export const confirmationAnswerBody = z.object({
+  pin: textField(64, ANY_CONTROL),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF).optional(),
+  /** AuthenticationResponseJSON of @simplewebauthn/browser; the passkey rules check it. */
+  passkeyResponse: z.record(z.string(), z.unknown()).optional(),
+});

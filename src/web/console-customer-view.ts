@@ -56,6 +56,8 @@ export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestIte
     mfa: facts.mfaEnabled ? { kind: "ok", text: ct("mfaOn") } : { kind: "warn", text: ct("mfaOff") },
     lock: facts.lockedAt === null ? { kind: "none", text: ct("lockedNo") } : { kind: "bad", text: ct("lockedSince", { time: formatJapanTime(facts.lockedAt) }) },
     freeze: facts.frozenAt === null ? { kind: "none", text: ct("frozenNo") } : { kind: "bad", text: ct("frozenSince", { time: formatJapanTime(facts.frozenAt) }) },
+    tradingPinLocked: facts.tradingPin.locked,
+    tradingPin: tradingPinView(facts.tradingPin, lang),
     pending: pending === null ? null : ct("pendingRequestShown", { time: formatJapanTime(pending.createdAt), operator: pending.requestedBy }),
     loginHistory: facts.loginHistory.map((item) => ({
       at: formatJapanTime(item.at),
@@ -69,6 +71,14 @@ export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestIte
     codeMails: facts.codeMails.map((mail) => codeMailView(mail, lang)),
     auditTrail: facts.auditTrail.map((entry) => auditRowView(entry, lang)),
   };
+}
+
+/** The trading PIN's state: not registered, registered, or locked since when (issue 13 §4). */
+function tradingPinView(pin: CustomerFacts["tradingPin"], lang: Lang): StatusView {
+  if (!pin.set) {
+    return { kind: "none", text: consoleText(lang, "tradingPinNotSet") };
+  }
+  return pin.lockedAt === null ? { kind: "ok", text: consoleText(lang, "tradingPinSet") } : { kind: "bad", text: consoleText(lang, "tradingPinLockedSince", { time: formatJapanTime(pin.lockedAt) }) };
 }
 
 function codeMailView(mail: CodeMailFact, lang: Lang): CodeMailView {

@@ -1,5 +1,6 @@
 import type { Lang } from "./i18n.ts";
 import { CONSOLE_CUSTOMER_TEXT } from "./i18n-console-customer.ts";
+import { CONSOLE_TRADING_PIN_TEXT } from "./i18n-console-trading-pin.ts";
 
 /**
  * The console's text (issue 12), for call-center staff: Japanese first, English with
@@ -9,6 +10,7 @@ import { CONSOLE_CUSTOMER_TEXT } from "./i18n-console-customer.ts";
  */
 const JA = {
   ...CONSOLE_CUSTOMER_TEXT.ja,
+  ...CONSOLE_TRADING_PIN_TEXT.ja,
   consoleName: "コールセンター管理画面",
   staffOnly: "社内専用",
   switchLang: "English",
@@ -94,6 +96,7 @@ const JA = {
 // Every Japanese key has its English: the compiler insists.
 const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_CUSTOMER_TEXT.en,
+  ...CONSOLE_TRADING_PIN_TEXT.en,
   consoleName: "Call center console",
   staffOnly: "Staff only",
   switchLang: "日本語",

@@ -23,7 +23,7 @@ type ActionRun = (loginId: string, action: OperatorAction, body: unknown) => Pro
  * what the operator typed.
  */
 export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps): void {
-  const { customerActions, mfaOffRequests } = deps.console;
+  const { customerActions, mfaOffRequests, tradingPinUnlock } = deps.console;
 
   const actions: Record<string, ActionRun> = {
     unlock: async (loginId, action) => {
@@ -51,6 +51,10 @@ export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps):
     "mfa-on": async (loginId, action) => {
       await customerActions.mfaOn(loginId, action);
       return "mfa-on";
+    },
+    "trading-pin-unlock": async (loginId, action) => {
+      await tradingPinUnlock.unlock(loginId, action);
+      return "trading-pin-unlock";
     },
   };
 

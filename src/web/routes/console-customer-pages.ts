@@ -30,6 +30,7 @@ const DONE_TEXT: Record<string, ConsoleTextKey> = {
   "no-sessions": "doneNoSessions",
   "mfa-off-requested": "doneMfaOffRequested",
   "mfa-on": "doneMfaOn",
+  "trading-pin-unlock": "doneTradingPinUnlock",
 };
 
 /**

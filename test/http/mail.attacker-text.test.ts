@@ -5,6 +5,7 @@ import type { TestService } from "../support/test-service.ts";
 import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
 import type { CaughtMail } from "../support/smtp-capture.ts";
 import { totpCode } from "../../src/core/totp.ts";
+import { hash as argon2Hash } from "@node-rs/argon2";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP
 // line from X-Forwarded-For, and for an unknown browser word the parser returned the word itself.
@@ -151,6 +152,54 @@ describe("attacker text in our mails: only validated IPs and known browser and O
         assert.ok(!mail.text.includes(word), `${mail.subject}: "${word}" from the request or the reason must not appear`);
       }
       assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, `${mail.subject}: the operator's network and device are not the customer's business`);
+    }
+  });
+
+  it("the trading PIN's mails (its code, changed, locked, and the call center's unlock) carry no link, no address, no request text", async () => {
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    const hostileReason = "Unlock now at https://okb-unlock.example or call 0120-999-999";
+    const customer = await t.addCustomer();
+    await t.stores().tradingPins.set(customer.customer.id, await argon2Hash("2580"), t.clock.now());
+    const app = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    const post = (url: string, json: unknown) => app.post(url, { json, headers });
+    const codeMails = () => t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === "【OKB証券】認証コードのお知らせ").length;
+    await post("/api/v1/login", { loginId: customer.loginId, password: customer.password });
+    await post("/api/v1/login/mfa", { code: await codeIn(customer.email, 1) });
+    await post("/api/v1/trading-pin/code", {});
+    await t.smtp.waitFor(() => codeMails() >= 2);
+    const change = await app.put("/api/v1/trading-pin", { json: { currentPin: "2580", newPin: "741963", code: await codeIn(customer.email, 2) }, headers });
+    assert.equal(change.statusCode, 200, `PIN code and PIN changed notice: ${change.body}`);
+    await post("/api/v1/trading-pin/code", {});
+    const code = await codeIn(customer.email, 3);
+    for (let i = 0; i < 5; i += 1) {
+      await app.put("/api/v1/trading-pin", { json: { currentPin: "0000", newPin: "8520", code }, headers });
+    }
+    const operator = await t.addOperator();
+    const console = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await console.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, t.clock.now()) }, headers });
+    const unlocked = await console.post(`/console/api/v1/customers/${customer.loginId}/trading-pin-unlock`, { json: { reason: hostileReason }, headers });
+    assert.equal(unlocked.statusCode, 200, unlocked.body);
+    await t.drainOutbox();
+
+    const mails = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject !== "【OKB証券】ログインのお知らせ");
+    assert.deepEqual(
+      [...new Set(mails.map((mail) => mail.subject))].sort(),
+      ["【OKB証券】取引暗証番号ロックのお知らせ", "【OKB証券】取引暗証番号ロック解除のお知らせ", "【OKB証券】取引暗証番号変更のお知らせ", "【OKB証券】認証コードのお知らせ"],
+      "every kind of trading PIN mail",
+    );
+    assert.equal(mails.filter((mail) => mail.text.includes("取引暗証番号変更のための「認証コード」")).length, 2, "the PIN's code mails say what they are for");
+    for (const mail of mails) {
+      const text = withoutFooter(t, mail);
+      assert.doesNotMatch(text, /https?:|www\.|@/i, `${mail.subject}: no link or address outside the footer`);
+      for (const word of [...HOSTILE_WORDS, "2580", "741963"]) {
+        assert.ok(!mail.text.includes(word), `${mail.subject}: "${word}" (request text, the reason or a PIN) must not appear`);
+      }
+      if (mail.subject === "【OKB証券】取引暗証番号ロック解除のお知らせ") {
+        assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, "the operator's network and device are not the customer's business");
+      } else {
+        assert.match(mail.text, /^IPアドレス: 不明 \(unknown\)$/m, `${mail.subject}: a non-IP forwarded address shows as unknown`);
+        assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m, `${mail.subject}: an unknown browser word is not copied`);
+      }
     }
   });
 

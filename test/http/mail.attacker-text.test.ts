@@ -203,6 +203,27 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     }
   });
 
+  it("the code mail of a confirmation (issue 13 §5) names the operation from validated fields only: no link, phone number or other text from the details", async () => {
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    const customer = await t.addCustomer();
+    await t.stores().tradingPins.set(customer.customer.id, await argon2Hash("2580"), t.clock.now());
+    const app = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await app.post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password }, headers });
+    await app.post("/api/v1/login/mfa", { json: { code: await codeIn(customer.email, 1) }, headers });
+    const details = { amount: 30000, bankName: "Unlock now at https://okb-sec.example.com", note: "call 0120-999-999", memo: "www.okb-unlock.example" };
+    const started = await app.post("/api/v1/confirmations", { json: { operation: { type: "withdrawal", details } }, headers });
+    assert.equal(started.statusCode, 200, started.body);
+    const mail = await t.mailTo(customer.email, 2, "【OKB証券】認証コードのお知らせ");
+    assert.match(mail.text, /ご確認いただく操作: 出金 30,000円\n\(ほか3項目。/);
+    const text = withoutFooter(t, mail);
+    assert.doesNotMatch(text, /https?:|www\.|@/i, "no link or address outside the footer");
+    for (const word of HOSTILE_WORDS) {
+      assert.ok(!mail.text.includes(word), `"${word}" from the request must not appear`);
+    }
+    assert.match(mail.text, /^IPアドレス: 不明 \(unknown\)$/m);
+    assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m);
+  });
+
   it("a known browser still shows by name and version", async () => {
     const customer = await t.addCustomer();
     await t.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });

@@ -9,6 +9,7 @@ import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 import { pageLogin } from "../support/page-login.ts";
+import { hash as argon2Hash } from "@node-rs/argon2";
 
 type Lang = "ja" | "en";
 
@@ -222,11 +223,56 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
     });
   }
 
+  for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
+    const q = lang === "en" ? "?lang=en" : "";
+    const label = {
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", send: "認証コードを送信", current: "現在の取引暗証番号", newPin: "新しい取引暗証番号", change: "取引暗証番号を変更" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", send: "Send the code", current: "Current trading PIN", newPin: "New trading PIN", change: "Change trading PIN" },
+    }[lang];
+
+    it(`${lang}: 取引暗証番号の変更 (issue 13 §4): step 1, the code sent, a refused PIN, the change done, and a locked PIN`, async () => {
+      const customer = await t.addCustomer({ loginId: `pin-pages-${lang}`, email: `pin-pages-${lang}@example.co.jp`, name: "山田 太郎" });
+      await t.stores().tradingPins.set(customer.customer.id, await argon2Hash("2580"), t.clock.now());
+      await page.goto(`${origin}/login${q}`);
+      await page.getByLabel(label.loginId).fill(customer.loginId);
+      await page.getByLabel(label.password).fill(customer.password);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
+      await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 1));
+      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
+
+      await Promise.all([page.waitForURL(`${origin}/trading-pin${q}`), page.locator("#link-trading-pin").click()]);
+      await checkPage(`trading-pin-${lang}`);
+      await page.getByRole("button", { name: label.send }).click();
+      await page.locator("#masked-email").waitFor();
+      await checkPage(`trading-pin-code-sent-${lang}`);
+      const code = await t.codeFor(customer.email, 2);
+      await page.getByLabel(label.current).fill("2580");
+      await page.getByLabel(label.newPin).fill("1234");
+      await page.getByLabel(label.code, { exact: true }).fill(code);
+      await page.getByRole("button", { name: label.change }).click();
+      await page.locator("#error").waitFor();
+      await checkPage(`trading-pin-error-${lang}`);
+      await page.getByLabel(label.current).fill("２５８０");
+      await page.getByLabel(label.newPin).fill("741963");
+      await page.getByLabel(label.code, { exact: true }).fill(code);
+      await Promise.all([page.waitForURL(/changed=1/), page.getByRole("button", { name: label.change }).click()]);
+      await checkPage(`trading-pin-changed-${lang}`);
+
+      for (let i = 0; i < 5; i += 1) {
+        await t.stores().tradingPins.recordFailure(customer.customer.id, 5, t.clock.now());
+      }
+      await page.goto(`${origin}/trading-pin${q}`);
+      await page.locator("#trading-pin-locked").waitFor();
+      await checkPage(`trading-pin-locked-${lang}`);
+    });
+  }
+
   it("looked at every page in both languages", () => {
     const pages = [
       ...["login", "help", "help-code-not-received", "error-404", "login-error", "login-mfa", "login-mfa-error", "my-page", "logged-out"],
       ...["my-page-notices-saved", "history", "sessions", "password", "password-code-sent", "password-error", "password-changed", "freeze", "freeze-error"],
       ...["password-forgot", "password-forgot-code", "password-forgot-done", "login-id-forgot", "login-id-forgot-sent", "freeze-done"],
+      ...["trading-pin", "trading-pin-code-sent", "trading-pin-error", "trading-pin-changed", "trading-pin-locked"],
     ];
     assert.deepEqual([...checked].sort(), pages.flatMap((name) => [`${name}-ja`, `${name}-en`]).sort());
   });

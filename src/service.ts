@@ -38,6 +38,7 @@ import { NoticeSettings } from "./core/notice-settings.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
 import { buildConsoleServices } from "./wiring/console-services.ts";
+import { buildPasskeyServices } from "./wiring/passkeys.ts";
 import { LoginHistory } from "./core/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
@@ -234,6 +235,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     passwordChange,
     tradingPins,
+    passkeys: buildPasskeyServices({ ...loginDeps, ...passkeyDeps, stepUps: stores.stepUps, knownDevices: stores.knownDevices }),
     tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }),
     confirmations: confirmations.confirmations,
     accountFreeze: new AccountFreeze(loginDeps),

@@ -13,6 +13,7 @@ import type { PasswordReset } from "../core/password-reset.ts";
 import type { LoginIdReminder } from "../core/login-id-reminder.ts";
 import type { NoticeSettings } from "../core/notice-settings.ts";
 import type { ConsoleServices } from "../wiring/console-services.ts";
+import type { PasskeyServices } from "../wiring/passkeys.ts";
 import { registerLoginPages } from "./routes/login-pages.ts";
 import { registerMyPage } from "./routes/my-page.ts";
 import { registerHistoryAndSessionsPages } from "./routes/history-sessions-pages.ts";
@@ -24,6 +25,9 @@ import { registerHelp } from "./routes/help.ts";
 import { registerApiV1 } from "./routes/api-v1.ts";
 import { registerApiV1Account } from "./routes/api-v1-account.ts";
 import { registerApiV1Recovery } from "./routes/api-v1-recovery.ts";
+import { registerApiV1Passkeys } from "./routes/api-v1-passkeys.ts";
+import { registerApiV1PasskeyLogin } from "./routes/api-v1-passkey-login.ts";
+import { registerPasskeyPages } from "./routes/passkey-pages.ts";
 import { registerApiV1Confirmations } from "./routes/api-v1-confirmations.ts";
 import { registerConsoleRoutes } from "./console-routes.ts";
 import { registerDevMailbox } from "./routes/dev-mailbox.ts";
@@ -49,6 +53,8 @@ export interface WebDeps {
   tradingPinChange: TradingPinChange;
   /** Operation-bound confirmations for the trading site (issue 13 §5, §6) and the JWK Set they are verified with. */
   confirmations: Confirmations;
+  /** Passkeys (issue 13): registration, the list, passkey login, パスキー必須. */
+  passkeys: PasskeyServices;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: AccountFreeze;
   /** Forgotten password: login ID + date of birth + an emailed code. */
@@ -88,6 +94,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerApiV1Account(app, deps);
   registerApiV1TradingPin(app, deps);
   registerApiV1Recovery(app, deps);
+  registerApiV1Passkeys(app, deps);
+  registerApiV1PasskeyLogin(app, deps);
+  registerPasskeyPages(app, deps);
   registerApiV1Confirmations(app, deps);
   if (deps.config.console.listen === null) {
     registerConsoleRoutes(app, deps);

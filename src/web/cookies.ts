@@ -8,6 +8,17 @@ export const SESSION_COOKIE = "__Host-okb_session";
 /** Binds a pending code to the browser that passed the password step. */
 export const PREAUTH_COOKIE = "__Host-okb_preauth";
 
+/**
+ * Binds a passkey login's challenge to the browser that asked for the options (issue 13 §2): apart
+ * from the code's pre-auth cookie, so trying the passkey does not lose a code screen in progress.
+ */
+export const PASSKEY_LOGIN_COOKIE = "__Host-okb_passkey";
+
+/** Lives as long as the challenge it names (PASSKEY_CHALLENGE_TTL_MS). */
+export function passkeyLoginCookieOptions(ttlMs: number): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: Math.ceil(ttlMs / 1000) };
+}
+
 /** Binds a forgotten-password code to the browser that asked for it (set whether or not anything matched). */
 export const RESET_COOKIE = "__Host-okb_reset";
 

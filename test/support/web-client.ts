@@ -35,7 +35,7 @@ export class WebClient {
     this.ip = options?.ip ?? "203.0.113.10";
   }
 
-  async request(method: "GET" | "POST" | "PUT" | "DELETE", url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
+  async request(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { "user-agent": this.userAgent, ...options.headers };
     let payload: string | Buffer | undefined = options.body;
     if (options.form !== undefined) {
@@ -88,6 +88,10 @@ export class WebClient {
 
   put(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {
     return this.request("PUT", url, options);
+  }
+
+  patch(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {
+    return this.request("PATCH", url, options);
   }
 
   delete(url: string, options?: RequestOptions): Promise<LightMyRequestResponse> {

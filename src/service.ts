@@ -100,6 +100,10 @@ export const LOG_REDACT_PATHS = [
   "*.newPassword",
   "*.resetToken",
   "*.deviceToken",
+  // The trading PIN (issue 13 §4) and a confirmation's PIN.
+  "*.pin",
+  "*.currentPin",
+  "*.newPin",
 ];
 
 /**

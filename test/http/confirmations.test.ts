@@ -260,8 +260,20 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     }
     const huge = await client.post("/api/v1/confirmations", { json: { operation: { type: "withdrawal", details: { memo: "x".repeat(20_000) } } } });
     assert.equal(huge.json().error.code, "4000", "a body over the size limit");
+    const form = await client.post("/api/v1/confirmations", { body: "operation=withdrawal", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    assert.deepEqual([form.statusCode, form.json().error.code], [415, "4000"], "a form body");
+    const broken = await client.post("/api/v1/confirmations", { body: '{"operation":{"type":"withdrawal",', headers: { "content-type": "application/json" } });
+    assert.deepEqual([broken.statusCode, broken.json().error.code], [400, "4000"], "broken JSON");
     assert.deepEqual(await confirmationRows(t, customer.customer.id), []);
     assert.deepEqual(await codeSubjects(t, customer), [codeMailSubject(t.config.brand)], "only the login's code");
+  });
+
+  it("a key repeated in the JSON: the last one counts, in the summary and in the signed operation alike", async () => {
+    const { client } = await customerWithPin();
+    const response = await client.post("/api/v1/confirmations", { body: '{"operation":{"type":"trade","details":{"side":"buy","quantity":1,"quantity":100}}}', headers: { "content-type": "application/json" } });
+    assert.equal(response.json().summary, "買付 100株");
+    const { token } = (await client.post(`/api/v1/confirmations/${response.json().id}`, { json: { pin: TRADING_PIN } })).json();
+    await tradingSiteVerify(token, { type: "trade", details: { side: "buy", quantity: 100 } }, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now() });
   });
 
   it("a malformed confirmation ID in the path is [4000]; a PIN missing is [4000]", async () => {

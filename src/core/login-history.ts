@@ -14,10 +14,12 @@ export type LoginOutcome =
   | "locked"
   | "refused_locked"
   | "refused_frozen"
+  | "refused_passkey_required"
+  | "passkey_refused"
   | "rate_limited";
 
 /** How the customer logged in, or at which step the attempt stopped. */
-export type LoginMethod = "password_and_code" | "password_only" | "password" | "code";
+export type LoginMethod = "password_and_code" | "password_only" | "password" | "code" | "passkey";
 
 export interface LoginHistoryItem {
   at: number;
@@ -44,10 +46,24 @@ const OUTCOME_BY_EVENT: Partial<Record<AuditEventName, LoginOutcome>> = {
   "account.locked": "locked",
   "login.refused_locked": "refused_locked",
   "login.refused_frozen": "refused_frozen",
+  "login.refused_passkey_required": "refused_passkey_required",
+  "passkey.failed": "passkey_refused",
   rate_limited: "rate_limited",
 };
 const KINDS = Object.keys(OUTCOME_BY_EVENT) as AuditEventName[];
-const PRECEDENCE: LoginOutcome[] = ["locked", "code_burned", "refused_frozen", "refused_locked", "rate_limited", "code_expired", "wrong_code", "wrong_password", "success"];
+const PRECEDENCE: LoginOutcome[] = [
+  "locked",
+  "code_burned",
+  "refused_frozen",
+  "refused_locked",
+  "refused_passkey_required",
+  "rate_limited",
+  "passkey_refused",
+  "code_expired",
+  "wrong_code",
+  "wrong_password",
+  "success",
+];
 const CODE_STEP_EVENTS = new Set<AuditEventName>(["code.failed", "code.expired", "code.burned"]);
 
 /**
@@ -72,7 +88,7 @@ export class LoginHistory {
     const fetch = limit * 4 + 4;
     const since = this.deps.clock.now() - LOGIN_HISTORY_DAYS * 24 * 60 * 60 * 1000;
     const events = await this.deps.activity.recentEvents(customerId, { kinds: KINDS, since, before, limit: fetch });
-    const attempts = groupByRequest(events);
+    const attempts = groupByRequest(events.filter(isLoginEvent));
     // A full fetch may have cut the oldest attempt in two: leave it for the next page.
     const complete = events.length === fetch ? attempts.slice(0, -1) : attempts;
     const shown = complete.slice(0, limit);
@@ -83,6 +99,11 @@ export class LoginHistory {
       next: more && oldest !== undefined ? formatAuditCursor({ at: oldest.at, id: oldest.id }) : null,
     };
   }
+}
+
+/** A refused passkey belongs to the history only at login (not at a registration, パスキー必須 or a confirmation). */
+function isLoginEvent(event: StoredAuditEvent): boolean {
+  return event.event !== "passkey.failed" || event.detail["ceremony"] === "login";
 }
 
 /** The events of one request form one attempt; attempts keep the order of their newest event. */
@@ -108,8 +129,14 @@ function describeAttempt(events: StoredAuditEvent[]): LoginHistoryItem {
 
 function methodOf(events: StoredAuditEvent[], outcome: LoginOutcome): LoginMethod {
   if (outcome === "success") {
-    const methods = String(events.find((event) => event.event === "session.created")?.detail["authMethods"] ?? "");
-    return methods.split(" ").includes("otp") ? "password_and_code" : "password_only";
+    const methods = String(events.find((event) => event.event === "session.created")?.detail["authMethods"] ?? "").split(" ");
+    if (methods.includes("hwk")) {
+      return "passkey";
+    }
+    return methods.includes("otp") ? "password_and_code" : "password_only";
+  }
+  if (events.some((event) => event.event === "passkey.failed" || event.detail["step"] === "passkey" || String(event.detail["limit"] ?? "").startsWith("passkey"))) {
+    return "passkey";
   }
   const atCodeStep = events.some((event) => CODE_STEP_EVENTS.has(event.event) || event.detail["step"] === "code" || String(event.detail["limit"] ?? "").startsWith("code"));
   return atCodeStep ? "code" : "password";

@@ -15,6 +15,9 @@ export type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON 
 /** The challenge an assertion must sign: the exact string, or a test of it (a stored hash). */
 export type ExpectedChallenge = string | ((challenge: string) => boolean);
 
+/** Which ceremony an assertion answers (the audit's `ceremony`: ログイン履歴 shows the login's only). */
+export type AssertionCeremony = "login" | "passkey_required" | "confirmation";
+
 /** A verified assertion: the passkey used (after the counter and flags were recorded). */
 export interface VerifiedAssertion {
   passkey: Passkey;
@@ -53,7 +56,7 @@ export async function verifyPasskeyAssertion(
   deps: PasskeyDeps,
   input: { customerId: string; response: AuthenticationResponseJSON; expectedChallenge: ExpectedChallenge; context: RequestContext },
 ): Promise<{ credentialId: string; passkeyId: string }> {
-  const verified = await verifyAssertion(deps, { ...input, customerId: input.customerId });
+  const verified = await verifyAssertion(deps, { ...input, ceremony: "confirmation" });
   return { credentialId: verified.credentialId, passkeyId: verified.passkey.id };
 }
 
@@ -64,18 +67,20 @@ export async function verifyPasskeyAssertion(
  */
 export async function verifyAssertion(
   deps: PasskeyDeps,
-  input: { customerId: string | null; response: AuthenticationResponseJSON; expectedChallenge: ExpectedChallenge; context: RequestContext },
+  input: { customerId: string | null; response: AuthenticationResponseJSON; expectedChallenge: ExpectedChallenge; context: RequestContext; ceremony: AssertionCeremony },
 ): Promise<VerifiedAssertion> {
   const { passkeys, relyingParty, clock } = deps;
+  const refused = (customerId: string | null, reason: string, extra: Record<string, string> = {}): Promise<void> =>
+    auditCustomerEvent(deps.audit, input.context, "passkey.failed", "refused", customerId, { ceremony: input.ceremony, reason, ...extra });
   const credentialId = typeof input.response?.id === "string" ? input.response.id : "";
   const passkey = credentialId === "" ? null : await passkeys.findByCredentialId(credentialId);
   if (passkey === null) {
-    await refusalAudit(deps, input.context, input.customerId, "unknown_credential");
+    await refused(input.customerId, "unknown_credential");
     throw new PasskeyRefusedError("unknown credential");
   }
   if (input.customerId !== null && passkey.customerId !== input.customerId) {
     // Another customer's passkey: refused, and recorded on the customer who asked.
-    await refusalAudit(deps, input.context, input.customerId, "credential_of_another_customer");
+    await refused(input.customerId, "credential_of_another_customer");
     throw new PasskeyRefusedError(`credential ${passkey.id} is not customer ${input.customerId}'s`);
   }
   let newCounter: number;
@@ -98,7 +103,7 @@ export async function verifyAssertion(
     backedUp = result.authenticationInfo.credentialBackedUp;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await refusalAudit(deps, input.context, passkey.customerId, refusalReason(message), { passkeyId: passkey.id });
+    await refused(passkey.customerId, refusalReason(message), { passkeyId: passkey.id });
     throw new PasskeyRefusedError(`assertion by ${passkey.id} refused: ${message}`);
   }
   const at = clock.now();
@@ -129,10 +134,6 @@ async function warnCounter(deps: PasskeyDeps, passkey: Passkey, counters: { stor
     seenCounter: counters.seen,
     mailId,
   });
-}
-
-async function refusalAudit(deps: PasskeyDeps, context: RequestContext, customerId: string | null, reason: string, extra: Record<string, string> = {}): Promise<void> {
-  await auditCustomerEvent(deps.audit, context, "passkey.failed", "refused", customerId, { reason, ...extra });
 }
 
 /**

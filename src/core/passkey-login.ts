@@ -75,7 +75,7 @@ export class PasskeyLogin {
     const taken = await takeCeremony(this.deps, { purpose: "login", bindingHash: hashToken(input.preauthToken), customerId: null, context });
     // A failed assertion is not counted toward the lockout: a signature cannot be guessed, and
     // counting would let anyone who saw a credential ID lock its owner out.
-    const { passkey } = await verifyAssertion(this.deps, { customerId: null, response: input.response, expectedChallenge: matchesCeremony(taken), context });
+    const { passkey } = await verifyAssertion(this.deps, { customerId: null, response: input.response, expectedChallenge: matchesCeremony(taken), context, ceremony: "login" });
     await this.limit("passkeyPerCustomer", passkey.customerId, context, { customerId: passkey.customerId });
     const customer = await customers.findById(passkey.customerId);
     if (customer === null) {

@@ -50,7 +50,7 @@ export class PasskeyRequired {
     const customer = current.customer;
     await this.limit("passkeyPerCustomer", customer.id, context, { customerId: customer.id });
     const taken = await takeCeremony(this.deps, { purpose: "passkey_required", bindingHash: bindingOf(current), customerId: customer.id, context });
-    await verifyAssertion(this.deps, { customerId: customer.id, response: input.response, expectedChallenge: matchesCeremony(taken), context });
+    await verifyAssertion(this.deps, { customerId: customer.id, response: input.response, expectedChallenge: matchesCeremony(taken), context, ceremony: "passkey_required" });
     const at = clock.now();
     const notice = passkeyRequiredNotice(settings.brand, input.enabled, { at, ...describeRequestOrigin(context) });
     const changed = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: at }), (stores) => stores.passkeys.setRequired(customer.id, input.enabled));

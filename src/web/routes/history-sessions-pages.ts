@@ -22,6 +22,8 @@ export const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
   locked: "outcomeLocked",
   refused_locked: "outcomeRefusedLocked",
   refused_frozen: "outcomeRefusedFrozen",
+  refused_passkey_required: "outcomeRefusedPasskeyRequired",
+  passkey_refused: "outcomePasskeyRefused",
   rate_limited: "outcomeRateLimited",
 };
 export const METHOD_TEXT: Record<LoginMethod, TextKey> = {
@@ -29,6 +31,7 @@ export const METHOD_TEXT: Record<LoginMethod, TextKey> = {
   password_only: "methodPasswordOnly",
   password: "methodPassword",
   code: "methodCode",
+  passkey: "methodPasskey",
 };
 
 // What the list shows at once; 「さらに表示」 fetches the next (older) page by its cursor.

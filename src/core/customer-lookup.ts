@@ -1,4 +1,4 @@
-import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog, TradingPinStore } from "./ports.ts";
+import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog, PasskeyStore, TradingPinStore } from "./ports.ts";
 import type { LoginHistory, LoginHistoryItem } from "./login-history.ts";
 import type { SessionService } from "./session.ts";
 import type { MailDeliveryState, StuckMailRule } from "./mail-delivery-state.ts";
@@ -64,6 +64,14 @@ export interface AuditTrailEntry {
   detail: Record<string, string | number | boolean | null>;
 }
 
+/** A passkey as the call center sees it (issue 13 §3). Times are epoch ms. */
+export interface PasskeyFact {
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  backedUp: boolean;
+}
+
 /** The customer page's facts (issue 12 §3). Times are epoch ms; the web layer shows them in JST. */
 export interface CustomerFacts extends CustomerSummary {
   /** The operator checks identity on the phone against it; null when none is on record. */
@@ -74,8 +82,10 @@ export interface CustomerFacts extends CustomerSummary {
   /** The customer's own ログイン履歴, newest first, the same outcomes as the customer sees. */
   loginHistory: LoginHistoryItem[];
   sessions: SessionFact[];
-  /** Always empty until passkeys exist (issue 13); kept so clients need no change then. */
-  passkeys: never[];
+  /** The customer's passkeys (issue 13), oldest first: the customer's name for each, never the key or credential ID. */
+  passkeys: PasskeyFact[];
+  /** パスキー必須: the password step answers [5104]; the call center can turn it off (a lost phone). */
+  passkeyRequired: boolean;
   /** The trading PIN (取引暗証番号, issue 13 §4): whether one is set and locked; never the PIN or its hash. */
   tradingPin: TradingPinFact;
   /** The last code mails, newest first. */
@@ -96,6 +106,7 @@ export class CustomerLookup {
     auditQuery: AuditQuery;
     audit: AuditLog;
     tradingPins: Pick<TradingPinStore, "find">;
+    passkeys: Pick<PasskeyStore, "listForCustomer" | "isRequired">;
     sessions: Pick<SessionService, "liveSessionsOf">;
     loginHistory: LoginHistory;
     clock: Clock;
@@ -142,12 +153,14 @@ export class CustomerLookup {
     if (customer === null) {
       throw new NotFoundError(`no customer with login ID ${JSON.stringify(loginId.slice(0, 80))}`, { what: "customer" });
     }
-    const [history, live, codeMails, trail, pin] = await Promise.all([
+    const [history, live, codeMails, trail, pin, passkeys, passkeyRequired] = await Promise.all([
       loginHistory.page(customer.id, { limit: CONSOLE_LOGIN_HISTORY_ROWS }),
       sessions.liveSessionsOf(customer.id),
       mails.recentForCustomer(customer.id, "code", CONSOLE_CODE_MAILS_SHOWN),
       auditQuery.find({ customerId: customer.id }, null, CONSOLE_AUDIT_TRAIL_ROWS),
       this.deps.tradingPins.find(customer.id),
+      this.deps.passkeys.listForCustomer(customer.id),
+      this.deps.passkeys.isRequired(customer.id),
     ]);
     // Recorded before answering: a page that was shown is a page that was logged.
     await auditOperatorRead(this.deps.audit, request, { event: "console.customer_viewed", customerId: customer.id });
@@ -160,7 +173,8 @@ export class CustomerLookup {
       frozenAt: customer.frozenAt,
       loginHistory: history.items,
       sessions: live.map((session) => ({ createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, ip: session.ip, device: describeDevice(session.userAgent) })),
-      passkeys: [],
+      passkeys: passkeys.map((passkey) => ({ name: passkey.name, createdAt: passkey.createdAt, lastUsedAt: passkey.lastUsedAt, backedUp: passkey.backedUp })),
+      passkeyRequired,
       tradingPin: { set: pin !== null, locked: pin !== null && pin.lockedAt !== null, lockedAt: pin?.lockedAt ?? null },
       codeMails: codeMails.map((mail) => ({
         queuedAt: mail.createdAt,

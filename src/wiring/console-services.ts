@@ -11,6 +11,7 @@ import { LoginHistory } from "../core/login-history.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-worker.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
 import { MfaOffRequests } from "../core/mfa-off-requests.ts";
+import { PasskeyRequiredOff } from "../core/passkey-required-off.ts";
 import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
@@ -29,6 +30,8 @@ export interface ConsoleServices {
   mfaOffRequests: MfaOffRequests;
   /** Lifts a trading PIN's lock (issue 13 §4): audited, a notice to the customer. */
   tradingPinUnlock: TradingPinUnlock;
+  /** Turns パスキー必須 off for a customer who lost the passkey (issue 13 §3): identity checked, audited, notice mailed. */
+  passkeyRequiredOff: PasskeyRequiredOff;
 }
 
 /**
@@ -51,7 +54,8 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  const passkeyRequiredOff = new PasskeyRequiredOff({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */
@@ -64,6 +68,7 @@ function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMai
     auditQuery: stores.auditQuery,
     audit,
     tradingPins: stores.tradingPins,
+    passkeys: stores.passkeys,
     sessions,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     clock,

@@ -18,7 +18,7 @@ export function operatorActionOf(request: FastifyRequest, reason: string): Opera
  * that does not apply answers [4000] with `error.reason` (OperatorActionRefusedError).
  */
 export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps): void {
-  const { customerActions, operatorSessions } = deps.console;
+  const { customerActions, operatorSessions, passkeyRequiredOff } = deps.console;
 
   app.register(
     async (api) => {
@@ -52,6 +52,13 @@ export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps)
         const body = parseBody(consoleReasonBody, request.body);
         const { ended } = await customerActions.endSessions(loginId, operatorActionOf(request, body.reason));
         return { status: "ok", ended };
+      });
+
+      api.post("/customers/:loginId/passkey-required-off", async (request) => {
+        const { loginId } = parseBody(consoleCustomerParams, request.params);
+        const body = parseBody(consoleUnfreezeBody, request.body);
+        await passkeyRequiredOff.turnOff(loginId, operatorActionOf(request, body.reason), { identityChecked: body.identityChecked });
+        return { status: "ok" };
       });
 
       api.post("/customers/:loginId/mfa-on", async (request) => {

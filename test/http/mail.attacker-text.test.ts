@@ -6,6 +6,7 @@ import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
 import type { CaughtMail } from "../support/smtp-capture.ts";
 import { totpCode } from "../../src/core/totp.ts";
 import { hash as argon2Hash } from "@node-rs/argon2";
+import { SoftAuthenticator } from "../support/soft-authenticator.ts";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP
 // line from X-Forwarded-For, and for an unknown browser word the parser returned the word itself.
@@ -222,6 +223,76 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     }
     assert.match(mail.text, /^IPアドレス: 不明 \(unknown\)$/m);
     assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m);
+  });
+
+  it("the passkeys' mails (registration code, registered, renamed, removed, counter warning, パスキー必須 on and off, the call center's off) carry no link, no address, no request text, not the passkey's name", async () => {
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    const hostileName = "0120-999-999 Unlock okb-sec.example";
+    const customer = await t.addCustomer();
+    const app = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    const send = async (method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, json?: unknown): Promise<Record<string, unknown>> => {
+      const response = await app.request(method, url, { ...(json === undefined ? {} : { json }), headers });
+      assert.equal(response.statusCode, 200, `${method} ${url}: ${response.body}`);
+      return response.json();
+    };
+    const codeMails = (): number => t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === "【OKB証券】認証コードのお知らせ").length;
+    await send("POST", "/api/v1/login", { loginId: customer.loginId, password: customer.password });
+    await send("POST", "/api/v1/login/mfa", { code: await codeIn(customer.email, 1) });
+    const authenticator = new SoftAuthenticator({ origin: t.config.publicUrl, synced: false });
+    const register = async (n: number): Promise<string> => {
+      await send("POST", "/api/v1/passkeys/code", {});
+      await t.smtp.waitFor(() => codeMails() >= n);
+      const { options } = await send("POST", "/api/v1/passkeys/registration/options", { code: await codeIn(customer.email, n) });
+      const created = await send("POST", "/api/v1/passkeys", { name: hostileName, response: authenticator.register(options as never) });
+      return String(created["id"]);
+    };
+    const first = await register(2);
+    await register(3);
+    await send("PATCH", `/api/v1/passkeys/${first}`, { name: `${hostileName} 2` });
+    const requiredAssertion = async (): Promise<unknown> => authenticator.assert((await send("POST", "/api/v1/settings/passkey-required/options", {}))["options"] as never);
+    await send("PUT", "/api/v1/settings/passkey-required", { enabled: true, response: await requiredAssertion() });
+    await send("PUT", "/api/v1/settings/passkey-required", { enabled: false, response: await requiredAssertion() });
+    // A counter going backwards (a cloned authenticator) at a passkey login.
+    const { options } = await send("POST", "/api/v1/login/passkey/options", {});
+    await send("POST", "/api/v1/login/passkey", { response: authenticator.assert(options as never, { counter: 0, credentialId: authenticator.credentials[0]?.id }) });
+    await send("DELETE", `/api/v1/passkeys/${first}`);
+    await send("PUT", "/api/v1/settings/passkey-required", { enabled: true, response: await requiredAssertion() });
+    const operator = await t.addOperator();
+    const console = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await console.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, t.clock.now()) }, headers });
+    const off = await console.post(`/console/api/v1/customers/${customer.loginId}/passkey-required-off`, { json: { reason: "Unlock now at https://okb-unlock.example", identityChecked: true }, headers });
+    assert.equal(off.statusCode, 200, off.body);
+    await t.drainOutbox();
+
+    const mails = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject !== "【OKB証券】ログインのお知らせ");
+    assert.deepEqual(
+      [...new Set(mails.map((mail) => mail.subject))].sort(),
+      [
+        "【OKB証券】パスキーのご利用に関するご注意",
+        "【OKB証券】パスキーの名前変更のお知らせ",
+        "【OKB証券】パスキー削除のお知らせ",
+        "【OKB証券】パスキー必須の解除のお知らせ",
+        "【OKB証券】パスキー必須の設定のお知らせ",
+        "【OKB証券】パスキー登録のお知らせ",
+        "【OKB証券】認証コードのお知らせ",
+      ],
+      "every kind of passkey mail",
+    );
+    assert.equal(mails.filter((mail) => mail.text.includes("パスキー登録のための「認証コード」")).length, 2, "the registration's code mails say what they are for");
+    for (const mail of mails) {
+      const text = withoutFooter(t, mail);
+      assert.doesNotMatch(text, /https?:|www\.|@/i, `${mail.subject}: no link or address outside the footer`);
+      for (const word of HOSTILE_WORDS) {
+        assert.ok(!mail.text.includes(word), `${mail.subject}: "${word}" from the request, a passkey's name or the reason must not appear`);
+      }
+      if (mail.text.includes("（コールセンター）")) {
+        assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, "the operator's network and device are not the customer's business");
+      } else {
+        assert.match(mail.text, /^IPアドレス: 不明 \(unknown\)$/m, `${mail.subject}: a non-IP forwarded address shows as unknown`);
+        assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m, `${mail.subject}: an unknown browser word is not copied`);
+      }
+    }
+    assert.equal(mails.filter((mail) => mail.text.includes("（コールセンター）")).length, 1, "the call center's パスキー必須 off");
   });
 
   it("a known browser still shows by name and version", async () => {

@@ -181,6 +181,11 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     }, 10 * 60_000);
     pruneTimer.unref();
   }
+  // Passkey challenges nobody answered (a closed dialog) are only clutter after their 5 minutes.
+  const challengePruneTimer = setInterval(() => {
+    stores.webauthnChallenges.prune(clock.now()).catch((error: unknown) => logger.warn({ err: error }, "passkey challenge prune failed"));
+  }, 10 * 60_000);
+  challengePruneTimer.unref();
   const limiter = withHashedKeys(counters, deriveKey(config.serverSecret, "rate-limit-keys"));
   const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
   // The relay is reported, not required (docs/decisions.md): customers with MFA off need no mail.
@@ -271,6 +276,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       if (pruneTimer !== null) {
         clearInterval(pruneTimer);
       }
+      clearInterval(challengePruneTimer);
       await redis?.quit();
       transport.close();
       await mailCatcher?.close();

@@ -4,7 +4,7 @@ import type { PasskeyDeps } from "./passkey-deps.ts";
 import type { Passkey } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import { auditCustomerEvent } from "./audit.ts";
-import { PasskeyRefusedError } from "./errors.ts";
+import { PasskeyRefusedError } from "./passkey-errors.ts";
 import { PASSKEY_CHALLENGE_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
 import { passkeyCounterNotice } from "./passkey-counter-notice.ts";

@@ -3,7 +3,7 @@ import type { PasskeyDeps } from "./passkey-deps.ts";
 import type { WebAuthnChallenge, WebAuthnPurpose } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import { auditCustomerEvent } from "./audit.ts";
-import { PasskeyRefusedError } from "./errors.ts";
+import { PasskeyRefusedError } from "./passkey-errors.ts";
 import { PASSKEY_CHALLENGE_BYTES, PASSKEY_CHALLENGE_TTL_MS } from "./limits.ts";
 
 /** SHA-256 of a challenge (base64url): what the server keeps of it. */

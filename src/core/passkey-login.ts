@@ -6,7 +6,7 @@ import type { Customer } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import { refuseFrozen } from "./account-freeze.ts";
-import { PasskeyRefusedError } from "./errors.ts";
+import { PasskeyRefusedError } from "./passkey-errors.ts";
 import { PASSKEY_CHALLENGE_TTL_MS, PREAUTH_TOKEN_BYTES } from "./limits.ts";
 import { Lockout } from "./lockout.ts";
 import { LoginNotifier } from "./login-notifier.ts";

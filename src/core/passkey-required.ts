@@ -5,7 +5,7 @@ import type { RequestContext } from "./request-context.ts";
 import type { AuthenticatedSession } from "./session.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import { auditCustomerEvent } from "./audit.ts";
-import { PasskeyActionRefusedError, PasskeyRequiredError } from "./errors.ts";
+import { PasskeyActionRefusedError, PasskeyRequiredError } from "./passkey-errors.ts";
 import { noticeMail } from "./notice.ts";
 import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-assertion.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";

@@ -67,7 +67,14 @@ export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestIte
       device: item.device,
     })),
     sessions: facts.sessions.map((session) => ({ createdAt: formatJapanTime(session.createdAt), lastSeenAt: formatJapanTime(session.lastSeenAt), ip: session.ip, device: session.device })),
-    passkeys: facts.passkeys,
+    passkeyRequired: facts.passkeyRequired,
+    passkeyRequiredStatus: facts.passkeyRequired ? { kind: "warn", text: ct("passkeyRequiredOn") } : { kind: "none", text: ct("passkeyRequiredOffStatus") },
+    passkeys: facts.passkeys.map((passkey) => ({
+      name: passkey.name,
+      createdAt: formatJapanTime(passkey.createdAt),
+      lastUsedAt: passkey.lastUsedAt === null ? ct("passkeyNeverUsed") : formatJapanTime(passkey.lastUsedAt),
+      backedUp: ct(passkey.backedUp ? "passkeyBackedUp" : "passkeyNotBackedUp"),
+    })),
     codeMails: facts.codeMails.map((mail) => codeMailView(mail, lang)),
     auditTrail: facts.auditTrail.map((entry) => auditRowView(entry, lang)),
   };

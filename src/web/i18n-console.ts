@@ -1,6 +1,7 @@
 import type { Lang } from "./i18n.ts";
 import { CONSOLE_CUSTOMER_TEXT } from "./i18n-console-customer.ts";
 import { CONSOLE_TRADING_PIN_TEXT } from "./i18n-console-trading-pin.ts";
+import { CONSOLE_PASSKEY_TEXT } from "./i18n-console-passkey.ts";
 
 /**
  * The console's text (issue 12), for call-center staff: Japanese first, English with
@@ -11,6 +12,7 @@ import { CONSOLE_TRADING_PIN_TEXT } from "./i18n-console-trading-pin.ts";
 const JA = {
   ...CONSOLE_CUSTOMER_TEXT.ja,
   ...CONSOLE_TRADING_PIN_TEXT.ja,
+  ...CONSOLE_PASSKEY_TEXT.ja,
   consoleName: "コールセンター管理画面",
   staffOnly: "社内専用",
   switchLang: "English",
@@ -97,6 +99,7 @@ const JA = {
 const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_CUSTOMER_TEXT.en,
   ...CONSOLE_TRADING_PIN_TEXT.en,
+  ...CONSOLE_PASSKEY_TEXT.en,
   consoleName: "Call center console",
   staffOnly: "Staff only",
   switchLang: "日本語",

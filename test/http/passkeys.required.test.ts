@@ -135,4 +135,23 @@ describe("パスキー必須 (issue 13 §3): on and off with a passkey assertion
     assert.equal(again.json().error.reason, "passkey_not_required");
     assert.equal((await client.get(`/console/api/v1/customers/${customer.loginId}`)).json().passkeyRequired, false);
   });
+
+  it("the console page lists the passkeys and パスキー必須, and its form turns パスキー必須 off (identity checked)", async () => {
+    const { customer, browser, authenticator } = await withPasskey();
+    assert.equal((await setRequired(browser, authenticator, true)).statusCode, 200);
+    const { client, operatorId } = await t.consoleClient({ role: "agent" });
+    const page = await client.get(`/console/customers/${customer.loginId}`);
+    assert.match(page.body, /id="passkeys-table"[^]*<td>iPhone<\/td>/u, "the customer's passkey by its name");
+    assert.match(page.body, /id="status-passkey-required"[^]*設定中（パスワードでのログイン不可）/u);
+    const unchecked = await client.post(`/console/customers/${customer.loginId}/passkey-required-off`, { form: { reason: REASON } });
+    assert.equal(unchecked.statusCode, 400);
+    assert.match(unchecked.body, /ご本人確認が済んでいません/u);
+    const done = await client.post(`/console/customers/${customer.loginId}/passkey-required-off`, { form: { reason: REASON, identityChecked: "on" } });
+    assert.equal(done.statusCode, 303);
+    assert.equal(done.headers.location, `/console/customers/${customer.loginId}?done=passkey-required-off`);
+    assert.match((await client.get(done.headers.location as string)).body, /パスキー必須を解除しました。/u);
+    assert.deepEqual((await browser.get("/api/v1/settings/passkey-required")).json(), { enabled: false });
+    const event = (await t.auditEvents(customer.customer.id)).filter((item) => item.event === "passkey_required.disabled").at(-1);
+    assert.equal(event?.actor, operatorId);
+  });
 });

@@ -23,7 +23,7 @@ type ActionRun = (loginId: string, action: OperatorAction, body: unknown) => Pro
  * what the operator typed.
  */
 export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps): void {
-  const { customerActions, mfaOffRequests, tradingPinUnlock } = deps.console;
+  const { customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff } = deps.console;
 
   const actions: Record<string, ActionRun> = {
     unlock: async (loginId, action) => {
@@ -55,6 +55,11 @@ export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps):
     "trading-pin-unlock": async (loginId, action) => {
       await tradingPinUnlock.unlock(loginId, action);
       return "trading-pin-unlock";
+    },
+    "passkey-required-off": async (loginId, action, body) => {
+      const form = parseBody(consoleUnfreezeForm, body);
+      await passkeyRequiredOff.turnOff(loginId, action, { identityChecked: form.identityChecked === "on" });
+      return "passkey-required-off";
     },
   };
 

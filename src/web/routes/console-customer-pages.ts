@@ -31,6 +31,7 @@ const DONE_TEXT: Record<string, ConsoleTextKey> = {
   "mfa-off-requested": "doneMfaOffRequested",
   "mfa-on": "doneMfaOn",
   "trading-pin-unlock": "doneTradingPinUnlock",
+  "passkey-required-off": "donePasskeyRequiredOff",
 };
 
 /**

@@ -140,6 +140,28 @@ describe("passkey registration and the customer's list (issue 13 §1, §7)", () 
     assert.equal(t.smtp.mails.filter((mail) => mail.to === intruder.email && /パスキー/u.test(mail.subject)).length, 0, "the intruder's tries changed and mailed nothing");
   });
 
+  it("malformed answers are [4000] before anything is read or spent: the registration then goes on", async () => {
+    const customer = await t.addCustomer();
+    const browser = await loggedIn(t, customer);
+    const options = await creationOptions(t, customer, browser);
+    const good = authenticatorFor(t).register(options);
+    const bad: unknown[] = [
+      "not an object",
+      { ...good, type: "password" },
+      { ...good, id: "" },
+      { ...good, id: "has spaces and +/=" },
+      { ...good, response: { clientDataJSON: good.response.clientDataJSON } },
+      { ...good, response: { ...good.response, attestationObject: "x".repeat(20_000) } },
+    ];
+    for (const response of bad) {
+      const refused = await browser.post("/api/v1/passkeys", { json: { name: "iPhone", response } });
+      assert.equal(refused.json().error?.code, "4000", JSON.stringify(response).slice(0, 80));
+    }
+    assert.equal((await browser.put("/api/v1/settings/passkey-required", { json: { enabled: "yes", response: {} } })).json().error.code, "4000");
+    assert.equal((await t.client().post("/api/v1/login/passkey", { json: { response: { id: "x" } } })).json().error.code, "4000");
+    assert.equal((await browser.post("/api/v1/passkeys", { json: { name: "iPhone", response: good } })).statusCode, 200, "the challenge was not spent");
+  });
+
   it("every passkey route needs a live session ([4010])", async () => {
     const anonymous = t.client();
     for (const [method, url] of [

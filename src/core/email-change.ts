@@ -1,7 +1,8 @@
 import type { Brand } from "./brand.ts";
 import type { Clock, Customer, MailOutbox, Random } from "./ports.ts";
 import { isValidEmail, maskEmail } from "./email-address.ts";
-import { InvalidInputError, OperatorActionRefusedError } from "./errors.ts";
+import { InvalidInputError } from "./errors.ts";
+import { OperatorActionRefusedError } from "./console-errors.ts";
 import { noticeMail } from "./notice.ts";
 import { emailChangeOldAddressNotice } from "./email-change-old-address-notice.ts";
 import { emailChangeNewAddressNotice } from "./email-change-new-address-notice.ts";

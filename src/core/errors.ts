@@ -73,18 +73,6 @@ export class RequestRefusedError extends AuthError {
   }
 }
 
-/**
- * 4031: a console operator asked for something their role does not allow (approving an
- * MFA-off request as an agent, approving their own request). Shown to operators only.
- */
-export class OperatorForbiddenError extends AuthError {
-  static readonly code = "4031";
-
-  constructor(detail: string) {
-    super(OperatorForbiddenError.code, { ja: "この操作を行う権限がありません。", en: "You are not allowed to do this." }, detail);
-  }
-}
-
 const NOT_FOUND_MESSAGES: Record<"page" | "customer" | "request" | "operator", PublicMessage> = {
   page: { ja: "お探しのページは見つかりません。", en: "The page was not found." },
   customer: { ja: "該当するお客さまが見つかりません。", en: "No customer has this login ID." },
@@ -98,48 +86,6 @@ export class NotFoundError extends AuthError {
 
   constructor(detail: string, options?: { what?: "page" | "customer" | "request" | "operator" }) {
     super(NotFoundError.code, NOT_FOUND_MESSAGES[options?.what ?? "page"], detail);
-  }
-}
-
-/** Why an operator's action was refused though the request was well formed (the console shows it; the API adds it as `error.reason`). */
-export type OperatorActionRefusal =
-  | "not_locked"
-  | "not_frozen"
-  | "mfa_already_on"
-  | "mfa_already_off"
-  | "same_email"
-  | "changed_meanwhile"
-  | "identity_not_checked"
-  | "request_pending"
-  | "request_decided"
-  | "request_expired"
-  | "passkey_not_required"
-  | "trading_pin_not_locked";
-
-const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
-  not_locked: { ja: "このお客さまの口座はロックされていません。", en: "This customer's account is not locked." },
-  not_frozen: { ja: "このお客さまの口座は凍結されていません。", en: "This customer's account is not frozen." },
-  mfa_already_on: { ja: "このお客さまの多要素認証はすでに有効です。", en: "This customer's MFA is on already." },
-  mfa_already_off: { ja: "このお客さまの多要素認証はすでに解除されています。", en: "This customer's MFA is off already." },
-  same_email: { ja: "新しい重要メールが現在の重要メールと同じです。", en: "The new address is the customer's current address." },
-  changed_meanwhile: { ja: "お客さまの情報が同時に変更されました。画面を更新して確認してください。", en: "The customer's details changed meanwhile. Please reload and check." },
-  identity_not_checked: { ja: "ご本人確認が済んでいません。ご本人確認のうえ操作してください。", en: "The customer's identity has not been checked. Check it first." },
-  request_pending: { ja: "このお客さまの多要素認証解除の申請は、すでに承認待ちです。", en: "An MFA-off request for this customer is already waiting for approval." },
-  request_decided: { ja: "この申請はすでに承認または却下されています。", en: "This request has already been approved or rejected." },
-  request_expired: { ja: "この申請は有効期限（24時間）が切れています。あらためて申請してください。", en: "This request has expired (24 hours). Please make a new request." },
-  passkey_not_required: { ja: "このお客さまはパスキー必須に設定されていません。", en: "This customer's account does not require a passkey." },
-  trading_pin_not_locked: { ja: "このお客さまの取引暗証番号はロックされていません。", en: "This customer's trading PIN is not locked." },
-};
-
-/**
- * 4000 as well: a console action that does not apply to the customer's state (unlock when
- * not locked, a request already decided): nothing was changed and nothing mailed.
- */
-export class OperatorActionRefusedError extends AuthError {
-  static readonly code = "4000";
-
-  constructor(reason: OperatorActionRefusal, detail: string) {
-    super(OperatorActionRefusedError.code, OPERATOR_ACTION_REFUSALS[reason], detail, { reason });
   }
 }
 

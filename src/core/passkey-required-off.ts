@@ -3,7 +3,7 @@ import type { AuditLog, Clock, CustomerStore, MailOutbox, Random } from "./ports
 import type { OperatorAction } from "./operator-action.ts";
 import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
-import { OperatorActionRefusedError } from "./errors.ts";
+import { OperatorActionRefusedError } from "./console-errors.ts";
 import { noticeMail } from "./notice.ts";
 import { passkeyRequiredOffByOperatorNotice } from "./passkey-required-notices.ts";
 

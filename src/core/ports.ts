@@ -12,6 +12,7 @@ export type * from "./ports-mfa-off.ts";
 export type * from "./ports-trading-pin.ts";
 export type * from "./ports-passkey.ts";
 export type * from "./ports-confirmation.ts";
+export type * from "./ports-audit.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock
@@ -218,77 +219,6 @@ export interface SessionStore {
 export interface LoginHistoryStore {
   /** Newest first. */
   recent(customerId: string, limit: number): Promise<LoginRecord[]>;
-}
-
-export interface AuditEvent {
-  event: AuditEventName;
-  outcome: "ok" | "refused" | "info";
-  customerId: string | null;
-  /** "customer", "system", the operator's ID, or `cli:<os user>`. */
-  actor: string;
-  ip: string;
-  userAgent: string;
-  requestId: string;
-  /** Facts for investigators; never a password, a code or a token. */
-  detail: Record<string, string | number | boolean | null>;
-}
-
-export type AuditEventName =
-  | "password.ok"
-  | "password.failed"
-  | "password.rehashed"
-  | "password.changed"
-  | "password.reset"
-  | "password_reset.requested"
-  | "login_id.reminded"
-  | "login.notified"
-  | "settings.changed"
-  | "code.sent"
-  | "code.failed"
-  | "code.expired"
-  | "code.burned"
-  | "code.used"
-  | "account.locked"
-  | "account.unlocked"
-  | "account.frozen"
-  | "account.unfrozen"
-  | "email.changed"
-  | "mfa.enabled"
-  | "mfa_off.requested"
-  | "mfa_off.approved"
-  | "mfa_off.rejected"
-  | "sessions.ended_by_operator"
-  | "operator.added"
-  | "operator.disabled"
-  | "operator.unlocked"
-  | "operator.login"
-  | "operator.session_ended"
-  | "console.customer_viewed"
-  | "console.audit_exported"
-  | "login.refused_frozen"
-  | "login.refused_passkey_required"
-  | "passkey.registered"
-  | "passkey.renamed"
-  | "passkey.removed"
-  | "passkey.failed"
-  | "passkey.counter_not_increased"
-  | "passkey_required.enabled"
-  | "passkey_required.disabled"
-  | "login.refused_locked"
-  | "session.created"
-  | "session.ended"
-  | "trading_pin.verified"
-  | "trading_pin.failed"
-  | "trading_pin.locked"
-  | "trading_pin.changed"
-  | "trading_pin.unlocked"
-  | "confirmation.created"
-  | "confirmation.issued"
-  | "confirmation.refused"
-  | "rate_limited";
-
-export interface AuditLog {
-  record(event: AuditEvent): Promise<void>;
 }
 
 export interface RateLimitDecision {

@@ -127,6 +127,13 @@ export class SessionService {
     if (customer === null) {
       return null;
     }
+    // A lock or a freeze ends every session when it lands; a login racing it (a passkey, or a
+    // password with MFA off, read just before) may still have made one: it ends here.
+    if (customer.lockedAt !== null || customer.frozenAt !== null) {
+      await sessions.end(idHash, now);
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: customer.lockedAt !== null ? "account_locked" : "account_frozen" });
+      return null;
+    }
     if (now - session.lastSeenAt >= touchIntervalMs(settings.idleSeconds)) {
       await sessions.touch(idHash, now);
     }

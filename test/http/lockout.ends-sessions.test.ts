@@ -23,4 +23,23 @@ describe("a lock ends the customer's sessions", () => {
       [{ reason: "account_locked", sessions: 1 }],
     );
   });
+
+  it("a session made by a login racing the lock (or the freeze) is not honoured: it ends at its next request", async () => {
+    for (const column of ["locked_at", "frozen_at"] as const) {
+      const customer = await t.addCustomer();
+      const browser = t.client();
+      await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+      assert.equal((await browser.post("/login/mfa", { form: { code: await t.codeFor(customer.email) } })).statusCode, 303);
+      // As if the lock landed between the login's last check and its session: the lock's own
+      // "end every session" ran before the session existed.
+      await t.service.database.db.updateTable("customers").set({ [column]: t.clock.now() }).where("id", "=", customer.customer.id).execute();
+      const page = await browser.get("/");
+      assert.equal(page.statusCode, 303, column);
+      assert.equal(page.headers.location, "/login", column);
+      const api = await browser.get("/api/v1/session");
+      assert.equal(api.statusCode, 401, column);
+      const ended = (await t.auditEvents(customer.customer.id)).filter((event) => event.event === "session.ended");
+      assert.deepEqual(ended.map((event) => event.detail.reason), [column === "locked_at" ? "account_locked" : "account_frozen"]);
+    }
+  });
 });

@@ -1,21 +1,14 @@
 import type { LoginDeps } from "./login-deps.ts";
 import type { PendingCodeView } from "./login-challenge.ts";
-import type { StepUpCode, StepUpStore } from "./ports.ts";
+import type { StepUpStore } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { AuthenticatedSession } from "./session.ts";
 import type { TradingPins } from "./trading-pin.ts";
 import { auditCustomerEvent } from "./audit.ts";
-import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
-import { maskEmail } from "./email-address.ts";
-import { InvalidCodeError, TooManyCodeAttemptsError } from "./errors.ts";
-import { MAX_CODE_ATTEMPTS } from "./limits.ts";
-import { Lockout } from "./lockout.ts";
+import { InvalidCodeError } from "./errors.ts";
 import { noticeMail } from "./notice.ts";
-import { bindRateLimits } from "./rate-limit.ts";
-import type { EnforceRateLimit } from "./rate-limit.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
-import { STEP_UP, usableStepUp } from "./step-up-code.ts";
-import { hashToken } from "./token-hash.ts";
+import { SessionStepUpCodes, sessionBinding } from "./session-step-up-codes.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError } from "./trading-pin-errors.ts";
 import { tradingPinChangedNotice, tradingPinCodeNotice } from "./trading-pin-notices.ts";
 import { tradingPinRefusal } from "./trading-pin-rules.ts";
@@ -24,8 +17,6 @@ export interface TradingPinChangeDeps extends LoginDeps {
   stepUps: StepUpStore;
   tradingPins: TradingPins;
 }
-
-const PURPOSE = "trading_pin_change";
 
 /**
  * The customer changes the trading PIN (取引暗証番号, issue 13 §4) from the customer area: the
@@ -36,13 +27,12 @@ const PURPOSE = "trading_pin_change";
  */
 export class TradingPinChange {
   private readonly deps: TradingPinChangeDeps;
-  private readonly lockout: Lockout;
-  private readonly limit: EnforceRateLimit;
+  private readonly codes: SessionStepUpCodes;
 
   constructor(deps: TradingPinChangeDeps) {
     this.deps = deps;
-    this.lockout = new Lockout(deps);
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    // Bound to the session as a password change's code; a wrong one counts toward the login's lockout.
+    this.codes = new SessionStepUpCodes(deps, { purpose: "trading_pin_change", bindingOf: sessionBinding, notice: tradingPinCodeNotice, lockedStep: "code" });
   }
 
   /**
@@ -50,53 +40,19 @@ export class TradingPinChange {
    * to change ([5145]) or it is locked ([5143]): the code could not be used.
    */
   async sendCode(current: AuthenticatedSession, context: RequestContext): Promise<PendingCodeView> {
-    const { random, clock, settings, outbox, audit } = this.deps;
-    const { customer } = current;
-    await this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id });
-    await this.requireUnlockedPin(customer.id);
-    const sentAt = clock.now();
-    const id = random.id();
-    const code = generateCode(random);
-    const stepUp: StepUpCode = {
-      id,
-      customerId: customer.id,
-      purpose: PURPOSE,
-      bindingHash: bindingOf(current),
-      codeHmac: codeHmac(settings.codeKey, id, code),
-      status: "pending",
-      failedAttempts: 0,
-      sentAt,
-      expiresAt: sentAt + settings.codeTtlSeconds * 1000,
-    };
-    const ttlMinutes = Math.round(settings.codeTtlSeconds / 60);
-    const notice = tradingPinCodeNotice(settings.brand, { code, sentAt, expiresAt: stepUp.expiresAt, ttlMinutes, ...describeRequestOrigin(context) });
-    const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" });
-    if (!(await outbox.queueWith(mail, (stores) => stores.stepUps.start(stepUp)))) {
-      throw await this.lockout.refuse(customer.id, context, "code");
-    }
-    await auditCustomerEvent(audit, context, "code.sent", "ok", customer.id, { purpose: PURPOSE, stepUpId: id });
-    return { maskedEmail: maskEmail(customer.email), sentAt, expiresAt: stepUp.expiresAt };
+    return this.codes.send(current, context, { before: () => this.requireUnlockedPin(current.customer.id) });
   }
 
   async change(current: AuthenticatedSession, input: { currentPin: string; newPin: string; code: string }, context: RequestContext): Promise<void> {
-    const { stepUps, clock, settings, audit, outbox, random, tradingPins } = this.deps;
+    const { clock, settings, audit, outbox, random, tradingPins } = this.deps;
     const { customer } = current;
-    await this.limit("codePerCustomer", customer.id, context, { customerId: customer.id });
+    await this.codes.countTry(current, context);
     await tradingPins.verify(customer.id, input.currentPin, context);
     const refusal = tradingPinRefusal(input.newPin, { currentPin: input.currentPin });
     if (refusal !== null) {
       throw new TradingPinRejectedError(refusal, `new trading PIN refused (${refusal}) for customer ${customer.id}`);
     }
-    const recent = (await stepUps.recentBound(PURPOSE, bindingOf(current), RECENT_CODES_CHECKED)).filter((stepUp) => stepUp.customerId === customer.id);
-    const stepUp = usableStepUp(recent[0] ?? null, clock.now());
-    const code = normalizeCodeInput(input.code);
-    if (code === null) {
-      throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
-    }
-    if (!codeMatches(settings.codeKey, stepUp.id, code, stepUp.codeHmac)) {
-      const older = recent.slice(1).some((earlier) => earlier.status === "superseded" && codeMatches(settings.codeKey, earlier.id, code, earlier.codeHmac));
-      await this.wrongCode(stepUp, context, { newerCodeSent: older });
-    }
+    const stepUp = await this.codes.check(current, input.code, context);
     const pinHash = await tradingPins.hash(input.newPin);
     const changedAt = clock.now();
     const notice = tradingPinChangedNotice(settings.brand, { changedAt, ...describeRequestOrigin(context) });
@@ -128,24 +84,4 @@ export class TradingPinChange {
       throw new TradingPinLockedError(phone, `trading PIN of customer ${customerId} is locked`);
     }
   }
-
-  /** Counts a wrong code on the step-up and on the login's lockout, as a password change does; always throws. */
-  private async wrongCode(stepUp: StepUpCode, context: RequestContext, options: { newerCodeSent: boolean }): Promise<never> {
-    const outcome = await this.deps.stepUps.recordWrongCode(stepUp.id, MAX_CODE_ATTEMPTS);
-    await auditCustomerEvent(this.deps.audit, context, "code.failed", "refused", stepUp.customerId, { purpose: PURPOSE, attempt: outcome?.failedAttempts ?? null });
-    await this.lockout.countFailure(stepUp.customerId, context, "code");
-    if (outcome?.status === "burned") {
-      await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", stepUp.customerId, { purpose: PURPOSE });
-      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`, STEP_UP);
-    }
-    throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`, options);
-  }
-}
-
-// Enough to recognise the code of a slow earlier mail; the code-mail limit allows 5 in 15 minutes.
-const RECENT_CODES_CHECKED = 6;
-
-/** Bound to the session that asked, by a hash of the session's stored hash (as password-change.ts). */
-function bindingOf(current: AuthenticatedSession): string {
-  return hashToken(current.session.idHash);
 }

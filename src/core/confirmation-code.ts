@@ -1,19 +1,15 @@
-import type { LoginDeps } from "./login-deps.ts";
-import type { Confirmation, Customer, StepUpCode, StepUpStore } from "./ports.ts";
+import type { Confirmation, Customer } from "./ports.ts";
 import type { OperationSummary } from "./operation-summary.ts";
 import type { RequestContext } from "./request-context.ts";
+import type { StepUpCodeDeps } from "./step-up-code.ts";
 import { auditCustomerEvent } from "./audit.ts";
-import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
 import { confirmationCodeNotice } from "./confirmation-code-mail.ts";
 import { ConfirmationUnusableError } from "./confirmation-errors.ts";
-import { InvalidCodeError, TooManyCodeAttemptsError } from "./errors.ts";
-import { MAX_CODE_ATTEMPTS } from "./limits.ts";
 import { Lockout } from "./lockout.ts";
 import { noticeMail } from "./notice.ts";
 import { bindRateLimits } from "./rate-limit.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
-import { describeRequestOrigin } from "./request-origin.ts";
-import { STEP_UP, usableStepUp } from "./step-up-code.ts";
+import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
 
 /**
@@ -23,11 +19,11 @@ import { hashToken } from "./token-hash.ts";
  * it) and toward the login lockout, as for a password change; they do not use the confirmation up.
  */
 export class ConfirmationCode {
-  private readonly deps: LoginDeps & { stepUps: StepUpStore };
+  private readonly deps: StepUpCodeDeps;
   private readonly lockout: Lockout;
   private readonly limit: EnforceRateLimit;
 
-  constructor(deps: LoginDeps & { stepUps: StepUpStore }) {
+  constructor(deps: StepUpCodeDeps) {
     this.deps = deps;
     this.lockout = new Lockout(deps);
     this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
@@ -41,27 +37,16 @@ export class ConfirmationCode {
   async storeWithCode(customer: Customer, confirmation: Confirmation, summary: OperationSummary["mail"], context: RequestContext): Promise<string> {
     const { random, settings, outbox, audit } = this.deps;
     await this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id });
-    const stepUpId = confirmation.stepUpId ?? random.id();
-    const code = generateCode(random);
-    const stepUp: StepUpCode = {
-      id: stepUpId,
+    const { stepUp, code } = newStepUpCode(this.deps, {
+      id: confirmation.stepUpId,
       customerId: customer.id,
       purpose: "confirmation",
       bindingHash: bindingOf(confirmation.id),
-      codeHmac: codeHmac(settings.codeKey, stepUpId, code),
-      status: "pending",
-      failedAttempts: 0,
       sentAt: confirmation.createdAt,
       expiresAt: confirmation.expiresAt,
-    };
-    const notice = confirmationCodeNotice(settings.brand, {
-      code,
-      sentAt: stepUp.sentAt,
-      expiresAt: stepUp.expiresAt,
-      ttlMinutes: Math.round((stepUp.expiresAt - stepUp.sentAt) / 60_000),
-      summary,
-      ...describeRequestOrigin(context),
     });
+    const stepUpId = stepUp.id;
+    const notice = confirmationCodeNotice(settings.brand, { ...codeMailFacts(stepUp, code, context), summary });
     const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: stepUp.sentAt, kind: "code" });
     const stored = await outbox.queueWith(mail, async (stores) => {
       if (!(await stores.stepUps.start(stepUp))) {
@@ -79,7 +64,7 @@ export class ConfirmationCode {
 
   /** Resolves when `input` is the confirmation's code; otherwise counts it and throws [5121]/[5123], or [5141] when a newer confirmation replaced the code. */
   async check(confirmation: Confirmation, input: string, context: RequestContext): Promise<void> {
-    const { stepUps, clock, settings } = this.deps;
+    const { stepUps, clock } = this.deps;
     const bound = await stepUps.recentBound("confirmation", bindingOf(confirmation.id), 1);
     const found = bound.find((stepUp) => stepUp.id === confirmation.stepUpId) ?? null;
     if (found?.status === "superseded") {
@@ -87,25 +72,7 @@ export class ConfirmationCode {
       throw new ConfirmationUnusableError(`confirmation ${confirmation.id}: its code was superseded`);
     }
     const stepUp = usableStepUp(found, clock.now());
-    const code = normalizeCodeInput(input);
-    if (code === null) {
-      throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
-    }
-    if (!codeMatches(settings.codeKey, stepUp.id, code, stepUp.codeHmac)) {
-      await this.wrongCode(stepUp, context);
-    }
-  }
-
-  /** Counts a wrong code on the step-up and on the customer's lockout; always throws. */
-  private async wrongCode(stepUp: StepUpCode, context: RequestContext): Promise<never> {
-    const outcome = await this.deps.stepUps.recordWrongCode(stepUp.id, MAX_CODE_ATTEMPTS);
-    await auditCustomerEvent(this.deps.audit, context, "code.failed", "refused", stepUp.customerId, { purpose: stepUp.purpose, attempt: outcome?.failedAttempts ?? null });
-    await this.lockout.countFailure(stepUp.customerId, context, "code");
-    if (outcome?.status === "burned") {
-      await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", stepUp.customerId, { purpose: stepUp.purpose });
-      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`, STEP_UP);
-    }
-    throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`);
+    await checkTypedCode(this.deps, stepUp, input, context);
   }
 }
 

@@ -1,13 +1,12 @@
 import type { PasswordChangeDeps } from "./password-change.ts";
-import type { Customer, StepUpCode } from "./ports.ts";
+import type { Customer } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
-import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
-import { AccountLockedError, InvalidCodeError, InvalidInputError, PasswordRejectedError, RetryLaterError, TooManyCodeAttemptsError } from "./errors.ts";
-import { LOGIN_ID_PATTERN, MAX_CODE_ATTEMPTS, PREAUTH_TOKEN_BYTES } from "./limits.ts";
+import { AccountLockedError, InvalidCodeError, InvalidInputError, PasswordRejectedError, RetryLaterError } from "./errors.ts";
+import { LOGIN_ID_PATTERN, PREAUTH_TOKEN_BYTES } from "./limits.ts";
 import { Lockout } from "./lockout.ts";
 import { noticeMail } from "./notice.ts";
 import { passwordRefusal } from "./password-policy.ts";
@@ -15,7 +14,7 @@ import { passwordResetCodeNotice, passwordResetDoneNotice } from "./password-res
 import { bindRateLimits } from "./rate-limit.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 import { refuseFrozen } from "./account-freeze.ts";
-import { STEP_UP, usableStepUp } from "./step-up-code.ts";
+import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
 
 /**
@@ -73,13 +72,8 @@ export class PasswordReset {
     if (customer.frozenAt !== null) {
       throw await refuseFrozen(this.deps, customer.id, context, "code");
     }
-    const code = normalizeCodeInput(input.code);
-    if (code === null) {
-      throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
-    }
-    if (!codeMatches(settings.codeKey, stepUp.id, code, stepUp.codeHmac)) {
-      await this.wrongCode(stepUp, customer, context);
-    }
+    // While the account is locked only the code's own five tries count.
+    await checkTypedCode(this.deps, stepUp, input.code, context, { countsTowardLockout: customer.lockedAt === null });
     const newPassword = normalizePassword(input.newPassword);
     const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
     if (refusal !== null) {
@@ -149,36 +143,11 @@ export class PasswordReset {
       return;
     }
     const sentAt = clock.now();
-    const id = random.id();
-    const code = generateCode(random);
-    const stepUp: StepUpCode = {
-      id,
-      customerId: customer.id,
-      purpose: "password_reset",
-      bindingHash: hashToken(resetToken),
-      codeHmac: codeHmac(settings.codeKey, id, code),
-      status: "pending",
-      failedAttempts: 0,
-      sentAt,
-      expiresAt: sentAt + settings.codeTtlSeconds * 1000,
-    };
-    const notice = passwordResetCodeNotice(settings.brand, { code, sentAt, expiresAt: stepUp.expiresAt, ttlMinutes: Math.round(settings.codeTtlSeconds / 60), ...describeRequestOrigin(context) });
+    const expiresAt = sentAt + settings.codeTtlSeconds * 1000;
+    const { stepUp, code } = newStepUpCode(this.deps, { customerId: customer.id, purpose: "password_reset", bindingHash: hashToken(resetToken), sentAt, expiresAt });
+    const notice = passwordResetCodeNotice(settings.brand, codeMailFacts(stepUp, code, context));
     const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
-    await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: id } : { reason: "frozen" });
-  }
-
-  /** Counts a wrong code; always throws. While the account is locked only the code's own five tries count. */
-  private async wrongCode(stepUp: StepUpCode, customer: Customer, context: RequestContext): Promise<never> {
-    const outcome = await this.deps.stepUps.recordWrongCode(stepUp.id, MAX_CODE_ATTEMPTS);
-    await auditCustomerEvent(this.deps.audit, context, "code.failed", "refused", customer.id, { purpose: stepUp.purpose, attempt: outcome?.failedAttempts ?? null });
-    if (customer.lockedAt === null) {
-      await this.lockout.countFailure(customer.id, context, "code");
-    }
-    if (outcome?.status === "burned") {
-      await auditCustomerEvent(this.deps.audit, context, "code.burned", "refused", customer.id, { purpose: stepUp.purpose });
-      throw new TooManyCodeAttemptsError(`step-up ${stepUp.id} burned`, STEP_UP);
-    }
-    throw new InvalidCodeError(`wrong code for step-up ${stepUp.id}`);
+    await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: stepUp.id } : { reason: "frozen" });
   }
 
   /** Runs a check whose refusal must not change the answer; true when it refused. */

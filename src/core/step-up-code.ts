@@ -23,7 +23,7 @@ export const STEP_UP = { stepUp: true } as const;
  */
 export function newStepUpCode(
   deps: { random: Random; settings: { codeKey: Buffer } },
-  fields: { id?: string; customerId: string; purpose: StepUpPurpose; bindingHash: string; sentAt: number; expiresAt: number },
+  fields: { id?: string | null; customerId: string; purpose: StepUpPurpose; bindingHash: string; sentAt: number; expiresAt: number },
 ): { stepUp: StepUpCode; code: string } {
   const id = fields.id ?? deps.random.id();
   const code = generateCode(deps.random);

@@ -115,10 +115,10 @@ export async function renderedFonts(page: Page, selector: string): Promise<strin
 }
 
 /**
- * Starts Chromium on a fresh temporary profile. Playwright 1.65 takes a user
+ * Starts Chromium on a fresh temporary profile (JavaScript on unless `javaScriptEnabled` is false). Playwright 1.65 takes a user
  * data dir only through `launchPersistentContext` (DESIGN §8).
  */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {}): Promise<TestBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), "okb-login-chromium-"));
   let context: BrowserContext;
   try {
@@ -128,6 +128,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       args: CHROMIUM_ARGS,
       locale: "ja-JP",
       timezoneId: "Asia/Tokyo",
+      // false: a customer who turned JavaScript off (pages must still say what they need).
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
     });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });

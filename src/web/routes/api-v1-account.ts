@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import type { AuthenticatedSession } from "../../core/session.ts";
 import { z } from "zod";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../cookies.ts";
+import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { freezeBody, noticeSettingsBody, parseBody, passwordChangeBody } from "../validation.ts";
@@ -22,13 +21,7 @@ const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) 
  */
 export function registerApiV1Account(app: FastifyInstance, deps: WebDeps): void {
   const { sessions, loginHistory, passwordChange, accountFreeze, noticeSettings } = deps;
-  const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
-      throw new NotAuthenticatedError("no live session");
-    }
-    return current;
-  };
+  const loggedIn = apiSession(sessions);
 
   app.register(
     async (api) => {

@@ -1,9 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import type { AuthenticatedSession } from "../../core/session.ts";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
-import { SESSION_COOKIE } from "../cookies.ts";
+import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { confirmationAnswerBody, confirmationParams, confirmationStartBody, parseBody } from "../validation.ts";
@@ -21,13 +19,7 @@ const JWKS_CACHE_CONTROL = "public, max-age=60";
  */
 export function registerApiV1Confirmations(app: FastifyInstance, deps: Pick<WebDeps, "sessions" | "confirmations">): void {
   const { sessions, confirmations } = deps;
-  const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
-      throw new NotAuthenticatedError("no live session");
-    }
-    return current;
-  };
+  const loggedIn = apiSession(sessions);
 
   app.get("/.well-known/jwks.json", async (_request, reply) => {
     reply.header("cache-control", JWKS_CACHE_CONTROL);

@@ -1,10 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { Passkey } from "../../core/ports.ts";
-import type { AuthenticatedSession } from "../../core/session.ts";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
-import { SESSION_COOKIE } from "../cookies.ts";
+import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { parseBody } from "../validation.ts";
@@ -29,13 +27,7 @@ function listed(passkey: Passkey): { id: string; name: string; createdAt: string
 export function registerApiV1Passkeys(app: FastifyInstance, deps: WebDeps): void {
   const { sessions } = deps;
   const { registration, management, required } = deps.passkeys;
-  const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
-      throw new NotAuthenticatedError("no live session");
-    }
-    return current;
-  };
+  const loggedIn = apiSession(sessions);
 
   app.register(
     async (api) => {

@@ -1,9 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import type { AuthenticatedSession } from "../../core/session.ts";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
-import { SESSION_COOKIE } from "../cookies.ts";
+import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { parseBody, tradingPinChangeBody } from "../validation.ts";
@@ -15,13 +13,7 @@ import { parseBody, tradingPinChangeBody } from "../validation.ts";
  */
 export function registerApiV1TradingPin(app: FastifyInstance, deps: WebDeps): void {
   const { sessions, tradingPins, tradingPinChange } = deps;
-  const loggedIn = async (request: FastifyRequest): Promise<AuthenticatedSession> => {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
-      throw new NotAuthenticatedError("no live session");
-    }
-    return current;
-  };
+  const loggedIn = apiSession(sessions);
 
   app.register(
     async (api) => {

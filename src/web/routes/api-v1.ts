@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import { NotAuthenticatedError } from "../../core/errors.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
 import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../cookies.ts";
+import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
@@ -14,6 +14,7 @@ import { codeStepBody, parseBody, passwordStepBody } from "../validation.ts";
  */
 export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
   const { config, login, sessions } = deps;
+  const loggedIn = apiSession(sessions);
 
   app.register(
     async (api) => {
@@ -51,10 +52,7 @@ export function registerApiV1(app: FastifyInstance, deps: WebDeps): void {
       });
 
       api.get("/session", async (request) => {
-        const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-        if (current === null) {
-          throw new NotAuthenticatedError("no live session");
-        }
+        const current = await loggedIn(request);
         return {
           loginId: current.customer.loginId,
           name: current.customer.name,

@@ -234,6 +234,14 @@ describe("passkeys in the browser", { skip: browserSkipReason() ?? false, timeou
       await Promise.all([page.waitForURL(/done=required-on/), page.getByRole("button", { name: label.requiredOn }).click()]);
       assert.equal(await page.locator("#passkey-required-state").innerText(), label.on);
       await look(`passkeys-required-on-${lang}`);
+      // Its only passkey cannot go while it is required: the customer is told to turn the setting off first.
+      await page.getByRole("button", { name: label.remove, exact: true }).click();
+      await page.getByRole("button", { name: label.removeYes }).click();
+      await page.locator("#passkey-list-error").getByText(/^\[4000\] /).waitFor();
+      assert.equal(await page.locator("#passkey-done").isVisible(), false, "the earlier confirmation is gone");
+      await look(`passkeys-remove-refused-${lang}`);
+      await page.reload();
+      assert.equal(await page.locator(".passkey-name").count(), 1, "still there");
 
       await logout(lang);
       await page.getByLabel(label.loginId).fill(customer.loginId);

@@ -15,6 +15,11 @@ const DONE: Readonly<Record<string, TextKey>> = {
   "required-off": "passkeyDoneRequiredOff",
 };
 
+/** `2026/11/25 09:30` in Japan time: to the minute, so a date and its time fit one line on a phone. */
+function toTheMinute(epochMs: number): string {
+  return formatJapanTime(epochMs).slice(0, 16);
+}
+
 /**
  * パスキー (`/passkeys`, issue 13 §1, §3), linked from マイページ: the customer's passkeys and
  * パスキー必須, rendered here so they show without JavaScript too; registering, renaming,
@@ -36,8 +41,8 @@ export function registerPasskeyPages(app: FastifyInstance, deps: Pick<WebDeps, "
       passkeys: list.map((passkey) => ({
         id: passkey.id,
         name: passkey.name,
-        createdAt: formatJapanTime(passkey.createdAt),
-        lastUsedAt: passkey.lastUsedAt === null ? null : formatJapanTime(passkey.lastUsedAt),
+        createdAt: toTheMinute(passkey.createdAt),
+        lastUsedAt: passkey.lastUsedAt === null ? null : toTheMinute(passkey.lastUsedAt),
         backedUp: passkey.backedUp,
       })),
       required: isRequired,

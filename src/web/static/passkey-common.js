@@ -11,9 +11,10 @@
 
   /** A refusal to show: the API's code and message, or a text of the page's own (no code). */
   class PageError extends Error {
-    constructor(code, message) {
+    constructor(code, message, hint = null) {
       super(message);
       this.code = code;
+      this.hint = hint;
     }
   }
 
@@ -44,7 +45,7 @@
     if (!response.ok) {
       const error = data !== null && typeof data === "object" ? data.error : undefined;
       if (error !== undefined && typeof error.code === "string") {
-        throw new PageError(error.code, String(error.message));
+        throw new PageError(error.code, String(error.message), typeof error.hint === "string" ? error.hint : null);
       }
       throw new PageError(null, texts().errorUnavailable);
     }
@@ -72,11 +73,26 @@
     return text.errorUnavailable;
   }
 
-  /** Shows `error` in `box` (an .error element with a <p>) and moves focus there, for screen readers. */
+  /**
+   * Shows `error` in `box` (an .error element: the message, then the API's hint such as whom to
+   * call) and moves focus there, for screen readers. A confirmation of an earlier change goes.
+   */
   function showError(box, error) {
-    box.querySelector("p").textContent = messageOf(error);
+    box.querySelector(".error-message").textContent = messageOf(error);
+    const hint = box.querySelector(".error-hint");
+    hint.textContent = error instanceof PageError && error.hint !== null ? error.hint : "";
+    hint.hidden = hint.textContent === "";
     box.hidden = false;
+    hideDone();
     box.focus();
+  }
+
+  /** The ?done= confirmation of the last change: out of date once the customer does something else. */
+  function hideDone() {
+    const done = document.getElementById("passkey-done");
+    if (done !== null) {
+      done.hidden = true;
+    }
   }
 
   function hideError(box) {
@@ -103,5 +119,5 @@
     return typeof iso === "string" ? iso.slice(0, 19).replace("T", " ").replaceAll("-", "/") : "";
   }
 
-  window.OkbPasskeys = { api, PageError, isReplaced, messageOf, showError, hideError, supported, go, japanTime, texts };
+  window.OkbPasskeys = { api, PageError, isReplaced, messageOf, showError, hideError, hideDone, supported, go, japanTime, texts };
 })();

@@ -5,7 +5,7 @@
 "use strict";
 
 (function () {
-  const { api, showError, hideError, supported, go, japanTime } = window.OkbPasskeys;
+  const { api, showError, hideError, hideDone, supported, go, japanTime } = window.OkbPasskeys;
   if (!supported()) {
     document.getElementById("passkeys-unsupported").hidden = false;
     return;
@@ -18,6 +18,7 @@
   /** Runs `work` with `button` disabled (no double submit), showing a failure in `errorBox`. */
   async function busy(button, errorBox, work) {
     hideError(errorBox);
+    hideDone();
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
     try {
@@ -76,6 +77,7 @@
     const renameForm = item.querySelector(".rename-form");
     const removeForm = item.querySelector(".remove-form");
     const open = (form) => {
+      hideDone();
       actions.hidden = true;
       form.hidden = false;
       (form.querySelector("input") ?? form.querySelector("button")).focus();

@@ -55,9 +55,9 @@ describe("account walkthrough: history, sessions, password change, forgotten pas
     await page.goto(`${origin}/login`);
     await page.getByLabel("ログインID").fill(customer.loginId);
     await page.getByLabel("ログインパスワード").fill(password);
-    await Promise.all([page.waitForURL(`${origin}/login/mfa`), page.getByRole("button", { name: "ログイン" }).click()]);
+    await Promise.all([page.waitForURL(`${origin}/login/mfa`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
     await page.getByLabel("認証コード", { exact: true }).fill(await t.codeFor(customer.email, n));
-    await Promise.all([page.waitForURL(`${origin}/`), page.getByRole("button", { name: "ログイン" }).click()]);
+    await Promise.all([page.waitForURL(`${origin}/`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
   }
 
   async function axeClean(page: Page, name: string): Promise<void> {
@@ -70,7 +70,7 @@ describe("account walkthrough: history, sessions, password change, forgotten pas
     await page.goto(`${origin}/login`);
     await page.getByLabel("ログインID").fill(customer.loginId);
     await page.getByLabel("ログインパスワード").fill("not my password");
-    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.locator("#error").waitFor();
     t.clock.advance(60_000);
     await logIn(second.page, customer.password, 1);

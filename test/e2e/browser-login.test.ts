@@ -129,7 +129,7 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
   it("refuses a wrong password with [5101] and sends no mail", async () => {
     await page.getByLabel("ログインID").fill(customer.loginId);
     await page.getByLabel("ログインパスワード").fill("not the password");
-    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.locator("#error").waitFor();
     assert.equal(pathOf(page), "/login");
     assert.match(await page.locator("#error").innerText(), /\[5101\]/);
@@ -153,7 +153,7 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
   it("takes the right password to ログイン時多要素認証 入力 with the masked address, send and expiry time", async () => {
     await page.getByLabel("ログインID").fill(customer.loginId);
     await page.getByLabel("ログインパスワード").fill(customer.password);
-    await Promise.all([page.waitForURL(`${origin}/login/mfa`), page.getByRole("button", { name: "ログイン" }).click()]);
+    await Promise.all([page.waitForURL(`${origin}/login/mfa`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
     assert.equal(await page.locator("h1").innerText(), "ログイン時多要素認証 入力");
     assert.equal(await page.locator("#masked-email").innerText(), "t***@example.co.jp");
     // The service's clock is frozen, so the send time is the clock's time, in Japan time.
@@ -168,9 +168,10 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
     const code = page.getByLabel("認証コード", { exact: true });
     assert.equal(await code.getAttribute("autocomplete"), "one-time-code");
     assert.equal(await code.getAttribute("inputmode"), "numeric");
-    // Only the CSRF and pre-auth cookies so far, and Chromium kept them although they are Secure on http://localhost.
+    // Only the CSRF and pre-auth cookies so far (and the passkey login's, which the login page's autofill
+    // offer asked for on load), and Chromium kept them although they are Secure on http://localhost.
     const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name).sort();
-    assert.deepEqual(names, ["__Host-okb_csrf", "__Host-okb_preauth"]);
+    assert.deepEqual(names, ["__Host-okb_csrf", "__Host-okb_passkey", "__Host-okb_preauth"]);
   });
 
   it("renders the code screen in Japanese (screenshot)", async () => {
@@ -183,7 +184,7 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
   it("refuses a wrong code with [5121] 認証コードが不正です。 and keeps the form", async () => {
     const real = await t.codeFor(customer.email);
     await page.getByLabel("認証コード", { exact: true }).fill(wrongCodeFor(real));
-    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.locator("#error").waitFor();
     assert.equal(pathOf(page), "/login/mfa");
     assert.match(await page.locator("#error").innerText(), /\[5121\] 認証コードが不正です。/);
@@ -200,7 +201,7 @@ describe("browser login: password, emailed code, マイページ, logout", { ski
     await field.fill("");
     await field.pressSequentially(fullWidthWithSpace(real));
     assert.equal(await field.inputValue(), fullWidthWithSpace(real), "the browser sends what was typed, unchanged");
-    await Promise.all([page.waitForURL(`${origin}/`), page.getByRole("button", { name: "ログイン" }).click()]);
+    await Promise.all([page.waitForURL(`${origin}/`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
     assert.equal(await page.locator("h1").innerText(), "マイページ");
     assert.equal(await page.locator("#greeting").innerText(), `${customer.name} 様`);
     const names = (await browser.context.cookies(origin)).map((cookie) => cookie.name).sort();

@@ -123,22 +123,22 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await page.goto(`${origin}/login${q}`);
       await page.getByLabel(label.loginId).fill(customer.loginId);
       await page.getByLabel(label.password).fill("not the password");
-      await page.getByRole("button", { name: label.button }).click();
+      await page.getByRole("button", { name: label.button, exact: true }).click();
       await page.locator("#error").waitFor();
       await checkPage(`login-error-${lang}`);
 
       await page.getByLabel(label.password).fill(customer.password);
-      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
       await checkPage(`login-mfa-${lang}`);
 
       const code = await t.codeFor(customer.email);
       await page.getByLabel(label.code, { exact: true }).fill(wrongCodeFor(code));
-      await page.getByRole("button", { name: label.button }).click();
+      await page.getByRole("button", { name: label.button, exact: true }).click();
       await page.locator("#error").waitFor();
       await checkPage(`login-mfa-error-${lang}`);
 
       await page.getByLabel(label.code, { exact: true }).fill(code);
-      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
       await checkPage(`my-page-${lang}`);
 
       await Promise.all([page.waitForURL(/\/login\?loggedOut=1/), page.getByRole("button", { name: label.logout }).click()]);
@@ -162,9 +162,9 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await page.goto(`${origin}/login${q}`);
       await page.getByLabel(label.loginId).fill(customer.loginId);
       await page.getByLabel(label.password).fill(customer.password);
-      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
       await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 2));
-      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button }).click()]);
+      await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
       await Promise.all([page.waitForURL(/saved=notices/), page.getByRole("button", { name: label.save }).click()]);
       await checkPage(`my-page-notices-saved-${lang}`);
 

@@ -54,7 +54,7 @@ export const PASSKEY_TEXT = {
     passkeyErrorExists: "この端末のパスキーはすでに登録されています。",
     passkeyErrorUnavailable: "パスキーを利用できませんでした。お使いの端末とブラウザがパスキーに対応しているかご確認ください。",
     passkeyErrorNetwork: "通信できませんでした。通信環境をご確認のうえ、もう一度お試しください。",
-    passkeyWorking: "処理中です。お使いの端末の案内に従ってください。",
+    passkeyNewCodeNeeded: "認証コードは使用済みになりました。もう一度登録するには、「認証コードを再送信」を押して、新しい認証コードを入力してください。",
   },
   en: {
     passkeysTitle: "Passkeys",
@@ -106,6 +106,6 @@ export const PASSKEY_TEXT = {
     passkeyErrorExists: "A passkey on this device is registered already.",
     passkeyErrorUnavailable: "The passkey could not be used. Please check that your device and browser support passkeys.",
     passkeyErrorNetwork: "We could not reach the server. Please check your connection and try again.",
-    passkeyWorking: "Working… please follow your device's instructions.",
+    passkeyNewCodeNeeded: "The code has been used. To try again, press “Send a new code” and enter the new code.",
   },
 } as const;

@@ -170,7 +170,30 @@ describe("passkeys in the browser", { skip: browserSkipReason() ?? false, timeou
       assert.deepEqual(await authenticator.credentials(), [], "no passkey made on a wrong code");
       await look(`passkeys-code-error-${lang}`);
 
+      // An authenticator that cannot verify the user, with a client that does not ask it to (the options
+      // rewritten on the way): the server refuses the new passkey, and the used code needs a new one.
+      await authenticator.remove();
+      const unverifying = await VirtualAuthenticator.add(page, { hasUserVerification: false });
+      await page.route("**/api/v1/passkeys/registration/options*", async (route) => {
+        const answer = await route.fetch();
+        const body = await answer.json();
+        body.options.authenticatorSelection.userVerification = "discouraged";
+        await route.fulfill({ response: answer, json: body });
+      });
       await page.getByLabel(label.code, { exact: true }).fill(code);
+      await page.getByRole("button", { name: label.register }).click();
+      await page.locator("#passkey-register-error").getByText(/^\[5161\] /).waitFor();
+      assert.match(await page.locator("#passkey-register-error .error-hint").innerText(), new RegExp(label.resendCode));
+      await look(`passkeys-register-refused-${lang}`);
+      await page.unroute("**/api/v1/passkeys/registration/options*");
+      await unverifying.remove();
+      authenticator = await VirtualAuthenticator.add(page);
+      await page.reload();
+      assert.equal(await page.locator(".passkey").count(), 0, "nothing registered");
+
+      await page.getByRole("button", { name: label.sendCode }).click();
+      await page.getByLabel(label.name).fill("iPhone");
+      await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, n + 1));
       await Promise.all([page.waitForURL(/done=registered/), page.getByRole("button", { name: label.register }).click()]);
       await page.locator("#passkey-done").waitFor();
       assert.equal(await page.locator(".passkey-name").innerText(), "iPhone");

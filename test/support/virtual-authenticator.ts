@@ -13,6 +13,8 @@ export interface VirtualCredential {
 export interface VirtualAuthenticatorOptions {
   /** false: the authenticator cannot verify the user (no fingerprint, face or screen lock matched). */
   isUserVerified?: boolean;
+  /** false: it has no way to verify the user at all (a plain security key); Chromium then lets it answer without. */
+  hasUserVerification?: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface VirtualAuthenticatorOptions {
  * session (issue 13, "How it is verified"), CTAP2 over the internal transport with resident
  * keys (passkeys) and user verification, answering without a prompt. It serves every page of
  * the browser context's tab it was added to; remove() takes it away with its credentials.
+ * Chromium allows one such (internal) authenticator per tab at a time.
  */
 export class VirtualAuthenticator {
   private constructor(
@@ -35,8 +38,8 @@ export class VirtualAuthenticator {
         protocol: "ctap2",
         transport: "internal",
         hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: options.isUserVerified ?? true,
+        hasUserVerification: options.hasUserVerification ?? true,
+        isUserVerified: options.isUserVerified ?? options.hasUserVerification ?? true,
         automaticPresenceSimulation: true,
       },
     });

@@ -74,13 +74,13 @@
   }
 
   /**
-   * Shows `error` in `box` (an .error element: the message, then the API's hint such as whom to
-   * call) and moves focus there, for screen readers. A confirmation of an earlier change goes.
+   * Shows `error` in `box` (an .error element: the message, then `ownHint` or the API's hint such as
+   * whom to call) and moves focus there, for screen readers. A confirmation of an earlier change goes.
    */
-  function showError(box, error) {
+  function showError(box, error, ownHint) {
     box.querySelector(".error-message").textContent = messageOf(error);
     const hint = box.querySelector(".error-hint");
-    hint.textContent = error instanceof PageError && error.hint !== null ? error.hint : "";
+    hint.textContent = ownHint ?? (error instanceof PageError && error.hint !== null ? error.hint : "");
     hint.hidden = hint.textContent === "";
     box.hidden = false;
     hideDone();

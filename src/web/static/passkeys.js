@@ -5,7 +5,7 @@
 "use strict";
 
 (function () {
-  const { api, showError, hideError, hideDone, supported, go, japanTime } = window.OkbPasskeys;
+  const { api, showError, hideError, hideDone, supported, go, japanTime, texts } = window.OkbPasskeys;
   if (!supported()) {
     document.getElementById("passkeys-unsupported").hidden = false;
     return;
@@ -16,7 +16,7 @@
   }
 
   /** Runs `work` with `button` disabled (no double submit), showing a failure in `errorBox`. */
-  async function busy(button, errorBox, work) {
+  async function busy(button, errorBox, work, hintOnFailure) {
     hideError(errorBox);
     hideDone();
     button.disabled = true;
@@ -24,7 +24,7 @@
     try {
       await work();
     } catch (error) {
-      showError(errorBox, error);
+      showError(errorBox, error, hintOnFailure?.());
       return error;
     } finally {
       button.disabled = false;
@@ -57,12 +57,21 @@
     const form = event.currentTarget;
     const name = form.elements.namedItem("name").value.trim();
     codeInput.removeAttribute("aria-invalid");
-    const failed = await busy(document.getElementById("passkey-register-button"), registerError, async () => {
-      const { options } = await api("POST", "/api/v1/passkeys/registration/options", { code: codeInput.value });
-      const response = await startRegistration({ optionsJSON: options });
-      await api("POST", "/api/v1/passkeys", { name, response });
-      go("/passkeys", { done: "registered" });
-    });
+    // The options use the code up (one proof of the mailbox): after that, another try needs a new code.
+    let codeUsed = false;
+    const failed = await busy(
+      document.getElementById("passkey-register-button"),
+      registerError,
+      async () => {
+        const { options } = await api("POST", "/api/v1/passkeys/registration/options", { code: codeInput.value });
+        codeUsed = true;
+        codeInput.value = "";
+        const response = await startRegistration({ optionsJSON: options });
+        await api("POST", "/api/v1/passkeys", { name, response });
+        go("/passkeys", { done: "registered" });
+      },
+      () => (codeUsed ? texts().newCodeNeeded : undefined),
+    );
     // A wrong code ([5121]) is the code field's error; the field says so to screen readers.
     if (failed !== null && failed.code === "5121") {
       codeInput.setAttribute("aria-invalid", "true");

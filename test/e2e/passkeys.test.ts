@@ -197,6 +197,7 @@ describe("passkeys in the browser", { skip: browserSkipReason() ?? false, timeou
       await Promise.all([page.waitForURL(/done=registered/), page.getByRole("button", { name: label.register }).click()]);
       await page.locator("#passkey-done").waitFor();
       assert.equal(await page.locator(".passkey-name").innerText(), "iPhone");
+      assert.match((await t.mailTo(customer.email, 1, "【OKB証券】パスキー登録のお知らせ")).text, /新しいパスキーが登録されました/);
       const held = await authenticator.credentials();
       assert.equal(held.length, 1);
       assert.equal(held[0]?.isResidentCredential, true, "a discoverable credential (a passkey)");
@@ -285,6 +286,7 @@ describe("passkeys in the browser", { skip: browserSkipReason() ?? false, timeou
       await Promise.all([page.waitForURL(/done=removed/), page.getByRole("button", { name: label.removeYes }).click()]);
       await page.getByText(label.empty).waitFor();
       await look(`passkeys-removed-${lang}`);
+      await t.mailTo(customer.email, 1, "【OKB証券】パスキー削除のお知らせ");
 
       await logout(lang);
       // The authenticator still holds it; the server no longer knows it.

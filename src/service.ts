@@ -104,6 +104,12 @@ export const LOG_REDACT_PATHS = [
   "*.pin",
   "*.currentPin",
   "*.newPin",
+  // The console's TOTP code, an operator's secret, WebAuthn answers and key material.
+  "*.totp",
+  "*.totpSecret",
+  "*.response",
+  "*.passkeyResponse",
+  "*.pem",
 ];
 
 /**

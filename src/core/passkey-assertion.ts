@@ -104,7 +104,8 @@ export async function verifyAssertion(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await refused(passkey.customerId, refusalReason(message), { passkeyId: passkey.id });
-    throw new PasskeyRefusedError(`assertion by ${passkey.id} refused: ${message}`);
+    // The library's text can quote the expected challenge (a live confirmation's): only the reason word goes on.
+    throw new PasskeyRefusedError(`assertion by ${passkey.id} refused: ${refusalReason(message)}`);
   }
   const at = clock.now();
   await passkeys.recordUse(passkey.id, { counter: newCounter, backedUp, at });

@@ -93,7 +93,7 @@ export class PasskeyRegistration {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await auditCustomerEvent(audit, context, "passkey.failed", "refused", customer.id, { ceremony: "registration", reason: refusalReason(message) });
-      throw new PasskeyRefusedError(`registration refused: ${message}`);
+      throw new PasskeyRefusedError(`registration refused: ${refusalReason(message)}`);
     }
     if (!verified.verified) {
       await auditCustomerEvent(audit, context, "passkey.failed", "refused", customer.id, { ceremony: "registration", reason: "bad_signature" });

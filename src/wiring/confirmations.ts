@@ -60,7 +60,7 @@ export function confirmationPasskeys(deps: PasskeyDeps): ConfirmationPasskeys {
     hasPasskey: (customerId) => hasPasskey(deps, customerId),
     requestOptions: (customerId, challenge) => passkeyRequestOptions(deps, { customerId, challenge }),
     async verify(customerId, response, challenge, context): Promise<void> {
-      // The body's shape was bounded by the web layer; the library refuses anything malformed ([5161]).
+      // The web layer bounded the answer's shape (passkeyAssertionShape); the library refuses a bad one ([5161]).
       await verifyPasskeyAssertion(deps, { customerId, response: response as AuthenticationResponseJSON, expectedChallenge: challenge, context });
     },
   };

@@ -74,8 +74,10 @@ describe("log redaction (defence in depth: a careless log line still hides secre
     logger.info({ body: { password: "hunter2-secret", code: "493817" }, result: { sessionToken: "tok-abcdef", preauthToken: "pre-abcdef" } }, "careless");
     logger.info({ req: { headers: { cookie: "__Host-okb_session=tok-abcdef" } } }, "careless request");
     logger.info({ body: { currentPassword: "old-pass-secret", newPassword: "new-pass-secret" }, cookies: { resetToken: "reset-abcdef", deviceToken: "device-abcdef" } }, "careless change");
+    logger.info({ body: { loginId: "op1", totp: "271828", pin: "7351", currentPin: "1593", newPin: "8642" } }, "careless console and PIN");
+    logger.info({ operator: { totpSecret: "JBSWY3DPEHPK3PXP" }, body: { passkeyResponse: { id: "cred-abcdef" }, response: { id: "cred-ghijkl" } }, key: { pem: "-----BEGIN PRIVATE KEY-----xyz" } }, "careless passkey");
     const output = lines.join("");
-    for (const secret of ["hunter2-secret", "493817", "tok-abcdef", "pre-abcdef", "old-pass-secret", "new-pass-secret", "reset-abcdef", "device-abcdef"]) {
+    for (const secret of ["hunter2-secret", "493817", "tok-abcdef", "pre-abcdef", "old-pass-secret", "new-pass-secret", "reset-abcdef", "device-abcdef", "271828", "7351", "1593", "8642", "JBSWY3DPEHPK3PXP", "cred-abcdef", "cred-ghijkl", "BEGIN PRIVATE KEY"]) {
       assert.ok(!output.includes(secret), `${secret} leaked`);
     }
     assert.ok(output.includes("[redacted]"));

@@ -111,6 +111,20 @@ describe("confirmations with a passkey (PIN + passkey; the passkey signs SHA-256
     assert.equal((await answer(client, started.id, { pin: TRADING_PIN, passkeyResponse: authenticator.assert(options(started)) })).statusCode, 200, "still usable");
   });
 
+  it("a malformed passkey answer is [4000] before the PIN is looked at: nothing counted, the confirmation still usable", async () => {
+    const { customer, client, authenticator } = await customerWithPasskey(t);
+    const started = await start(client, WITHDRAWAL);
+    const pinEventsBefore = (await t.auditEvents(customer.customer.id)).filter((event) => event.event.startsWith("trading_pin.")).length;
+    for (const malformed of [{}, { id: "x" }, { id: "x", rawId: "x", type: "public-key", response: "not an object" }]) {
+      const response = await client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: "9157", passkeyResponse: malformed } });
+      assert.equal(response.statusCode, 400, JSON.stringify(malformed));
+      assert.equal(response.json().error.code, "4000");
+    }
+    const pinEventsAfter = (await t.auditEvents(customer.customer.id)).filter((event) => event.event.startsWith("trading_pin.")).length;
+    assert.equal(pinEventsAfter, pinEventsBefore, "the wrong PIN sent with a malformed answer was never checked");
+    assert.equal((await answer(client, started.id, { pin: TRADING_PIN, passkeyResponse: authenticator.assert(options(started)) })).statusCode, 200);
+  });
+
   it("another customer's passkey is refused [5161]", async () => {
     const mine = await customerWithPasskey(t);
     const theirs = await customerWithPasskey(t);

@@ -4,6 +4,7 @@ import { isoJapanTime } from "../../core/japan-time.ts";
 import { apiSession } from "../api-session.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
+import { asAssertion, passkeyAssertionShape } from "../passkey-bodies.ts";
 import { confirmationAnswerBody, confirmationParams, confirmationStartBody, parseBody } from "../validation.ts";
 
 /**
@@ -46,7 +47,9 @@ export function registerApiV1Confirmations(app: FastifyInstance, deps: Pick<WebD
       api.post("/confirmations/:id", async (request) => {
         const current = await loggedIn(request);
         const { id } = parseBody(confirmationParams, request.params);
-        const answer = parseBody(confirmationAnswerBody, request.body);
+        const body = parseBody(confirmationAnswerBody, request.body);
+        // The passkey's answer is bounded as at login ([4000] when malformed), before the PIN is counted.
+        const answer = { ...body, passkeyResponse: body.passkeyResponse === undefined ? undefined : asAssertion(parseBody(passkeyAssertionShape, body.passkeyResponse)) };
         const { token } = await confirmations.confirm(current, id, answer, contextOf(request));
         return { token };
       });

@@ -1,7 +1,9 @@
 import type { AuditLog, CustomerStore } from "./ports.ts";
 import { InvalidInputError } from "./errors.ts";
+import { checkedReason } from "./operator-action.ts";
 
-export interface OperatorAction {
+/** An action from the back office (the command line), as opposed to a console operator's `OperatorAction`. */
+export interface BackOfficeAction {
   /** Who did it: an operator ID, or `cli:<os user>` for the command line. */
   actor: string;
   /** Why; every operator action carries one into the audit log (DESIGN §5). */
@@ -15,10 +17,8 @@ export interface OperatorAction {
  * center). Clears the failure count too; audited. Throws InvalidInputError for
  * an unknown login ID or an account that is not locked.
  */
-export async function unlockAccount(deps: { customers: CustomerStore; audit: AuditLog }, loginId: string, action: OperatorAction): Promise<void> {
-  if (action.reason.trim() === "") {
-    throw new InvalidInputError("a reason is required");
-  }
+export async function unlockAccount(deps: { customers: CustomerStore; audit: AuditLog }, loginId: string, action: BackOfficeAction): Promise<void> {
+  const reason = checkedReason(action.reason);
   const customer = await deps.customers.findByLoginId(loginId);
   if (customer === null) {
     throw new InvalidInputError(`no customer with login ID ${loginId}`);
@@ -34,6 +34,6 @@ export async function unlockAccount(deps: { customers: CustomerStore; audit: Aud
     ip: action.ip,
     userAgent: "",
     requestId: action.requestId,
-    detail: { reason: action.reason.trim().slice(0, 500), lockedAt: customer.lockedAt },
+    detail: { reason, lockedAt: customer.lockedAt },
   });
 }

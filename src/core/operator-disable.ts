@@ -1,17 +1,16 @@
 import type { AuditLog, Clock, OperatorStore } from "./ports.ts";
-import type { OperatorAction } from "./account-unlock.ts";
+import type { BackOfficeAction } from "./account-unlock.ts";
 import { normalizeLoginId } from "./credentials.ts";
 import { InvalidInputError } from "./errors.ts";
+import { checkedReason } from "./operator-action.ts";
 
 /**
  * Disables an operator account (someone left the call center, a lost phone); audited
  * with the reason (DESIGN §5). Throws InvalidInputError for an unknown login ID or an
  * operator already disabled.
  */
-export async function disableOperator(deps: { operators: OperatorStore; audit: AuditLog; clock: Clock }, loginId: string, action: OperatorAction): Promise<void> {
-  if (action.reason.trim() === "") {
-    throw new InvalidInputError("a reason is required");
-  }
+export async function disableOperator(deps: { operators: OperatorStore; audit: AuditLog; clock: Clock }, loginId: string, action: BackOfficeAction): Promise<void> {
+  const reason = checkedReason(action.reason);
   const normalized = normalizeLoginId(loginId);
   const operator = await deps.operators.findByLoginId(normalized);
   if (operator === null) {
@@ -28,6 +27,6 @@ export async function disableOperator(deps: { operators: OperatorStore; audit: A
     ip: action.ip,
     userAgent: "",
     requestId: action.requestId,
-    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason: action.reason.trim().slice(0, 500) },
+    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason },
   });
 }

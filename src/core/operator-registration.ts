@@ -1,5 +1,5 @@
 import type { AuditLog, Clock, OperatorRole, OperatorStore, PasswordHasher, Random } from "./ports.ts";
-import type { OperatorAction } from "./account-unlock.ts";
+import type { BackOfficeAction } from "./account-unlock.ts";
 import type { CommonPasswords, PasswordRefusal } from "./password-policy.ts";
 import { customerDetailProblems } from "./customer-registration.ts";
 import { normalizeLoginId, normalizePassword, isTypablePassword } from "./credentials.ts";
@@ -52,7 +52,7 @@ export function operatorRegistrationProblems(input: OperatorRegistrationInput, c
 export async function registerOperator(
   deps: { operators: OperatorStore; hasher: PasswordHasher; clock: Clock; random: Random; audit: AuditLog; commonPasswords: CommonPasswords },
   input: OperatorRegistrationInput,
-  action: Omit<OperatorAction, "reason">,
+  action: Omit<BackOfficeAction, "reason">,
 ): Promise<{ loginId: string; totpSecret: string }> {
   const problems = operatorRegistrationProblems(input, deps.commonPasswords);
   if (problems.length > 0) {

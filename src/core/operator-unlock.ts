@@ -1,7 +1,8 @@
 import type { AuditLog, OperatorStore } from "./ports.ts";
-import type { OperatorAction } from "./account-unlock.ts";
+import type { BackOfficeAction } from "./account-unlock.ts";
 import { normalizeLoginId } from "./credentials.ts";
 import { InvalidInputError } from "./errors.ts";
+import { checkedReason } from "./operator-action.ts";
 
 /**
  * Unlocks an operator locked by LOCKOUT_THRESHOLD wrong passwords or TOTP codes, and clears the
@@ -9,10 +10,8 @@ import { InvalidInputError } from "./errors.ts";
  * console one: an operator must not be able to lift another's lock from the console it guards.
  * Throws InvalidInputError for an unknown login ID, a disabled operator or one that is not locked.
  */
-export async function unlockOperator(deps: { operators: OperatorStore; audit: AuditLog }, loginId: string, action: OperatorAction): Promise<void> {
-  if (action.reason.trim() === "") {
-    throw new InvalidInputError("a reason is required");
-  }
+export async function unlockOperator(deps: { operators: OperatorStore; audit: AuditLog }, loginId: string, action: BackOfficeAction): Promise<void> {
+  const reason = checkedReason(action.reason);
   const normalized = normalizeLoginId(loginId);
   const operator = await deps.operators.findByLoginId(normalized);
   if (operator === null) {
@@ -33,6 +32,6 @@ export async function unlockOperator(deps: { operators: OperatorStore; audit: Au
     ip: action.ip,
     userAgent: "",
     requestId: action.requestId,
-    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason: action.reason.trim().slice(0, 500), lockedAt: operator.lockedAt },
+    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason, lockedAt: operator.lockedAt },
   });
 }

@@ -1,10 +1,11 @@
 import type { Brand } from "./brand.ts";
-import type { AuditLog, Clock, Customer, CustomerStore, MailOutbox, MfaOffRequest, MfaOffRequestState, MfaOffRequestStore, Random } from "./ports.ts";
+import type { AuditLog, Clock, Customer, CustomerStore, MailOutbox, MfaOffRequest, MfaOffRequestListing, MfaOffRequestState, MfaOffRequestStore, Random } from "./ports.ts";
 import type { Notice } from "./notice.ts";
 import type { OperatorAction } from "./operator-action.ts";
 import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
 import { NotFoundError } from "./errors.ts";
+import { normalizeLoginId } from "./credentials.ts";
 import { OperatorActionRefusedError, OperatorForbiddenError } from "./console-errors.ts";
 import { MFA_OFF_REQUEST_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
@@ -37,6 +38,19 @@ export interface MfaOffRequestItem {
 
 /** At most this many requests in one list (pending ones are few: one per customer, 24 hours). */
 const LIST_LIMIT = 200;
+
+function toItem(row: MfaOffRequestListing): MfaOffRequestItem {
+  return {
+    id: row.id,
+    loginId: row.loginId,
+    customerName: row.customerName,
+    requestedBy: row.requestedByLoginId,
+    reason: row.reason,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    state: row.state,
+  };
+}
 
 /**
  * Turning a customer's MFA off with four eyes (issue 12 §4, seed Q7): any operator requests
@@ -76,16 +90,17 @@ export class MfaOffRequests {
   /** Requests in `state`, newest first: "pending" lists only those not expired yet. */
   async list(query: { state: MfaOffRequestState }): Promise<MfaOffRequestItem[]> {
     const rows = await this.deps.requests.list({ state: query.state, now: this.deps.clock.now(), limit: LIST_LIMIT });
-    return rows.map((row) => ({
-      id: row.id,
-      loginId: row.loginId,
-      customerName: row.customerName,
-      requestedBy: row.requestedByLoginId,
-      reason: row.reason,
-      createdAt: row.createdAt,
-      expiresAt: row.expiresAt,
-      state: row.state,
-    }));
+    return rows.map(toItem);
+  }
+
+  /** The customer's pending, unexpired request, however many others wait; null when none or no such customer. */
+  async pendingFor(loginId: string): Promise<MfaOffRequestItem | null> {
+    const customer = await this.deps.customers.findByLoginId(normalizeLoginId(loginId));
+    if (customer === null) {
+      return null;
+    }
+    const row = await this.deps.requests.findPendingForCustomer(customer.id, this.deps.clock.now());
+    return row === null ? null : toItem(row);
   }
 
   /**

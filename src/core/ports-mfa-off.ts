@@ -47,4 +47,6 @@ export interface MfaOffRequestStore {
   decide(id: string, decision: { state: "approved" | "rejected"; by: string; at: number; reason: string }): Promise<boolean>;
   /** Requests in `state` at `now` (pending: not expired; expired: pending past expiry too), newest first, at most `limit`. */
   list(query: { state: MfaOffRequestState; now: number; limit: number }): Promise<MfaOffRequestListing[]>;
+  /** The customer's request pending and not expired at `now` (one at a time per customer); null when none. */
+  findPendingForCustomer(customerId: string, now: number): Promise<MfaOffRequestListing | null>;
 }

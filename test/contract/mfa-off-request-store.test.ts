@@ -88,6 +88,30 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await store.decide("no-such-request", { state: "approved", by: supervisor.id, at: NOW, reason: "x" }), false);
     });
 
+    it("findPendingForCustomer: the customer's unexpired pending request, with who asked; null once expired, decided, or for another customer", async () => {
+      const agent = await seedOperator();
+      const supervisor = await seedOperator();
+      const [customer, other, decided] = [await seedCustomer(handle), await seedCustomer(handle), await seedCustomer(handle)];
+      assert.equal(await store.findPendingForCustomer(customer.id, NOW), null);
+      const request = newRequest(customer, agent.id);
+      await store.create(request);
+      const decidedRequest = newRequest(decided, agent.id);
+      await store.create(decidedRequest);
+      await store.decide(decidedRequest.id, { state: "rejected", by: supervisor.id, at: NOW + 1, reason: "不審" });
+      const found = await store.findPendingForCustomer(customer.id, NOW + 1);
+      assert.deepEqual(found && { id: found.id, loginId: found.loginId, customerName: found.customerName, requestedByLoginId: found.requestedByLoginId, state: found.state, createdAt: found.createdAt }, {
+        id: request.id,
+        loginId: customer.loginId,
+        customerName: customer.name,
+        requestedByLoginId: agent.loginId,
+        state: "pending",
+        createdAt: NOW,
+      });
+      assert.equal(await store.findPendingForCustomer(customer.id, request.expiresAt), null, "expired at expiresAt");
+      assert.equal(await store.findPendingForCustomer(other.id, NOW + 1), null);
+      assert.equal(await store.findPendingForCustomer(decided.id, NOW + 1), null, "a decided request is not pending");
+    });
+
     it("list: pending shows only unexpired ones, with the customer and the requester's login ID; expired and decided by state", async () => {
       const agent = await seedOperator();
       const supervisor = await seedOperator();

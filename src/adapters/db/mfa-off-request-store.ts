@@ -18,6 +18,21 @@ function toRequest(row: Selectable<MfaOffRequestsTable>): MfaOffRequest {
   };
 }
 
+/** The requests joined with their customer and requester, as the console lists them. */
+// The return type is left to inference: kysely's builder type, spelt out, would be longer than the query.
+function listingQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom("mfa_off_requests as r")
+    .innerJoin("customers as c", "c.id", "r.customer_id")
+    .innerJoin("operators as o", "o.id", "r.requested_by")
+    .selectAll("r")
+    .select(["c.login_id as login_id", "c.name as customer_name", "o.login_id as requested_by_login_id"]);
+}
+
+function toListing(row: Selectable<MfaOffRequestsTable> & { login_id: string; customer_name: string; requested_by_login_id: string }): MfaOffRequestListing {
+  return { ...toRequest(row), loginId: row.login_id, customerName: row.customer_name, requestedByLoginId: row.requested_by_login_id };
+}
+
 /** The four-eyes MFA-off requests (migration 0011) on SQLite or PostgreSQL. */
 export function createMfaOffRequestStore(db: Kysely<Database>): MfaOffRequestStore {
   return {
@@ -75,12 +90,7 @@ export function createMfaOffRequestStore(db: Kysely<Database>): MfaOffRequestSto
     },
 
     async list(query): Promise<MfaOffRequestListing[]> {
-      let select = db
-        .selectFrom("mfa_off_requests as r")
-        .innerJoin("customers as c", "c.id", "r.customer_id")
-        .innerJoin("operators as o", "o.id", "r.requested_by")
-        .selectAll("r")
-        .select(["c.login_id as login_id", "c.name as customer_name", "o.login_id as requested_by_login_id"]);
+      let select = listingQuery(db);
       if (query.state === "pending") {
         select = select.where("r.state", "=", "pending").where("r.expires_at", ">", query.now);
       } else if (query.state === "expired") {
@@ -90,13 +100,22 @@ export function createMfaOffRequestStore(db: Kysely<Database>): MfaOffRequestSto
       }
       const rows = await select.orderBy("r.created_at", "desc").orderBy("r.id", "desc").limit(query.limit).execute();
       return rows.map((row) => ({
-        ...toRequest(row),
+        ...toListing(row),
         // A pending row past its expiry is listed as what it is.
         state: query.state === "expired" ? "expired" : (row.state as MfaOffRequestState),
-        loginId: row.login_id,
-        customerName: row.customer_name,
-        requestedByLoginId: row.requested_by_login_id,
       }));
+    },
+
+    async findPendingForCustomer(customerId: string, now: number): Promise<MfaOffRequestListing | null> {
+      // `create` keeps at most one pending request per customer; newest first should that ever slip.
+      const row = await listingQuery(db)
+        .where("r.customer_id", "=", customerId)
+        .where("r.state", "=", "pending")
+        .where("r.expires_at", ">", now)
+        .orderBy("r.created_at", "desc")
+        .orderBy("r.id", "desc")
+        .executeTakeFirst();
+      return row === undefined ? null : toListing(row);
     },
   };
 }

@@ -95,7 +95,7 @@ export async function renderCustomerPage(
   const base = consolePageBase(request, deps.config.brand, current);
   const { loginId } = parseBody(consoleCustomerParams, request.params);
   const facts = await customerLookup.facts(loginId, { operator: current.operator, context: contextOf(request) });
-  const pending = (await mfaOffRequests.list({ state: "pending" })).find((item) => item.loginId === facts.loginId) ?? null;
+  const pending = await mfaOffRequests.pendingFor(facts.loginId);
   return renderConsolePage(
     reply,
     "console-customer",

@@ -1,5 +1,7 @@
 import { stringify } from "csv-stringify/sync";
+import type { FastifyReply } from "fastify";
 import type { AuditViewItem } from "../core/audit-view.ts";
+import { AUDIT_EXPORT_MAX_ROWS } from "../core/audit-view.ts";
 import { formatJapanTime, isoJapanTime } from "../core/japan-time.ts";
 
 // Japanese headers: the call center and compliance open the file in Excel (issue 12 §5).
@@ -31,4 +33,18 @@ export function auditCsv(items: readonly AuditViewItem[]): string {
 /** `audit-YYYYMMDD.csv`, the date of the export in Japan time. */
 export function auditCsvFileName(exportedAt: number): string {
   return `audit-${isoJapanTime(exportedAt).slice(0, 10).replaceAll("-", "")}.csv`;
+}
+
+/**
+ * Sends an export as the CSV download, for the console page (`?format=csv`) and the JSON API
+ * (`Accept: text/csv`) alike: the file name, and how many rows one export holds at most and
+ * whether this one stopped there.
+ */
+export function sendAuditCsv(reply: FastifyReply, exported: { items: readonly AuditViewItem[]; truncated: boolean; exportedAt: number }): FastifyReply {
+  return reply
+    .header("content-type", "text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${auditCsvFileName(exported.exportedAt)}"`)
+    .header("x-export-row-limit", String(AUDIT_EXPORT_MAX_ROWS))
+    .header("x-export-truncated", String(exported.truncated))
+    .send(auditCsv(exported.items));
 }

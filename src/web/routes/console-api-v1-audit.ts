@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { AuditViewItem } from "../../core/audit-view.ts";
-import { AUDIT_EXPORT_MAX_ROWS } from "../../core/audit-view.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
 import { requireOperator } from "../console-session.ts";
 import { operatorRequestOf } from "../console-operator-request.ts";
-import { auditCsv, auditCsvFileName } from "../audit-csv.ts";
+import { sendAuditCsv } from "../audit-csv.ts";
 import { consoleAuditQuery, parseBody } from "../validation.ts";
 
 /**
@@ -24,13 +23,7 @@ export function registerConsoleApiV1Audit(app: FastifyInstance, deps: WebDeps): 
         const { before, limit, ...filters } = parseBody(consoleAuditQuery, request.query);
         if (wantsCsv(request)) {
           const exported = await auditView.export(filters, operatorRequestOf(request));
-          reply
-            .header("content-type", "text/csv; charset=utf-8")
-            .header("content-disposition", `attachment; filename="${auditCsvFileName(exported.exportedAt)}"`)
-            // How many rows one export holds at most, and whether this one stopped there.
-            .header("x-export-row-limit", String(AUDIT_EXPORT_MAX_ROWS))
-            .header("x-export-truncated", String(exported.truncated));
-          return auditCsv(exported.items);
+          return sendAuditCsv(reply, exported);
         }
         const page = await auditView.page({ ...filters, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
         return { items: page.items.map(itemJson), next: page.next };

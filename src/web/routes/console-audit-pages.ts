@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
 import type { AuditViewQuery } from "../../core/audit-view.ts";
-import { AUDIT_EXPORT_MAX_ROWS } from "../../core/audit-view.ts";
 import { AuthError } from "../../core/errors.ts";
-import { auditCsv, auditCsvFileName } from "../audit-csv.ts";
+import { sendAuditCsv } from "../audit-csv.ts";
 import { AUDIT_EVENT_NAMES, auditEventLabel } from "../audit-event-labels.ts";
 import { consoleHref, consolePageBase, operatorOrLogin, renderConsolePage } from "../console-page.ts";
 import { auditRowView } from "../console-customer-view.ts";
@@ -46,12 +45,7 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
       const query: AuditViewQuery = filters;
       if (raw["format"] === "csv") {
         const exported = await auditView.export(query, { operator: current.operator, context: contextOf(request) });
-        return reply
-          .header("content-type", "text/csv; charset=utf-8")
-          .header("content-disposition", `attachment; filename="${auditCsvFileName(exported.exportedAt)}"`)
-          .header("x-export-row-limit", String(AUDIT_EXPORT_MAX_ROWS))
-          .header("x-export-truncated", String(exported.truncated))
-          .send(auditCsv(exported.items));
+        return sendAuditCsv(reply, exported);
       }
       const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
       view.rows = page.items.map((item) => ({ ...auditRowView(item, base.lang), customer: item.customer }));

@@ -67,7 +67,11 @@ export class TradingPins {
     if (!right) {
       await this.countWrongPin(record, context);
     }
-    if (!(await pins.resetFailures(customerId))) {
+    // The lock must still win over wrong PINs racing this one (guesses sent at once all read an
+    // unlocked record). With no failures to clear, a read says so without the write every trade
+    // would otherwise pay; with some, the UPDATE … WHERE unlocked both clears and checks.
+    const stillUnlocked = record.failedCount === 0 ? (await pins.find(customerId))?.lockedAt === null : await pins.resetFailures(customerId);
+    if (!stillUnlocked) {
       // Locked between the read and now by wrong PINs racing this one: the lock wins.
       throw new TradingPinLockedError(brand.callCenterPhone, `trading PIN of customer ${customerId} locked meanwhile`);
     }

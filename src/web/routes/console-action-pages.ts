@@ -8,7 +8,7 @@ import { consoleHref, operatorOrLogin } from "../console-page.ts";
 import { detectLang } from "../i18n.ts";
 import { formPostOptions } from "../form-post.ts";
 import { refuse } from "../refusal.ts";
-import { contextOf } from "../request-context.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
 import { consoleCustomerParams, consoleEmailBody, consoleReasonBody, consoleUnfreezeForm, parseBody } from "../validation.ts";
 import { renderCustomerPage } from "./console-customer-pages.ts";
 
@@ -81,7 +81,7 @@ async function act(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, 
   const typed = typedFields(request.body);
   try {
     const { reason } = parseBody(consoleReasonBody, request.body);
-    const done = await run(loginId, { operator: current.operator, reason, context: contextOf(request) }, request.body);
+    const done = await run(loginId, { ...operatorRequestOf(request), reason }, request.body);
     return reply.redirect(consoleHref(`/console/customers/${encodeURIComponent(loginId)}`, lang, { done }), 303);
   } catch (error) {
     // An unknown customer has no page to show the refusal on: the console's error page says [4040].

@@ -7,7 +7,7 @@ import { AUDIT_EVENT_NAMES, auditEventLabel } from "../audit-event-labels.ts";
 import { consoleHref, consolePageBase, operatorOrLogin, renderConsolePage } from "../console-page.ts";
 import { auditRowView } from "../console-customer-view.ts";
 import { refuse } from "../refusal.ts";
-import { contextOf } from "../request-context.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
 import { consoleAuditQuery, parseBody } from "../validation.ts";
 
 const FILTER_NAMES = ["customer", "operator", "type", "from", "to"] as const;
@@ -44,7 +44,7 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
       const { before, limit, ...filters } = parseBody(consoleAuditQuery, request.query);
       const query: AuditViewQuery = filters;
       if (raw["format"] === "csv") {
-        const exported = await auditView.export(query, { operator: current.operator, context: contextOf(request) });
+        const exported = await auditView.export(query, operatorRequestOf(request));
         return sendAuditCsv(reply, exported);
       }
       const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });

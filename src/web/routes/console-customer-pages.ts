@@ -10,7 +10,7 @@ import { consolePageBase, operatorOrLogin, renderConsolePage } from "../console-
 import { customerPageView } from "../console-customer-view.ts";
 import { consoleText } from "../i18n-console.ts";
 import { refuse } from "../refusal.ts";
-import { contextOf } from "../request-context.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
 import { consoleCustomerParams, consoleCustomerSearchQuery, parseBody } from "../validation.ts";
 
 /** What a console action form shows after a refusal: which form, the error, and what the operator typed. */
@@ -56,7 +56,7 @@ export function registerConsoleCustomerPages(app: FastifyInstance, deps: WebDeps
     }
     try {
       const { q } = parseBody(consoleCustomerSearchQuery, request.query);
-      const results: CustomerSummary[] = await customerLookup.search(q, { operator: current.operator, context: contextOf(request) });
+      const results: CustomerSummary[] = await customerLookup.search(q, operatorRequestOf(request));
       return renderConsolePage(reply, "console-search", base, { query, results, truncated: results.length >= CONSOLE_SEARCH_MAX_RESULTS, error: null });
     } catch (error) {
       if (!(error instanceof AuthError)) {
@@ -94,7 +94,7 @@ export async function renderCustomerPage(
   const { customerLookup, mfaOffRequests } = deps.console;
   const base = consolePageBase(request, deps.config.brand, current);
   const { loginId } = parseBody(consoleCustomerParams, request.params);
-  const facts = await customerLookup.facts(loginId, { operator: current.operator, context: contextOf(request) });
+  const facts = await customerLookup.facts(loginId, operatorRequestOf(request));
   const pending = await mfaOffRequests.pendingFor(facts.loginId);
   return renderConsolePage(
     reply,

@@ -9,7 +9,7 @@ import { consoleText } from "../i18n-console.ts";
 import { detectLang } from "../i18n.ts";
 import { formPostOptions } from "../form-post.ts";
 import { refuse } from "../refusal.ts";
-import { contextOf } from "../request-context.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
 import { consoleReasonBody, mfaOffRequestParams, parseBody } from "../validation.ts";
 
 /**
@@ -45,7 +45,7 @@ export function registerConsoleRequestPages(app: FastifyInstance, deps: WebDeps)
         const { id } = parseBody(mfaOffRequestParams, request.params);
         failedId = id;
         const { reason } = parseBody(consoleReasonBody, request.body);
-        const action = { operator: current.operator, reason, context: contextOf(request) };
+        const action = { ...operatorRequestOf(request), reason };
         await (decision === "approve" ? mfaOffRequests.approve(id, action) : mfaOffRequests.reject(id, action));
         return reply.redirect(consoleHref("/console/mfa-off-requests", lang, { done: decision === "approve" ? "approved" : "rejected" }), 303);
       } catch (error) {

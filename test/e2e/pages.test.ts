@@ -1,46 +1,16 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { VIEWPORTS, axeViolations, browserSkipReason, describeViolations, launchBrowser, screenshotPath } from "../support/browser.ts";
 import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 import { pageLogin } from "../support/page-login.ts";
+import { freePort, smallTargets } from "../support/page-checks.ts";
 import { hash as argon2Hash } from "@node-rs/argon2";
 
 type Lang = "ja" | "en";
-
-/** A loopback port free right now, so PUBLIC_URL can name it before the app listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Buttons, links and fields smaller than 44 × 44 px, as `tag "text" W×H`. */
-async function smallTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const small: string[] = [];
-    for (const element of document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), summary")) {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) {
-        continue;
-      }
-      if (box.width < 44 || box.height < 44) {
-        small.push(`${element.tagName.toLowerCase()} "${(element.textContent ?? "").trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
-      }
-    }
-    return small;
-  });
-}
 
 /**
  * STYLE 20 and issue 11, item f: every page a customer can see (login, the code screen,

@@ -55,6 +55,16 @@ export function operationLinesEn(label: string, at: number, origin: RequestOrigi
   return [`${label}: ${formatJapanTimeWithZone(at)}`, `IP address: ${origin.ip}`, `Device: ${origin.device}`];
 }
 
+/** 「お心当たりがない場合」 after a change made from the customer's own login: someone else may be in the account. */
+export function notYouLinesJa(): string[] {
+  return ["■お心当たりがない場合", "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。"];
+}
+
+/** The same in English. */
+export function notYouLinesEn(): string[] {
+  return ["If this was not you, someone else may have access to your account: please call the call center below at once."];
+}
+
 /**
  * The closing lines every mail to a customer shares: we never link, this address
  * takes no replies, and how to reach the call center. Japanese, then the divider

@@ -1,6 +1,6 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
-import { operationLinesEn, operationLinesJa } from "./notice.ts";
+import { notYouLinesEn, notYouLinesJa, operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
 
@@ -32,8 +32,7 @@ export function passkeyChangeNotice(brand: Brand, change: PasskeyChange, facts: 
       "",
       ...operationLinesJa(words.headingJa, facts.at, facts),
       "",
-      "■お心当たりがない場合",
-      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+      ...notYouLinesJa(),
     ],
     en: [
       words.en,
@@ -41,7 +40,7 @@ export function passkeyChangeNotice(brand: Brand, change: PasskeyChange, facts: 
       `Passkey registered: ${formatJapanTimeWithZone(facts.passkeyCreatedAt)}`,
       ...operationLinesEn(words.atEn, facts.at, facts),
       "",
-      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+      ...notYouLinesEn(),
     ],
   };
 }

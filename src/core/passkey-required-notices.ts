@@ -1,6 +1,6 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
-import { operationLinesEn, operationLinesJa } from "./notice.ts";
+import { notYouLinesEn, notYouLinesJa, operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import { callCenterActionLinesEn, callCenterActionLinesJa, ifNotRequestedEn, ifNotRequestedJa } from "./operator-notice.ts";
 
@@ -20,8 +20,7 @@ export function passkeyRequiredNotice(brand: Brand, on: boolean, facts: RequestO
       "",
       ...operationLinesJa("設定の操作内容", facts.at, facts),
       "",
-      "■お心当たりがない場合",
-      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+      ...notYouLinesJa(),
     ],
     en: [
       on ? "Your account now requires a passkey to log in" : "Your account no longer requires a passkey to log in",
@@ -29,7 +28,7 @@ export function passkeyRequiredNotice(brand: Brand, on: boolean, facts: RequestO
       on ? "Logging in with your login ID and password is no longer possible; use your passkey." : "You can log in with your login ID and password (and the emailed code) again.",
       ...operationLinesEn("Changed at", facts.at, facts),
       "",
-      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+      ...notYouLinesEn(),
     ],
   };
 }

@@ -1,6 +1,6 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
-import { operationLinesEn, operationLinesJa } from "./notice.ts";
+import { notYouLinesEn, notYouLinesJa, operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 
 export function passwordChangedSubject(brand: Brand): string {
@@ -17,8 +17,7 @@ export function passwordChangedNotice(brand: Brand, facts: RequestOrigin & { cha
       "",
       ...operationLinesJa("変更の操作内容", facts.changedAt, facts),
       "",
-      "■お心当たりがない場合",
-      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+      ...notYouLinesJa(),
     ],
     en: [
       `Your ${brand.nameEn} login password has been changed`,
@@ -26,7 +25,7 @@ export function passwordChangedNotice(brand: Brand, facts: RequestOrigin & { cha
       "Every other login to your account has been ended.",
       ...operationLinesEn("Changed at", facts.changedAt, facts),
       "",
-      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+      ...notYouLinesEn(),
     ],
   };
 }

@@ -1,6 +1,6 @@
 import type { Brand } from "./brand.ts";
 import type { Notice } from "./notice.ts";
-import { operationLinesEn, operationLinesJa } from "./notice.ts";
+import { notYouLinesEn, notYouLinesJa, operationLinesEn, operationLinesJa } from "./notice.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
@@ -49,8 +49,7 @@ export function passwordResetDoneNotice(brand: Brand, facts: RequestOrigin & { r
       "",
       ...operationLinesJa("再設定の操作内容", facts.resetAt, facts),
       "",
-      "■お心当たりがない場合",
-      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+      ...notYouLinesJa(),
     ],
     en: [
       `Your ${brand.nameEn} login password has been reset`,
@@ -58,7 +57,7 @@ export function passwordResetDoneNotice(brand: Brand, facts: RequestOrigin & { r
       "Every login to your account has been ended." + (facts.unlocked ? " The lock after wrong entries has been lifted." : ""),
       ...operationLinesEn("Reset at", facts.resetAt, facts),
       "",
-      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+      ...notYouLinesEn(),
     ],
   };
 }

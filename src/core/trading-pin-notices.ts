@@ -3,7 +3,7 @@ import type { Notice } from "./notice.ts";
 import type { RequestOrigin } from "./request-origin.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
 import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
-import { operationLinesEn, operationLinesJa } from "./notice.ts";
+import { notYouLinesEn, notYouLinesJa, operationLinesEn, operationLinesJa } from "./notice.ts";
 
 /**
  * The customer's own mails about the trading PIN (取引暗証番号, issue 13 §4): the code for a
@@ -60,15 +60,14 @@ export function tradingPinChangedNotice(brand: Brand, facts: RequestOrigin & { c
       "",
       ...operationLinesJa("変更の操作内容", facts.changedAt, facts),
       "",
-      "■お心当たりがない場合",
-      "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。",
+      ...notYouLinesJa(),
     ],
     en: [
       `Your ${brand.nameEn} trading PIN has been changed`,
       "",
       ...operationLinesEn("Changed at", facts.changedAt, facts),
       "",
-      "If this was not you, someone else may have access to your account: please call the call center below at once.",
+      ...notYouLinesEn(),
     ],
   };
 }

@@ -103,10 +103,15 @@ const ENV_SCHEMA = z.object({
     .refine(isTrustProxy, "must be true, false, a hop count, or a comma-separated list of addresses or CIDRs")
     .default("false"),
   // Slow or idle clients must not hold sockets until the file limit is reached (src/web/server-limits.ts).
-  REQUEST_TIMEOUT_SECONDS: int(1, 300, 20),
+  REQUEST_TIMEOUT_SECONDS: int(1, 300, 15),
+  // Issue 17 item 5: a header section fits one packet; 10 s is generous even on a poor mobile link.
+  HEADERS_TIMEOUT_SECONDS: int(1, 300, 10),
   KEEP_ALIVE_TIMEOUT_SECONDS: int(1, 600, 5),
   // The usual limit of 1,024 open files, less about 120 for the database, Redis, SMTP and Node itself.
   MAX_CONNECTIONS: int(1, 1_000_000, 900),
+  // Issue 17 item 5: one address (one attacker) cannot hold every connection; a browser opens about 6,
+  // and an office or a mobile carrier's NAT puts a few users behind one address. Not counted for TRUST_PROXY's proxies.
+  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000, 50),
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 20),
   // Passkeys (issue 13): origins besides PUBLIC_URL a passkey's answer may come from (the smartphone app).
   WEBAUTHN_EXTRA_ORIGINS: z
@@ -151,8 +156,8 @@ export interface Config {
   metricsToken: string | null;
   /** fastify's trustProxy: whom to believe about X-Forwarded-For. */
   trustProxy: boolean | number | string[];
-  /** Limits on clients' connections: whole request, idle keep-alive, sockets open at once. */
-  http: { requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number; maxConnections: number };
+  /** Limits on clients' connections: whole request, its headers, idle keep-alive, sockets open at once, in all and per client address. */
+  http: { requestTimeoutSeconds: number; headersTimeoutSeconds: number; keepAliveTimeoutSeconds: number; maxConnections: number; maxConnectionsPerAddress: number };
   /** After SIGTERM, how long shutdown may take before the process exits 1 anyway. */
   shutdownTimeoutSeconds: number;
   /** Operation-bound confirmations for the trading site (issue 13 §5, §6): signing keys, audience, policy, passkey date. */
@@ -257,7 +262,14 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     demoCustomer: !production && e.DEMO_CUSTOMER === "true",
     metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy,
-    http: { requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS, keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS, maxConnections: e.MAX_CONNECTIONS },
+    http: {
+      requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+      // The headers are part of the request: never longer than the whole of it.
+      headersTimeoutSeconds: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS),
+      keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     confirmations,
     webauthnExtraOrigins,

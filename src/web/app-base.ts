@@ -63,7 +63,7 @@ export async function buildBaseApp(deps: BaseDeps, origin: string): Promise<Fast
     // a broken request line) never become a request; answer them in our shape too.
     clientErrorHandler: sendClientError,
   });
-  capConnections(app, deps.config.http);
+  capConnections(app, deps.config);
 
   await app.register(cookie);
   await registerCsrf(app);

@@ -1,4 +1,6 @@
 import type { ServerOptions } from "node:http";
+import { BlockList, isIP } from "node:net";
+import type { Socket } from "node:net";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.ts";
 
@@ -18,7 +20,7 @@ export interface ServerLimitOptions {
  * so a body sent one byte every ten seconds never ends, and a thousand of them use up
  * the file descriptors (security review: /healthz stopped answering). Here:
  * - the whole request, headers and body, must arrive within REQUEST_TIMEOUT_SECONDS,
- *   else 408 and the connection closes (Node cuts slow headers the same way);
+ *   and its headers within HEADERS_TIMEOUT_SECONDS, else 408 and the connection closes;
  * - an idle keep-alive connection closes after KEEP_ALIVE_TIMEOUT_SECONDS.
  * `connectionTimeout` (socket inactivity) stays off: a login queued behind the hash
  * gate is slow through no fault of its client, and the request timeout covers clients.
@@ -29,9 +31,9 @@ export function serverLimitOptions(limits: Config["http"]): ServerLimitOptions {
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutSeconds * 1000,
     http: {
-      // Headers are part of the request: no longer than the whole of it (Node's own 60 s would be).
+      // Headers are part of the request: no longer than the whole of it (config.ts; Node's own 60 s would be).
       // An idle keep-alive connection is not on this clock (Node ≥ 18): it starts at a request's first byte.
-      headersTimeout: requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutSeconds * 1000,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     },
   };
@@ -43,7 +45,70 @@ export function serverLimitOptions(limits: Config["http"]): ServerLimitOptions {
  * can no longer open a database, Redis or SMTP connection, nor accept anyone;
  * with it, what is left over keeps the requests in hand working, and the request
  * timeout frees the slots within seconds.
+ *
+ * And at most MAX_CONNECTIONS_PER_ADDRESS from one client address (issue 17 item 5): an
+ * attacker who reopens every slow connection as it is cut would otherwise keep the whole
+ * cap, and /healthz and everyone else's logins with it. A socket beyond the address's share
+ * is closed as it arrives. A trusted proxy's sockets (TRUST_PROXY) carry many customers, so
+ * they are not counted per address: the proxy limits per client then (docs/deploy.md).
  */
-export function capConnections(app: FastifyInstance, limits: Config["http"]): void {
-  app.server.maxConnections = limits.maxConnections;
+export function capConnections(app: FastifyInstance, config: Pick<Config, "http" | "trustProxy">): void {
+  app.server.maxConnections = config.http.maxConnections;
+  const perAddress = config.http.maxConnectionsPerAddress;
+  const isProxy = trustedProxyTest(config.trustProxy);
+  const open = new Map<string, number>();
+  // Before Node's HTTP listener: a socket closed here never gets a parser.
+  app.server.prependListener("connection", (socket: Socket) => {
+    const address = clientAddress(socket.remoteAddress);
+    if (address === null || isProxy(address)) {
+      return;
+    }
+    const count = open.get(address) ?? 0;
+    if (count >= perAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once("close", () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) {
+        open.delete(address);
+      } else {
+        open.set(address, left);
+      }
+    });
+  });
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack listener) as `10.0.0.1`, so both count as one address. */
+function clientAddress(remote: string | undefined): string | null {
+  if (remote === undefined) {
+    return null;
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
+  return mapped?.[1] ?? remote;
+}
+
+/**
+ * Whether a socket comes from a proxy TRUST_PROXY names. `true` or a hop count say that
+ * nothing reaches the service except through proxies (README): every socket is a proxy's.
+ */
+function trustedProxyTest(trust: Config["trustProxy"]): (address: string) => boolean {
+  if (trust === false) {
+    return () => false;
+  }
+  if (trust === true || typeof trust === "number") {
+    return () => true;
+  }
+  const proxies = new BlockList();
+  for (const entry of trust) {
+    const [address = "", prefix] = entry.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) {
+      proxies.addAddress(address, type);
+    } else {
+      proxies.addSubnet(address, Number(prefix), type);
+    }
+  }
+  return (address: string): boolean => proxies.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
 }

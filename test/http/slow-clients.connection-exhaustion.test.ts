@@ -115,3 +115,128 @@ describe("slow clients cannot hold connections until the server runs out of them
     }
   });
 });
+
+// Issue 17 item 5: 950 sockets sending a byte every 2 s and reopening as they were cut kept /healthz
+// unanswered for 60 s. Scaled down: the attacker has twice the total cap, the timeouts are short.
+const ATTACK_LIMITS = { REQUEST_TIMEOUT_SECONDS: "2", HEADERS_TIMEOUT_SECONDS: "1", MAX_CONNECTIONS: "60", MAX_CONNECTIONS_PER_ADDRESS: "10" };
+const ATTACKER_SOCKETS = 120;
+const ATTACK_MS = 5000;
+// Loopback is 127.0.0.0/8 on Linux: binding the client's end to another address makes another client.
+const ATTACKER_ADDRESS = "127.0.0.2";
+const OTHER_ADDRESS = "127.0.0.3";
+// Answered, not merely eventually: generous for two busy cores (a login spends an argon2 hash).
+const PROMPT_MS = 1500;
+
+/**
+ * One attacker's socket: a login body promised and trickled a byte at a time, reopened
+ * 20 ms after the server closes it (or refuses it), until `until`. How many times it connected.
+ */
+async function trickleAndReconnect(port: number, until: number): Promise<number> {
+  let connections = 0;
+  while (Date.now() < until) {
+    connections += 1;
+    await new Promise<void>((done) => {
+      const socket = connect({ host: "127.0.0.1", port, localAddress: ATTACKER_ADDRESS });
+      let timer: NodeJS.Timeout | undefined;
+      const stop = (): void => {
+        clearInterval(timer);
+        socket.destroy();
+        done();
+      };
+      socket.on("connect", () => {
+        socket.write("POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+        timer = setInterval(() => (Date.now() < until ? socket.write(" ") : stop()), 300);
+      });
+      socket.on("error", stop);
+      socket.on("close", stop);
+      socket.resume();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return connections;
+}
+
+/** One request from OTHER_ADDRESS on a connection of its own: status (null: dropped or no answer) and time taken. */
+function timedRequest(port: number, path: string, body?: string): Promise<{ status: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: body === undefined ? "GET" : "POST",
+        localAddress: OTHER_ADDRESS,
+        agent: false,
+        timeout: 3000,
+        headers: { connection: "close", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode ?? null, ms: Date.now() - started }));
+      },
+    );
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve({ status: null, ms: Date.now() - started }));
+    req.end(body);
+  });
+}
+
+describe("an attacker who reopens slow connections from one address cannot take the service from others (issue 17 item 5)", () => {
+  const t = sharedTestService({ env: ATTACK_LIMITS });
+  let port: number;
+  before(async () => {
+    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
+    port = (t.service.app.server.address() as AddressInfo).port;
+  });
+
+  it(`with ${ATTACKER_SOCKETS} trickling sockets from ${ATTACKER_ADDRESS} (twice MAX_CONNECTIONS), /healthz, /readyz and a login from ${OTHER_ADDRESS} answer promptly`, async () => {
+    const customer = await t.addCustomer();
+    const until = Date.now() + ATTACK_MS;
+    const attack = Promise.all(Array.from({ length: ATTACKER_SOCKETS }, () => trickleAndReconnect(port, until)));
+    // Let the attacker fill what it can.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answers: Array<{ what: string; status: number | null; ms: number }> = [];
+    while (Date.now() < until - 300) {
+      answers.push({ what: "/healthz", ...(await timedRequest(port, "/healthz")) });
+      answers.push({ what: "/readyz", ...(await timedRequest(port, "/readyz")) });
+      if (answers.length % 6 === 2) {
+        const login = await timedRequest(port, "/api/v1/login", JSON.stringify({ loginId: customer.loginId, password: customer.password }));
+        answers.push({ what: "login", ...login });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const open = await connectionCount(t);
+    const connections = (await attack).reduce((sum, n) => sum + n, 0);
+
+    assert.ok(answers.length >= 10, `only ${answers.length} requests made in the attack`);
+    assert.ok(answers.some((answer) => answer.what === "login"), "a login was tried during the attack");
+    const late = answers.filter((answer) => answer.status !== 200 || answer.ms > PROMPT_MS);
+    assert.deepEqual(late, [], `requests from ${OTHER_ADDRESS} dropped or slow while the attacker made ${connections} connections`);
+    assert.ok(connections > ATTACKER_SOCKETS, "the attacker reconnected as its sockets were cut");
+    assert.ok(open <= Number(ATTACK_LIMITS.MAX_CONNECTIONS_PER_ADDRESS) + 2, `${open} connections open at the end: the attacker holds more than its address's share`);
+  });
+});
+
+describe("behind a trusted proxy, the proxy's connections are not limited per address (they carry many customers)", () => {
+  const clients: SlowClient[] = [];
+  after(() => {
+    for (const client of clients) {
+      client.socket.destroy();
+    }
+  });
+  // The proxy is 127.0.0.1 (every test socket comes from it); its share would be 2.
+  const t = sharedTestService({ env: { TRUST_PROXY: "127.0.0.0/8", MAX_CONNECTIONS_PER_ADDRESS: "2", MAX_CONNECTIONS: "50" } });
+  let port: number;
+  before(async () => {
+    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
+    port = (t.service.app.server.address() as AddressInfo).port;
+  });
+
+  it("answers /healthz from the proxy's address while it holds more than MAX_CONNECTIONS_PER_ADDRESS", async () => {
+    for (let i = 0; i < 4; i += 1) {
+      clients.push(await slowBody(port));
+    }
+    assert.equal(await healthz(port), 200);
+  });
+});

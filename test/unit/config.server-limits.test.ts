@@ -4,16 +4,23 @@ import { ConfigError, loadConfig } from "../../src/config.ts";
 import { serverLimitOptions } from "../../src/web/server-limits.ts";
 
 describe("configuration of connection limits and the shutdown deadline", () => {
-  it("cuts slow requests after 20 s and idle keep-alive after 5 s, holds 900 connections, and gives shutdown 20 s by default", () => {
+  it("cuts slow requests after 15 s, slow headers after 10 s and idle keep-alive after 5 s, holds 900 connections (50 per address), and gives shutdown 20 s by default", () => {
     const { config } = loadConfig({});
-    assert.deepEqual(config.http, { requestTimeoutSeconds: 20, keepAliveTimeoutSeconds: 5, maxConnections: 900 });
+    assert.deepEqual(config.http, { requestTimeoutSeconds: 15, headersTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5, maxConnections: 900, maxConnectionsPerAddress: 50 });
     assert.equal(config.shutdownTimeoutSeconds, 20);
     assert.ok(Object.isFrozen(config.http));
   });
 
-  it("reads REQUEST_TIMEOUT_SECONDS, KEEP_ALIVE_TIMEOUT_SECONDS, MAX_CONNECTIONS and SHUTDOWN_TIMEOUT_SECONDS", () => {
-    const { config } = loadConfig({ REQUEST_TIMEOUT_SECONDS: "30", KEEP_ALIVE_TIMEOUT_SECONDS: "65", MAX_CONNECTIONS: "5000", SHUTDOWN_TIMEOUT_SECONDS: "25" });
-    assert.deepEqual(config.http, { requestTimeoutSeconds: 30, keepAliveTimeoutSeconds: 65, maxConnections: 5000 });
+  it("reads REQUEST_TIMEOUT_SECONDS, HEADERS_TIMEOUT_SECONDS, KEEP_ALIVE_TIMEOUT_SECONDS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS and SHUTDOWN_TIMEOUT_SECONDS", () => {
+    const { config } = loadConfig({
+      REQUEST_TIMEOUT_SECONDS: "30",
+      HEADERS_TIMEOUT_SECONDS: "12",
+      KEEP_ALIVE_TIMEOUT_SECONDS: "65",
+      MAX_CONNECTIONS: "5000",
+      MAX_CONNECTIONS_PER_ADDRESS: "200",
+      SHUTDOWN_TIMEOUT_SECONDS: "25",
+    });
+    assert.deepEqual(config.http, { requestTimeoutSeconds: 30, headersTimeoutSeconds: 12, keepAliveTimeoutSeconds: 65, maxConnections: 5000, maxConnectionsPerAddress: 200 });
     assert.equal(config.shutdownTimeoutSeconds, 25);
   });
 
@@ -25,6 +32,8 @@ describe("configuration of connection limits and the shutdown deadline", () => {
     ["KEEP_ALIVE_TIMEOUT_SECONDS", "ten"],
     ["MAX_CONNECTIONS", "0"],
     ["MAX_CONNECTIONS", "-1"],
+    ["HEADERS_TIMEOUT_SECONDS", "0"],
+    ["MAX_CONNECTIONS_PER_ADDRESS", "0"],
     ["SHUTDOWN_TIMEOUT_SECONDS", "0"],
     ["SHUTDOWN_TIMEOUT_SECONDS", "601"],
   ];
@@ -35,9 +44,10 @@ describe("configuration of connection limits and the shutdown deadline", () => {
   }
 
   it("gives the headers no longer than the whole request, and checks the timeouts every second", () => {
-    const options = serverLimitOptions(loadConfig({ REQUEST_TIMEOUT_SECONDS: "15", KEEP_ALIVE_TIMEOUT_SECONDS: "8" }).config.http);
-    assert.equal(options.requestTimeout, 15_000);
+    const options = serverLimitOptions(loadConfig({ REQUEST_TIMEOUT_SECONDS: "8", KEEP_ALIVE_TIMEOUT_SECONDS: "8" }).config.http);
+    assert.equal(options.requestTimeout, 8_000);
     assert.equal(options.keepAliveTimeout, 8_000);
-    assert.deepEqual(options.http, { headersTimeout: 15_000, connectionsCheckingInterval: 1000 });
+    assert.deepEqual(options.http, { headersTimeout: 8_000, connectionsCheckingInterval: 1000 });
+    assert.equal(serverLimitOptions(loadConfig({}).config.http).http.headersTimeout, 10_000);
   });
 });

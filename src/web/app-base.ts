@@ -17,6 +17,7 @@ import { parseFormStrictly } from "./strict-form.ts";
 import { AccessLog } from "./access-log.ts";
 import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
+import { addParameterCheck } from "./parameter-check.ts";
 import { addNoStoreByDefault } from "./cache-control.ts";
 import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
 import { capConnections, serverLimitOptions } from "./server-limits.ts";
@@ -93,6 +94,8 @@ export async function buildBaseApp(deps: BaseDeps, origin: string): Promise<Fast
   addCloseAfterResponseOnShutdown(app);
   // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
   addOriginCheck(app, origin);
+  // Control characters in any path or query parameter: [4000] before a handler (issue 17 item 13).
+  addParameterCheck(app);
 
   app.setErrorHandler((error: FastifyError | AuthError, request, reply) => sendError(deps, error, request, reply));
   app.setNotFoundHandler((request, reply) => sendError(deps, new NotFoundError(`${request.method} ${request.url.slice(0, 200)}`), request, reply));

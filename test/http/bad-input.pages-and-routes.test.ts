@@ -10,7 +10,9 @@ describe("bad input to pages, the session check, unknown routes and the HTTP par
   const { t } = suite;
 
   suite.itRefusesEvery("GET pages and the session check", [
-    pageCase("garbage in the query string", "/login?lang=%ZZ&lang=%FF%FE&lang[]=x&%00=%0D%0A", undefined, 200, null),
+    pageCase("garbage in the query string", "/login?lang=%ZZ&lang=%FF%FE&lang[]=x&%3C=%3E", undefined, 200, null),
+    // Issue 17 item 13: a control character in any query parameter, name or value, is refused.
+    pageCase("control characters in the query string", "/login?lang=%ZZ&%00=%0D%0A", undefined, 400, "4000"),
     pageCase("a bogus pre-auth cookie", "/login/mfa", bogusCookie(PREAUTH), 303, null),
     pageCase("a 100 kB pre-auth cookie", "/login/mfa", hugeCookie(PREAUTH), 303, null),
     pageCase("a pre-auth cookie with broken encoding", "/login/mfa", brokenCookie(PREAUTH), 303, null),
@@ -31,7 +33,8 @@ describe("bad input to pages, the session check, unknown routes and the HTTP par
     pageCase("undecodable path (%ZZ)", "/login/%ZZ", undefined, 400, "4000"),
     pageCase("undecodable API path (%ZZ)", "/api/v1/%ZZ", undefined, 400, "4000"),
     pageCase("undecodable API path (%FF%FE)", "/api/v1/login%FF%FE", undefined, 400, "4000"),
-    pageCase("NUL in an API path", "/api/v1/login%00", undefined, 404, "4040"),
+    // Issue 17 item 13: refused as a control character before the route is looked for.
+    pageCase("NUL in an API path", "/api/v1/login%00", undefined, 400, "4000"),
   ]);
 
   it("answers requests Node's HTTP parser refuses (16 KiB+ headers, NUL in a header) in our shape", async () => {

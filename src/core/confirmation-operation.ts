@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import canonicalizeModule from "canonicalize";
 import { InvalidInputError } from "./errors.ts";
-import { ANY_CONTROL, BROKEN_ENCODING } from "./credentials.ts";
-import { CONFIRMATION_DETAIL_MAX_LENGTH, CONFIRMATION_DETAILS_MAX_FIELDS } from "./limits.ts";
+import { CONFIRMATION_DETAILS_MAX_FIELDS } from "./limits.ts";
+import { readableTextCheck } from "./readable-text.ts";
 
 /** What the trading site asks okb-login to have confirmed (issue 13 §5). */
 export const OPERATION_TYPES = ["trade", "withdrawal", "bank_account_change"] as const;
@@ -24,7 +24,7 @@ const DETAIL_KEY = /^[A-Za-z][A-Za-z0-9_]{0,31}$/u;
 
 /**
  * The operation as the request gave it, checked: a known type, and details that are a flat
- * object of at most 16 fields, each a string (1–128 characters, no control characters) or a
+ * object of at most 16 fields, each a string (1–128 characters of readable text, readable-text.ts) or a
  * safe integer. Anything else (a nested object, an array, a float, a boolean, null) is [4000]:
  * the trading site must be able to rebuild the same JSON from its own order.
  */
@@ -56,13 +56,9 @@ function isDetailValue(value: unknown): boolean {
   if (typeof value === "number") {
     return Number.isSafeInteger(value);
   }
-  return (
-    typeof value === "string" &&
-    value.length > 0 &&
-    [...value].length <= CONFIRMATION_DETAIL_MAX_LENGTH &&
-    !ANY_CONTROL.test(value) &&
-    !BROKEN_ENCODING.test(value)
-  );
+  // Readable text, checked as sent and never rewritten: the token is bound to these exact characters
+  // (issue 17 item 14: a U+202E in a detail reordered the summary the customer confirms).
+  return typeof value === "string" && "text" in readableTextCheck("confirmationDetail", value);
 }
 
 /** The operation in RFC 8785 canonical JSON: what the trading site recomputes from its own order. */

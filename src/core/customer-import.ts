@@ -1,6 +1,7 @@
 import type { Clock, CustomerStore, NewCustomerRow, PasswordHasher, Random } from "./ports.ts";
 import { normalizeBirthDate } from "./birth-date.ts";
 import { customerDetailProblems, passwordProblems } from "./customer-registration.ts";
+import { readableText } from "./readable-text.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { InvalidInputError } from "./errors.ts";
 import { importedHashProblem } from "./imported-password-hash.ts";
@@ -96,7 +97,7 @@ export async function importCustomers(
     id: deps.random.id(),
     loginId: normalizeLoginId(row.loginId),
     email: row.email,
-    name: row.name.trim(),
+    name: readableText("customerName", row.name),
     passwordHash: hashes[index] ?? "",
     mfaEnabled: true,
     birthDate: normalizeBirthDate(row.birthDate),

@@ -4,13 +4,8 @@ import { isValidEmail } from "./email-address.ts";
 import { InvalidInputError } from "./errors.ts";
 import { isTypablePassword, normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { LOGIN_ID_PATTERN, MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits.ts";
-
-// The name heads every mail ("お客さま NAME 様") and the session API. A line break
-// of any kind (C0 and C1 controls such as NEL U+0085, U+2028, U+2029) would let it
-// write lines of its own into the mail; a bidi control (Unicode's Bidi_Control set:
-// U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) reorders what is shown
-// (Trojan Source, CVE-2021-42574). A name typed with an IME needs none of them.
-const NOT_ALLOWED_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u;
+import { readableText, readableTextCheck, readableTextProblemWords } from "./readable-text.ts";
+import type { ReadableTextField } from "./readable-text.ts";
 
 export interface CustomerRegistrationInput {
   loginId: string;
@@ -46,9 +41,9 @@ export function customerDetailProblems(details: CustomerDetails, now: number): s
   if (!isValidEmail(details.email)) {
     problems.push(`not a valid e-mail address: ${JSON.stringify(details.email.slice(0, 80))}`);
   }
-  const name = details.name.trim();
-  if (name === "" || name.length > MAX_NAME_LENGTH || NOT_ALLOWED_IN_NAME.test(name)) {
-    problems.push(`name must be 1-${MAX_NAME_LENGTH} characters without control characters, line separators or bidi controls`);
+  const name = nameProblem("customerName", details.name);
+  if (name !== null) {
+    problems.push(name);
   }
   if (details.birthDate !== undefined && details.birthDate !== null) {
     const problem = birthDateProblem(details.birthDate, now);
@@ -57,6 +52,16 @@ export function customerDetailProblems(details: CustomerDetails, now: number): s
     }
   }
   return problems;
+}
+
+/**
+ * What is wrong with a customer's or an operator's name, or null. The name heads every mail
+ * ("お客さま NAME 様"), the session API and the console: readable-text.ts refuses line breaks,
+ * bidi controls, hidden and blank-looking characters and web addresses (issue 17 item 14).
+ */
+export function nameProblem(field: Extract<ReadableTextField, "customerName" | "operatorName">, typed: string): string | null {
+  const checked = readableTextCheck(field, typed);
+  return "problem" in checked ? `name must be readable text of 1-${MAX_NAME_LENGTH} characters: ${readableTextProblemWords(checked.problem)}` : null;
 }
 
 /** Every problem with a password as typed (before NFKC); empty when it is fine. Never quotes the password. */
@@ -105,7 +110,7 @@ export async function registerCustomer(
     id: deps.random.id(),
     loginId,
     email: input.email,
-    name: input.name.trim(),
+    name: readableText("customerName", input.name),
     passwordHash: await deps.hasher.hash(normalizePassword(input.password)),
     mfaEnabled: input.options?.mfaEnabled ?? true,
     birthDate: input.birthDate === undefined || input.birthDate === null ? null : normalizeBirthDate(input.birthDate),

@@ -1,14 +1,6 @@
 import type { AuditEvent, AuditEventName, AuditLog, Operator } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
-import { BROKEN_ENCODING } from "./credentials.ts";
-import { InvalidInputError } from "./errors.ts";
-
-/** The longest reason an operator may write (a sentence or two for the audit log). */
-export const MAX_REASON_LENGTH = 500;
-
-// Line breaks and tabs are kept (a reason may be a short paragraph); other controls, line/paragraph
-// separators and bidi controls could disguise what the audit log and its CSV show.
-const NOT_ALLOWED_IN_REASON = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\p{Zl}\p{Zp}\p{Bidi_Control}]/u;
+import { readableText } from "./readable-text.ts";
 
 /**
  * Who does a console action and why (issue 12 §4): every action needs a reason, written to
@@ -20,16 +12,12 @@ export interface OperatorAction {
   context: RequestContext;
 }
 
-/** The reason as written to the audit log: NFC, trimmed, 1–500 characters, no hidden characters; else [4000]. */
+/**
+ * The reason as written to the audit log: readable text (readable-text.ts: NFC, trimmed, 1–500
+ * characters, line breaks and tabs kept, nothing hidden or reordered); else [4000].
+ */
 export function checkedReason(reason: string): string {
-  const normalized = reason.normalize("NFC").trim();
-  if (normalized === "") {
-    throw new InvalidInputError("a reason is required");
-  }
-  if ([...normalized].length > MAX_REASON_LENGTH || BROKEN_ENCODING.test(normalized) || NOT_ALLOWED_IN_REASON.test(normalized)) {
-    throw new InvalidInputError("reason too long or with hidden characters");
-  }
-  return normalized;
+  return readableText("reason", reason);
 }
 
 /** Writes an operator's action to the audit log: actor = the operator's ID, the reason in the detail. */

@@ -1,7 +1,8 @@
 import type { AuditLog, Clock, OperatorRole, OperatorStore, PasswordHasher, Random } from "./ports.ts";
 import type { BackOfficeAction } from "./account-unlock.ts";
 import type { CommonPasswords, PasswordRefusal } from "./password-policy.ts";
-import { customerDetailProblems } from "./customer-registration.ts";
+import { customerDetailProblems, nameProblem } from "./customer-registration.ts";
+import { readableText } from "./readable-text.ts";
 import { normalizeLoginId, normalizePassword, isTypablePassword } from "./credentials.ts";
 import { InvalidInputError } from "./errors.ts";
 import { passwordRefusal } from "./password-policy.ts";
@@ -31,7 +32,12 @@ const REFUSAL_WORDS: Record<PasswordRefusal, string> = {
  */
 export function operatorRegistrationProblems(input: OperatorRegistrationInput, commonPasswords: CommonPasswords): string[] {
   // The address is not an operator's; a placeholder that passes keeps the shared checks of ID and name.
-  const problems = customerDetailProblems({ loginId: input.loginId, email: "operator@example.jp", name: input.name }, 0);
+  // The address and name are not a customer's: placeholders that pass keep the shared check of the ID.
+  const problems = customerDetailProblems({ loginId: input.loginId, email: "operator@example.jp", name: "operator" }, 0);
+  const name = nameProblem("operatorName", input.name);
+  if (name !== null) {
+    problems.push(name);
+  }
   if (!(OPERATOR_ROLES as readonly string[]).includes(input.role)) {
     problems.push(`role must be one of ${OPERATOR_ROLES.join(", ")}`);
   }
@@ -66,7 +72,7 @@ export async function registerOperator(
   const operator = await deps.operators.create({
     id: deps.random.id(),
     loginId,
-    name: input.name.trim(),
+    name: readableText("operatorName", input.name),
     role: input.role as OperatorRole,
     passwordHash: await deps.hasher.hash(normalizePassword(input.password)),
     totpSecret,

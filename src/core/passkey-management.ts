@@ -7,7 +7,7 @@ import { auditCustomerEvent } from "./audit.ts";
 import { NotFoundError } from "./errors.ts";
 import { PasskeyActionRefusedError } from "./passkey-errors.ts";
 import { noticeMail } from "./notice.ts";
-import { checkedPasskeyName } from "./passkey-name.ts";
+import { readableText } from "./readable-text.ts";
 import { passkeyChangeNotice } from "./passkey-notices.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
 
@@ -30,7 +30,7 @@ export class PasskeyManagement {
   }
 
   async rename(current: AuthenticatedSession, id: string, typedName: string, context: RequestContext): Promise<Passkey> {
-    const name = checkedPasskeyName(typedName);
+    const name = readableText("passkeyName", typedName);
     const passkey = await this.ownPasskey(current, id);
     if (passkey.name === name) {
       return passkey;

@@ -12,7 +12,7 @@ import { PASSKEY_CHALLENGE_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
 import { refusalReason } from "./passkey-assertion.ts";
-import { checkedPasskeyName } from "./passkey-name.ts";
+import { readableText } from "./readable-text.ts";
 import { passkeyChangeNotice } from "./passkey-notices.ts";
 import { passkeyRegistrationCodeNotice } from "./passkey-registration-code-mail.ts";
 import { describeRequestOrigin } from "./request-origin.ts";
@@ -77,7 +77,7 @@ export class PasskeyRegistration {
     const { clock, random, outbox, audit, settings, relyingParty } = this.deps;
     const { customer } = current;
     // Checked before the challenge is taken: a typo in the name does not cost the ceremony.
-    const name = checkedPasskeyName(input.name);
+    const name = readableText("passkeyName", input.name);
     const taken = await takeCeremony(this.deps, { purpose: "registration", bindingHash: bindingOf(current), customerId: customer.id, context });
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../core/errors.ts";
 import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../core/limits.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../core/credentials.ts";
-import { MAX_REASON_LENGTH } from "../core/operator-action.ts";
+import { MAX_REASON_LENGTH } from "../core/readable-text.ts";
 import { MAX_PIN_INPUT_LENGTH } from "../core/trading-pin-rules.ts";
 
 // Broken envelopes are refused here, as 400 [4000], before the core sees them:

@@ -7,6 +7,7 @@ import type { Clock, PasswordHasher, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
 import { migrateToLatest } from "./adapters/db/migrate.ts";
+import { markSqliteLive } from "./adapters/db/sqlite-live-marker.ts";
 import { buildPasswordHasher, buildStores } from "./wiring/stores.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
@@ -137,6 +138,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
 
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db, database.dialect);
+  // SQLite only: `customer import` refuses to run while this service uses the file (issue 17 item 12).
+  const liveMarker = markSqliteLive(config.databaseUrl, (error) => logger.warn({ err: error }, "cannot mark the SQLite database as in use; customer import will not see this service"));
   const stores = buildStores(database, config, { clock, random });
   const { customers, outbox: outboxStore } = stores;
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
@@ -287,6 +290,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       transport.close();
       await mailCatcher?.close();
       await database.close();
+      liveMarker.stop();
     },
   };
 }

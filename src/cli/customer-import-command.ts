@@ -9,6 +9,7 @@ import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { readCustomerCsv } from "./customer-csv.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { liveSqliteService } from "../adapters/db/sqlite-live-marker.ts";
 import { UsageError } from "./usage-error.ts";
 
 const COMMAND = "customer import";
@@ -48,6 +49,7 @@ export async function customerImportCommand(context: CliContext, args: string[])
   // Never creates the database: customers imported into a mistyped one would be lost.
   const database = await openMigratedDatabase(config.databaseUrl);
   try {
+    refuseBesideLiveSqliteService(config.databaseUrl);
     const customers = buildStores(database, config, { clock: systemClock, random: nodeRandom }).customers;
     const problems = [...csv.problems, ...(await importProblems({ customers, clock: systemClock }, csv.rows))];
     if (problems.length > 0) {
@@ -57,11 +59,33 @@ export async function customerImportCommand(context: CliContext, args: string[])
     const imported = await importCustomers(
       { customers, hasher: buildPasswordHasher(config), clock: systemClock, random: nodeRandom },
       csv.rows,
-      { parallelism: availableParallelism(), batchSize: ROWS_PER_STATEMENT, onProgress: progressLine(context.stderr) },
+      {
+        parallelism: availableParallelism(),
+        batchSize: ROWS_PER_STATEMENT,
+        onProgress: progressLine(context.stderr),
+        // Hashing clear passwords may take minutes: a service may have started meanwhile.
+        beforeWrite: () => refuseBesideLiveSqliteService(config.databaseUrl),
+      },
     );
     context.stdout.write(`imported ${imported} customers\n`);
   } finally {
     await database.close();
+  }
+}
+
+/**
+ * Issue 17 item 12: on SQLite the import's one transaction holds the only write lock for as
+ * long as it inserts (seconds for 100,000 rows), and a live service on the same file waits for it
+ * with its event loop stopped, then answers 500 `database is locked`. All or none needs the one
+ * transaction, so the import refuses to run beside a live service instead (exit 1, nothing
+ * written). PostgreSQL locks rows, not the database: there the import runs beside live services.
+ */
+function refuseBesideLiveSqliteService(databaseUrl: string): void {
+  const live = liveSqliteService(databaseUrl, Date.now());
+  if (live !== null) {
+    throw new Error(
+      `a service is running on this SQLite database (${live.who}, seen ${live.secondsAgo} s ago); stop it, run the import, then start it again: an import beside it would stall its requests (on PostgreSQL the import runs beside live services); nothing was imported`,
+    );
   }
 }
 

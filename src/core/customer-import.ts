@@ -44,6 +44,8 @@ export interface ImportOptions {
   /** Rows per INSERT statement. */
   batchSize: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called after the hashing, just before the one write; throws to stop the import (a live SQLite service started meanwhile). */
+  beforeWrite?: () => void;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function importCustomers(
     throw new InvalidInputError(`${problems.length} bad rows, the first on line ${problems[0]?.line}; nothing was imported`);
   }
   const hashes = await hashAll(deps.hasher, rows, options);
+  options.beforeWrite?.();
   const createdAt = deps.clock.now();
   const customers: NewCustomerRow[] = rows.map((row, index) => ({
     id: deps.random.id(),

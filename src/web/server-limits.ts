@@ -57,6 +57,7 @@ export function capConnections(app: FastifyInstance, config: Pick<Config, "http"
   const perAddress = config.http.maxConnectionsPerAddress;
   const isProxy = trustedProxyTest(config.trustProxy);
   const open = new Map<string, number>();
+  const refused = refusalLog(app, perAddress);
   // Before Node's HTTP listener: a socket closed here never gets a parser.
   app.server.prependListener("connection", (socket: Socket) => {
     const address = clientAddress(socket.remoteAddress);
@@ -66,6 +67,7 @@ export function capConnections(app: FastifyInstance, config: Pick<Config, "http"
     const count = open.get(address) ?? 0;
     if (count >= perAddress) {
       socket.destroy();
+      refused.note(address);
       return;
     }
     open.set(address, count + 1);
@@ -78,6 +80,26 @@ export function capConnections(app: FastifyInstance, config: Pick<Config, "http"
       }
     });
   });
+}
+
+// One warning a minute at most: an attack refuses thousands of connections, the log must not grow with them.
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+/** Counts refused connections and logs them once a minute at most, with the last address and the count since the last line. */
+function refusalLog(app: FastifyInstance, perAddress: number): { note(address: string): void } {
+  let since = 0;
+  let lastLogged = 0;
+  return {
+    note(address: string): void {
+      since += 1;
+      const now = Date.now();
+      if (now - lastLogged >= REFUSAL_LOG_INTERVAL_MS) {
+        app.log.warn({ address, refused: since, maxConnectionsPerAddress: perAddress }, "connections refused: MAX_CONNECTIONS_PER_ADDRESS reached");
+        lastLogged = now;
+        since = 0;
+      }
+    },
+  };
 }
 
 /** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack listener) as `10.0.0.1`, so both count as one address. */

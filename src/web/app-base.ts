@@ -34,7 +34,7 @@ const BODY_LIMIT_BYTES = 16 * 1024;
  * cookies, CSRF, security headers, no-store, the origin check against `origin`
  * (PUBLIC_URL or CONSOLE_PUBLIC_URL), and the one error and not-found handler.
  */
-export async function buildBaseApp(deps: BaseDeps, origin: string): Promise<FastifyInstance> {
+export async function buildBaseApp(deps: BaseDeps, origin: string, options: { connectionsPerAddress?: "limited" | "off" } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -64,7 +64,7 @@ export async function buildBaseApp(deps: BaseDeps, origin: string): Promise<Fast
     // a broken request line) never become a request; answer them in our shape too.
     clientErrorHandler: sendClientError,
   });
-  capConnections(app, deps.config);
+  capConnections(app, deps.config, { perAddress: options.connectionsPerAddress ?? "limited" });
 
   await app.register(cookie);
   await registerCsrf(app);

@@ -113,7 +113,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
  * beside them, and none of the customer pages.
  */
 export async function buildConsoleApp(deps: WebDeps): Promise<FastifyInstance> {
-  const app = await buildBaseApp(deps, deps.config.console.publicUrl);
+  // Inside the brokerage (docs/deploy.md): a call center behind one office address is not one client.
+  const app = await buildBaseApp(deps, deps.config.console.publicUrl, { connectionsPerAddress: "off" });
   registerStatic(app);
   registerHealth(app, deps);
   registerConsoleRoutes(app, deps);

@@ -51,9 +51,14 @@ export function serverLimitOptions(limits: Config["http"]): ServerLimitOptions {
  * cap, and /healthz and everyone else's logins with it. A socket beyond the address's share
  * is closed as it arrives. A trusted proxy's sockets (TRUST_PROXY) carry many customers, so
  * they are not counted per address: the proxy limits per client then (docs/deploy.md).
+ * `perAddress: "off"`: the console's own listener (CONSOLE_LISTEN), inside the brokerage, where a
+ * whole call center may reach it from one office address.
  */
-export function capConnections(app: FastifyInstance, config: Pick<Config, "http" | "trustProxy">): void {
+export function capConnections(app: FastifyInstance, config: Pick<Config, "http" | "trustProxy">, options: { perAddress?: "limited" | "off" } = {}): void {
   app.server.maxConnections = config.http.maxConnections;
+  if (options.perAddress === "off") {
+    return;
+  }
   const perAddress = config.http.maxConnectionsPerAddress;
   const isProxy = trustedProxyTest(config.trustProxy);
   const open = new Map<string, number>();

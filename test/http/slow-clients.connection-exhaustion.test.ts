@@ -240,3 +240,31 @@ describe("behind a trusted proxy, the proxy's connections are not limited per ad
     assert.equal(await healthz(port), 200);
   });
 });
+
+describe("the console's own listener (CONSOLE_LISTEN, internal) has no per-address limit: a call center may share one address", () => {
+  const clients: SlowClient[] = [];
+  after(() => {
+    for (const client of clients) {
+      client.socket.destroy();
+    }
+  });
+  const t = sharedTestService({ env: { CONSOLE_LISTEN: "127.0.0.1:0", CONSOLE_PUBLIC_URL: "http://127.0.0.1:3001", MAX_CONNECTIONS_PER_ADDRESS: "2", MAX_CONNECTIONS: "50" } });
+  let publicPort: number;
+  let consolePort: number;
+  before(async () => {
+    const consoleApp = t.service.consoleApp;
+    assert.ok(consoleApp !== null);
+    await t.service.app.listen({ host: "127.0.0.1", port: 0 });
+    await consoleApp.listen({ host: "127.0.0.1", port: 0 });
+    publicPort = (t.service.app.server.address() as AddressInfo).port;
+    consolePort = (consoleApp.server.address() as AddressInfo).port;
+  });
+
+  it("answers /healthz on the console's listener beyond MAX_CONNECTIONS_PER_ADDRESS, while the public listener refuses the same", async () => {
+    for (let i = 0; i < 4; i += 1) {
+      clients.push(await slowBody(consolePort), await slowBody(publicPort));
+    }
+    assert.equal(await healthz(consolePort), 200);
+    assert.equal(await healthz(publicPort), null);
+  });
+});

@@ -69,11 +69,13 @@ export class PasswordReset {
     if (customer === null) {
       throw new InvalidCodeError(`customer of step-up ${stepUp.id} is gone`);
     }
-    if (customer.frozenAt !== null) {
-      throw await refuseFrozen(this.deps, customer.id, context, "code");
-    }
     // While the account is locked only the code's own five tries count.
     await checkTypedCode(this.deps, stepUp, input.code, context, { countsTowardLockout: customer.lockedAt === null });
+    if (customer.frozenAt !== null) {
+      // After the code (issue 17 item 10): the holder of a reset token proved only an ID and a
+      // date of birth, and must not learn that the owner froze the account.
+      throw await refuseFrozen(this.deps, customer.id, context, "code");
+    }
     const newPassword = normalizePassword(input.newPassword);
     const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
     if (refusal !== null) {

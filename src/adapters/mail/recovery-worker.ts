@@ -60,6 +60,9 @@ export class RecoveryWorker {
       return;
     }
     setImmediate(() => {
+      if (this.stopped) {
+        return;
+      }
       this.runOnce().catch((error: unknown) => this.deps.logger.error({ err: error }, "recovery requests: run failed"));
     });
   }

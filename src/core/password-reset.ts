@@ -26,7 +26,8 @@ export type PasswordResetDeps = PasswordChangeDeps & { recoveries: RecoveryQueue
  * code + new password. The request answers the same whatever matched (the browser always gets a
  * reset token) and mails only when both match; wrong dates count toward the lockout like wrong
  * passwords. A reset lifts a lock that failed attempts caused (audited), never a freeze, and
- * ends every session.
+ * ends every session. The request answers in the same time too (issue 17 item 7): it writes itself
+ * to the recovery queue, and `resolve` does the lookup, the code and the counting after the answer.
  */
 export class PasswordReset {
   private readonly deps: PasswordResetDeps;

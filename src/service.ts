@@ -33,8 +33,9 @@ import { relyingPartyOf } from "./core/passkey-deps.ts";
 import type { PasskeyDeps } from "./core/passkey-deps.ts";
 import { buildConfirmations } from "./wiring/confirmations.ts";
 import { AccountFreeze } from "./core/account-freeze.ts";
-import { PasswordReset } from "./core/password-reset.ts";
-import { LoginIdReminder } from "./core/login-id-reminder.ts";
+import { buildRecovery } from "./wiring/recovery.ts";
+import { DEFAULT_RECOVERY_SETTINGS } from "./adapters/mail/recovery-worker.ts";
+import type { RecoveryWorker } from "./adapters/mail/recovery-worker.ts";
 import { NoticeSettings } from "./core/notice-settings.ts";
 import { commonPasswordList } from "./adapters/password-list/common-passwords.ts";
 import { SessionService } from "./core/session.ts";
@@ -69,6 +70,8 @@ export interface Service {
   consoleApp: FastifyInstance | null;
   database: DatabaseHandle;
   worker: OutboxWorker;
+  /** Resolves forgotten-ID and forgotten-password requests after their answers (issue 17 item 7). */
+  recoveryWorker: RecoveryWorker;
   /** The local mail catcher, when no SMTP_URL was given (development). */
   mailCatcher: MailCatcher | null;
   /** Password hashes running, waiting and shed (load shedding). */
@@ -242,6 +245,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   for (const warning of confirmations.warnings) {
     logger.warn(warning);
   }
+  const recovery = buildRecovery(database, config, { login: loginDeps, stepUp: stepUpDeps, logger, settings: DEFAULT_RECOVERY_SETTINGS });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
   const webDeps: WebDeps = {
@@ -257,8 +261,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }),
     confirmations: confirmations.confirmations,
     accountFreeze: new AccountFreeze(loginDeps),
-    passwordReset: new PasswordReset(stepUpDeps),
-    loginIdReminder: new LoginIdReminder(loginDeps),
+    passwordReset: recovery.passwordReset,
+    loginIdReminder: recovery.loginIdReminder,
     noticeSettings: new NoticeSettings({ customers, audit }),
     console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
     mailCatcher,
@@ -268,12 +272,14 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const app = await buildApp(webDeps);
   const consoleApp = config.console.listen === null ? null : await buildConsoleApp(webDeps);
   worker.start();
+  recovery.worker.start();
 
   return {
     app,
     consoleApp,
     database,
     worker,
+    recoveryWorker: recovery.worker,
     mailCatcher,
     hashGate: hasher,
     demo,
@@ -281,6 +287,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     async close(): Promise<void> {
       // Both listeners stop taking requests and finish those in flight together.
       await Promise.all([app.close(), consoleApp?.close()]);
+      // The requests answered so far are resolved (their mails queued) before the last mail pass.
+      await recovery.worker.runOnce().catch((error: unknown) => logger.warn({ err: error }, "recovery requests: last run failed"));
+      await recovery.worker.stop();
       await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });
       if (pruneTimer !== null) {
         clearInterval(pruneTimer);

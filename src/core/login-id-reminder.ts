@@ -1,6 +1,7 @@
 import type { LoginDeps } from "./login-deps.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
+import type { LoginIdReminderAsk, RecoveryQueue, RecoveryRequest } from "./ports-recovery.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
 import { isValidEmail } from "./email-address.ts";
@@ -13,21 +14,26 @@ import { describeRequestOrigin } from "./request-origin.ts";
 // One address may hold a few accounts (a family's); more is not a reminder but a list.
 const MAX_ACCOUNTS_PER_ADDRESS = 5;
 
+/** What the reminder works with: the login's, and the queue its requests wait in. */
+export type LoginIdReminderDeps = LoginDeps & { recoveries: RecoveryQueue };
+
 /**
  * Forgotten login ID (issue 11 item 6): 重要メール + date of birth → the login ID is mailed to
- * that address only, never shown. The same answer whether or not anything matched.
+ * that address only, never shown. The same answer whether or not anything matched, in the same
+ * time (issue 17 item 7): the request only checks its input and limits and writes itself to the
+ * recovery queue; `resolve` looks the address up and mails, after the answer.
  */
 export class LoginIdReminder {
-  private readonly deps: LoginDeps;
+  private readonly deps: LoginIdReminderDeps;
   private readonly limit: EnforceRateLimit;
 
-  constructor(deps: LoginDeps) {
+  constructor(deps: LoginIdReminderDeps) {
     this.deps = deps;
     this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
   }
 
   async remind(input: { email: string; birthDate: string }, context: RequestContext): Promise<void> {
-    const { customers, clock, random, outbox, settings, audit } = this.deps;
+    const { clock, random, recoveries } = this.deps;
     const email = input.email.normalize("NFKC").trim();
     const birthDate = normalizeBirthDate(input.birthDate);
     if (!isValidEmail(email) || birthDateProblem(birthDate, clock.now()) !== null) {
@@ -36,6 +42,15 @@ export class LoginIdReminder {
     await this.limit("passwordPerIp", context.ip, context);
     // Keyed by the address as the login-ID limit is keyed by the ID: guessing dates for one address is slowed.
     await this.limit("passwordPerLoginId", `email:${email.toLowerCase()}`, context);
+    // Nothing above depends on what matches; the lookup and the mail come after the answer.
+    await recoveries.add({ id: random.id(), ask: { kind: "login_id_reminder", email, birthDate }, context, createdAt: clock.now() });
+  }
+
+  /** After the answer: mails the login ID of each customer with this address and date of birth. */
+  async resolve(ask: LoginIdReminderAsk, request: Pick<RecoveryRequest, "context" | "createdAt">): Promise<void> {
+    const { customers, random, outbox, settings, audit } = this.deps;
+    const { email, birthDate } = ask;
+    const { context, createdAt: requestedAt } = request;
     const matches = (await customers.findByEmail(email, MAX_ACCOUNTS_PER_ADDRESS)).filter((customer) => customer.birthDate === birthDate);
     for (const customer of matches) {
       try {
@@ -47,7 +62,6 @@ export class LoginIdReminder {
         }
         throw error;
       }
-      const requestedAt = clock.now();
       const notice = loginIdReminderNotice(settings.brand, { loginId: customer.loginId, requestedAt, ...describeRequestOrigin(context) });
       await outbox.queue(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: requestedAt }));
       await auditCustomerEvent(audit, context, "login_id.reminded", "ok", customer.id);

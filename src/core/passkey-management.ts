@@ -1,5 +1,5 @@
 import type { PasskeyServiceDeps } from "./passkey-deps.ts";
-import type { Passkey } from "./ports.ts";
+import type { Passkey, PasskeyRemoval } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { AuthenticatedSession } from "./session.ts";
 import type { PasskeyChange } from "./passkey-notices.ts";
@@ -45,19 +45,17 @@ export class PasskeyManagement {
   async remove(current: AuthenticatedSession, id: string, context: RequestContext): Promise<void> {
     const customerId = current.customer.id;
     const passkey = await this.ownPasskey(current, id);
-    let lastWhileRequired = false;
-    const removed = await this.change(current, passkey, "removed", async (passkeys) => {
-      // Read in the transaction of the removal, so a パスキー必須 turned on meanwhile is seen.
-      if ((await passkeys.isRequired(customerId)) && (await passkeys.listForCustomer(customerId)).length <= 1) {
-        lastWhileRequired = true;
-        return false;
-      }
-      return passkeys.remove(customerId, id);
+    let removal = "not_found" as PasskeyRemoval;
+    await this.change(current, passkey, "removed", async (passkeys) => {
+      // The check and the delete are one atomic step in the store (issue 17 item 3): two
+      // parallel removals of the last two passkeys while required leave one, not none.
+      removal = await passkeys.removeUnlessLastRequired(customerId, id);
+      return removal === "removed";
     }, context);
-    if (lastWhileRequired) {
+    if (removal === "last_while_required") {
       throw new PasskeyActionRefusedError("last_passkey_required", `customer ${customerId}: last passkey while passkey required`);
     }
-    if (!removed) {
+    if (removal === "not_found") {
       throw new NotFoundError(`passkey ${id} went meanwhile`);
     }
     await auditCustomerEvent(this.deps.audit, context, "passkey.removed", "ok", customerId, { passkeyId: id, deviceType: passkey.deviceType });

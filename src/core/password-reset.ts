@@ -2,6 +2,7 @@ import type { PasswordChangeDeps } from "./password-change.ts";
 import type { Customer } from "./ports.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { EnforceRateLimit } from "./rate-limit.ts";
+import type { PasswordResetAsk, RecoveryQueue, RecoveryRequest } from "./ports-recovery.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
@@ -17,19 +18,23 @@ import { refuseFrozen } from "./account-freeze.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
 
+/** What the reset works with: the password change's, and the queue its requests wait in. */
+export type PasswordResetDeps = PasswordChangeDeps & { recoveries: RecoveryQueue };
+
 /**
  * Forgotten password (issue 11 item 5): login ID + date of birth → a code to the 重要メール →
  * code + new password. The request answers the same whatever matched (the browser always gets a
  * reset token) and mails only when both match; wrong dates count toward the lockout like wrong
  * passwords. A reset lifts a lock that failed attempts caused (audited), never a freeze, and
- * ends every session.
+ * ends every session. The request answers in the same time too (issue 17 item 7): it writes itself
+ * to the recovery queue, and `resolve` does the lookup, the code and the counting after the answer.
  */
 export class PasswordReset {
-  private readonly deps: PasswordChangeDeps;
+  private readonly deps: PasswordResetDeps;
   private readonly lockout: Lockout;
   private readonly limit: EnforceRateLimit;
 
-  constructor(deps: PasswordChangeDeps) {
+  constructor(deps: PasswordResetDeps) {
     this.deps = deps;
     this.lockout = new Lockout(deps);
     this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
@@ -37,7 +42,7 @@ export class PasswordReset {
 
   /** Returns the reset token for the browser's cookie, the same whether or not anything matched. */
   async request(input: { loginId: string; birthDate: string }, context: RequestContext): Promise<{ resetToken: string }> {
-    const { customers, random, audit, clock } = this.deps;
+    const { random, clock, recoveries } = this.deps;
     const loginId = normalizeLoginId(input.loginId);
     const birthDate = normalizeBirthDate(input.birthDate);
     if (birthDateProblem(birthDate, clock.now()) !== null) {
@@ -46,14 +51,25 @@ export class PasswordReset {
     await this.limit("passwordPerIp", context.ip, context);
     await this.limit("passwordPerLoginId", loginId, context);
     const resetToken = random.token(PREAUTH_TOKEN_BYTES);
+    // Issue 17 item 7: the answer waits for nothing that depends on what matches; the lookup,
+    // the code and its mail, the counting and the audit come after it (resolve).
+    const ask: PasswordResetAsk = { kind: "password_reset", loginId, birthDate, resetTokenHash: hashToken(resetToken) };
+    await recoveries.add({ id: random.id(), ask, context, createdAt: clock.now() });
+    return { resetToken };
+  }
+
+  /** After the answer: a code to the 重要メール when the ID and the date of birth match, else only counted and audited. */
+  async resolve(ask: PasswordResetAsk, request: Pick<RecoveryRequest, "context">): Promise<void> {
+    const { customers, audit } = this.deps;
+    const { loginId, birthDate, resetTokenHash } = ask;
+    const { context } = request;
     const customer = LOGIN_ID_PATTERN.test(loginId) ? await customers.findByLoginId(loginId) : null;
     const reason = await this.mismatch(customer, loginId, birthDate, context);
     if (reason !== null || customer === null) {
       await auditCustomerEvent(audit, context, "password_reset.requested", "refused", customer?.id ?? null, { reason: reason ?? "unknown_login_id" });
-      return { resetToken };
+      return;
     }
-    await this.sendCode(customer, resetToken, context);
-    return { resetToken };
+    await this.sendCode(customer, resetTokenHash, context);
   }
 
   async complete(resetToken: string | undefined, input: { code: string; newPassword: string }, context: RequestContext): Promise<void> {
@@ -69,11 +85,13 @@ export class PasswordReset {
     if (customer === null) {
       throw new InvalidCodeError(`customer of step-up ${stepUp.id} is gone`);
     }
-    if (customer.frozenAt !== null) {
-      throw await refuseFrozen(this.deps, customer.id, context, "code");
-    }
     // While the account is locked only the code's own five tries count.
     await checkTypedCode(this.deps, stepUp, input.code, context, { countsTowardLockout: customer.lockedAt === null });
+    if (customer.frozenAt !== null) {
+      // After the code (issue 17 item 10): the holder of a reset token proved only an ID and a
+      // date of birth, and must not learn that the owner froze the account.
+      throw await refuseFrozen(this.deps, customer.id, context, "code");
+    }
     const newPassword = normalizePassword(input.newPassword);
     const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
     if (refusal !== null) {
@@ -135,7 +153,7 @@ export class PasswordReset {
     return null;
   }
 
-  private async sendCode(customer: Customer, resetToken: string, context: RequestContext): Promise<void> {
+  private async sendCode(customer: Customer, resetTokenHash: string, context: RequestContext): Promise<void> {
     const { random, clock, settings, outbox, audit } = this.deps;
     // The code-mail limit still holds; over it, nothing is mailed and the answer does not change.
     const limited = await this.quietly(() => this.limit("codeMailsPerCustomer", customer.id, context, { customerId: customer.id }));
@@ -144,7 +162,7 @@ export class PasswordReset {
     }
     const sentAt = clock.now();
     const expiresAt = sentAt + settings.codeTtlSeconds * 1000;
-    const { stepUp, code } = newStepUpCode(this.deps, { customerId: customer.id, purpose: "password_reset", bindingHash: hashToken(resetToken), sentAt, expiresAt });
+    const { stepUp, code } = newStepUpCode(this.deps, { customerId: customer.id, purpose: "password_reset", bindingHash: resetTokenHash, sentAt, expiresAt });
     const notice = passwordResetCodeNotice(settings.brand, codeMailFacts(stepUp, code, context));
     const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
     await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: stepUp.id } : { reason: "frozen" });

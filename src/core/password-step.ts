@@ -55,18 +55,20 @@ export class PasswordStep {
       throw new InvalidCredentialsError("unknown login ID");
     }
     const passwordRight = await hasher.verify(customer.passwordHash, password);
-    if (customer.frozenAt !== null) {
-      // As for a lock: verified all the same, one answer whatever the password.
-      throw await refuseFrozen(this.deps, customer.id, context, "password");
-    }
     if (customer.lockedAt !== null) {
       // Verified all the same, and the same answer either way: a locked account tells nobody whether the password was right.
       throw await this.lockout.refuse(customer.id, context, "password");
     }
     if (!passwordRight) {
+      // A frozen account too: [5103] would tell anyone with the login ID that it exists and
+      // that its owner suspects fraud (issue 17 item 10); a wrong password counts as anywhere.
       await auditCustomerEvent(audit, context, "password.failed", "refused", customer.id, { reason: "wrong_password" });
       await this.lockout.countFailure(customer.id, context, "password");
       throw new InvalidCredentialsError(`wrong password for customer ${customer.id}`);
+    }
+    if (customer.frozenAt !== null) {
+      // Told only to whoever knows the password, as [5104] is.
+      throw await refuseFrozen(this.deps, customer.id, context, "password");
     }
     await auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
     await this.rehashIfNeeded(customer, password, context);

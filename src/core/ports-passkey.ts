@@ -28,6 +28,9 @@ export interface Passkey {
   lastUsedAt: number | null;
 }
 
+/** What PasskeyStore.removeUnlessLastRequired did. */
+export type PasskeyRemoval = "removed" | "not_found" | "last_while_required";
+
 export interface PasskeyStore {
   /** Stores a new passkey; false, with nothing written, when its credential ID is registered already. */
   add(passkey: Passkey): Promise<boolean>;
@@ -36,8 +39,14 @@ export interface PasskeyStore {
   listForCustomer(customerId: string): Promise<Passkey[]>;
   /** Renames one of the customer's passkeys; false when the customer has no passkey `id`. */
   rename(customerId: string, id: string, name: string): Promise<boolean>;
-  /** Deletes one of the customer's passkeys; false when the customer has no passkey `id`. */
-  remove(customerId: string, id: string): Promise<boolean>;
+  /**
+   * Deletes one of the customer's passkeys unless it is the last one while パスキー必須 is on, as
+   * one atomic step (issue 17 item 3): the customer's row is locked before the count, so two
+   * removals racing for a customer's last two passkeys run one after the other and the second
+   * sees one left. `not_found` when the customer has no passkey `id`; nothing is deleted unless
+   * `removed`.
+   */
+  removeUnlessLastRequired(customerId: string, id: string): Promise<PasskeyRemoval>;
   /** After a verified assertion: the counter seen (never lowered), the backup flag, the time. */
   recordUse(id: string, use: { counter: number; backedUp: boolean; at: number }): Promise<void>;
   /** Sets パスキー必須 on or off; false when it already was. */

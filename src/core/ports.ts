@@ -13,6 +13,7 @@ export type * from "./ports-trading-pin.ts";
 export type * from "./ports-passkey.ts";
 export type * from "./ports-confirmation.ts";
 export type * from "./ports-audit.ts";
+export type * from "./ports-recovery.ts";
 
 /**
  * The small interfaces through which the core talks to storage, mail, clock

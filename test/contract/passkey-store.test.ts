@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, Passkey, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/ports.ts";
+import type { Customer, Passkey, PasskeyRemoval, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createPasskeyStore } from "../../src/adapters/db/passkey-store.ts";
 import { createWebAuthnChallengeStore } from "../../src/adapters/db/webauthn-challenge-store.ts";
@@ -85,13 +85,52 @@ for (const backend of DB_BACKENDS) {
       const passkey = newPasskey(customer);
       await store.add(passkey);
       assert.equal(await store.rename(intruder.id, passkey.id, "盗んだ"), false);
-      assert.equal(await store.remove(intruder.id, passkey.id), false);
+      assert.equal(await store.removeUnlessLastRequired(intruder.id, passkey.id), "not_found");
       assert.equal((await store.findByCredentialId(passkey.credentialId))?.name, "iPhone");
       assert.equal(await store.rename(customer.id, passkey.id, "仕事用 iPhone"), true);
       assert.equal((await store.findByCredentialId(passkey.credentialId))?.name, "仕事用 iPhone");
-      assert.equal(await store.remove(customer.id, passkey.id), true);
+      assert.equal(await store.removeUnlessLastRequired(customer.id, passkey.id), "removed", "the last one, パスキー必須 off");
       assert.equal(await store.findByCredentialId(passkey.credentialId), null);
-      assert.equal(await store.remove(customer.id, passkey.id), false, "gone already");
+      assert.equal(await store.removeUnlessLastRequired(customer.id, passkey.id), "not_found", "gone already");
+      assert.equal(await store.removeUnlessLastRequired("no-such-customer", passkey.id), "not_found");
+    });
+
+    it("removeUnlessLastRequired: while パスキー必須 is on, one of two goes and the last stays (nothing deleted)", async () => {
+      const customer = await seedCustomer(handle);
+      const older = newPasskey(customer);
+      const newer = newPasskey(customer, { createdAt: NOW + 1000 });
+      await store.add(older);
+      await store.add(newer);
+      await store.setRequired(customer.id, true);
+      assert.equal(await store.removeUnlessLastRequired(customer.id, newer.id), "removed");
+      assert.equal(await store.removeUnlessLastRequired(customer.id, older.id), "last_while_required");
+      assert.deepEqual((await store.listForCustomer(customer.id)).map((passkey) => passkey.id), [older.id]);
+      assert.equal(await store.isRequired(customer.id), true, "the lock changed nothing");
+    });
+
+    it("removeUnlessLastRequired of the last two racing (issue 17 item 3): the second waits for the first's transaction, then is refused; one passkey stays", async () => {
+      const customer = await seedCustomer(handle);
+      const first = newPasskey(customer);
+      const second = newPasskey(customer, { createdAt: NOW + 1000 });
+      await store.add(first);
+      await store.add(second);
+      await store.setRequired(customer.id, true);
+      let secondAnswer: PasskeyRemoval | null = null;
+      let secondRemoval: Promise<PasskeyRemoval> = Promise.resolve("not_found");
+      const firstRemoval = handle.db.transaction().execute(async (trx) => {
+        const answer = await createPasskeyStore(trx).removeUnlessLastRequired(customer.id, first.id);
+        // Another connection (PostgreSQL) or the next in line (SQLite) while this one is open.
+        secondRemoval = store.removeUnlessLastRequired(customer.id, second.id).then((removal) => {
+          secondAnswer = removal;
+          return removal;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(secondAnswer, null, "the second removal waits while the first transaction holds the customer's row");
+        return answer;
+      });
+      assert.equal(await firstRemoval, "removed");
+      assert.equal(await secondRemoval, "last_while_required");
+      assert.deepEqual((await store.listForCustomer(customer.id)).map((passkey) => passkey.id), [second.id]);
     });
 
     it("recordUse keeps the highest counter seen, and records the backup flag and the time", async () => {

@@ -378,7 +378,7 @@ describe("passkeys in the browser", { skip: browserSkipReason() ?? false, timeou
       assert.equal(outcome.issued.status, 200, JSON.stringify(outcome.issued.body));
       assert.equal(outcome.again.body.error?.code, "5141", "one token per confirmation");
       const jwks = (await t.client().get("/.well-known/jwks.json")).json();
-      const expect = { issuer: t.config.publicUrl, now: t.clock.now() };
+      const expect = { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId };
       const payload = await tradingSiteVerify(outcome.issued.body.token, withdrawal, jwks, expect);
       assert.deepEqual([...(payload["amr"] as string[])].sort(), ["hwk", "pin", "user"]);
       assert.equal(payload["sub"], customer.loginId);

@@ -17,7 +17,7 @@ function newKey(): { privatePem: string; publicPem: string } {
 }
 
 /** A service signing with the given keys, and a customer's token for BUY from it. */
-async function serviceAndToken(context: Teardown, env: Record<string, string>): Promise<{ t: TestService; token: string; keys: JSONWebKeySet }> {
+async function serviceAndToken(context: Teardown, env: Record<string, string>): Promise<{ t: TestService; token: string; keys: JSONWebKeySet; customer: string }> {
   // All services of this file sign as the same issuer, as one deployment does across a rotation.
   const t = await startTestService(context, { env: { PUBLIC_URL: "https://login.okb-sec.example", ...env } });
   const customer = await t.addCustomer();
@@ -26,7 +26,7 @@ async function serviceAndToken(context: Teardown, env: Record<string, string>): 
   const started = (await client.post("/api/v1/confirmations", { json: { operation: BUY } })).json();
   const answered = await client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: TRADING_PIN } });
   assert.equal(answered.statusCode, 200, answered.body);
-  return { t, token: answered.json().token, keys: (await t.client().get("/.well-known/jwks.json")).json() as JSONWebKeySet };
+  return { t, token: answered.json().token, keys: (await t.client().get("/.well-known/jwks.json")).json() as JSONWebKeySet, customer: customer.loginId };
 }
 
 describe("signing-key rotation: the previous public key stays published (CONFIRMATION_PREVIOUS_PUBLIC_KEYS) until its tokens have expired", () => {
@@ -44,12 +44,12 @@ describe("signing-key rotation: the previous public key stays published (CONFIRM
     assert.notEqual(newKid, oldKid, "the kid is the key's thumbprint: a new key, a new kid");
     assert.deepEqual(during.keys.keys.map((key) => key.kid), [newKid, oldKid]);
     const now = during.t.clock.now();
-    await tradingSiteVerify(before.token, BUY, during.keys, { issuer: "https://login.okb-sec.example", now });
-    await tradingSiteVerify(during.token, BUY, during.keys, { issuer: "https://login.okb-sec.example", now });
+    await tradingSiteVerify(before.token, BUY, during.keys, { issuer: "https://login.okb-sec.example", now, customer: before.customer });
+    await tradingSiteVerify(during.token, BUY, during.keys, { issuer: "https://login.okb-sec.example", now, customer: during.customer });
 
     const after = await serviceAndToken(context, { CONFIRMATION_SIGNING_KEY: second.privatePem });
     assert.deepEqual(after.keys.keys.map((key) => key.kid), [newKid]);
-    await assert.rejects(tradingSiteVerify(before.token, BUY, after.keys, { issuer: "https://login.okb-sec.example", now }), { code: "ERR_JWKS_NO_MATCHING_KEY" });
+    await assert.rejects(tradingSiteVerify(before.token, BUY, after.keys, { issuer: "https://login.okb-sec.example", now, customer: before.customer }), { code: "ERR_JWKS_NO_MATCHING_KEY" });
   });
 
   it("the old CONFIRMATION_SIGNING_KEY can be moved to CONFIRMATION_PREVIOUS_PUBLIC_KEYS as it is: only its public half is published", async (context) => {
@@ -64,11 +64,11 @@ describe("signing-key rotation: the previous public key stays published (CONFIRM
   });
 
   it("the trading site's code from docs/trading-site.md (createRemoteJWKSet over HTTP) verifies a token", async (context) => {
-    const { t, token } = await serviceAndToken(context, {});
+    const { t, token, customer } = await serviceAndToken(context, {});
     await t.service.app.listen({ host: "127.0.0.1", port: 0 });
     const { port } = t.service.app.server.address() as AddressInfo;
     const remote = createRemoteJWKSet(new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`));
-    const payload = await tradingSiteVerify(token, BUY, remote, { issuer: "https://login.okb-sec.example", now: t.clock.now() });
+    const payload = await tradingSiteVerify(token, BUY, remote, { issuer: "https://login.okb-sec.example", now: t.clock.now(), customer });
     assert.deepEqual(payload["amr"], ["pin"]);
   });
 });

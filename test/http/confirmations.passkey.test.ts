@@ -76,7 +76,7 @@ describe("confirmations with a passkey (PIN + passkey; the passkey signs SHA-256
       const answered = await answer(client, started.id, { pin: TRADING_PIN, passkeyResponse: authenticator.assert(request) });
       assert.equal(answered.statusCode, 200, answered.body);
       const keys = (await t.client().get("/.well-known/jwks.json")).json();
-      const payload = await tradingSiteVerify(answered.token ?? "", order, keys, { issuer: t.config.publicUrl, now: t.clock.now() });
+      const payload = await tradingSiteVerify(answered.token ?? "", order, keys, { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId });
       assert.deepEqual(payload["amr"], ["pin", "hwk", "user"]);
     }
     await t.drainOutbox();

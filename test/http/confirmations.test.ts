@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { JSONWebKeySet } from "jose";
 import { sharedTestService, startTestService } from "../support/test-service.ts";
 import type { TestCustomer, TestService } from "../support/test-service.ts";
@@ -69,7 +69,7 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     assert.deepEqual(await codeSubjects(t, customer), [codeMailSubject(t.config.brand)], "only the login's code mail");
     const answered = await client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: TRADING_PIN } });
     assert.equal(answered.statusCode, 200, answered.body);
-    const payload = await tradingSiteVerify(answered.json().token, BUY, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now() });
+    const payload = await tradingSiteVerify(answered.json().token, BUY, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId });
     assert.deepEqual(payload["amr"], ["pin"]);
   });
 
@@ -90,7 +90,7 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     assert.match(text, /Operation: Withdrawal 30,000 yen/);
     const answered = await client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: TRADING_PIN, code } });
     assert.equal(answered.statusCode, 200, answered.body);
-    const payload = await tradingSiteVerify(answered.json().token, WITHDRAWAL, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now() });
+    const payload = await tradingSiteVerify(answered.json().token, WITHDRAWAL, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId });
     assert.deepEqual(payload["amr"], ["pin", "otp"]);
   });
 
@@ -181,16 +181,30 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
   });
 
   it("the token for one order does not verify for another (op_sha256); it expires after 60 seconds", async () => {
-    const { client } = await customerWithPin();
+    const { customer, client } = await customerWithPin();
     const started = await start(client, BUY);
     const { token } = (await client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: TRADING_PIN } })).json();
     const keys = await jwks(t);
+    const expect = { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId };
     const other: Order = { type: "trade", details: { ...BUY.details, quantity: 1000 } };
-    await assert.rejects(tradingSiteVerify(token, other, keys, { issuer: t.config.publicUrl, now: t.clock.now() }), /op_sha256 does not match/);
+    await assert.rejects(tradingSiteVerify(token, other, keys, expect), /op_sha256 does not match/);
     const reordered: Order = { type: "trade", details: { price: "market", quantity: 100, symbol: "7203", side: "buy" } };
-    await tradingSiteVerify(token, reordered, keys, { issuer: t.config.publicUrl, now: t.clock.now() });
-    await assert.rejects(tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, now: t.clock.now() + 61_000 }), { code: "ERR_JWT_EXPIRED" });
-    await assert.rejects(tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, audience: "another-site", now: t.clock.now() }), { code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
+    await tradingSiteVerify(token, reordered, keys, expect);
+    await assert.rejects(tradingSiteVerify(token, BUY, keys, { ...expect, now: t.clock.now() + 61_000 }), { code: "ERR_JWT_EXPIRED" });
+    await assert.rejects(tradingSiteVerify(token, BUY, keys, { ...expect, audience: "another-site" }), { code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
+  });
+
+  it("a token one customer confirmed does not verify for another customer's identical order: the trading site compares sub with the order's customer (issue 17 item 8)", async () => {
+    const confirmer = await customerWithPin();
+    const victim = await customerWithPin();
+    const started = await start(confirmer.client, BUY);
+    const { token } = (await confirmer.client.post(`/api/v1/confirmations/${started.id}`, { json: { pin: TRADING_PIN } })).json();
+    const keys = await jwks(t);
+    // The same trade, for the victim's account: op_sha256 matches, the signature is good; only sub differs.
+    assert.equal(opSha256Of(BUY), decodeJwt(token)["op_sha256"]);
+    await assert.rejects(tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, now: t.clock.now(), customer: victim.customer.loginId }), /sub is another customer/);
+    const payload = await tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, now: t.clock.now(), customer: confirmer.customer.loginId });
+    assert.equal(payload.sub, confirmer.customer.loginId, "for the order of the customer who confirmed it, it verifies");
   });
 
   it("the token's header and claims: ES256, typ okb-confirmation+jwt, kid of the JWK Set; iss, aud, sub = login ID, jti = the confirmation, exp = iat + 60, op_sha256", async () => {
@@ -202,7 +216,7 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     assert.equal(header.alg, "ES256");
     assert.equal(header.typ, "okb-confirmation+jwt");
     assert.equal(header.kid, keys.keys[0]?.kid);
-    const payload = await tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, now: t.clock.now() });
+    const payload = await tradingSiteVerify(token, BUY, keys, { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId });
     assert.equal(payload.iss, t.config.publicUrl);
     assert.equal(payload.aud, "okb-trading");
     assert.equal(payload.sub, customer.loginId);
@@ -269,11 +283,11 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
   });
 
   it("a key repeated in the JSON: the last one counts, in the summary and in the signed operation alike", async () => {
-    const { client } = await customerWithPin();
+    const { customer, client } = await customerWithPin();
     const response = await client.post("/api/v1/confirmations", { body: '{"operation":{"type":"trade","details":{"side":"buy","quantity":1,"quantity":100}}}', headers: { "content-type": "application/json" } });
     assert.equal(response.json().summary, "買付 100株");
     const { token } = (await client.post(`/api/v1/confirmations/${response.json().id}`, { json: { pin: TRADING_PIN } })).json();
-    await tradingSiteVerify(token, { type: "trade", details: { side: "buy", quantity: 100 } }, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now() });
+    await tradingSiteVerify(token, { type: "trade", details: { side: "buy", quantity: 100 } }, await jwks(t), { issuer: t.config.publicUrl, now: t.clock.now(), customer: customer.loginId });
   });
 
   it("a malformed confirmation ID in the path is [4000]; a PIN missing is [4000]", async () => {

@@ -190,13 +190,19 @@ export class TestService {
    * mail that was queued is in the catcher or recorded as failed: a test that
    * expects no mail looks at both instead of waiting a while.
    */
-  drainOutbox(): Promise<number> {
+  async drainOutbox(): Promise<number> {
+    // The recovery requests answered so far first: their mails join the outbox (issue 17 item 7).
+    await this.service.recoveryWorker.runOnce();
     return this.service.worker.runOnce();
   }
 
   /** The outbox rows not delivered yet (recipient and subject), oldest first. */
-  /** Subjects of every mail queued for `email`, delivered or not: written in the request, so no waiting is needed. */
+  /**
+   * Subjects of every mail queued for `email`, delivered or not: written in the request, so no waiting is
+   * needed; the recovery requests answered so far are resolved first (their mails come after the answer).
+   */
   async queuedSubjects(email: string): Promise<string[]> {
+    await this.service.recoveryWorker.runOnce();
     const rows = await this.service.database.db.selectFrom("mail_outbox").select("subject").where("recipient", "=", email).orderBy("created_at").execute();
     return rows.map((row) => row.subject);
   }

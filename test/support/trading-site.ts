@@ -24,9 +24,11 @@ export function opSha256Of(order: Order): string {
 /**
  * The trading site's check, written with jose as docs/trading-site.md shows it: signature by a key
  * of the JWK Set, `typ`, ES256, issuer, audience, expiry at `now`, then `op_sha256` against its
- * own order. Resolves to the payload, or rejects (a jose error, or "op_sha256 does not match").
+ * own order and `sub` against the customer the order is for (`expect.customer`, a login ID: a token
+ * another customer confirmed for an identical order is refused, issue 17 item 8). Resolves to the
+ * payload, or rejects (a jose error, "op_sha256 does not match" or "sub is another customer").
  */
-export async function tradingSiteVerify(token: string, order: Order, keys: JSONWebKeySet | JWTVerifyGetKey, expect: { issuer: string; audience?: string; now: number }): Promise<JWTPayload> {
+export async function tradingSiteVerify(token: string, order: Order, keys: JSONWebKeySet | JWTVerifyGetKey, expect: { issuer: string; audience?: string; now: number; customer: string }): Promise<JWTPayload> {
   const getKey = typeof keys === "function" ? keys : createLocalJWKSet(keys);
   const { payload } = await jwtVerify(token, getKey, {
     typ: "okb-confirmation+jwt",
@@ -38,6 +40,9 @@ export async function tradingSiteVerify(token: string, order: Order, keys: JSONW
   });
   if (payload["op_sha256"] !== opSha256Of(order)) {
     throw new Error("op_sha256 does not match this order");
+  }
+  if (payload.sub !== expect.customer) {
+    throw new Error("sub is another customer: the token was confirmed by someone else");
   }
   return payload;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Passkey, PasskeyDeviceType, PasskeyStore } from "../../core/ports.ts";
+import type { Passkey, PasskeyDeviceType, PasskeyRemoval, PasskeyStore } from "../../core/ports.ts";
 import type { Database, PasskeysTable } from "./schema.ts";
+import { inTransaction } from "./in-transaction.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
 
 function toPasskey(row: Selectable<PasskeysTable>): Passkey {
@@ -64,9 +65,40 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async remove(customerId: string, id: string): Promise<boolean> {
-      const result = await db.deleteFrom("passkeys").where("id", "=", id).where("customer_id", "=", customerId).executeTakeFirst();
-      return Number(result.numDeletedRows) === 1;
+    removeUnlessLastRequired(customerId: string, id: string): Promise<PasskeyRemoval> {
+      return inTransaction(db, async (trx) => {
+        // The customer's row locked first, by an UPDATE that changes nothing: on PostgreSQL the
+        // row lock SELECT … FOR UPDATE would take, on SQLite the database's write lock (both
+        // dialects, one statement). A second removal (or パスキー必須 turned on) for the same
+        // customer waits here until this transaction ends; under READ COMMITTED its next
+        // statement then sees what this one deleted. Without it, two removals each counted
+        // "two left" and each deleted one (issue 17 item 3).
+        const locked = await trx
+          .updateTable("customers")
+          .set((eb) => ({ passkey_required: eb.ref("passkey_required") }))
+          .where("id", "=", customerId)
+          .executeTakeFirst();
+        if (Number(locked.numUpdatedRows) === 0) {
+          return "not_found";
+        }
+        // The rule and the delete in one statement: not the last passkey while required.
+        const deleted = await trx
+          .deleteFrom("passkeys")
+          .where("id", "=", id)
+          .where("customer_id", "=", customerId)
+          .where((eb) =>
+            eb.or([
+              eb(eb.selectFrom("customers").select("passkey_required").where("id", "=", customerId), "!=", 1),
+              eb(eb.selectFrom("passkeys as others").select((inner) => inner.fn.countAll().as("n")).where("others.customer_id", "=", customerId), ">", 1),
+            ]),
+          )
+          .executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 1) {
+          return "removed";
+        }
+        const still = await trx.selectFrom("passkeys").select("id").where("id", "=", id).where("customer_id", "=", customerId).executeTakeFirst();
+        return still === undefined ? "not_found" : "last_while_required";
+      });
     },
 
     async recordUse(id, use): Promise<void> {

@@ -206,6 +206,17 @@ export interface WebAuthnChallengesTable {
   expires_at: number;
 }
 
+/** Migration 0015: recovery requests waiting to be resolved after their answer (issue 17 item 7). */
+export interface RecoveryRequestsTable {
+  id: string;
+  /** The request and where it came from, as JSON sealed like outbox bodies (an address, a date of birth). */
+  payload: string;
+  created_at: number;
+  /** Until when an instance holds it; null when nobody does. */
+  claimed_until: number | null;
+  attempts: Generated<number>;
+}
+
 export interface Database {
   customers: CustomersTable;
   login_challenges: LoginChallengesTable;
@@ -223,4 +234,5 @@ export interface Database {
   webauthn_challenges: WebAuthnChallengesTable;
   trading_pins: TradingPinsTable;
   confirmations: ConfirmationsTable;
+  recovery_requests: RecoveryRequestsTable;
 }

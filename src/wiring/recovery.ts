@@ -1,0 +1,48 @@
+import type { Logger } from "pino";
+import type { DatabaseHandle } from "../adapters/db/connect.ts";
+import type { LoginDeps } from "../core/login-deps.ts";
+import type { PasswordChangeDeps } from "../core/password-change.ts";
+import type { RecoveryQueue } from "../core/ports.ts";
+import type { RecoveryWorkerSettings } from "../adapters/mail/recovery-worker.ts";
+import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
+import { deriveKey } from "../adapters/crypto/derive-key.ts";
+import { createRecoveryQueueStore } from "../adapters/db/recovery-queue-store.ts";
+import type { RecoveryQueueStore } from "../adapters/db/recovery-queue-store.ts";
+import { RecoveryWorker } from "../adapters/mail/recovery-worker.ts";
+import { LoginIdReminder } from "../core/login-id-reminder.ts";
+import { PasswordReset } from "../core/password-reset.ts";
+import { resolveRecoveryRequest } from "../core/recovery-requests.ts";
+
+/** Forgotten login ID and forgotten password (issue 11), answered before they are resolved (issue 17 item 7). */
+export interface RecoveryServices {
+  loginIdReminder: LoginIdReminder;
+  passwordReset: PasswordReset;
+  /** Resolves the requests after their answers; started and stopped with the service. */
+  worker: RecoveryWorker;
+  store: RecoveryQueueStore;
+}
+
+export function buildRecovery(
+  database: DatabaseHandle,
+  secrets: { serverSecret: string },
+  deps: { login: LoginDeps; stepUp: PasswordChangeDeps; logger: Logger; settings: RecoveryWorkerSettings },
+): RecoveryServices {
+  const store = createRecoveryQueueStore(database.db, createBodySealer(deriveKey(secrets.serverSecret, "recovery-seal")));
+  let worker: RecoveryWorker | null = null;
+  const recoveries: RecoveryQueue = {
+    async add(request): Promise<void> {
+      await store.add(request);
+      worker?.notify();
+    },
+  };
+  const loginIdReminder = new LoginIdReminder({ ...deps.login, recoveries });
+  const passwordReset = new PasswordReset({ ...deps.stepUp, recoveries });
+  worker = new RecoveryWorker({
+    store,
+    resolve: (request) => resolveRecoveryRequest({ loginIdReminder, passwordReset }, request),
+    clock: deps.login.clock,
+    logger: deps.logger,
+    settings: deps.settings,
+  });
+  return { loginIdReminder, passwordReset, worker, store };
+}

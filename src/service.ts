@@ -49,6 +49,7 @@ import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
 import { checkReadiness, databaseCheck, redisCheck, smtpCheck, smtpState } from "./adapters/health/readiness-checks.ts";
 import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
+import { isDependencyOutage } from "./adapters/health/dependency-outage.ts";
 
 export interface ServiceOptions {
   /** Tests pass a clock they can move. */
@@ -135,7 +136,10 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const random = options.random ?? nodeRandom;
   const logger = options.logger ?? createLogger(config);
 
-  const database = openDatabase(config.databaseUrl);
+  // A broken PostgreSQL connection is dropped and replaced (connect.ts): one line each, at most the pool's size.
+  const database = openDatabase(config.databaseUrl, {
+    onConnectionError: (error) => logger.warn({ error: error.message }, "database connection lost; the next request opens a new one"),
+  });
   await migrateToLatest(database.db, database.dialect);
   const stores = buildStores(database, config, { clock, random });
   const { customers, outbox: outboxStore } = stores;
@@ -259,6 +263,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     noticeSettings: new NoticeSettings({ customers, audit }),
     console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
     mailCatcher,
+    isDependencyOutage,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,
   };

@@ -11,7 +11,7 @@ import { buildPasswordHasher, buildStores } from "./wiring/stores.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
 import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
-import { connectRedis, createRedisRateLimiter } from "./adapters/rate-limit/redis-rate-limiter.ts";
+import { connectRedis, createRedisRateLimiter, firstRedisConnection } from "./adapters/rate-limit/redis-rate-limiter.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import type { Redis } from "ioredis";
 import type { RateLimiter } from "./core/ports.ts";
@@ -86,6 +86,9 @@ export interface Service {
 // At shutdown, the codes of the last logins still go out (DESIGN: no code mail is lost);
 // beyond this, what is left waits in the outbox for another instance or the next start.
 const SHUTDOWN_MAIL_DRAIN_MS = 5000;
+
+// At start, how long to wait for Redis before taking requests (a Redis that refuses ends the wait at once).
+const REDIS_START_WAIT_MS = 3000;
 
 /** Redacted wherever they appear in a log line: secrets never reach the log. */
 export const LOG_REDACT_PATHS = [
@@ -183,6 +186,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     redis.on("ready", () => {
       redisDown = false;
     });
+    await firstRedisConnection(redis, REDIS_START_WAIT_MS);
     counters = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
   } else {
     // Expired counters are only clutter; clear them now and then.
@@ -288,7 +292,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
         clearInterval(pruneTimer);
       }
       clearInterval(challengePruneTimer);
-      await redis?.quit();
+      // QUIT needs a connection; with none (Redis is down) there is nothing to say goodbye to.
+      await redis?.quit().catch(() => redis?.disconnect());
       transport.close();
       await mailCatcher?.close();
       await database.close();

@@ -147,7 +147,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const stores = buildStores(database, config, { clock, random });
   const { customers, outbox: outboxStore } = stores;
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
-  const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox };
+  // As many mails in delivery as SMTP conversations, so none waits inside nodemailer behind a stalled one.
+  const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, maxInFlight: config.smtpMaxConnections, ...options.outbox };
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
   if (smtpUrl === null) {
@@ -155,7 +156,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     await mailCatcher.listen();
     smtpUrl = mailCatcher.url;
   }
-  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim, timeouts: options.smtp });
+  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim, timeouts: options.smtp, maxConnections: config.smtpMaxConnections });
   // One cached probe for /readyz and okb_smtp_up: at most one SMTP session per 10 s.
   const smtpProbe = smtpCheck(transport);
   const metrics = createServiceMetrics(

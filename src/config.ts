@@ -19,6 +19,9 @@ import {
 /** Only for development; a production start with it is refused. */
 const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production";
 
+// The SMTP adapter's own default (SMTP_POOL_CONNECTIONS in src/adapters/mail/smtp-transport.ts).
+const DEFAULT_SMTP_MAX_CONNECTIONS = 20;
+
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** `RATE_LIMIT_PASSWORD_PER_IP=300/300`: at most 300 requests per 300-second window. */
@@ -64,6 +67,8 @@ const ENV_SCHEMA = z.object({
     .default("sqlite:./data/okb-login.sqlite"),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  // SMTP conversations with the relay at once (issue 17 §11): a stalled one holds only its own mail.
+  SMTP_MAX_CONNECTIONS: int(1, 200, DEFAULT_SMTP_MAX_CONNECTIONS),
   SERVER_SECRET: z.string().min(32, "must be at least 32 characters").default(DEVELOPMENT_SECRET),
   OTP_TTL_SECONDS: int(60, 3600, DEFAULT_CODE_TTL_SECONDS),
   SESSION_IDLE_SECONDS: int(60, 24 * 3600, DEFAULT_SESSION_IDLE_SECONDS),
@@ -134,6 +139,8 @@ export interface Config {
   databaseUrl: string;
   /** null: start the local mail catcher (development only). */
   smtpUrl: string | null;
+  /** SMTP_MAX_CONNECTIONS: conversations with the relay at once, and so mails in delivery at once. */
+  smtpMaxConnections: number;
   mailFrom: string;
   serverSecret: string;
   codeTtlSeconds: number;
@@ -233,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     console: consoleSetting,
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL ?? null,
+    smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
     serverSecret: e.SERVER_SECRET,
     codeTtlSeconds: e.OTP_TTL_SECONDS,

@@ -12,7 +12,7 @@ import { buildPasswordHasher, buildStores } from "./wiring/stores.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
 import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
-import { connectRedis, createRedisRateLimiter } from "./adapters/rate-limit/redis-rate-limiter.ts";
+import { connectRedis, createRedisRateLimiter, firstRedisConnection } from "./adapters/rate-limit/redis-rate-limiter.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import type { Redis } from "ioredis";
 import type { RateLimiter } from "./core/ports.ts";
@@ -51,6 +51,7 @@ import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
 import { checkReadiness, databaseCheck, redisCheck, smtpCheck, smtpState } from "./adapters/health/readiness-checks.ts";
 import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
+import { isDependencyOutage } from "./adapters/health/dependency-outage.ts";
 
 export interface ServiceOptions {
   /** Tests pass a clock they can move. */
@@ -89,6 +90,9 @@ export interface Service {
 // At shutdown, the codes of the last logins still go out (DESIGN: no code mail is lost);
 // beyond this, what is left waits in the outbox for another instance or the next start.
 const SHUTDOWN_MAIL_DRAIN_MS = 5000;
+
+// At start, how long to wait for Redis before taking requests (a Redis that refuses ends the wait at once).
+const REDIS_START_WAIT_MS = 3000;
 
 /** Redacted wherever they appear in a log line: secrets never reach the log. */
 export const LOG_REDACT_PATHS = [
@@ -139,14 +143,18 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const random = options.random ?? nodeRandom;
   const logger = options.logger ?? createLogger(config);
 
-  const database = openDatabase(config.databaseUrl);
+  // A broken PostgreSQL connection is dropped and replaced (connect.ts): one line each, at most the pool's size.
+  const database = openDatabase(config.databaseUrl, {
+    onConnectionError: (error) => logger.warn({ error: error.message }, "database connection lost; the next request opens a new one"),
+  });
   await migrateToLatest(database.db, database.dialect);
   // SQLite only: `customer import` refuses to run while this service uses the file (issue 17 item 12).
   const liveMarker = markSqliteLive(config.databaseUrl, (error) => logger.warn({ err: error }, "cannot mark the SQLite database as in use; customer import will not see this service"));
   const stores = buildStores(database, config, { clock, random });
   const { customers, outbox: outboxStore } = stores;
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
-  const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, ...options.outbox };
+  // As many mails in delivery as SMTP conversations, so none waits inside nodemailer behind a stalled one.
+  const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, maxInFlight: config.smtpMaxConnections, ...options.outbox };
   let mailCatcher: MailCatcher | null = null;
   let smtpUrl = config.smtpUrl;
   if (smtpUrl === null) {
@@ -154,7 +162,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     await mailCatcher.listen();
     smtpUrl = mailCatcher.url;
   }
-  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim, timeouts: options.smtp });
+  const transport = createSmtpTransport(smtpUrl, config.mailFrom, { dkim: config.dkim, timeouts: options.smtp, maxConnections: config.smtpMaxConnections });
   // One cached probe for /readyz and okb_smtp_up: at most one SMTP session per 10 s.
   const smtpProbe = smtpCheck(transport);
   const metrics = createServiceMetrics(
@@ -185,6 +193,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     redis.on("ready", () => {
       redisDown = false;
     });
+    await firstRedisConnection(redis, REDIS_START_WAIT_MS);
     counters = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
   } else {
     // Expired counters are only clutter; clear them now and then.
@@ -266,6 +275,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     noticeSettings: new NoticeSettings({ customers, audit }),
     console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
     mailCatcher,
+    isDependencyOutage,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,
   };
@@ -295,7 +305,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
         clearInterval(pruneTimer);
       }
       clearInterval(challengePruneTimer);
-      await redis?.quit();
+      // QUIT needs a connection; with none (Redis is down) there is nothing to say goodbye to.
+      await redis?.quit().catch(() => redis?.disconnect());
       transport.close();
       await mailCatcher?.close();
       await database.close();

@@ -23,7 +23,10 @@ import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
 import { capConnections, serverLimitOptions } from "./server-limits.ts";
 
 /** What the shared setup needs of the web's dependencies. */
-export type BaseDeps = Pick<WebDeps, "config" | "logger">;
+export type BaseDeps = Pick<WebDeps, "config" | "logger" | "isDependencyOutage">;
+
+// While the database or Redis is away (a failover takes seconds): when to try again.
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 // Login forms are tiny; a big body is an attack or a mistake.
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -143,7 +146,9 @@ function sendClientError(error: Error & { code?: string }, socket: Socket): void
 /**
  * The one error handler. AuthErrors show their code and public message;
  * framework errors below 500 (bad JSON, wrong content type, too large) show as
- * [4000] with their status; anything else is logged and shown as a bare [5000].
+ * [4000] with their status; the database or Redis out of reach is a 503 [5000] with
+ * Retry-After (issue 17 §1: the client may retry, a load balancer may try another
+ * instance); anything else is logged and shown as a bare [5000].
  */
 function sendError(deps: BaseDeps, error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = detectLang(request);
@@ -152,6 +157,11 @@ function sendError(deps: BaseDeps, error: FastifyError | AuthError, request: Fas
     refusal = refuse(request, reply, error, lang);
   } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
     refusal = refuse(request, reply, new InvalidInputError(typeof error.code === "string" ? error.code : "framework error"), lang, { status: error.statusCode });
+  } else if (deps.isDependencyOutage(error)) {
+    // One line per request, without the stack: an outage brings many.
+    request.log.warn({ error: error.message }, "dependency unavailable");
+    reply.header("retry-after", String(OUTAGE_RETRY_AFTER_SECONDS));
+    refusal = refuse(request, reply, new InternalError("dependency unavailable"), lang, { status: 503 });
   } else {
     request.log.error({ err: error }, "unhandled error");
     refusal = refuse(request, reply, new InternalError("unhandled error"), lang);

@@ -67,6 +67,8 @@ export interface WebDeps {
   console: ConsoleServices;
   /** Present only in development with no SMTP_URL: serves /dev/mailbox. */
   mailCatcher: DevMailbox | null;
+  /** Whether an unexpected error means the database or Redis cannot be reached now (answered 503 [5000], not 500). */
+  isDependencyOutage: (error: unknown) => boolean;
   /** Asks the database, Redis and SMTP whether they answer (for /readyz). */
   checkReadiness: () => Promise<ReadinessReport>;
   /** Served at /metrics. */

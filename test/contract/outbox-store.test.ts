@@ -155,6 +155,15 @@ for (const backend of DB_BACKENDS) {
       );
     });
 
+    it("claim with triedAtMost 0 takes first tries only, leaving a due retry for a plain claim (issue 17 §11)", async () => {
+      const retry = await enqueue(newMail({ createdAt: NOW - 10_000 }));
+      await outbox.claim(NOW - 10_000, LEASE_MS, 10);
+      await outbox.markFailed(retry.id, NOW - 5_000, "timeout");
+      const fresh = await enqueue(newMail());
+      assert.deepEqual((await outbox.claim(NOW, LEASE_MS, 10, { triedAtMost: 0 })).map((claimed) => [claimed.id, claimed.attempts]), [[fresh.id, 1]]);
+      assert.deepEqual((await outbox.claim(NOW, LEASE_MS, 10)).map((claimed) => [claimed.id, claimed.attempts]), [[retry.id, 2]]);
+    });
+
     it("release gives back untried claims: due again at once, the attempt not counted", async () => {
       const released = await enqueue(newMail({ createdAt: NOW - 1 }));
       const kept = await enqueue(newMail());

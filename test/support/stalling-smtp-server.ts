@@ -21,9 +21,16 @@ export class StallingSmtpServer {
   private readonly server: SMTPServer;
   private readonly waiters = new Set<() => void>();
   private stalledSession: string | null = null;
+  /** Conversations held so far (each has one mail whose DATA got no answer). */
+  private readonly stalledSessions = new Set<string>();
   private port_ = 0;
 
-  constructor() {
+  /**
+   * `stallTo`: stall every message to a matching recipient (a slow mailbox server behind
+   * the relay), not only the first message.
+   */
+  constructor(options?: { stallTo?: (recipient: string) => boolean }) {
+    const stallTo = options?.stallTo ?? null;
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
@@ -34,9 +41,10 @@ export class StallingSmtpServer {
         simpleParser(stream)
           .then((parsed) => {
             const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : (parsed.to?.text ?? "");
-            if (this.stalledSession === null) {
+            if (stallTo === null ? this.stalledSession === null : stallTo(to)) {
               // Never calls back: the client waits for a reply to its DATA that does not come.
               this.stalledSession = session.id;
+              this.stalledSessions.add(session.id);
               this.record("stalled", to);
               return;
             }
@@ -46,7 +54,7 @@ export class StallingSmtpServer {
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       },
       onClose: (session) => {
-        if (session.id === this.stalledSession) {
+        if (this.stalledSessions.has(session.id)) {
           this.record("stall-ended", "");
         }
       },

@@ -34,3 +34,13 @@ describe("configuration for operations: TRUST_PROXY and METRICS_TOKEN", () => {
     assert.equal(loadConfig({ METRICS_TOKEN: "0123456789abcdef" }).config.metricsToken, "0123456789abcdef");
   });
 });
+
+describe("configuration for operations: SMTP_MAX_CONNECTIONS (issue 17 §11)", () => {
+  it("defaults to 20 conversations with the relay and takes 1-200", () => {
+    assert.equal(loadConfig({}).config.smtpMaxConnections, 20);
+    assert.equal(loadConfig({ SMTP_MAX_CONNECTIONS: "50" }).config.smtpMaxConnections, 50);
+    for (const value of ["0", "201", "many"]) {
+      assert.throws(() => loadConfig({ SMTP_MAX_CONNECTIONS: value }), (error: unknown) => error instanceof ConfigError && /SMTP_MAX_CONNECTIONS/.test(error.message));
+    }
+  });
+});

@@ -17,8 +17,11 @@ export interface ClaimedMail {
 export interface OutboxStore {
   /** Puts a mail into the outbox on its own (the core queues through MailOutbox, mail-outbox.ts). */
   enqueue(mail: OutboxMail): Promise<void>;
-  /** Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile. */
-  claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]>;
+  /**
+   * Leases up to `limit` due mails to this worker until `now + leaseMs`; no other worker gets them meanwhile.
+   * `triedAtMost`: only mails tried that many times or fewer (0: first tries only).
+   */
+  claim(now: number, leaseMs: number, limit: number, options?: { triedAtMost?: number }): Promise<ClaimedMail[]>;
   /** Delivered: `smtpResponse` is the relay's reply line ("250 2.0.0 Ok: queued as …"), kept bounded and printable. */
   markSent(id: string, sentAt: number, smtpResponse?: string | null): Promise<void>;
   markFailed(id: string, nextAttemptAt: number, error: string): Promise<void>;
@@ -75,7 +78,7 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
   return {
     enqueue: (mail: OutboxMail) => enqueueMail(db, sealer, mail),
 
-    async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedMail[]> {
+    async claim(now: number, leaseMs: number, limit: number, options?: { triedAtMost?: number }): Promise<ClaimedMail[]> {
       let due = db
         .selectFrom("mail_outbox")
         .select("id")
@@ -84,6 +87,9 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
         .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
         .orderBy("next_attempt_at")
         .limit(limit);
+      if (options?.triedAtMost !== undefined) {
+        due = due.where("attempts", "<=", options.triedAtMost);
+      }
       if (dialect === "postgres") {
         // Several instances poll the same table: skip rows another worker is claiming right now.
         due = due.forUpdate().skipLocked();

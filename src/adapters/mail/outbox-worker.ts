@@ -74,6 +74,8 @@ export class OutboxWorker {
   /** Due mails may be left that found no free slot: claim again as soon as one frees. */
   private backlog = false;
   private readonly sending = new Set<Promise<void>>();
+  /** Of those, retries of mails that failed before (capped at half the slots). */
+  private retriesInFlight = 0;
   private stopped = true;
   /**
    * Wall-clock time after which no new mail is claimed (set by stop()). The one time
@@ -211,8 +213,7 @@ export class OutboxWorker {
           this.backlog = true;
           return;
         }
-        const claimed = await store.claim(clock.now(), settings.leaseMs, free);
-        this.backlog = claimed.length === free;
+        const claimed = await this.claimFirstTriesFirst(free);
         if (claimed.length === 0) {
           return;
         }
@@ -225,7 +226,7 @@ export class OutboxWorker {
         for (const mail of claimed) {
           this.send(mail);
         }
-        // Fewer than asked: the queue is empty; a mail queued since calls notify().
+        // Fewer than asked: the queue is empty (or retries are at their cap); a mail queued since calls notify().
         // At shutdown notify() is off, so keep claiming until the queue is empty.
         if (claimed.length < free && !this.stopped) {
           return;
@@ -236,8 +237,41 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * Fills free slots with first tries (fresh codes) first, then with retries, which may
+   * hold at most half the slots. A mailbox server behind the relay that stalls every
+   * conversation fails its mails by timeout again and again; without the cap, those
+   * retries could fill every slot and hold each new code until they time out
+   * (issue 17 §11). Sets `backlog` when due mails may be left for the next free slot.
+   */
+  private async claimFirstTriesFirst(free: number): Promise<ClaimedMail[]> {
+    const { store, clock, settings } = this.deps;
+    const firstTries = await store.claim(clock.now(), settings.leaseMs, free, { triedAtMost: 0 });
+    const retryRoom = Math.min(free - firstTries.length, this.retrySlots() - this.retriesInFlight);
+    if (retryRoom <= 0) {
+      // Slots full, or retries at their cap: more may be due.
+      this.backlog = firstTries.length === free || this.retrySlots() <= this.retriesInFlight;
+      return firstTries;
+    }
+    const more = await store.claim(clock.now(), settings.leaseMs, retryRoom);
+    this.backlog = more.length === retryRoom;
+    return [...firstTries, ...more];
+  }
+
+  private retrySlots(): number {
+    return Math.max(1, Math.floor(this.deps.settings.maxInFlight / 2));
+  }
+
   private send(mail: ClaimedMail): void {
+    // `attempts` counts this try: above 1, the mail failed before.
+    const retry = mail.attempts > 1;
+    if (retry) {
+      this.retriesInFlight += 1;
+    }
     const sending: Promise<void> = this.deliver(mail).finally(() => {
+      if (retry) {
+        this.retriesInFlight -= 1;
+      }
       this.sending.delete(sending);
       // The slot is free: the next due mail goes now, not when the others are done.
       if (this.backlog) {

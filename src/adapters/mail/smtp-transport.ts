@@ -39,17 +39,27 @@ export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
   socketTimeoutMs: 10_000,
 };
 
-/** Connections in the pool: also how many mails the outbox worker sends at once, so none waits in nodemailer's queue. */
-export const SMTP_POOL_CONNECTIONS = 5;
+/**
+ * Connections in the pool by default (SMTP_MAX_CONNECTIONS): also how many mails the
+ * outbox worker sends at once, so none waits in nodemailer's queue. Each stalled
+ * conversation (a relay waiting on a slow mailbox server) holds one connection until
+ * its timeout; with 5, ten stalls held every code ~19 s (issue 17 §11). Relays take
+ * dozens of connections from one client; the worker also keeps half of them for first tries.
+ */
+export const SMTP_POOL_CONNECTIONS = 20;
 
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
-export function createSmtpTransport(smtpUrl: string, from: string, options?: { dkim?: DkimSettings | null; timeouts?: Partial<SmtpTimeouts> }): MailTransport {
+export function createSmtpTransport(
+  smtpUrl: string,
+  from: string,
+  options?: { dkim?: DkimSettings | null; timeouts?: Partial<SmtpTimeouts>; maxConnections?: number },
+): MailTransport {
   const timeouts = { ...DEFAULT_SMTP_TIMEOUTS, ...options?.timeouts };
   // Pooled: at the 9:00 storm a new TCP + EHLO handshake per code mail costs more than the mail.
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
-    maxConnections: SMTP_POOL_CONNECTIONS,
+    maxConnections: options?.maxConnections ?? SMTP_POOL_CONNECTIONS,
     maxMessages: 500,
     connectionTimeout: timeouts.connectionTimeoutMs,
     greetingTimeout: timeouts.greetingTimeoutMs,

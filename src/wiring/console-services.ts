@@ -13,6 +13,7 @@ import { CustomerActions } from "../core/customer-actions.ts";
 import { MfaOffRequests } from "../core/mfa-off-requests.ts";
 import { PasskeyRequiredOff } from "../core/passkey-required-off.ts";
 import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
+import { ConsoleRefusalAudit } from "../core/console-refusal-audit.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -32,6 +33,8 @@ export interface ConsoleServices {
   tradingPinUnlock: TradingPinUnlock;
   /** Turns パスキー必須 off for a customer who lost the passkey (issue 13 §3): identity checked, audited, notice mailed. */
   passkeyRequiredOff: PasskeyRequiredOff;
+  /** Audits every refused console request (issue 17 item 9; the web layer's hook calls it). */
+  refusalAudit: ConsoleRefusalAudit;
 }
 
 /**
@@ -55,7 +58,8 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const passkeyRequiredOff = new PasskeyRequiredOff({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  const refusalAudit = new ConsoleRefusalAudit({ customers: stores.customers, audit });
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, refusalAudit, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */

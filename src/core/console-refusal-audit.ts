@@ -1,0 +1,54 @@
+import type { AuditLog, CustomerStore } from "./ports.ts";
+import type { ErrorCode } from "./errors.ts";
+import type { OperatorRequest } from "./operator-request.ts";
+import { ANY_CONTROL, BROKEN_ENCODING, normalizeLoginId } from "./credentials.ts";
+
+/** A console request the rules refused, as the web layer saw it: never the body (a reason, an address, a code). */
+export interface ConsoleRefusal {
+  /** The route's pattern (`POST /console/api/v1/customers/:loginId/unlock`), never the URL with its query. */
+  route: string;
+  code: ErrorCode;
+  /** The machine-readable reason of a refused action (`not_locked`), when there is one. */
+  reason: string | null;
+  /** The `:loginId` of the path, as sent, when the route has one. */
+  customerLoginId: string | null;
+}
+
+// A login ID in the path is at most this long in the audit row (login IDs are 64 at most).
+const MAX_LOGGED_LOGIN_ID = 80;
+
+/**
+ * Every refusal of a signed-in operator's request is audited (issue 17 item 9), by one hook on
+ * every console route (web/console-refusal-hook.ts), whatever rule refused it: a role ([4031]),
+ * an action that does not apply ([4000] with its reason), a bad input ([4000]), an unknown
+ * customer or request ([4040]). The customer, when the path names one that exists, is the row's
+ * customer, so the refusal shows in that customer's audit trail.
+ */
+export class ConsoleRefusalAudit {
+  private readonly deps: { customers: Pick<CustomerStore, "findByLoginId">; audit: AuditLog };
+
+  constructor(deps: ConsoleRefusalAudit["deps"]) {
+    this.deps = deps;
+  }
+
+  async refused(request: OperatorRequest, refusal: ConsoleRefusal): Promise<void> {
+    const loginId = refusal.customerLoginId === null ? null : loggableLoginId(refusal.customerLoginId);
+    const customer = loginId === null || loginId === "" ? null : await this.deps.customers.findByLoginId(loginId);
+    await this.deps.audit.record({
+      event: "console.refused",
+      outcome: "refused",
+      customerId: customer?.id ?? null,
+      actor: request.operator.id,
+      ip: request.context.ip,
+      userAgent: request.context.userAgent,
+      requestId: request.context.requestId,
+      detail: { operatorLoginId: request.operator.loginId, route: refusal.route, code: refusal.code, reason: refusal.reason, customer: loginId },
+    });
+  }
+}
+
+/** The path's login ID as the audit row keeps it: normalised as at login, bounded, no control or broken characters. */
+function loggableLoginId(raw: string): string {
+  const normalized = normalizeLoginId(raw).slice(0, MAX_LOGGED_LOGIN_ID);
+  return normalized.replace(new RegExp(`${ANY_CONTROL.source}|${BROKEN_ENCODING.source}`, "gu"), "?");
+}

@@ -12,6 +12,8 @@ export interface ConsoleRefusal {
   reason: string | null;
   /** The `:loginId` of the path, as sent, when the route has one. */
   customerLoginId: string | null;
+  /** What else the path names (an operator's login ID, a request's ID), as sent. */
+  target: string | null;
 }
 
 // A login ID in the path is at most this long in the audit row (login IDs are 64 at most).
@@ -42,13 +44,24 @@ export class ConsoleRefusalAudit {
       ip: request.context.ip,
       userAgent: request.context.userAgent,
       requestId: request.context.requestId,
-      detail: { operatorLoginId: request.operator.loginId, route: refusal.route, code: refusal.code, reason: refusal.reason, customer: loginId },
+      detail: {
+        operatorLoginId: request.operator.loginId,
+        route: refusal.route,
+        code: refusal.code,
+        reason: refusal.reason,
+        customer: loginId,
+        ...(refusal.target === null ? {} : { target: loggable(refusal.target) }),
+      },
     });
   }
 }
 
 /** The path's login ID as the audit row keeps it: normalised as at login, bounded, no control or broken characters. */
 function loggableLoginId(raw: string): string {
-  const normalized = normalizeLoginId(raw).slice(0, MAX_LOGGED_LOGIN_ID);
-  return normalized.replace(new RegExp(`${ANY_CONTROL.source}|${BROKEN_ENCODING.source}`, "gu"), "?");
+  return loggable(normalizeLoginId(raw));
+}
+
+/** Bounded, with any control or broken character as "?". */
+function loggable(raw: string): string {
+  return raw.slice(0, MAX_LOGGED_LOGIN_ID).replace(new RegExp(`${ANY_CONTROL.source}|${BROKEN_ENCODING.source}`, "gu"), "?");
 }

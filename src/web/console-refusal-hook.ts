@@ -16,12 +16,17 @@ export function auditConsoleRefusals(app: FastifyInstance, refusals: ConsoleRefu
       return payload;
     }
     const params = request.params as Record<string, unknown> | undefined;
+    const route = request.routeOptions.url ?? "(no route)";
     const loginId = params?.["loginId"];
+    const id = params?.["id"];
+    const onCustomer = route.includes("/customers/:loginId");
     await refusals.refused(operatorRequestOf(request), {
-      route: `${request.method} ${request.routeOptions.url ?? "(no route)"}`,
+      route: `${request.method} ${route}`,
       code: error.code,
       reason: error.reason,
-      customerLoginId: typeof loginId === "string" ? loginId : null,
+      customerLoginId: onCustomer && typeof loginId === "string" ? loginId : null,
+      // What else the path names: an operator's login ID, a request's ID.
+      target: !onCustomer && typeof loginId === "string" ? loginId : typeof id === "string" ? id : null,
     });
     return payload;
   });

@@ -7,6 +7,7 @@ import { registerConsoleApiV1Actions } from "./routes/console-api-v1-actions.ts"
 import { registerConsoleApiV1MfaOff } from "./routes/console-api-v1-mfa-off.ts";
 import { registerConsoleApiV1TradingPin } from "./routes/console-api-v1-trading-pin.ts";
 import { registerConsolePages } from "./routes/console-pages.ts";
+import { registerConsoleApiV1Operators } from "./routes/console-api-v1-operators.ts";
 import { auditConsoleRefusals } from "./console-refusal-hook.ts";
 
 /**
@@ -23,5 +24,6 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void
   registerConsoleApiV1Actions(app, deps);
   registerConsoleApiV1MfaOff(app, deps);
   registerConsoleApiV1TradingPin(app, deps);
+  registerConsoleApiV1Operators(app, deps);
   registerConsolePages(app, deps);
 }

@@ -14,6 +14,8 @@ import { MfaOffRequests } from "../core/mfa-off-requests.ts";
 import { PasskeyRequiredOff } from "../core/passkey-required-off.ts";
 import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
 import { ConsoleRefusalAudit } from "../core/console-refusal-audit.ts";
+import type { OperatorAction } from "../core/operator-action.ts";
+import { unlockOperatorFromConsole } from "../core/operator-unlock.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -33,6 +35,8 @@ export interface ConsoleServices {
   tradingPinUnlock: TradingPinUnlock;
   /** Turns パスキー必須 off for a customer who lost the passkey (issue 13 §3): identity checked, audited, notice mailed. */
   passkeyRequiredOff: PasskeyRequiredOff;
+  /** A supervisor lifts an agent's lock (issue 17 item 15): audited. */
+  operatorUnlock: { unlock(loginId: string, action: OperatorAction): Promise<void> };
   /** Audits every refused console request (issue 17 item 9; the web layer's hook calls it). */
   refusalAudit: ConsoleRefusalAudit;
 }
@@ -59,7 +63,8 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const passkeyRequiredOff = new PasskeyRequiredOff({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const refusalAudit = new ConsoleRefusalAudit({ customers: stores.customers, audit });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, refusalAudit, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  const operatorUnlock = { unlock: (loginId: string, action: OperatorAction): Promise<void> => unlockOperatorFromConsole({ operators: stores.operators, audit }, loginId, action) };
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, refusalAudit, operatorUnlock, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */

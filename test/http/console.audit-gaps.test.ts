@@ -36,7 +36,7 @@ describe("console: every operator request that reaches a rule is audited, refusa
     assert.equal(refused.json().error.code, "4031");
     const rows = (await rowsBy(t, other.operatorId)).filter((row) => row.event !== "operator.login");
     assert.deepEqual(rows.map((row) => [row.event, row.outcome]), [["console.refused", "refused"]]);
-    assert.deepEqual(rows[0]?.detail, { operatorLoginId: other.loginId, route: "POST /console/api/v1/mfa-off-requests/:id/approve", code: "4031", reason: null, customer: null });
+    assert.deepEqual(rows[0]?.detail, { operatorLoginId: other.loginId, route: "POST /console/api/v1/mfa-off-requests/:id/approve", code: "4031", reason: null, customer: null, target: requestId });
   });
 
   it("a refused action ([4000] with its reason), a bad reason and an unknown customer are audited; never the body", async () => {

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
+import fc from "fast-check";
 import { totpCode } from "../../src/core/totp.ts";
 
 // Issue 17 item 15: wrong passwords lock an operator, and only the CLI could unlock: a supervisor
@@ -103,5 +104,25 @@ describe("a supervisor unlocks a locked agent (POST /console/api/v1/operators/{l
     const refused = await agent.client.post("/console/operators/unlock", { form: { loginId: target.loginId, reason: REASON } });
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /\[4031\]/);
+  });
+
+  it("fuzz: any path parameter and body (controls, NUL, broken encodings, over-long) answers 4xx, never 500, and unlocks nothing", async () => {
+    const target = await lockedAgent(t);
+    const supervisor = await t.consoleClient({ role: "supervisor" });
+    const nasty = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom("\u0000", "\r", "\n", "\u3000", "\uD800", "\uFFFD", "\u202E", "%", "/", "?", "#"), maxLength: 20 }),
+      fc.constantFrom("%00", "%ZZ", "%C3", "a".repeat(300), "..", target.loginId.toUpperCase() + "%00"),
+    );
+    const body = fc.oneof(fc.jsonValue(), fc.record({ reason: fc.anything() }, { requiredKeys: [] }));
+    await fc.assert(
+      fc.asyncProperty(nasty, body, async (segment, json) => {
+        const path = segment.length % 2 === 0 ? encodeURIComponent(segment.replace(/[\uD800-\uDFFF]/gu, "?")) : segment;
+        const response = await supervisor.client.request("POST", `/console/api/v1/operators/${path}/unlock`, { json });
+        assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${response.statusCode} for ${JSON.stringify(path)} ${JSON.stringify(json)}: ${response.body.slice(0, 200)}`);
+      }),
+      { seed: 20261207, numRuns: 200 },
+    );
+    assert.notEqual((await t.stores().operators.findByLoginId(target.loginId))?.lockedAt, null, "still locked");
   });
 });

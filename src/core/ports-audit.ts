@@ -48,6 +48,7 @@ export type AuditEventName =
   | "console.audit_viewed"
   | "console.customers_searched"
   | "console.refused"
+  | "console.requested"
   | "login.refused_frozen"
   | "login.refused_passkey_required"
   | "passkey.registered"

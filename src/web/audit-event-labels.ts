@@ -41,6 +41,7 @@ const LABELS: Record<AuditEventName, Record<Lang, string>> = {
   "console.audit_viewed": { ja: "監査ログの閲覧", en: "Audit log viewed" },
   "console.customers_searched": { ja: "お客さまの検索", en: "Customers searched" },
   "console.refused": { ja: "管理画面の操作の拒否", en: "Console request refused" },
+  "console.requested": { ja: "管理画面の閲覧", en: "Console page or list viewed" },
   "login.refused_frozen": { ja: "凍結中のためログイン拒否", en: "Login refused: frozen" },
   "login.refused_locked": { ja: "ロック中のためログイン拒否", en: "Login refused: locked" },
   "login.refused_passkey_required": { ja: "パスキー必須のためパスワードでのログイン拒否", en: "Password login refused: passkey required" },

@@ -6,7 +6,7 @@ import { applyErrorStatus } from "./error-status.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** Set by `refuse`: the error this request was answered with (console-refusal-hook.ts audits it). */
+    /** Set by `refuse`: the error this request was answered with (console-request-audit-hook.ts audits it). */
     refusedWith?: AuthError;
   }
 }

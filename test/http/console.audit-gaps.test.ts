@@ -132,6 +132,25 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it("a request the core records nothing for (a list, the session) is audited as console.requested; one it records is not doubled", async () => {
+      const customer = await t.addCustomer();
+      const { client, operatorId } = await t.consoleClient({ role: "agent" });
+      assert.equal((await client.get("/console/api/v1/mfa-off-requests")).statusCode, 200);
+      assert.equal((await client.get("/console/mfa-off-requests")).statusCode, 200);
+      assert.equal((await client.get("/console/api/v1/session")).statusCode, 200);
+      assert.equal((await client.get(`/console/api/v1/customers/${customer.loginId}`)).statusCode, 200);
+      const rows = (await rowsBy(t, operatorId)).filter((row) => row.event !== "operator.login");
+      assert.deepEqual(
+        rows.map((row) => [row.event, row.outcome, row.detail["route"] ?? null]),
+        [
+          ["console.requested", "info", "GET /console/api/v1/mfa-off-requests"],
+          ["console.requested", "info", "GET /console/mfa-off-requests"],
+          ["console.requested", "info", "GET /console/api/v1/session"],
+          ["console.customer_viewed", "info", null],
+        ],
+      );
+    });
+
     it("end-sessions with no live session answers ended: 0 and is audited as changing nothing", async () => {
       const customer = await t.addCustomer();
       const { client, operatorId } = await t.consoleClient({ role: "agent" });

@@ -1,4 +1,4 @@
-import type { AuditLog, CustomerStore } from "./ports.ts";
+import type { AuditEvent, AuditLog, CustomerStore } from "./ports.ts";
 import type { ErrorCode } from "./errors.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, normalizeLoginId } from "./credentials.ts";
@@ -18,18 +18,47 @@ export interface ConsoleRefusal {
 
 // A login ID in the path is at most this long in the audit row (login IDs are 64 at most).
 const MAX_LOGGED_LOGIN_ID = 80;
+// Request IDs remembered at once; far above the requests in flight, a bound should a request never finish.
+const MAX_MARKED_REQUESTS = 10_000;
 
 /**
- * Every refusal of a signed-in operator's request is audited (issue 17 item 9), by one hook on
- * every console route (web/console-refusal-hook.ts), whatever rule refused it: a role ([4031]),
- * an action that does not apply ([4000] with its reason), a bad input ([4000]), an unknown
- * customer or request ([4040]). The customer, when the path names one that exists, is the row's
- * customer, so the refusal shows in that customer's audit trail.
+ * The audit log, remembering which requests wrote to it: the console's hook asks, once the answer
+ * is ready, whether the core recorded anything for the request, and audits it itself if not.
  */
-export class ConsoleRefusalAudit {
+export class RequestAuditMarks {
+  readonly log: AuditLog;
+  private readonly marked = new Set<string>();
+
+  constructor(inner: AuditLog) {
+    this.log = {
+      record: async (event: AuditEvent): Promise<void> => {
+        await inner.record(event);
+        if (this.marked.size >= MAX_MARKED_REQUESTS) {
+          this.marked.clear();
+        }
+        this.marked.add(event.requestId);
+      },
+    };
+  }
+
+  /** Whether anything was recorded for `requestId`, forgetting it. */
+  take(requestId: string): boolean {
+    return this.marked.delete(requestId);
+  }
+}
+
+/**
+ * Every request of a signed-in operator leaves an audit row (issue 17 item 9), written by one hook
+ * on every console route (web/console-request-audit-hook.ts): a refusal, whatever rule refused it
+ * (a role [4031], an action that does not apply [4000] with its reason, a bad input [4000], an
+ * unknown customer or request [4040]), as `console.refused`; a request the core recorded nothing
+ * for (a list, the dashboard, the session) as `console.requested`. The customer, when the path
+ * names one that exists, is the row's customer, so the refusal shows in that customer's trail.
+ */
+export class ConsoleRequestAudit {
   private readonly deps: { customers: Pick<CustomerStore, "findByLoginId">; audit: AuditLog };
 
-  constructor(deps: ConsoleRefusalAudit["deps"]) {
+  constructor(deps: ConsoleRequestAudit["deps"]) {
     this.deps = deps;
   }
 
@@ -52,6 +81,20 @@ export class ConsoleRefusalAudit {
         customer: loginId,
         ...(refusal.target === null ? {} : { target: loggable(refusal.target) }),
       },
+    });
+  }
+
+  /** A request the rules allowed and the core recorded nothing for: who asked for which route. */
+  async requested(request: OperatorRequest, route: string): Promise<void> {
+    await this.deps.audit.record({
+      event: "console.requested",
+      outcome: "info",
+      customerId: null,
+      actor: request.operator.id,
+      ip: request.context.ip,
+      userAgent: request.context.userAgent,
+      requestId: request.context.requestId,
+      detail: { operatorLoginId: request.operator.loginId, route },
     });
   }
 }

@@ -9,6 +9,7 @@ import { migrateCommand } from "./migrate-command.ts";
 import { operatorAddCommand } from "./operator-add-command.ts";
 import { operatorDisableCommand } from "./operator-disable-command.ts";
 import { operatorUnlockCommand } from "./operator-unlock-command.ts";
+import { auditVerifyCommand } from "./audit-verify-command.ts";
 import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   "operator add": operatorAddCommand,
   "operator disable": operatorDisableCommand,
   "operator unlock": operatorUnlockCommand,
+  "audit verify": auditVerifyCommand,
 };
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);

@@ -30,6 +30,10 @@ commands:
   operator unlock ID [--reason TEXT]
       unlock an operator locked by wrong passwords or TOTP codes (clears the
       failure count); audited with the OS user and the reason
+  audit verify
+      check the audit log's hash chain: prints the row count and the chain
+      head when intact; else the first broken link (seq, row ID, time) and
+      exits 1 (a row deleted, edited or added with SQL)
   help
       show this text
 

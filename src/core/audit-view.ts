@@ -5,6 +5,7 @@ import { eventFilter, timeFilter } from "./audit-filter.ts";
 import { formatAuditCursor, parseAuditCursor } from "./audit-cursor.ts";
 import { normalizeLoginId } from "./credentials.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
+import { OperatorForbiddenError } from "./console-errors.ts";
 
 /** Page sizes of the audit log view (issue 12 §5). */
 export const AUDIT_PAGE_DEFAULT = 50;
@@ -50,7 +51,8 @@ export interface AuditViewPage {
 
 /**
  * The audit log view (issue 12 §5): filtered by customer, operator, event type and time,
- * newest first, paged; and the CSV export of the same rows, itself audited.
+ * newest first, paged; and the CSV export of the same rows (supervisors only, [4031] otherwise).
+ * Both are audited: who read which part of the log.
  */
 export class AuditView {
   private readonly deps: { customers: CustomerStore; operators: OperatorStore; auditQuery: AuditQuery; audit: AuditLog; clock: Clock };
@@ -60,7 +62,7 @@ export class AuditView {
   }
 
   /** One page, newest first: `limit` 1–200 (default 50), `before` a cursor from the previous page's `next`. */
-  async page(query: AuditViewQuery & { before?: string; limit?: number }): Promise<AuditViewPage> {
+  async page(query: AuditViewQuery & { before?: string; limit?: number }, request: OperatorRequest): Promise<AuditViewPage> {
     const limit = query.limit ?? AUDIT_PAGE_DEFAULT;
     if (!Number.isInteger(limit) || limit < 1 || limit > AUDIT_PAGE_MAX) {
       throw new InvalidInputError(`audit page size ${limit}`);
@@ -69,6 +71,13 @@ export class AuditView {
     const filter = await this.filterOf(query);
     const rows = await this.deps.auditQuery.find(filter, before, limit + 1);
     const shown = rows.slice(0, limit);
+    // Who read which part of the log (issue 17 item 9), as the export is. Not in the customer's own trail
+    // (customer_id null; the filter names the customer): reading the log must not change what the next read shows.
+    await auditOperatorRead(this.deps.audit, request, {
+      event: "console.audit_viewed",
+      customerId: null,
+      detail: { ...filterDetail(query), before: query.before ?? null, rows: shown.length },
+    });
     const last = shown.at(-1);
     return { items: shown.map(viewItem), next: rows.length > limit && last !== undefined ? formatAuditCursor(last) : null };
   }
@@ -78,6 +87,10 @@ export class AuditView {
    * and when (epoch ms, for the file name); audited as `console.audit_exported`.
    */
   async export(query: AuditViewQuery, request: OperatorRequest): Promise<{ items: AuditViewItem[]; truncated: boolean; exportedAt: number }> {
+    // Up to 10,000 rows leave the building in one file: a supervisor's act (issue 17 item 9); the refusal is audited by the console.
+    if (request.operator.role !== "supervisor") {
+      throw new OperatorForbiddenError(`operator ${request.operator.id} (${request.operator.role}) may not export the audit log`);
+    }
     const filter = await this.filterOf(query);
     const rows = await this.deps.auditQuery.find(filter, null, AUDIT_EXPORT_MAX_ROWS + 1);
     const truncated = rows.length > AUDIT_EXPORT_MAX_ROWS;
@@ -85,15 +98,7 @@ export class AuditView {
     await auditOperatorRead(this.deps.audit, request, {
       event: "console.audit_exported",
       customerId: filter.customerId ?? null,
-      detail: {
-        customer: query.customer ?? null,
-        operator: query.operator ?? null,
-        type: query.type ?? null,
-        from: query.from ?? null,
-        to: query.to ?? null,
-        rows: items.length,
-        truncated,
-      },
+      detail: { ...filterDetail(query), rows: items.length, truncated },
     });
     return { items, truncated, exportedAt: this.deps.clock.now() };
   }
@@ -120,6 +125,11 @@ export class AuditView {
     }
     return filter;
   }
+}
+
+/** The filters as the audit row keeps them (each null when not given). */
+function filterDetail(query: AuditViewQuery): Record<string, string | null> {
+  return { customer: query.customer ?? null, operator: query.operator ?? null, type: query.type ?? null, from: query.from ?? null, to: query.to ?? null };
 }
 
 function viewItem(record: AuditRecord): AuditViewItem {

@@ -28,7 +28,8 @@ export type OperatorActionRefusal =
   | "request_decided"
   | "request_expired"
   | "passkey_not_required"
-  | "trading_pin_not_locked";
+  | "trading_pin_not_locked"
+  | "operator_disabled";
 
 const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
   not_locked: { ja: "このお客さまの口座はロックされていません。", en: "This customer's account is not locked." },
@@ -43,6 +44,7 @@ const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
   request_expired: { ja: "この申請は有効期限（24時間）が切れています。あらためて申請してください。", en: "This request has expired (24 hours). Please make a new request." },
   passkey_not_required: { ja: "このお客さまはパスキー必須に設定されていません。", en: "This customer's account does not require a passkey." },
   trading_pin_not_locked: { ja: "このお客さまの取引暗証番号はロックされていません。", en: "This customer's trading PIN is not locked." },
+  operator_disabled: { ja: "このオペレーターは無効化されています。", en: "This operator account is disabled." },
 };
 
 /**
@@ -52,7 +54,8 @@ const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
 export class OperatorActionRefusedError extends AuthError {
   static readonly code = "4000";
 
-  constructor(reason: OperatorActionRefusal, detail: string) {
-    super(OperatorActionRefusedError.code, OPERATOR_ACTION_REFUSALS[reason], detail, { reason });
+  /** `message` when the reason's words name a customer and the action is on something else (an operator's lock). */
+  constructor(reason: OperatorActionRefusal, detail: string, options?: { message?: PublicMessage }) {
+    super(OperatorActionRefusedError.code, options?.message ?? OPERATOR_ACTION_REFUSALS[reason], detail, { reason });
   }
 }

@@ -30,8 +30,9 @@ export interface CustomerActionsDeps {
  * - changes the customer and queues the customer's notice in one transaction;
  * - audits the action with the operator's ID and the reason.
  * An action that does not apply (unlock when not locked, the same address …) changes
- * nothing, mails nothing, audits nothing and throws OperatorActionRefusedError ([4000] with
- * `reason`); the one exception is `endSessions`, whose answer is the count (0: nothing done).
+ * nothing and mails nothing, and throws OperatorActionRefusedError ([4000] with `reason`), which
+ * the console's refusal hook audits; the one exception is `endSessions`, whose answer is the
+ * count (0: nothing done, audited as such).
  */
 export class CustomerActions {
   private readonly deps: CustomerActionsDeps;
@@ -76,7 +77,7 @@ export class CustomerActions {
     await this.audit(checked, customer, "email.changed", { ...result });
   }
 
-  /** Ends every session of the customer; how many. 0 when there was none: nothing written, no mail. */
+  /** Ends every session of the customer; how many. 0 when there was none: no mail, audited with outcome `info` and `sessions: 0`. */
   async endSessions(loginId: string, action: OperatorAction): Promise<{ ended: number }> {
     const checked = withCheckedReason(action);
     const customer = await customerForAction(this.deps.customers, loginId);
@@ -87,9 +88,8 @@ export class CustomerActions {
       ended = await stores.sessions.endAllForCustomer(customer.id, now);
       return ended > 0;
     });
-    if (ended > 0) {
-      await this.audit(checked, customer, "sessions.ended_by_operator", { sessions: ended });
-    }
+    // Audited even when there was nothing to end (issue 17 item 9): the operator asked, and the log says it changed nothing.
+    await auditOperatorAction(this.deps.audit, checked, { event: "sessions.ended_by_operator", outcome: ended > 0 ? "ok" : "info", customerId: customer.id, detail: { sessions: ended } });
     return { ended };
   }
 

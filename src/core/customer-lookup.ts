@@ -122,7 +122,7 @@ export class CustomerLookup {
    * 重要メール exactly (case-insensitive); otherwise the login ID (normalised as at login) exactly
    * or as a prefix, then names containing `q` folded (NFKC, katakana as hiragana, no spaces).
    */
-  async search(q: string, _request: OperatorRequest): Promise<CustomerSummary[]> {
+  async search(q: string, request: OperatorRequest): Promise<CustomerSummary[]> {
     const query = q.normalize("NFKC").trim();
     const length = [...query].length;
     if (length < 1 || length > CONSOLE_SEARCH_MAX_QUERY) {
@@ -130,7 +130,10 @@ export class CustomerLookup {
     }
     const { customers, directory } = this.deps;
     if (query.includes("@")) {
-      return (await customers.findByEmail(query, CONSOLE_SEARCH_MAX_RESULTS)).map(summarize);
+      const found = await customers.findByEmail(query, CONSOLE_SEARCH_MAX_RESULTS);
+      // Never the address in clear in the log (issue 17 item 9): masked as the console shows it; the customer it found names it.
+      await this.auditSearch(request, { kind: "email", query: maskEmail(query) }, found);
+      return found.map(summarize);
     }
     const byLoginId = await directory.findByLoginIdPrefix(normalizeLoginId(query), CONSOLE_SEARCH_MAX_RESULTS);
     const fold = foldName(query);
@@ -143,7 +146,18 @@ export class CustomerLookup {
         found.push(customer);
       }
     }
+    await this.auditSearch(request, { kind: "login_id_or_name", query }, found);
     return found.map(summarize);
+  }
+
+  /** Who searched for what (`console.customers_searched`); a search that found one customer is in that customer's trail. */
+  private async auditSearch(request: OperatorRequest, searched: { kind: "email" | "login_id_or_name"; query: string }, found: Customer[]): Promise<void> {
+    const only = found.length === 1 ? found[0] : undefined;
+    await auditOperatorRead(this.deps.audit, request, {
+      event: "console.customers_searched",
+      customerId: only?.id ?? null,
+      detail: { kind: searched.kind, query: searched.query, results: found.length },
+    });
   }
 
   /** The customer page's facts by login ID ([4040] when none), audited as viewed by the operator. */

@@ -7,6 +7,8 @@ import { registerConsoleApiV1Actions } from "./routes/console-api-v1-actions.ts"
 import { registerConsoleApiV1MfaOff } from "./routes/console-api-v1-mfa-off.ts";
 import { registerConsoleApiV1TradingPin } from "./routes/console-api-v1-trading-pin.ts";
 import { registerConsolePages } from "./routes/console-pages.ts";
+import { registerConsoleApiV1Operators } from "./routes/console-api-v1-operators.ts";
+import { auditConsoleRequests } from "./console-request-audit-hook.ts";
 
 /**
  * Every route under /console (issue 12): the JSON API for the CRM and the console's pages.
@@ -14,11 +16,14 @@ import { registerConsolePages } from "./routes/console-pages.ts";
  * (CONSOLE_LISTEN) by registering this on one app or the other.
  */
 export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void {
+  // Issue 17 item 9: every request of a signed-in operator is audited, on every route below.
+  auditConsoleRequests(app, deps.console.requestAudit, deps.console.auditMarks);
   registerConsoleApiV1(app, deps);
   registerConsoleApiV1Customers(app, deps);
   registerConsoleApiV1Audit(app, deps);
   registerConsoleApiV1Actions(app, deps);
   registerConsoleApiV1MfaOff(app, deps);
   registerConsoleApiV1TradingPin(app, deps);
+  registerConsoleApiV1Operators(app, deps);
   registerConsolePages(app, deps);
 }

@@ -1,6 +1,7 @@
 import type { Lang } from "./i18n.ts";
 import { CONSOLE_CUSTOMER_TEXT } from "./i18n-console-customer.ts";
 import { CONSOLE_TRADING_PIN_TEXT } from "./i18n-console-trading-pin.ts";
+import { CONSOLE_OPERATORS_TEXT } from "./i18n-console-operators.ts";
 import { CONSOLE_PASSKEY_TEXT } from "./i18n-console-passkey.ts";
 
 /**
@@ -12,6 +13,7 @@ import { CONSOLE_PASSKEY_TEXT } from "./i18n-console-passkey.ts";
 const JA = {
   ...CONSOLE_CUSTOMER_TEXT.ja,
   ...CONSOLE_TRADING_PIN_TEXT.ja,
+  ...CONSOLE_OPERATORS_TEXT.ja,
   ...CONSOLE_PASSKEY_TEXT.ja,
   consoleName: "コールセンター管理画面",
   staffOnly: "社内専用",
@@ -99,6 +101,7 @@ const JA = {
 const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_CUSTOMER_TEXT.en,
   ...CONSOLE_TRADING_PIN_TEXT.en,
+  ...CONSOLE_OPERATORS_TEXT.en,
   ...CONSOLE_PASSKEY_TEXT.en,
   consoleName: "Call center console",
   staffOnly: "Staff only",

@@ -4,6 +4,13 @@ import type { Lang } from "./i18n.ts";
 import type { PageError } from "./render.ts";
 import { applyErrorStatus } from "./error-status.ts";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by `refuse`: the error this request was answered with (console-request-audit-hook.ts audits it). */
+    refusedWith?: AuthError;
+  }
+}
+
 export interface Refusal {
   status: number;
   /** What the page or the API shows: the code, the public message and hint in the reader's language. */
@@ -18,6 +25,7 @@ export interface Refusal {
  */
 export function refuse(request: FastifyRequest, reply: FastifyReply, error: AuthError, lang: Lang, options?: { status?: number }): Refusal {
   const status = applyErrorStatus(reply, error, options);
+  request.refusedWith = error;
   if (status < 500) {
     request.log.info({ errorCode: error.code, detail: error.detail }, "request refused");
   }

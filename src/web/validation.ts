@@ -83,6 +83,9 @@ export const consoleCustomerParams = z.object({ loginId: textField(256, ANY_CONT
 /** unlock, end-sessions, mfa-on, mfa-off-requests, and a request's approve or reject. */
 export const consoleReasonBody = z.object({ reason: operatorReason });
 
+/** The operators page's unlock form (issue 17 item 15): the operator's login ID and the reason. */
+export const consoleOperatorUnlockForm = z.object({ loginId: textField(256, ANY_CONTROL), reason: operatorReason });
+
 export const consoleUnfreezeBody = z.object({ reason: operatorReason, identityChecked: z.boolean() });
 
 export const consoleEmailBody = z.object({ email: textField(320, ANY_CONTROL), reason: operatorReason });

@@ -13,6 +13,9 @@ import { CustomerActions } from "../core/customer-actions.ts";
 import { MfaOffRequests } from "../core/mfa-off-requests.ts";
 import { PasskeyRequiredOff } from "../core/passkey-required-off.ts";
 import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
+import { ConsoleRequestAudit, RequestAuditMarks } from "../core/console-request-audit.ts";
+import type { OperatorAction } from "../core/operator-action.ts";
+import { unlockOperatorFromConsole } from "../core/operator-unlock.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {
@@ -32,6 +35,12 @@ export interface ConsoleServices {
   tradingPinUnlock: TradingPinUnlock;
   /** Turns パスキー必須 off for a customer who lost the passkey (issue 13 §3): identity checked, audited, notice mailed. */
   passkeyRequiredOff: PasskeyRequiredOff;
+  /** A supervisor lifts an agent's lock (issue 17 item 15): audited. */
+  operatorUnlock: { unlock(loginId: string, action: OperatorAction): Promise<void> };
+  /** Audits every refused console request, and every allowed one the core recorded nothing for (issue 17 item 9; the web layer's hook calls it). */
+  requestAudit: ConsoleRequestAudit;
+  /** Which requests the console's services recorded an audit event for. */
+  auditMarks: RequestAuditMarks;
 }
 
 /**
@@ -39,7 +48,10 @@ export interface ConsoleServices {
  * customers' side (`loginDeps`), so an operator's action and its notice share one transaction.
  */
 export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, config: Readonly<Config>, options: { stuckMail?: StuckMailRule } = {}): ConsoleServices {
-  const { clock, random, audit, limiter, hasher } = loginDeps;
+  const { clock, random, limiter, hasher } = loginDeps;
+  // Every console service writes through the marks, so the console's hook knows what the core recorded.
+  const auditMarks = new RequestAuditMarks(loginDeps.audit);
+  const audit = auditMarks.log;
   const operatorSessions = new OperatorSessions({ operatorSessions: stores.operatorSessions, operators: stores.operators, clock, random, audit });
   const operatorLogin = new OperatorLogin({
     operators: stores.operators,
@@ -55,7 +67,9 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const passkeyRequiredOff = new PasskeyRequiredOff({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, ...buildReadSide(stores, loginDeps, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  const requestAudit = new ConsoleRequestAudit({ customers: stores.customers, audit });
+  const operatorUnlock = { unlock: (loginId: string, action: OperatorAction): Promise<void> => unlockOperatorFromConsole({ operators: stores.operators, audit }, loginId, action) };
+  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, requestAudit, operatorUnlock, auditMarks, ...buildReadSide(stores, { ...loginDeps, audit }, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */

@@ -202,7 +202,10 @@ describe("console actions on a customer (POST /console/api/v1/customers/{loginId
       }
     }
     assert.notEqual((await t.stores().customers.findById(customer.customer.id))?.lockedAt, null, "still locked");
-    assert.equal((await t.auditEvents(customer.customer.id)).length, before);
+    // Nothing but the refusals themselves (issue 17 item 9), one per request, without the refused reason.
+    const after = (await t.auditEvents(customer.customer.id)).slice(before);
+    assert.equal(after.length, bodies.length * 3);
+    assert.ok(after.every((entry) => entry.event === "console.refused" && entry.detail["code"] === "4000" && entry.detail["reason"] === null));
     assert.deepEqual(await t.queuedSubjects(customer.email), []);
   });
 

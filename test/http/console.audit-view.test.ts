@@ -146,7 +146,8 @@ describe("console audit log view (GET /console/api/v1/audit)", () => {
 
   it("exports the filtered rows as CSV for Excel: BOM, CRLF, Japanese headers, JST, formulas neutralised; the export is audited", async () => {
     const customer = await freshCustomer();
-    const { client, loginId: operatorLoginId, operatorId } = await t.consoleClient({ role: "agent" });
+    // The export is a supervisor's (issue 17 item 9; an agent's is refused in console.audit-gaps.test.ts).
+    const { client, loginId: operatorLoginId, operatorId } = await t.consoleClient({ role: "supervisor" });
     t.clock.advance(1000);
     // Whatever is stored must never run as a formula in the reader's spreadsheet.
     await record(customer, { actor: "=HYPERLINK(\"http://evil.example\",\"x\")", ip: "@SUM(1+1)", requestId: "+cmd|' /C calc'!A0", detail: { reason: "line one\r\nline two" } });
@@ -194,7 +195,7 @@ describe("console audit log view (GET /console/api/v1/audit)", () => {
   });
 
   it("refuses a CSV export with bad filters with the same [4000] as JSON, exporting nothing", async () => {
-    const { client, operatorId } = await t.consoleClient();
+    const { client, operatorId } = await t.consoleClient({ role: "supervisor" });
     const response = await client.get("/console/api/v1/audit?type=%3Dbad", { headers: { accept: "text/csv" } });
     assert.equal(response.statusCode, 400);
     assert.equal(response.json().error.code, "4000");

@@ -144,7 +144,7 @@ describe("console pages", () => {
 
   it("exports the filtered audit log as CSV from a link (?format=csv): UTF-8 with a BOM, the export audited", async () => {
     const customer = await lockedCustomer("page-csv");
-    const { client } = await t.consoleClient();
+    const { client } = await t.consoleClient({ role: "supervisor" });
     await client.get("/console/customers/page-csv");
     await client.post("/console/customers/page-csv/unlock", { form: { reason: "CSVの確認" } });
     const page = await client.get("/console/audit?customer=page-csv");

@@ -2,6 +2,9 @@ import type { Kysely, Selectable } from "kysely";
 import type { AccountActivityStore, AuditCursor, AuditEvent, AuditEventName, AuditLog, Random, StoredAuditEvent } from "../../core/ports.ts";
 import type { Clock } from "../../core/ports.ts";
 import type { AuditEventsTable, Database } from "./schema.ts";
+import type { ChainedRow } from "./audit-chain.ts";
+import { chainHash } from "./audit-chain.ts";
+import { inTransaction } from "./in-transaction.ts";
 
 export type { StoredAuditEvent } from "../../core/ports.ts";
 
@@ -15,21 +18,19 @@ export interface AuditStore extends AuditLog, AccountActivityStore {
 export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Random): AuditStore {
   return {
     async record(event: AuditEvent): Promise<void> {
-      await db
-        .insertInto("audit_events")
-        .values({
-          id: random.id(),
-          at: clock.now(),
-          event: event.event,
-          outcome: event.outcome,
-          customer_id: event.customerId,
-          actor: event.actor,
-          ip: event.ip,
-          user_agent: event.userAgent,
-          request_id: event.requestId,
-          detail: JSON.stringify(event.detail),
-        })
-        .execute();
+      const row = {
+        id: random.id(),
+        at: clock.now(),
+        event: event.event,
+        outcome: event.outcome,
+        customer_id: event.customerId,
+        actor: event.actor,
+        ip: event.ip,
+        user_agent: event.userAgent,
+        request_id: event.requestId,
+        detail: JSON.stringify(event.detail),
+      };
+      await appendChained(db, row);
     },
 
     async forCustomer(customerId: string): Promise<StoredAuditEvent[]> {
@@ -52,6 +53,25 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
       return rows.map(toStoredEvent);
     },
   };
+}
+
+/**
+ * Appends one row to the hash chain (issue 17 item 9), in one transaction: the UPDATE of the chain
+ * head comes first, so it takes the head's row lock (PostgreSQL) or the write lock (SQLite) before
+ * anything is read, and appends from several instances or processes queue there and each links to
+ * the row committed before it.
+ */
+async function appendChained(db: Kysely<Database>, row: Omit<ChainedRow, "seq">): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const head = await trx.updateTable("audit_chain").set((eb) => ({ seq: eb("seq", "+", 1) })).where("id", "=", 1).returning(["seq", "hash"]).executeTakeFirst();
+    if (head === undefined) {
+      throw new Error("audit_chain has no head row: run `npm run cli -- migrate`");
+    }
+    const seq = Number(head.seq);
+    const hash = chainHash(head.hash, { ...row, seq });
+    await trx.insertInto("audit_events").values({ ...row, seq, hash }).execute();
+    await trx.updateTable("audit_chain").set({ hash }).where("id", "=", 1).execute();
+  });
 }
 
 /** An audit_events row as the core sees it (also read by the console's audit query). */

@@ -17,6 +17,7 @@ import { passkeysMigration } from "./migrations/0012-passkeys.ts";
 import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 import { recoveryRequestsMigration } from "./migrations/0015-recovery-requests.ts";
+import { auditChainMigration } from "./migrations/0016-audit-chain.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-trading-pin": tradingPinMigration,
   "0014-confirmations": confirmationsMigration,
   "0015-recovery-requests": recoveryRequestsMigration,
+  "0016-audit-chain": auditChainMigration,
 };
 
 const provider: MigrationProvider = {

@@ -86,6 +86,17 @@ export interface AuditEventsTable {
   user_agent: string;
   request_id: string;
   detail: string;
+  /** The row's place in the hash chain (migration 0016): 1, 2, 3 … with no gap. */
+  seq: number | null;
+  /** SHA-256 of the previous row's hash and this row's content (audit-chain.ts). */
+  hash: string | null;
+}
+
+/** The audit log's chain head (migration 0016): one row, id 1, locked by every append. */
+export interface AuditChainTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 export interface RateLimitCountersTable {
@@ -224,6 +235,7 @@ export interface Database {
   login_history: LoginHistoryTable;
   mail_outbox: MailOutboxTable;
   audit_events: AuditEventsTable;
+  audit_chain: AuditChainTable;
   rate_limit_counters: RateLimitCountersTable;
   step_up_codes: StepUpCodesTable;
   known_devices: KnownDevicesTable;

@@ -25,7 +25,7 @@ export function registerConsoleApiV1Audit(app: FastifyInstance, deps: WebDeps): 
           const exported = await auditView.export(filters, operatorRequestOf(request));
           return sendAuditCsv(reply, exported);
         }
-        const page = await auditView.page({ ...filters, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
+        const page = await auditView.page({ ...filters, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) }, operatorRequestOf(request));
         return { items: page.items.map(itemJson), next: page.next };
       });
     },

@@ -34,7 +34,8 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
     const view = {
       filters: typed,
       eventTypes: AUDIT_EVENT_NAMES.map((name) => ({ value: name, label: `${auditEventLabel(name, base.lang)}（${name}）` })),
-      csvHref: consoleHref("/console/audit", base.lang, { ...filterParams, format: "csv" }),
+      // The export is a supervisor's (AuditView.export): an agent sees no link, and a typed URL is refused [4031].
+      csvHref: current.operator.role === "supervisor" ? consoleHref("/console/audit", base.lang, { ...filterParams, format: "csv" }) : null,
       firstHref: null as string | null,
       olderHref: null as string | null,
       rows: [] as unknown[],
@@ -47,7 +48,7 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
         const exported = await auditView.export(query, operatorRequestOf(request));
         return sendAuditCsv(reply, exported);
       }
-      const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) });
+      const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) }, operatorRequestOf(request));
       view.rows = page.items.map((item) => ({ ...auditRowView(item, base.lang), customer: item.customer }));
       // The page size, when one was asked for, stays on the paging links (the form has no field for it).
       const paging = limit === undefined ? filterParams : { ...filterParams, limit: String(limit) };

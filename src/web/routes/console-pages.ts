@@ -9,6 +9,7 @@ import { registerConsoleCustomerPages } from "./console-customer-pages.ts";
 import { registerConsoleActionPages } from "./console-action-pages.ts";
 import { registerConsoleRequestPages } from "./console-request-pages.ts";
 import { registerConsoleAuditPages } from "./console-audit-pages.ts";
+import { registerConsoleOperatorPages } from "./console-operator-pages.ts";
 
 /**
  * The console's HTML pages (issue 12), in one encapsulated plugin whose error handler shows
@@ -37,6 +38,7 @@ export function registerConsolePages(app: FastifyInstance, deps: WebDeps): void 
     registerConsoleActionPages(pages, deps);
     registerConsoleRequestPages(pages, deps);
     registerConsoleAuditPages(pages, deps);
+    registerConsoleOperatorPages(pages, deps);
   });
   // An unknown path under /console gets the console's look too (not the customers' page and its
   // link to their login); an unknown API path keeps its JSON answer from the app's handler.

@@ -1,3 +1,4 @@
+import { SECURITY_REQUEST_SWEEP_MS } from "./core/limits.ts";
 import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
 import type { DestinationStream, Logger } from "pino";
@@ -75,6 +76,12 @@ export interface Service {
   demo: DemoCredentials | null;
   /** This service's Prometheus registry (served at /metrics). */
   metrics: ServiceMetrics;
+  /**
+   * Makes approved security requests whose waiting period is over effective (issue 17): run
+   * every 30 s by each instance, exactly once per request whichever runs it; tests call it after
+   * moving their clock. How many took effect.
+   */
+  applyDueSecurityRequests(): Promise<number>;
   /**
    * Stops taking requests and lets those in flight finish, then delivers the
    * mails already due (a last pass of up to 5 s), then closes Redis, SMTP and the database.
@@ -241,6 +248,12 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   }
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
+  const consoleServices = buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings });
+  const applyDueSecurityRequests = (): Promise<number> => consoleServices.securityRequests.applyDue();
+  const securityRequestTimer = setInterval(() => {
+    applyDueSecurityRequests().catch((error: unknown) => logger.warn({ err: error }, "security request sweep failed"));
+  }, SECURITY_REQUEST_SWEEP_MS);
+  securityRequestTimer.unref();
   const webDeps: WebDeps = {
     config,
     logger,
@@ -257,7 +270,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passwordReset: new PasswordReset(stepUpDeps),
     loginIdReminder: new LoginIdReminder(loginDeps),
     noticeSettings: new NoticeSettings({ customers, audit }),
-    console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
+    console: consoleServices,
     mailCatcher,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
     metrics: metrics.registry,
@@ -275,7 +288,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     hashGate: hasher,
     demo,
     metrics,
+    applyDueSecurityRequests,
     async close(): Promise<void> {
+      clearInterval(securityRequestTimer);
       // Both listeners stop taking requests and finish those in flight together.
       await Promise.all([app.close(), consoleApp?.close()]);
       await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });

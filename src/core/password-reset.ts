@@ -16,6 +16,7 @@ import { describeRequestOrigin } from "./request-origin.ts";
 import { refuseFrozen } from "./account-freeze.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
+import { refuseDuringEmailHold } from "./security-request-errors.ts";
 
 /**
  * Forgotten password (issue 11 item 5): login ID + date of birth → a code to the 重要メール →
@@ -74,6 +75,9 @@ export class PasswordReset {
     }
     // While the account is locked only the code's own five tries count.
     await checkTypedCode(this.deps, stepUp, input.code, context, { countsTowardLockout: customer.lockedAt === null });
+    // Issue 17 item 2: right after a 重要メール change no reset by emailed code ([5126]); refused only
+    // after the right code, so an anonymous caller's uniform answer still tells nothing.
+    refuseDuringEmailHold(customer, clock.now(), settings.brand.callCenterPhone);
     const newPassword = normalizePassword(input.newPassword);
     const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
     if (refusal !== null) {

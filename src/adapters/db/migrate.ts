@@ -16,6 +16,7 @@ import { mfaOffRequestsMigration } from "./migrations/0011-mfa-off-requests.ts";
 import { passkeysMigration } from "./migrations/0012-passkeys.ts";
 import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
+import { securityRequestsMigration } from "./migrations/0017-security-requests.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0012-passkeys": passkeysMigration,
   "0013-trading-pin": tradingPinMigration,
   "0014-confirmations": confirmationsMigration,
+  "0017-security-requests": securityRequestsMigration,
 };
 
 const provider: MigrationProvider = {

@@ -86,6 +86,8 @@ export class TestService {
       LOG_LEVEL: "silent",
       DEMO_CUSTOMER: "false",
       SERVER_SECRET: "test-secret-test-secret-test-secret-0123",
+      // Security requests take effect at approval unless a test sets the wait (issue 17 item 2).
+      SECURITY_CHANGE_DELAY_HOURS: "0",
       ...options.env,
     });
     this.config = config;

@@ -19,7 +19,7 @@ const PAGE = "/console/security-requests";
 // The result of a decision, carried by the redirect after it (PRG) as a fixed word.
 const DONE_TEXT: Record<string, ConsoleTextKey> = {
   approved: "approvedWaitingNotice",
-  effective: "approvedEffectiveNotice",
+  "approved-effective": "approvedEffectiveNotice",
   rejected: "rejectedNotice",
   cancelled: "cancelledNotice",
 };
@@ -65,7 +65,8 @@ export function registerConsoleRequestPages(app: FastifyInstance, deps: WebDeps)
         failedId = id;
         const { reason } = parseBody(consoleReasonBody, request.body);
         const result = await securityRequests[decision](id, { ...operatorRequestOf(request), reason });
-        return reply.redirect(consoleHref(PAGE, lang, { done: result.state === "approved" ? "approved" : result.state }), 303);
+        const done = result.state === "effective" ? "approved-effective" : result.state;
+        return reply.redirect(consoleHref(PAGE, lang, { done }), 303);
       } catch (error) {
         if (!(error instanceof AuthError)) {
           throw error;

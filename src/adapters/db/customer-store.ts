@@ -75,7 +75,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         }
         throw error;
       }
-      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true };
+      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true, emailHoldUntil: null };
     },
 
     async createMany(customers, options): Promise<void> {

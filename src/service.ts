@@ -61,6 +61,8 @@ export interface ServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults (tests shorten them). */
   smtp?: Partial<SmtpTimeouts>;
+  /** How often this instance applies due security requests (default 30 s); null: never on its own (tests call applyDueSecurityRequests). */
+  securityRequestSweepMs?: number | null;
 }
 
 export interface Service {
@@ -250,10 +252,14 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
 
   const consoleServices = buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings });
   const applyDueSecurityRequests = (): Promise<number> => consoleServices.securityRequests.applyDue();
-  const securityRequestTimer = setInterval(() => {
-    applyDueSecurityRequests().catch((error: unknown) => logger.warn({ err: error }, "security request sweep failed"));
-  }, SECURITY_REQUEST_SWEEP_MS);
-  securityRequestTimer.unref();
+  const sweepMs = options.securityRequestSweepMs === undefined ? SECURITY_REQUEST_SWEEP_MS : options.securityRequestSweepMs;
+  const securityRequestTimer =
+    sweepMs === null
+      ? null
+      : setInterval(() => {
+          applyDueSecurityRequests().catch((error: unknown) => logger.warn({ err: error }, "security request sweep failed"));
+        }, sweepMs);
+  securityRequestTimer?.unref();
   const webDeps: WebDeps = {
     config,
     logger,
@@ -290,7 +296,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     metrics,
     applyDueSecurityRequests,
     async close(): Promise<void> {
-      clearInterval(securityRequestTimer);
+      if (securityRequestTimer !== null) {
+        clearInterval(securityRequestTimer);
+      }
       // Both listeners stop taking requests and finish those in flight together.
       await Promise.all([app.close(), consoleApp?.close()]);
       await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });

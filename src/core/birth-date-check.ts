@@ -6,7 +6,7 @@ import { customerForAction } from "./console-customer.ts";
 import { birthDateProblem, normalizeBirthDate } from "./birth-date.ts";
 import { InvalidInputError } from "./errors.ts";
 import { BIRTH_DATE_CHECKS_PER_CUSTOMER, BIRTH_DATE_CHECKS_PER_OPERATOR } from "./limits.ts";
-import { consoleRateLimit } from "./email-verification.ts";
+import { consoleRateLimit } from "./console-rate-limit.ts";
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();

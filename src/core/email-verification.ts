@@ -1,13 +1,13 @@
 import type { Brand } from "./brand.ts";
 import type { AuditLog, Clock, Customer, CustomerStore, EmailVerification, EmailVerificationStore, MailOutbox, RateLimiter, Random } from "./ports.ts";
-import type { RateRule } from "./limits.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { auditOperatorRead } from "./operator-request.ts";
 import { customerForAction } from "./console-customer.ts";
 import { checkedNewEmail } from "./email-change.ts";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "./email-code.ts";
 import { maskEmail } from "./email-address.ts";
-import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError, TooManyRequestsError } from "./errors.ts";
+import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "./errors.ts";
+import { consoleRateLimit } from "./console-rate-limit.ts";
 import { EMAIL_VERIFICATION_MAX_ATTEMPTS, EMAIL_VERIFICATION_PER_CUSTOMER, EMAIL_VERIFICATION_PER_OPERATOR, EMAIL_VERIFICATION_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
 import { emailVerificationNotice } from "./security-request-notices.ts";
@@ -23,25 +23,6 @@ export interface EmailVerificationsDeps {
   brand: Brand;
   /** The server's key for code HMACs (as for login codes). */
   codeKey: Buffer;
-}
-
-/** Counts one use of `rule` for `subject`; over it, audited and refused with [5124]. */
-export async function consoleRateLimit(deps: { limiter: RateLimiter; audit: AuditLog; clock: Clock }, request: OperatorRequest, name: string, subject: string, rule: RateRule, customerId: string): Promise<void> {
-  const decision = await deps.limiter.consume(`${name}:${subject}`, rule.max, rule.windowSeconds, deps.clock.now());
-  if (decision.allowed) {
-    return;
-  }
-  await deps.audit.record({
-    event: "rate_limited",
-    outcome: "refused",
-    customerId,
-    actor: request.operator.id,
-    ip: request.context.ip,
-    userAgent: request.context.userAgent,
-    requestId: request.context.requestId,
-    detail: { limit: name, operatorLoginId: request.operator.loginId },
-  });
-  throw new TooManyRequestsError(decision.retryAfterSeconds, `${name} limit for ${subject}`);
 }
 
 /**

@@ -312,9 +312,15 @@ export class SecurityRequests {
     return { request, customer: await this.customerOf(request) };
   }
 
-  /** Why a request read again after a lost race is no longer pending. */
+  /**
+   * Why a decision wrote nothing: another decider won the race (decided, expired), or, the request
+   * still pending, an immediate change found the customer's state changed meanwhile (the address).
+   */
   private async whyNotPending(requestId: string): Promise<OperatorActionRefusedError> {
     const request = await this.deps.requests.findById(requestId, this.deps.clock.now());
+    if (request?.state === "pending") {
+      return new OperatorActionRefusedError("changed_meanwhile", `request ${requestId}: the customer's state changed meanwhile`);
+    }
     return (request === null ? null : this.stateRefusal(request)) ?? new OperatorActionRefusedError("request_decided", `request ${requestId} was decided meanwhile`);
   }
 

@@ -266,7 +266,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await page.getByLabel(label.customerFilter).fill(customer.loginId);
       await Promise.all([page.waitForURL(/customer=/), page.getByRole("button", { name: label.filter }).click()]);
       const auditText = await page.locator(".audit-table").innerText();
-      for (const event of ["mfa_off.approved", "mfa_off.requested", "account.unlocked"]) {
+      for (const event of ["security_request.approved", "security_request.requested", "security_request.effective", "account.unlocked"]) {
         assert.ok(auditText.includes(event), `${event} in the audit log`);
       }
       await look(`console-audit-filtered-${lang}`);
@@ -276,7 +276,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       assert.match(csv.headers()["content-type"] ?? "", /^text\/csv/);
       const csvText = (await csv.body()).toString("utf8");
       assert.ok(csvText.startsWith("\uFEFF"), "CSV with a BOM for Excel");
-      assert.ok(csvText.includes("mfa_off.approved") && csvText.includes(customer.loginId));
+      assert.ok(csvText.includes("security_request.approved") && csvText.includes(customer.loginId));
 
       // The customer page after the approval; an unknown customer is the console's own [4040] page.
       await page.goto(`${origin}/console/customers/${customer.loginId}${q}`);

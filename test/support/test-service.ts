@@ -98,6 +98,8 @@ export class TestService {
       logger: options.logger,
       outbox: { pollIntervalMs: 50, ...options.outbox },
       smtp: options.smtp,
+      // Due security requests are applied when a test calls applyDueSecurityRequests, never behind its back.
+      securityRequestSweepMs: null,
     });
     this.ready = { stores: buildStores(this.service.database, config, { clock: this.clock, random: nodeRandom }), hasher: buildPasswordHasher(config) };
   }

@@ -43,6 +43,8 @@ export interface TestServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults. */
   smtp?: Partial<SmtpTimeouts>;
+  /** Let the service apply due security requests on its own every so many ms (default: never; tests call applyDueSecurityRequests). */
+  securityRequestSweepMs?: number;
 }
 
 /** What registers a teardown: node:test's TestContext (the `t` of `it("…", async (t) => …)`). */
@@ -99,7 +101,7 @@ export class TestService {
       outbox: { pollIntervalMs: 50, ...options.outbox },
       smtp: options.smtp,
       // Due security requests are applied when a test calls applyDueSecurityRequests, never behind its back.
-      securityRequestSweepMs: null,
+      securityRequestSweepMs: options.securityRequestSweepMs ?? null,
     });
     this.ready = { stores: buildStores(this.service.database, config, { clock: this.clock, random: nodeRandom }), hasher: buildPasswordHasher(config) };
   }

@@ -1,5 +1,5 @@
 import type { Brand } from "./brand.ts";
-import type { AuditLog, Clock, Customer, CustomerStore, MailOutbox, PasskeyStore, Random, SecurityRequest, SecurityRequestKind, SecurityRequestListing, SecurityRequestState, SecurityRequestStore } from "./ports.ts";
+import type { AuditLog, Clock, Customer, CustomerStore, MailOutbox, PasskeyStore, Random, SecurityRequest, SecurityRequestKind, SecurityRequestState, SecurityRequestStore } from "./ports.ts";
 import type { Notice } from "./notice.ts";
 import type { OperatorAction } from "./operator-action.ts";
 import type { EmailVerifications } from "./email-verification.ts";
@@ -9,6 +9,8 @@ import { customerForAction, withCheckedReason } from "./console-customer.ts";
 import { NotFoundError } from "./errors.ts";
 import { normalizeLoginId } from "./credentials.ts";
 import { maskEmail } from "./email-address.ts";
+import { toSecurityRequestItem } from "./security-request-item.ts";
+import type { SecurityRequestDecision, SecurityRequestItem } from "./security-request-item.ts";
 import { OperatorActionRefusedError, OperatorForbiddenError } from "./console-errors.ts";
 import { SECURITY_REQUEST_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
@@ -30,50 +32,9 @@ export interface SecurityRequestsDeps {
   delayHours: number;
 }
 
-/** A request as the console lists it; the new address masked as every address operators see. */
-export interface SecurityRequestItem {
-  id: string;
-  kind: SecurityRequestKind;
-  loginId: string;
-  customerName: string;
-  /** The requesting operator's login ID. */
-  requestedBy: string;
-  reason: string;
-  createdAt: number;
-  expiresAt: number;
-  state: SecurityRequestState;
-  effectiveAt: number | null;
-  /** email_change: the new address, masked; else null. */
-  newEmail: string | null;
-}
-
-/** What a decision answers: the request's state afterwards. */
-export interface SecurityRequestDecision {
-  id: string;
-  kind: SecurityRequestKind;
-  state: SecurityRequestState;
-  effectiveAt: number | null;
-}
-
 const LIST_LIMIT = 200;
 // Approved requests made effective per sweep; the next sweep takes the rest.
 const SWEEP_BATCH = 50;
-
-function toItem(row: SecurityRequestListing): SecurityRequestItem {
-  return {
-    id: row.id,
-    kind: row.kind,
-    loginId: row.loginId,
-    customerName: row.customerName,
-    requestedBy: row.requestedByLoginId,
-    reason: row.reason,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    state: row.state,
-    effectiveAt: row.effectiveAt,
-    newEmail: row.newEmail === null ? null : maskEmail(row.newEmail),
-  };
-}
 
 /**
  * Security requests (issue 17 item 2, DESIGN §5): turning MFA off, changing the 重要メール and
@@ -130,7 +91,7 @@ export class SecurityRequests {
   /** Requests in `state` (of `kind` when given), newest first. */
   async list(query: { state: SecurityRequestState; kind?: SecurityRequestKind }): Promise<SecurityRequestItem[]> {
     const rows = await this.deps.requests.list({ state: query.state, kind: query.kind, now: this.deps.clock.now(), limit: LIST_LIMIT });
-    return rows.map(toItem);
+    return rows.map(toSecurityRequestItem);
   }
 
   /** The customer's open requests (pending, or approved and waiting); none for an unknown ID. */
@@ -139,7 +100,7 @@ export class SecurityRequests {
     if (customer === null) {
       return [];
     }
-    return (await this.deps.requests.openForCustomer(customer.id, this.deps.clock.now())).map(toItem);
+    return (await this.deps.requests.openForCustomer(customer.id, this.deps.clock.now())).map(toSecurityRequestItem);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { AuditTrailEntry, CodeMailFact, CustomerFacts } from "../core/customer-lookup.ts";
-import type { SecurityRequestItem } from "../core/security-requests.ts";
+import type { SecurityRequestItem } from "../core/security-request-item.ts";
 import type { Lang } from "./i18n.ts";
 import { formatJapanTime } from "../core/japan-time.ts";
 import { t } from "./i18n.ts";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import type { SecurityRequestDecision, SecurityRequestItem } from "../../core/security-requests.ts";
+import type { SecurityRequestDecision, SecurityRequestItem } from "../../core/security-request-item.ts";
 import { isoJapanTime } from "../../core/japan-time.ts";
 import { requireBodyType } from "../content-type.ts";
 import { requireOperator } from "../console-session.ts";

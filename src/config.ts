@@ -14,6 +14,7 @@ import {
   DEFAULT_CODE_TTL_SECONDS,
   DEFAULT_SESSION_ABSOLUTE_SECONDS,
   DEFAULT_SESSION_IDLE_SECONDS,
+  DEFAULT_SECURITY_CHANGE_DELAY_HOURS,
 } from "./core/limits.ts";
 
 /** Only for development; a production start with it is refused. */
@@ -85,6 +86,8 @@ const ENV_SCHEMA = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 : _ -").default("okb:"),
   LOCKOUT_THRESHOLD: int(3, 100, DEFAULT_LOCKOUT_THRESHOLD),
+  // Issue 17: hours from a supervisor's approval to a weakening change taking effect (0: at approval, for tests).
+  SECURITY_CHANGE_DELAY_HOURS: int(0, 24 * 30, DEFAULT_SECURITY_CHANGE_DELAY_HOURS),
   RATE_LIMIT_PASSWORD_PER_IP: rateRule(DEFAULT_RATE_LIMITS.passwordPerIp),
   RATE_LIMIT_PASSWORD_PER_LOGIN_ID: rateRule(DEFAULT_RATE_LIMITS.passwordPerLoginId),
   RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codeMailsPerCustomer),
@@ -152,6 +155,12 @@ export interface Config {
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
   lockoutThreshold: number;
+  /**
+   * SECURITY_CHANGE_DELAY_HOURS (issue 17): an approved security request (MFA off, a new 重要メール,
+   * パスキー必須 off) takes effect this long after approval, and recovery by emailed code stays
+   * refused this long after a 重要メール change. 0: at approval, no hold (tests only).
+   */
+  securityChangeDelayHours: number;
   rateLimits: Record<RateLimitName, RateRule>;
   hashGate: { maxInFlight: number; maxQueue: number };
   /** DKIM signing of every mail for MAIL_DOMAIN; null when no key is configured. */
@@ -228,6 +237,14 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   if (production && webauthnExtraOrigins.some((origin) => origin.startsWith("http://"))) {
     problems.push("  WEBAUTHN_EXTRA_ORIGINS: origins must be https:// in production");
   }
+  if (e.SECURITY_CHANGE_DELAY_HOURS === 0) {
+    // Without the wait, the current 重要メール's owner cannot stop a change made by someone posing as them.
+    if (production) {
+      problems.push("  SECURITY_CHANGE_DELAY_HOURS: must be at least 1 in production");
+    } else {
+      warnings.push("SECURITY_CHANGE_DELAY_HOURS=0: security requests take effect at approval (for tests only)");
+    }
+  }
   const confirmations = confirmationSettings(env, production, problems);
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
@@ -258,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.REDIS_PREFIX,
     lockoutThreshold: e.LOCKOUT_THRESHOLD,
+    securityChangeDelayHours: e.SECURITY_CHANGE_DELAY_HOURS,
     rateLimits: Object.fromEntries(
       Object.entries(RATE_LIMIT_VARIABLES).map(([name, variable]) => [name, e[variable as keyof typeof e] as RateRule]),
     ) as Record<RateLimitName, RateRule>,

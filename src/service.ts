@@ -1,3 +1,4 @@
+import { SECURITY_REQUEST_SWEEP_MS } from "./core/limits.ts";
 import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
 import type { DestinationStream, Logger } from "pino";
@@ -63,6 +64,8 @@ export interface ServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults (tests shorten them). */
   smtp?: Partial<SmtpTimeouts>;
+  /** How often this instance applies due security requests (default 30 s); null: never on its own (tests call applyDueSecurityRequests). */
+  securityRequestSweepMs?: number | null;
 }
 
 export interface Service {
@@ -80,6 +83,12 @@ export interface Service {
   demo: DemoCredentials | null;
   /** This service's Prometheus registry (served at /metrics). */
   metrics: ServiceMetrics;
+  /**
+   * Makes approved security requests whose waiting period is over effective (issue 17): run
+   * every 30 s by each instance, exactly once per request whichever runs it; tests call it after
+   * moving their clock. How many took effect.
+   */
+  applyDueSecurityRequests(): Promise<number>;
   /**
    * Stops taking requests and lets those in flight finish, then delivers the
    * mails already due (a last pass of up to 5 s), then closes Redis, SMTP and the database.
@@ -257,6 +266,16 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const recovery = buildRecovery(database, config, { login: loginDeps, stepUp: stepUpDeps, logger, settings: DEFAULT_RECOVERY_SETTINGS });
   const demo = config.demoCustomer ? await ensureDemoCustomer({ customers, hasher, clock, random }) : null;
 
+  const consoleServices = buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings });
+  const applyDueSecurityRequests = (): Promise<number> => consoleServices.securityRequests.applyDue();
+  const sweepMs = options.securityRequestSweepMs === undefined ? SECURITY_REQUEST_SWEEP_MS : options.securityRequestSweepMs;
+  const securityRequestTimer =
+    sweepMs === null
+      ? null
+      : setInterval(() => {
+          applyDueSecurityRequests().catch((error: unknown) => logger.warn({ err: error }, "security request sweep failed"));
+        }, sweepMs);
+  securityRequestTimer?.unref();
   const webDeps: WebDeps = {
     config,
     logger,
@@ -273,7 +292,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passwordReset: recovery.passwordReset,
     loginIdReminder: recovery.loginIdReminder,
     noticeSettings: new NoticeSettings({ customers, audit }),
-    console: buildConsoleServices(stores, loginDeps, config, { stuckMail: outboxSettings }),
+    console: consoleServices,
     mailCatcher,
     isDependencyOutage,
     checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
@@ -294,7 +313,11 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     hashGate: hasher,
     demo,
     metrics,
+    applyDueSecurityRequests,
     async close(): Promise<void> {
+      if (securityRequestTimer !== null) {
+        clearInterval(securityRequestTimer);
+      }
       // Both listeners stop taking requests and finish those in flight together.
       await Promise.all([app.close(), consoleApp?.close()]);
       // The requests answered so far are resolved (their mails queued) before the last mail pass.

@@ -6,6 +6,7 @@ import type { RequestContext } from "./request-context.ts";
 import type { AuthenticatedSession } from "./session.ts";
 import { auditCustomerEvent } from "./audit.ts";
 import { ConfirmationCode } from "./confirmation-code.ts";
+import { refuseDuringEmailHold } from "./security-request-errors.ts";
 import { ConfirmationUnusableError, PasskeyNeededError } from "./confirmation-errors.ts";
 import { canonicalOperation, checkedOperation, operationSha256, passkeyChallenge } from "./confirmation-operation.ts";
 import { requiredMethods } from "./confirmation-policy.ts";
@@ -86,8 +87,18 @@ export class Confirmations {
       await auditCustomerEvent(audit, context, "confirmation.refused", "refused", customer.id, { type: operation.type, reason: "passkey_needed" });
       throw new PasskeyNeededError(`customer ${customer.id} has no passkey for a ${operation.type}`);
     }
-    const summary = summarizeOperation(operation);
     const needsCode = required.includes("code");
+    // Issue 17 item 2: a withdrawal or bank-account change by emailed code waits out the hold after a
+    // 重要メール change (a passkey still works); [5126], audited, nothing stored.
+    if (needsCode && operation.type !== "trade") {
+      try {
+        refuseDuringEmailHold(customer, now, this.deps.settings.brand.callCenterPhone);
+      } catch (error) {
+        await auditCustomerEvent(audit, context, "confirmation.refused", "refused", customer.id, { type: operation.type, reason: "email_recently_changed" });
+        throw error;
+      }
+    }
+    const summary = summarizeOperation(operation);
     const confirmation: Confirmation = {
       id: random.id(),
       customerId: customer.id,

@@ -11,7 +11,6 @@ import { accountUnlockedNotice } from "./account-unlocked-notice.ts";
 import { accountUnfrozenNotice } from "./account-unfrozen-notice.ts";
 import { sessionsEndedNotice } from "./sessions-ended-notice.ts";
 import { mfaOnNotice } from "./mfa-on-notice.ts";
-import { changeEmail } from "./email-change.ts";
 
 export interface CustomerActionsDeps {
   customers: CustomerStore;
@@ -23,7 +22,8 @@ export interface CustomerActionsDeps {
 }
 
 /**
- * The call center's actions on a customer (issue 12 §4), for the console's API and pages.
+ * The call center's actions on a customer (issue 12 §4), for the console's API and pages. The
+ * 重要メール change is a security request since issue 17 (security-requests.ts).
  * Every method takes the customer's login ID and the operator's action (who, why, from
  * where), and:
  * - checks the reason first ([4000]), then finds the customer ([4040] for an unknown ID);
@@ -63,18 +63,6 @@ export class CustomerActions {
     const now = this.deps.clock.now();
     await this.apply(customer, customer.frozenAt !== null, "not_frozen", accountUnfrozenNotice(this.deps.brand, { unfrozenAt: now }), (stores) => stores.customers.unfreeze(customer.id));
     await this.audit(checked, customer, "account.unfrozen", { frozenAt: customer.frozenAt, identityChecked: true });
-  }
-
-  /**
-   * Changes the 重要メール (seed Q3-④): a notice to the old and one to the new address, every
-   * pending code superseded, every session ended, all in one transaction (email-change.ts).
-   * The address is checked as customer registration checks it ([4000]).
-   */
-  async changeEmail(loginId: string, newEmail: string, action: OperatorAction): Promise<void> {
-    const checked = withCheckedReason(action);
-    const customer = await customerForAction(this.deps.customers, loginId);
-    const result = await changeEmail(this.deps, customer, newEmail);
-    await this.audit(checked, customer, "email.changed", { ...result });
   }
 
   /** Ends every session of the customer; how many. 0 when there was none: no mail, audited with outcome `info` and `sessions: 0`. */

@@ -74,8 +74,11 @@ export interface PasskeyFact {
 
 /** The customer page's facts (issue 12 §3). Times are epoch ms; the web layer shows them in JST. */
 export interface CustomerFacts extends CustomerSummary {
-  /** The operator checks identity on the phone against it; null when none is on record. */
-  birthDate: string | null;
+  /**
+   * Whether a date of birth is on record; never the date itself (issue 17 item 2: the console
+   * only checks what the caller says, BirthDateCheck).
+   */
+  birthDateOnRecord: boolean;
   lockedAt: number | null;
   failedCount: number;
   frozenAt: number | null;
@@ -181,7 +184,7 @@ export class CustomerLookup {
     const now = clock.now();
     return {
       ...summarize(customer),
-      birthDate: customer.birthDate,
+      birthDateOnRecord: customer.birthDate !== null,
       lockedAt: customer.lockedAt,
       failedCount: customer.failedCount,
       frozenAt: customer.frozenAt,

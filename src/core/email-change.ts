@@ -1,5 +1,5 @@
 import type { Brand } from "./brand.ts";
-import type { Clock, Customer, MailOutbox, Random } from "./ports.ts";
+import type { AtomicStores, Customer, OutboxMail, Random } from "./ports.ts";
 import { isValidEmail, maskEmail } from "./email-address.ts";
 import { InvalidInputError } from "./errors.ts";
 import { OperatorActionRefusedError } from "./console-errors.ts";
@@ -16,40 +16,44 @@ export interface EmailChangeResult {
 }
 
 /**
- * The 重要メール change (seed Q3-④), made by the call center. In one transaction: the address
- * changes (only if it still is the one read: two operators racing cannot both change it),
- * every pending login code and step-up code is superseded (a code mailed to the old address
- * must not work), every session ends, and two notices are queued: one to the old address,
- * one to the new, so neither mailbox learns the other address.
+ * A new 重要メール as typed by the operator, checked as customer registration checks it
+ * (isValidEmail, [4000]) and refused when it is the current one ([4000] `same_email`; mail
+ * systems treat addresses without regard to case in practice).
  */
-export async function changeEmail(deps: { outbox: MailOutbox; clock: Clock; random: Random; brand: Brand }, customer: Customer, typed: string): Promise<EmailChangeResult> {
-  // Checked as customer registration checks it (customerDetailProblems: isValidEmail).
+export function checkedNewEmail(customer: Customer, typed: string): string {
   const newEmail = typed.trim();
   if (!isValidEmail(newEmail)) {
     throw new InvalidInputError(`not a valid e-mail address for customer ${customer.id}`);
   }
-  // Mail systems treat the domain, and in practice the local part, without regard to case.
   if (newEmail.toLowerCase() === customer.email.toLowerCase()) {
     throw new OperatorActionRefusedError("same_email", `customer ${customer.id}: the new address is the current one`);
   }
-  const { brand, clock, random, outbox } = deps;
-  const now = clock.now();
-  const mails = [
-    noticeMail(brand, customer, emailChangeOldAddressNotice(brand, { changedAt: now }), { id: random.id(), createdAt: now }),
-    noticeMail(brand, { ...customer, email: newEmail }, emailChangeNewAddressNotice(brand, { changedAt: now }), { id: random.id(), createdAt: now }),
+  return newEmail;
+}
+
+/** The two notices of a change made at `at`: one to the old address, one to the new, so neither mailbox learns the other address. */
+export function emailChangeMails(deps: { brand: Brand; random: Random }, customer: Customer, newEmail: string, at: number): OutboxMail[] {
+  const { brand, random } = deps;
+  return [
+    noticeMail(brand, customer, emailChangeOldAddressNotice(brand, { changedAt: at }), { id: random.id(), createdAt: at }),
+    noticeMail(brand, { ...customer, email: newEmail }, emailChangeNewAddressNotice(brand, { changedAt: at }), { id: random.id(), createdAt: at }),
   ];
-  let sessionsEnded = 0;
-  let codesSuperseded = 0;
-  const changed = await outbox.queueWith(mails, async (stores) => {
-    if (!(await stores.customers.changeEmail(customer.id, customer.email, newEmail))) {
-      return false;
-    }
-    codesSuperseded = (await stores.challenges.supersedePending(customer.id)) + (await stores.stepUps.supersedePending(customer.id));
-    sessionsEnded = await stores.sessions.endAllForCustomer(customer.id, now);
-    return true;
-  });
-  if (!changed) {
-    throw new OperatorActionRefusedError("changed_meanwhile", `customer ${customer.id}: the address changed meanwhile`);
+}
+
+/**
+ * The 重要メール change (seed Q3-④) inside the caller's transaction (a security request taking
+ * effect): the address changes only if it still is the one read (null otherwise: nothing to do),
+ * every pending login code and step-up code is superseded (a code mailed to the old address must
+ * not work), every session ends, and recovery by emailed code is held until `holdUntil`.
+ */
+export async function applyEmailChange(stores: AtomicStores, customer: Customer, newEmail: string, at: number, holdUntil: number): Promise<EmailChangeResult | null> {
+  if (!(await stores.customers.changeEmail(customer.id, customer.email, newEmail))) {
+    return null;
+  }
+  const codesSuperseded = (await stores.challenges.supersedePending(customer.id)) + (await stores.stepUps.supersedePending(customer.id));
+  const sessionsEnded = await stores.sessions.endAllForCustomer(customer.id, at);
+  if (holdUntil > at) {
+    await stores.customers.holdEmailRecovery(customer.id, holdUntil);
   }
   return { from: maskEmail(customer.email), to: maskEmail(newEmail), sessionsEnded, codesSuperseded };
 }

@@ -12,7 +12,7 @@ export interface PublicMessage {
 }
 
 /** Every code the product shows; a table keyed by `ErrorCode` cannot miss one. */
-export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5104", "5121", "5122", "5123", "5124", "5125", "5131", "5141", "5142", "5143", "5144", "5145", "5146", "5161"] as const;
+export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5104", "5121", "5122", "5123", "5124", "5125", "5126", "5131", "5141", "5142", "5143", "5144", "5145", "5146", "5161"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The base of the closed set: abstract, so every error shown is one of the classes below. */

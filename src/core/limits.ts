@@ -122,6 +122,28 @@ export const OPERATOR_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
 export const MFA_OFF_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Security requests (issue 17 item 2: MFA off, a new 重要メール, パスキー必須 off) wait for a
+ * supervisor as MFA-off requests always did (24 hours), then take effect after
+ * SECURITY_CHANGE_DELAY_HOURS (default 24: a customer who reads mail once a day can still stop it).
+ */
+export const SECURITY_REQUEST_TTL_MS = MFA_OFF_REQUEST_TTL_MS;
+export const DEFAULT_SECURITY_CHANGE_DELAY_HOURS = 24;
+/** How often each instance looks for approved requests whose time has come (a late sweep only delays, never skips). */
+export const SECURITY_REQUEST_SWEEP_MS = 30_000;
+/** The code to a new 重要メール: read back on the phone within minutes, so 10 minutes as a login code; 5 tries. */
+export const EMAIL_VERIFICATION_TTL_MS = 10 * 60 * 1000;
+export const EMAIL_VERIFICATION_MAX_ATTEMPTS = 5;
+/** Codes to new addresses (mail bombing of a stranger's mailbox): per customer and per operator, per hour. */
+export const EMAIL_VERIFICATION_PER_CUSTOMER: RateRule = { max: 5, windowSeconds: 3600 };
+export const EMAIL_VERIFICATION_PER_OPERATOR: RateRule = { max: 30, windowSeconds: 3600 };
+/**
+ * 「生年月日の確認」: a date of birth is one of ~36,500 values, so guessing it on the console must
+ * be slow: a few tries per customer (a caller who misspeaks) and per operator, per hour.
+ */
+export const BIRTH_DATE_CHECKS_PER_CUSTOMER: RateRule = { max: 5, windowSeconds: 3600 };
+export const BIRTH_DATE_CHECKS_PER_OPERATOR: RateRule = { max: 30, windowSeconds: 3600 };
+
+/**
  * The trading PIN (取引暗証番号, issue 13 §4): the 5th consecutive wrong PIN locks it until the
  * call center lifts the lock. Apart from the login's count: 4–8 digits give at least 10^4 PINs,
  * so 5 guesses leave an attacker holding a session a 5e-4 chance at worst (NIST SP 800-63B-4

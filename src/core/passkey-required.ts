@@ -19,7 +19,7 @@ import { describeRequestOrigin } from "./request-origin.ts";
  * step then answers [5104]. Turning it on AND off needs a passkey assertion over options of this
  * session (allowCredentials: the customer's passkeys): a stolen session alone can neither lock the
  * customer out nor quietly lower the protection. A customer who lost the passkey calls the call
- * center (passkey-required-off.ts).
+ * center (a security request, security-requests.ts).
  */
 export class PasskeyRequired {
   private readonly deps: PasskeyServiceDeps;

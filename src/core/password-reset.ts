@@ -17,6 +17,7 @@ import { describeRequestOrigin } from "./request-origin.ts";
 import { refuseFrozen } from "./account-freeze.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "./token-hash.ts";
+import { refuseDuringEmailHold } from "./security-request-errors.ts";
 
 /** What the reset works with: the password change's, and the queue its requests wait in. */
 export type PasswordResetDeps = PasswordChangeDeps & { recoveries: RecoveryQueue };
@@ -92,6 +93,9 @@ export class PasswordReset {
       // date of birth, and must not learn that the owner froze the account.
       throw await refuseFrozen(this.deps, customer.id, context, "code");
     }
+    // Issue 17 item 2: right after a 重要メール change no reset by emailed code ([5126]); refused only
+    // after the right code, so an anonymous caller's uniform answer still tells nothing.
+    refuseDuringEmailHold(customer, clock.now(), settings.brand.callCenterPhone);
     const newPassword = normalizePassword(input.newPassword);
     const refusal = passwordRefusal(newPassword, { loginId: customer.loginId, commonPasswords }) ?? ((await hasher.verify(customer.passwordHash, newPassword)) ? "same_as_current" : null);
     if (refusal !== null) {

@@ -12,6 +12,7 @@ import { SessionStepUpCodes, sessionBinding } from "./session-step-up-codes.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError } from "./trading-pin-errors.ts";
 import { tradingPinChangedNotice, tradingPinCodeNotice } from "./trading-pin-notices.ts";
 import { tradingPinRefusal } from "./trading-pin-rules.ts";
+import { refuseDuringEmailHold } from "./security-request-errors.ts";
 
 export interface TradingPinChangeDeps extends LoginDeps {
   stepUps: StepUpStore;
@@ -40,7 +41,13 @@ export class TradingPinChange {
    * to change ([5145]) or it is locked ([5143]): the code could not be used.
    */
   async sendCode(current: AuthenticatedSession, context: RequestContext): Promise<PendingCodeView> {
-    return this.codes.send(current, context, { before: () => this.requireUnlockedPin(current.customer.id) });
+    return this.codes.send(current, context, {
+      before: async () => {
+        // Issue 17 item 2: no PIN change by emailed code while the hold after a 重要メール change lasts ([5126]).
+        refuseDuringEmailHold(current.customer, this.deps.clock.now(), this.deps.settings.brand.callCenterPhone);
+        await this.requireUnlockedPin(current.customer.id);
+      },
+    });
   }
 
   async change(current: AuthenticatedSession, input: { currentPin: string; newPin: string; code: string }, context: RequestContext): Promise<void> {

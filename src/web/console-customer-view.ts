@@ -1,5 +1,5 @@
 import type { AuditTrailEntry, CodeMailFact, CustomerFacts } from "../core/customer-lookup.ts";
-import type { MfaOffRequestItem } from "../core/mfa-off-requests.ts";
+import type { SecurityRequestItem } from "../core/security-request-item.ts";
 import type { Lang } from "./i18n.ts";
 import { formatJapanTime } from "../core/japan-time.ts";
 import { t } from "./i18n.ts";
@@ -43,13 +43,33 @@ const MAIL_STATUS: Record<CodeMailFact["state"], { kind: StatusView["kind"]; key
 const DETAIL_SHOWN_ELSEWHERE = new Set(["operatorLoginId"]);
 
 /** Everything the customer page shows, in the reader's language, times in JST. */
-export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestItem | null, lang: Lang): Record<string, unknown> {
+/** An open security request as the customer page lists it: what, its state in words, and its ID for the cancel form. */
+export interface OpenRequestView {
+  id: string;
+  kind: SecurityRequestItem["kind"];
+  text: string;
+  state: string;
+}
+
+/** The open request in words: 「重要メールの変更（t***@example.jp へ）」, 「反映待ち（…に反映）」. */
+export function openRequestView(item: SecurityRequestItem, lang: Lang): OpenRequestView {
+  const text = consoleText(lang, `kind_${item.kind}`, { email: item.newEmail ?? "" });
+  const state =
+    item.state === "approved" && item.effectiveAt !== null
+      ? consoleText(lang, "stateApprovedText", { time: formatJapanTime(item.effectiveAt) })
+      : consoleText(lang, "statePendingText", { time: formatJapanTime(item.createdAt), operator: item.requestedBy });
+  return { id: item.id, kind: item.kind, text, state };
+}
+
+export function customerPageView(facts: CustomerFacts, open: SecurityRequestItem[], lang: Lang): Record<string, unknown> {
   const ct = (key: Parameters<typeof consoleText>[1], values?: Record<string, string>): string => consoleText(lang, key, values);
   return {
     loginId: facts.loginId,
     name: facts.name,
     maskedEmail: facts.maskedEmail,
-    birthDate: facts.birthDate ?? ct("notRecorded"),
+    // Never the date itself (issue 17 item 2): 「生年月日の確認」 checks what the caller says.
+    birthDateOnRecord: facts.birthDateOnRecord,
+    birthDate: ct(facts.birthDateOnRecord ? "birthDateOnRecord" : "birthDateNotOnRecord"),
     mfaEnabled: facts.mfaEnabled,
     locked: facts.locked,
     frozen: facts.frozen,
@@ -58,7 +78,11 @@ export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestIte
     freeze: facts.frozenAt === null ? { kind: "none", text: ct("frozenNo") } : { kind: "bad", text: ct("frozenSince", { time: formatJapanTime(facts.frozenAt) }) },
     tradingPinLocked: facts.tradingPin.locked,
     tradingPin: tradingPinView(facts.tradingPin, lang),
-    pending: pending === null ? null : ct("pendingRequestShown", { time: formatJapanTime(pending.createdAt), operator: pending.requestedBy }),
+    openRequests: open.map((item) => openRequestView(item, lang)),
+    // The MFA card's line while an MFA-off request is open (issue 12's 「承認待ち」, now also 「反映待ち」).
+    pending: mfaPendingLine(open, lang),
+    emailChangeOpen: open.some((item) => item.kind === "email_change"),
+    passkeyRequiredOffOpen: open.some((item) => item.kind === "passkey_required_off"),
     loginHistory: facts.loginHistory.map((item) => ({
       at: formatJapanTime(item.at),
       outcome: { kind: item.outcome === "success" ? "ok" : "bad", text: t(lang, OUTCOME_TEXT[item.outcome]) },
@@ -78,6 +102,11 @@ export function customerPageView(facts: CustomerFacts, pending: MfaOffRequestIte
     codeMails: facts.codeMails.map((mail) => codeMailView(mail, lang)),
     auditTrail: facts.auditTrail.map((entry) => auditRowView(entry, lang)),
   };
+}
+
+function mfaPendingLine(open: SecurityRequestItem[], lang: Lang): string | null {
+  const mfa = open.find((item) => item.kind === "mfa_off");
+  return mfa === undefined ? null : openRequestView(mfa, lang).state;
 }
 
 /** The trading PIN's state: not registered, registered, or locked since when (issue 13 §4). */

@@ -5,6 +5,7 @@ import { registerConsoleApiV1Customers } from "./routes/console-api-v1-customers
 import { registerConsoleApiV1Audit } from "./routes/console-api-v1-audit.ts";
 import { registerConsoleApiV1Actions } from "./routes/console-api-v1-actions.ts";
 import { registerConsoleApiV1MfaOff } from "./routes/console-api-v1-mfa-off.ts";
+import { registerConsoleApiV1SecurityRequests } from "./routes/console-api-v1-security-requests.ts";
 import { registerConsoleApiV1TradingPin } from "./routes/console-api-v1-trading-pin.ts";
 import { registerConsolePages } from "./routes/console-pages.ts";
 import { registerConsoleApiV1Operators } from "./routes/console-api-v1-operators.ts";
@@ -23,6 +24,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: WebDeps): void
   registerConsoleApiV1Audit(app, deps);
   registerConsoleApiV1Actions(app, deps);
   registerConsoleApiV1MfaOff(app, deps);
+  registerConsoleApiV1SecurityRequests(app, deps);
   registerConsoleApiV1TradingPin(app, deps);
   registerConsoleApiV1Operators(app, deps);
   registerConsolePages(app, deps);

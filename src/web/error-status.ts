@@ -23,6 +23,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5123": 401,
   "5124": 429,
   "5125": 429,
+  // Recovery by emailed code held after a 重要メール change (core/security-request-errors.ts).
+  "5126": 403,
   "5131": 422,
   // The trading PIN (core/trading-pin-errors.ts).
   "5141": 409,

@@ -14,10 +14,8 @@ const JA = {
   passkeyBackedUp: "同期済み",
   passkeyNotBackedUp: "この端末のみ",
   passkeyRequiredOffTitle: "パスキー必須の解除",
-  passkeyRequiredOffLead: "パスキーの端末を紛失したお客さまが、ID・パスワード・認証コードでログインできるようにします。登録済みのパスキーは残ります（ログイン後にお客さまが削除します）。",
-  passkeyRequiredOffButton: "パスキー必須を解除する",
+  passkeyRequiredOffLead: "パスキーの端末を紛失したお客さまが、ID・パスワード・認証コードでログインできるようにします。スーパーバイザー（申請者以外）の承認と待機期間の後に解除されます。登録済みのパスキーは残ります（ログイン後にお客さまが削除します）。",
   passkeyRequiredNotOn: "パスキー必須は設定されていません。",
-  donePasskeyRequiredOff: "パスキー必須を解除しました。お客さまに通知メールを送りました。",
 } as const;
 
 // Every Japanese key has its English: the compiler insists.
@@ -33,10 +31,8 @@ const EN: Record<keyof typeof JA, string> = {
   passkeyBackedUp: "Synced",
   passkeyNotBackedUp: "This device only",
   passkeyRequiredOffTitle: "Turn \"passkey required\" off",
-  passkeyRequiredOffLead: "For a customer who lost the passkey's device: logging in with ID, password and code works again. The passkeys stay (the customer removes them after logging in).",
-  passkeyRequiredOffButton: "Turn \"passkey required\" off",
+  passkeyRequiredOffLead: "For a customer who lost the passkey's device: logging in with ID, password and code works again, after a supervisor's (not yours) approval and the waiting period. The passkeys stay (the customer removes them after logging in).",
   passkeyRequiredNotOn: "Passkey required is not on.",
-  donePasskeyRequiredOff: "Passkey required is off. A notice was mailed to the customer.",
 };
 
 export const CONSOLE_PASSKEY_TEXT = { ja: JA, en: EN };

@@ -3,6 +3,7 @@ import { CONSOLE_CUSTOMER_TEXT } from "./i18n-console-customer.ts";
 import { CONSOLE_TRADING_PIN_TEXT } from "./i18n-console-trading-pin.ts";
 import { CONSOLE_OPERATORS_TEXT } from "./i18n-console-operators.ts";
 import { CONSOLE_PASSKEY_TEXT } from "./i18n-console-passkey.ts";
+import { CONSOLE_SECURITY_TEXT } from "./i18n-console-security.ts";
 
 /**
  * The console's text (issue 12), for call-center staff: Japanese first, English with
@@ -15,12 +16,13 @@ const JA = {
   ...CONSOLE_TRADING_PIN_TEXT.ja,
   ...CONSOLE_OPERATORS_TEXT.ja,
   ...CONSOLE_PASSKEY_TEXT.ja,
+  ...CONSOLE_SECURITY_TEXT.ja,
   consoleName: "コールセンター管理画面",
   staffOnly: "社内専用",
   switchLang: "English",
   menu: "メニュー",
   navSearch: "お客さま検索",
-  navRequests: "MFA解除申請",
+  navRequests: "セキュリティ申請",
   navAudit: "監査ログ",
   signedInAs: "担当：{name}（{role}）",
   roleAgent: "オペレーター",
@@ -56,9 +58,9 @@ const JA = {
   frozenYes: "凍結中",
   frozenNo: "なし",
   searchResults: "検索結果",
-  requestsTitle: "MFA解除申請（承認待ち）",
-  requestsLead: "オペレーターが申請したログイン時多要素認証の解除です。申請者以外のスーパーバイザーが承認すると解除されます。申請は24時間で失効します。",
-  requestsNone: "承認待ちの申請はありません。",
+  requestsTitle: "セキュリティ申請",
+  requestsLead: "オペレーターが申請した、お客さまの保護を弱める変更（多要素認証の解除、重要メールの変更、パスキー必須の解除）です。申請者以外のスーパーバイザーが承認し、待機期間の後に反映されます。承認待ちの申請は24時間で失効します。反映前ならどのオペレーターでも取り消せます。",
+  requestsNone: "承認待ち・反映待ちの申請はありません。",
   requestsSupervisorOnly: "承認・却下はスーパーバイザーだけが行えます（ご自身の申請は承認できません）。",
   requestsOwn: "ご自身の申請です。別のスーパーバイザーが承認・却下します。",
   colRequestedAt: "申請日時",
@@ -103,12 +105,13 @@ const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_TRADING_PIN_TEXT.en,
   ...CONSOLE_OPERATORS_TEXT.en,
   ...CONSOLE_PASSKEY_TEXT.en,
+  ...CONSOLE_SECURITY_TEXT.en,
   consoleName: "Call center console",
   staffOnly: "Staff only",
   switchLang: "日本語",
   menu: "Menu",
   navSearch: "Find a customer",
-  navRequests: "MFA-off requests",
+  navRequests: "Security requests",
   navAudit: "Audit log",
   signedInAs: "Operator: {name} ({role})",
   roleAgent: "agent",
@@ -144,9 +147,9 @@ const EN: Record<keyof typeof JA, string> = {
   frozenYes: "Frozen",
   frozenNo: "No",
   searchResults: "Results",
-  requestsTitle: "MFA-off requests (pending)",
-  requestsLead: "Requests by operators to turn a customer's login MFA off. MFA goes off when a supervisor other than the requester approves. Requests expire after 24 hours.",
-  requestsNone: "No request is waiting for approval.",
+  requestsTitle: "Security requests",
+  requestsLead: "Changes that weaken a customer's protection (MFA off, a new important mail, passkey required off), requested by operators. A supervisor other than the requester approves; the change takes effect after the waiting period. Pending requests expire after 24 hours. Any operator can cancel one before it takes effect.",
+  requestsNone: "No request is waiting for approval or to take effect.",
   requestsSupervisorOnly: "Only a supervisor can approve or reject (never their own request).",
   requestsOwn: "Your own request: another supervisor approves or rejects it.",
   colRequestedAt: "Requested",

@@ -90,13 +90,26 @@ export const consoleUnfreezeBody = z.object({ reason: operatorReason, identityCh
 
 export const consoleEmailBody = z.object({ email: textField(320, ANY_CONTROL), reason: operatorReason });
 
+// Security requests (issue 17 item 2).
+/** `POST …/customers/{loginId}/email-verification`: the new address to send a code to. */
+export const consoleEmailVerificationBody = z.object({ email: textField(320, ANY_CONTROL) });
+
+/** `POST …/customers/{loginId}/email-change-requests`: the verified address, its code, the reason. */
+export const consoleEmailChangeRequestBody = z.object({ email: textField(320, ANY_CONTROL), code: textField(MAX_CODE_INPUT_LENGTH, ANY_CONTROL), reason: operatorReason });
+
+/** `POST …/customers/{loginId}/birth-date-check`: what the caller says, `YYYY-MM-DD` (checked by the core). */
+export const consoleBirthDateCheckBody = z.object({ birthDate: textField(32, ANY_CONTROL) });
+
+/** `GET /console/api/v1/security-requests?state=…` (default pending). */
+export const securityRequestListQuery = z.object({ state: z.enum(["pending", "approved", "effective", "rejected", "cancelled", "expired"]).default("pending") });
+
 /** The console page's unfreeze form: the 「本人確認を行いました」 checkbox sends "on" only when ticked. */
 export const consoleUnfreezeForm = z.object({ reason: operatorReason, identityChecked: z.literal("on").optional() });
 
 /** An MFA-off request in the path (a random ID). */
 export const mfaOffRequestParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
 
-export const mfaOffListQuery = z.object({ state: z.enum(["pending", "approved", "rejected", "expired"]).default("pending") });
+export const mfaOffListQuery = securityRequestListQuery;
 
 /** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {

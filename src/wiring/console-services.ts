@@ -10,8 +10,9 @@ import { AuditView } from "../core/audit-view.ts";
 import { LoginHistory } from "../core/login-history.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-worker.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
-import { MfaOffRequests } from "../core/mfa-off-requests.ts";
-import { PasskeyRequiredOff } from "../core/passkey-required-off.ts";
+import { SecurityRequests } from "../core/security-requests.ts";
+import { EmailVerifications } from "../core/email-verification.ts";
+import { BirthDateCheck } from "../core/birth-date-check.ts";
 import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
 import { ConsoleRequestAudit, RequestAuditMarks } from "../core/console-request-audit.ts";
 import type { OperatorAction } from "../core/operator-action.ts";
@@ -27,14 +28,19 @@ export interface ConsoleServices {
   customerLookup: CustomerLookup;
   /** The audit log by filters, paged, and its CSV export (audited). */
   auditView: AuditView;
-  /** Unlock, unfreeze, e-mail change, end sessions, MFA on: audited, each with a notice to the customer. */
+  /** Unlock, unfreeze, end sessions, MFA on: audited, each with a notice to the customer. */
   customerActions: CustomerActions;
-  /** Four eyes on MFA off: any operator requests, another operator, a supervisor, approves or rejects. */
-  mfaOffRequests: MfaOffRequests;
+  /**
+   * Security requests (issue 17): MFA off, a new 重要メール, パスキー必須 off; any operator requests,
+   * a supervisor other than the requester approves, effective after SECURITY_CHANGE_DELAY_HOURS.
+   */
+  securityRequests: SecurityRequests;
+  /** The code to a new 重要メール that must be read back before its change is requested. */
+  emailVerifications: EmailVerifications;
+  /** 「生年月日の確認」: 一致 / 不一致, never the date (rate-limited, audited). */
+  birthDateCheck: BirthDateCheck;
   /** Lifts a trading PIN's lock (issue 13 §4): audited, a notice to the customer. */
   tradingPinUnlock: TradingPinUnlock;
-  /** Turns パスキー必須 off for a customer who lost the passkey (issue 13 §3): identity checked, audited, notice mailed. */
-  passkeyRequiredOff: PasskeyRequiredOff;
   /** A supervisor lifts an agent's lock (issue 17 item 15): audited. */
   operatorUnlock: { unlock(loginId: string, action: OperatorAction): Promise<void> };
   /** Audits every refused console request, and every allowed one the core recorded nothing for (issue 17 item 9; the web layer's hook calls it). */
@@ -64,12 +70,34 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
     settings: { lockoutThreshold: config.lockoutThreshold, callCenterPhone: config.brand.callCenterPhone },
   });
   const customerActions = new CustomerActions({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  const mfaOffRequests = new MfaOffRequests({ customers: stores.customers, requests: stores.mfaOffRequests, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  const emailVerifications = new EmailVerifications({
+    customers: stores.customers,
+    verifications: stores.emailVerifications,
+    outbox: loginDeps.outbox,
+    audit,
+    limiter,
+    clock,
+    random,
+    brand: config.brand,
+    codeKey: loginDeps.settings.codeKey,
+  });
+  const securityRequests = new SecurityRequests({
+    customers: stores.customers,
+    requests: stores.securityRequests,
+    passkeys: stores.passkeys,
+    verifications: emailVerifications,
+    outbox: loginDeps.outbox,
+    audit,
+    clock,
+    random,
+    brand: config.brand,
+    delayHours: config.securityChangeDelayHours,
+  });
+  const birthDateCheck = new BirthDateCheck({ customers: stores.customers, audit, limiter, clock });
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
-  const passkeyRequiredOff = new PasskeyRequiredOff({ customers: stores.customers, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const requestAudit = new ConsoleRequestAudit({ customers: stores.customers, audit });
   const operatorUnlock = { unlock: (loginId: string, action: OperatorAction): Promise<void> => unlockOperatorFromConsole({ operators: stores.operators, audit }, loginId, action) };
-  return { operatorLogin, operatorSessions, customerActions, mfaOffRequests, tradingPinUnlock, passkeyRequiredOff, requestAudit, operatorUnlock, auditMarks, ...buildReadSide(stores, { ...loginDeps, audit }, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  return { operatorLogin, operatorSessions, customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, requestAudit, operatorUnlock, auditMarks, ...buildReadSide(stores, { ...loginDeps, audit }, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */

@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, MfaOffRequestStore } from "../core/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, SecurityRequestStore, EmailVerificationStore } from "../core/ports.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { AuditQuery, CustomerDirectory, MailDeliveryLog, PasskeyStore, TradingPinStore, WebAuthnChallengeStore } from "../core/ports.ts";
@@ -17,7 +17,8 @@ import { createOperatorSessionStore } from "../adapters/db/operator-session-stor
 import { createCustomerDirectory } from "../adapters/db/customer-directory.ts";
 import { createMailDeliveryLog } from "../adapters/db/mail-delivery-log.ts";
 import { createAuditQuery } from "../adapters/db/audit-query.ts";
-import { createMfaOffRequestStore } from "../adapters/db/mfa-off-request-store.ts";
+import { createSecurityRequestStore } from "../adapters/db/security-request-store.ts";
+import { createEmailVerificationStore } from "../adapters/db/email-verification-store.ts";
 import { createPasskeyStore } from "../adapters/db/passkey-store.ts";
 import { createWebAuthnChallengeStore } from "../adapters/db/webauthn-challenge-store.ts";
 import { createConfirmationStore } from "../adapters/db/confirmation-store.ts";
@@ -41,8 +42,10 @@ export interface Stores {
   operators: OperatorStore;
   /** The console's sessions (hashed tokens). */
   operatorSessions: OperatorSessionStore;
-  /** Four-eyes MFA-off requests (issue 12). */
-  mfaOffRequests: MfaOffRequestStore;
+  /** Security requests (issue 17): MFA off, a new 重要メール, パスキー必須 off; four eyes and a waiting period. */
+  securityRequests: SecurityRequestStore;
+  /** Codes verifying a new 重要メール before its request is made. */
+  emailVerifications: EmailVerificationStore;
   /** Operation-bound confirmations for the trading site (issue 13 §5). */
   confirmations: ConfirmationStore;
   /** Trading PINs (取引暗証番号, issue 13): hashes, their own failure counts and locks. */
@@ -78,7 +81,8 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     knownDevices: createKnownDeviceStore(database.db),
     operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
     operatorSessions: createOperatorSessionStore(database.db),
-    mfaOffRequests: createMfaOffRequestStore(database.db),
+    securityRequests: createSecurityRequestStore(database.db),
+    emailVerifications: createEmailVerificationStore(database.db),
     passkeys: createPasskeyStore(database.db),
     webauthnChallenges: createWebAuthnChallengeStore(database.db),
     confirmations: createConfirmationStore(database.db),

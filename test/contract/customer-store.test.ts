@@ -52,7 +52,7 @@ for (const backend of DB_BACKENDS) {
     it("finds a created customer by login ID and by ID, with times as numbers", async () => {
       const input = newCustomer({ mfaEnabled: false });
       const created = await store.create(input);
-      assert.deepEqual(created, { ...input, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true });
+      assert.deepEqual(created, { ...input, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true, emailHoldUntil: null });
       const byLoginId = await store.findByLoginId(input.loginId);
       const byId = await store.findById(input.id);
       assert.deepEqual(byLoginId, created);
@@ -188,6 +188,13 @@ for (const backend of DB_BACKENDS) {
       assert.deepEqual(await store.existingLoginIds([]), []);
     });
 
+    it("holdEmailRecovery: until when recovery by emailed code is held after a 重要メール change (issue 17)", async () => {
+      const customer = await store.create(newCustomer());
+      await store.holdEmailRecovery(customer.id, CREATED_AT + 86_400_000);
+      assert.equal((await store.findById(customer.id))?.emailHoldUntil, CREATED_AT + 86_400_000);
+      assert.equal((await store.findByLoginId(customer.loginId))?.emailHoldUntil, CREATED_AT + 86_400_000, "a number on both databases");
+    });
+
     it("createMany inserts every customer in batches, reporting progress after each statement", async () => {
       const before = await store.count();
       const customers = Array.from({ length: 1201 }, (_, i) => newCustomer({ birthDate: i % 2 === 0 ? "1970-01-01" : null }));
@@ -197,7 +204,7 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await store.count(), before + 1201);
       const last = customers[1200];
       assert.ok(last !== undefined);
-      assert.deepEqual(await store.findById(last.id), { ...last, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true });
+      assert.deepEqual(await store.findById(last.id), { ...last, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true, emailHoldUntil: null });
       assert.equal((await store.findById(customers[1]?.id ?? ""))?.birthDate, null);
     });
 

@@ -8,7 +8,7 @@ import type { TestCustomer } from "../support/test-service.ts";
 import { checkPageAtBothWidths, freePort } from "../support/page-checks.ts";
 import { pageLogin } from "../support/page-login.ts";
 import { totpCode } from "../../src/core/totp.ts";
-import { mfaOffRequestSubject } from "../../src/core/mfa-off-request-notice.ts";
+import { securityRequestReceivedSubject } from "../../src/core/security-request-notices.ts";
 import { mfaOffSubject } from "../../src/core/mfa-off-notice.ts";
 import { accountUnlockedSubject } from "../../src/core/account-unlocked-notice.ts";
 import { accountUnfrozenSubject } from "../../src/core/account-unfrozen-notice.ts";
@@ -216,7 +216,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await mfaOffCard.getByLabel(label.reason).fill(lang === "ja" ? "メールを受け取れない環境のため解除をご希望（本人確認済み）" : "Customer cannot receive mail; identity checked");
       await Promise.all([page.waitForURL(/done=mfa-off-requested/), mfaOffCard.getByRole("button", { name: label.requestMfaOff }).click()]);
       assert.ok(await page.locator("#status-pending").isVisible());
-      assert.ok((await t.mailTo(customer.email, 1, mfaOffRequestSubject(t.config.brand))).text.length > 0);
+      assert.ok((await t.mailTo(customer.email, 1, securityRequestReceivedSubject(t.config.brand, "mfa_off"))).text.length > 0);
 
       // The agent sees the request but no approve button; a hand-made approval is refused by the server.
       await page.goto(`${origin}/console/mfa-off-requests${q}`);
@@ -266,7 +266,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await page.getByLabel(label.customerFilter).fill(customer.loginId);
       await Promise.all([page.waitForURL(/customer=/), page.getByRole("button", { name: label.filter }).click()]);
       const auditText = await page.locator(".audit-table").innerText();
-      for (const event of ["mfa_off.approved", "mfa_off.requested", "account.unlocked"]) {
+      for (const event of ["security_request.approved", "security_request.requested", "security_request.effective", "account.unlocked"]) {
         assert.ok(auditText.includes(event), `${event} in the audit log`);
       }
       await look(`console-audit-filtered-${lang}`);
@@ -276,7 +276,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       assert.match(csv.headers()["content-type"] ?? "", /^text\/csv/);
       const csvText = (await csv.body()).toString("utf8");
       assert.ok(csvText.startsWith("\uFEFF"), "CSV with a BOM for Excel");
-      assert.ok(csvText.includes("mfa_off.approved") && csvText.includes(customer.loginId));
+      assert.ok(csvText.includes("security_request.approved") && csvText.includes(customer.loginId));
 
       // The customer page after the approval; an unknown customer is the console's own [4040] page.
       await page.goto(`${origin}/console/customers/${customer.loginId}${q}`);

@@ -115,7 +115,16 @@ describe("console actions on a customer (POST /console/api/v1/customers/{loginId
     const newEmail = `new.${customer.loginId}@example.net`;
     const { client, operatorId } = await agent();
 
-    const response = await client.post(`/console/api/v1/customers/${customer.loginId}/email`, { json: { email: newEmail, reason: REASON } });
+    // Issue 17: a verified request a supervisor approves (SECURITY_CHANGE_DELAY_HOURS=0 here: effective at approval).
+    const direct = await client.post(`/console/api/v1/customers/${customer.loginId}/email`, { json: { email: newEmail, reason: REASON } });
+    assert.deepEqual([direct.statusCode, direct.json().error.reason], [400, "use_email_change_request"], "the direct change of issue 12 is refused");
+    await client.post(`/console/api/v1/customers/${customer.loginId}/email-verification`, { json: { email: newEmail } });
+    const code = /確認コード: (\d{6})/u.exec((await t.mailTo(newEmail, 1, "【OKB証券】メールアドレス確認コードのお知らせ")).text)?.[1] ?? "";
+    const requested = await client.post(`/console/api/v1/customers/${customer.loginId}/email-change-requests`, { json: { email: newEmail, code, reason: REASON } });
+    assert.equal(requested.statusCode, 200, requested.body);
+    assert.equal((await loggedIn.get("/api/v1/session")).statusCode, 200, "nothing changes on the request alone");
+    const supervisor = await t.consoleClient({ role: "supervisor" });
+    const response = await supervisor.client.post(`/console/api/v1/security-requests/${requested.json().requestId as string}/approve`, { json: { reason: "確認" } });
     assert.equal(response.statusCode, 200, response.body);
     assert.equal((await loggedIn.get("/api/v1/session")).statusCode, 401, "the session from before has ended");
     const stale = await halfway.post("/api/v1/login/mfa", { json: { code: oldCode } });
@@ -130,7 +139,10 @@ describe("console actions on a customer (POST /console/api/v1/customers/{loginId
     assert.match(toOld.text, /ただちに下記コールセンターまでご連絡ください/u);
     assertNotice(toOld.text);
     assertNotice(toNew.text);
-    const detail = await assertAudited(customer, "email.changed", operatorId);
+    await assertAudited(customer, "security_request.requested", operatorId);
+    const effective = (await t.auditEvents(customer.customer.id)).filter((entry) => entry.event === "security_request.effective");
+    assert.equal(effective.length, 1);
+    const detail = effective[0]?.detail ?? {};
     assert.equal(detail.to, `n***@example.net`);
     assert.equal(detail.sessionsEnded, 1);
     assert.equal(detail.codesSuperseded, 1);
@@ -139,18 +151,18 @@ describe("console actions on a customer (POST /console/api/v1/customers/{loginId
   it("e-mail change: the same address, or one registration would refuse, changes nothing", async () => {
     const customer = await t.addCustomer();
     const { client } = await agent();
-    const url = `/console/api/v1/customers/${customer.loginId}/email`;
-    const same = await client.post(url, { json: { email: customer.email.toUpperCase(), reason: REASON } });
+    const url = `/console/api/v1/customers/${customer.loginId}/email-verification`;
+    const same = await client.post(url, { json: { email: customer.email.toUpperCase() } });
     assert.equal(same.statusCode, 400);
     assert.equal(same.json().error.reason, "same_email");
     for (const email of ["not-an-address", "a@b", "taro@example.co.jp\nBcc: x@example.com", ""]) {
-      const refused = await client.post(url, { json: { email, reason: REASON } });
+      const refused = await client.post(url, { json: { email } });
       assert.equal(refused.statusCode, 400, email);
       assert.equal(refused.json().error.code, "4000");
     }
     assert.equal((await t.stores().customers.findById(customer.customer.id))?.email, customer.email);
     assert.deepEqual(await t.queuedSubjects(customer.email), []);
-    assert.equal((await t.auditEvents(customer.customer.id)).filter((entry) => entry.event === "email.changed").length, 0);
+    assert.equal((await t.auditEvents(customer.customer.id)).filter((entry) => entry.event.startsWith("security_request.") || entry.event === "email_verification.sent").length, 0);
   });
 
   it("end sessions: every session of the customer ends, the count is answered, the customer is told; with none, nothing is done", async () => {
@@ -214,7 +226,10 @@ describe("console actions on a customer (POST /console/api/v1/customers/{loginId
     for (const [action, json] of [
       ["unlock", { reason: REASON }],
       ["unfreeze", { reason: REASON, identityChecked: true }],
-      ["email", { email: "someone@example.jp", reason: REASON }],
+      ["email-verification", { email: "someone@example.jp" }],
+      ["email-change-requests", { email: "someone@example.jp", code: "123456", reason: REASON }],
+      ["passkey-required-off-requests", { reason: REASON, identityChecked: true }],
+      ["birth-date-check", { birthDate: "1980-01-31" }],
       ["end-sessions", { reason: REASON }],
       ["mfa-on", { reason: REASON }],
     ] as const) {

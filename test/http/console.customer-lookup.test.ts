@@ -83,7 +83,7 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     assert.deepEqual(response.json().items, []);
   });
 
-  it("shows an agent the customer page: status, birth date, history, live sessions, no secrets; the viewing is audited", async () => {
+  it("shows an agent the customer page: status, whether a birth date is on record (never the date), history, live sessions, no secrets; the viewing is audited", async () => {
     const customer = await t.addCustomer({ loginId: uniqueId("facts"), name: "鈴木 花子", birthDate: "1985-04-12" });
     await pageLogin(t, customer, { ip: "198.51.100.7" });
     const { client, loginId: agentId, operatorId } = await t.consoleClient({ role: "agent" });
@@ -95,7 +95,9 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     assert.equal(facts.loginId, customer.loginId);
     assert.equal(facts.name, "鈴木 花子");
     assert.equal(facts.maskedEmail, `${customer.loginId.slice(0, 1)}***@example.co.jp`);
-    assert.equal(facts.birthDate, "1985-04-12");
+    // Issue 17: never the date itself; 「生年月日の確認」 checks what the caller says.
+    assert.equal(facts.birthDate, undefined);
+    assert.equal(facts.birthDateOnRecord, true);
     assert.equal(facts.mfaEnabled, true);
     assert.equal(facts.locked, false);
     assert.equal(facts.lockedAt, null);

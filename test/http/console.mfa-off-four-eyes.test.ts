@@ -4,9 +4,10 @@ import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { isoJapanTime } from "../../src/core/japan-time.ts";
-import { MfaOffRequests } from "../../src/core/mfa-off-requests.ts";
+import { SecurityRequests } from "../../src/core/security-requests.ts";
+import type { EmailVerifications } from "../../src/core/email-verification.ts";
 import type { OperatorAction } from "../../src/core/operator-action.ts";
-import type { MfaOffRequestStore } from "../../src/core/ports.ts";
+import type { SecurityRequestStore } from "../../src/core/ports.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const REASON = "ご本人から電話で解除のご依頼（生年月日・住所で本人確認済み）";
@@ -82,16 +83,17 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     assert.ok(!notice.includes(REASON));
 
     const events = await t.auditEvents(customer.customer.id);
-    const requested = events.find((event) => event.event === "mfa_off.requested");
-    const decided = events.find((event) => event.event === "mfa_off.approved");
+    const requested = events.find((event) => event.event === "security_request.requested");
+    const decided = events.find((event) => event.event === "security_request.approved");
     assert.equal(requested?.actor, agent.operatorId);
     assert.equal(requested?.detail.reason, REASON);
     assert.equal(decided?.actor, supervisor.operatorId);
     assert.equal(decided?.detail.reason, "申請内容と通話記録を確認");
     assert.equal(decided?.detail.requestId, requestId);
     assert.ok(!(await pendingIds(supervisor)).includes(requestId));
-    const approvedList = (await supervisor.client.get("/console/api/v1/mfa-off-requests?state=approved")).json() as { items: Array<{ id: string; state: string }> };
-    assert.equal(approvedList.items.find((entry) => entry.id === requestId)?.state, "approved");
+    // SECURITY_CHANGE_DELAY_HOURS=0 here (the test service's default): effective at approval (issue 17).
+    const approvedList = (await supervisor.client.get("/console/api/v1/mfa-off-requests?state=effective")).json() as { items: Array<{ id: string; state: string }> };
+    assert.equal(approvedList.items.find((entry) => entry.id === requestId)?.state, "effective");
   });
 
   it("an agent may not approve or reject: [4031], the request stays pending", async () => {
@@ -133,7 +135,7 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     assert.equal(refused.statusCode, 400);
     assert.equal(refused.json().error.reason, "request_expired");
     assert.equal((await loginAnswer(customer) as { status: string }).status, "mfa_required");
-    assert.equal((await t.auditEvents(customer.customer.id)).filter((event) => event.event === "mfa_off.approved").length, 0);
+    assert.equal((await t.auditEvents(customer.customer.id)).filter((event) => event.event === "security_request.approved").length, 0);
     const renewed = await requestOff(await t.consoleClient({ role: "agent" }), customer);
     assert.notEqual(renewed, requestId);
     assert.equal((await decide(supervisor, renewed, "approve")).statusCode, 200);
@@ -148,8 +150,8 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     const rejected = await decide(supervisor, requestId, "reject");
     assert.deepEqual(rejected.json(), { status: "ok" });
     assert.equal((await loginAnswer(customer) as { status: string }).status, "mfa_required");
-    assert.match((await t.mailTo(customer.email, 1, REJECTED)).text, /多要素認証は引き続き有効です/u);
-    const event = (await t.auditEvents(customer.customer.id)).find((entry) => entry.event === "mfa_off.rejected");
+    assert.match((await t.mailTo(customer.email, 1, REJECTED)).text, /ログイン時多要素認証の解除は、行いませんでした。お客さまの設定は変わっていません。/u);
+    const event = (await t.auditEvents(customer.customer.id)).find((entry) => entry.event === "security_request.rejected");
     assert.equal(event?.actor, supervisor.operatorId);
     const late = await decide(await t.consoleClient({ role: "supervisor" }), requestId, "approve");
     assert.equal(late.statusCode, 400);
@@ -171,7 +173,7 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     assert.equal(again.statusCode, 400);
     assert.equal(again.json().error.reason, "request_decided");
     assert.deepEqual((await t.queuedSubjects(customer.email)).filter((subject) => subject === MFA_OFF), [MFA_OFF]);
-    assert.equal((await t.auditEvents(customer.customer.id)).filter((event) => event.event === "mfa_off.approved").length, 1);
+    assert.equal((await t.auditEvents(customer.customer.id)).filter((event) => event.event === "security_request.approved").length, 1);
   });
 
   it("two supervisors who both read the request as pending: the one UPDATE … WHERE state = 'pending' lets one win", async () => {
@@ -185,10 +187,10 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     const bothRead = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const requests: MfaOffRequestStore = {
-      ...stores.mfaOffRequests,
-      async findById(id) {
-        const found = await stores.mfaOffRequests.findById(id);
+    const requests: SecurityRequestStore = {
+      ...stores.securityRequests,
+      async findById(id, now) {
+        const found = await stores.securityRequests.findById(id, now);
         arrived += 1;
         if (arrived === 2) {
           release();
@@ -197,7 +199,8 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
         return found;
       },
     };
-    const service = new MfaOffRequests({ customers: stores.customers, requests, outbox: stores.mailOutbox(() => {}), audit: stores.audit, clock: t.clock, random: nodeRandom, brand: t.config.brand });
+    // The e-mail verifications play no part in an approval.
+    const service = new SecurityRequests({ customers: stores.customers, requests, passkeys: stores.passkeys, verifications: {} as EmailVerifications, outbox: stores.mailOutbox(() => {}), audit: stores.audit, clock: t.clock, random: nodeRandom, brand: t.config.brand, delayHours: 0 });
     const action = async (supervisor: Console): Promise<OperatorAction> => {
       const operator = await stores.operators.findById(supervisor.operatorId);
       assert.ok(operator);
@@ -219,7 +222,7 @@ describe("four eyes on MFA off (POST customers/{loginId}/mfa-off-requests, mfa-o
     const second = await supervisor.client.post(`/console/api/v1/customers/${customer.loginId}/mfa-off-requests`, { json: { reason: REASON } });
     assert.equal(second.statusCode, 400);
     assert.equal(second.json().error.reason, "request_pending");
-    assert.equal(second.json().error.message, "このお客さまの多要素認証解除の申請は、すでに承認待ちです。");
+    assert.equal(second.json().error.message, "このお客さまの同じ種類の申請が、すでに承認待ちまたは反映待ちです。");
 
     const off = await t.addCustomer({ mfaEnabled: false });
     const already = await agent.client.post(`/console/api/v1/customers/${off.loginId}/mfa-off-requests`, { json: { reason: REASON } });

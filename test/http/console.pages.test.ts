@@ -125,19 +125,21 @@ describe("console pages", () => {
     await agent.client.get("/console/customers/four-eyes");
     const requested = await agent.client.post("/console/customers/four-eyes/mfa-off-requests", { form: { reason: "メールを受け取れない" } });
     assert.equal(requested.headers.location, "/console/customers/four-eyes?done=mfa-off-requested");
-    const list = await agent.client.get("/console/mfa-off-requests");
+    // Issue 17: the security-requests page lists every kind (the MFA-off page of issue 12 is the same page).
+    const list = await agent.client.get("/console/security-requests");
     const requestId = /id="request-([A-Za-z0-9_-]+)"/.exec(list.body)?.[1] ?? "";
     assert.notEqual(requestId, "");
     assert.ok(!list.body.includes("/approve"), "no approve form for an agent");
+    assert.ok(list.body.includes(`/console/security-requests/${requestId}/cancel`), "any operator may cancel");
     const refused = await agent.client.post(`/console/mfa-off-requests/${requestId}/approve`, { form: { reason: "myself" } });
     assert.equal(refused.statusCode, 403);
     assert.match(visibleText(refused.body), /\[4031\]/);
 
     const supervisor = await t.consoleClient({ role: "supervisor" });
     const forSupervisor = await supervisor.client.get("/console/mfa-off-requests");
-    assert.ok(forSupervisor.body.includes(`/console/mfa-off-requests/${requestId}/approve`));
-    const approved = await supervisor.client.post(`/console/mfa-off-requests/${requestId}/approve`, { form: { reason: "確認しました" } });
-    assert.equal(approved.headers.location, "/console/mfa-off-requests?done=approved");
+    assert.ok(forSupervisor.body.includes(`/console/security-requests/${requestId}/approve`));
+    const approved = await supervisor.client.post(`/console/security-requests/${requestId}/approve`, { form: { reason: "確認しました" } });
+    assert.equal(approved.headers.location, "/console/security-requests?done=approved-effective");
     const customer = await t.stores().customers.findByLoginId("four-eyes");
     assert.equal(customer?.mfaEnabled, false);
   });

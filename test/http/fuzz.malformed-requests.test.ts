@@ -155,3 +155,62 @@ describe("fuzzed malformed requests: no 5xx, no crash, nothing written", () => {
     assert.equal((await t.service.database.db.selectFrom("customers").select("failed_count").where("id", "=", customer.customer.id).executeTakeFirstOrThrow()).failed_count, 0);
   });
 });
+
+// Issue 17 item 2: the console's new parameters (security requests, the new address's code, 「生年月日の確認」)
+// fuzzed by a logged-in operator: no 5xx, the error shape, and no request, code, customer change or mail written.
+const CONSOLE_ROUTES = [
+  "customers/{loginId}/email-verification",
+  "customers/{loginId}/email-change-requests",
+  "customers/{loginId}/passkey-required-off-requests",
+  "customers/{loginId}/birth-date-check",
+  "security-requests/{id}/approve",
+  "security-requests/{id}/reject",
+  "security-requests/{id}/cancel",
+  "mfa-off-requests/{id}/approve",
+] as const;
+
+const consoleJson = fc.oneof(
+  fc.record({ email: fc.anything(), code: fc.anything(), reason: fc.anything(), identityChecked: fc.anything(), birthDate: fc.anything() }, { requiredKeys: [] }),
+  fc.record({ email: nastyText, code: nastyText, reason: nastyText, birthDate: nastyText }, { requiredKeys: [] }),
+  fc.jsonValue(),
+);
+
+describe("fuzzed console requests on the security-request routes (issue 17): no 5xx, nothing written", () => {
+  const t = sharedTestService();
+  it("sends 400 generated requests as an agent and a supervisor", async () => {
+    const customer = await t.addCustomer({ birthDate: "1980-01-31" });
+    const operators = [await t.consoleClient({ role: "agent" }), await t.consoleClient({ role: "supervisor" })];
+    const db = t.service.database.db;
+    const snapshot = async (): Promise<string> =>
+      JSON.stringify([
+        await db.selectFrom("security_requests").selectAll().execute(),
+        await db.selectFrom("email_verifications").selectAll().execute(),
+        await db.selectFrom("customers").selectAll().orderBy("id").execute(),
+        await db.selectFrom("mail_outbox").select("id").execute(),
+      ]);
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...CONSOLE_ROUTES),
+        fc.oneof(fc.constant(customer.loginId), nastyText),
+        fc.oneof(consoleJson.map((value) => JSON.stringify(value) ?? "null"), fc.constantFrom('{"email":', "[".repeat(3000), "")),
+        fc.nat(1),
+        fc.constantFrom("", "pending", "approved", "effective", "everything", "%00"),
+        async (route, param, body, who, state) => {
+          const client = operators[who];
+          assert.ok(client);
+          const path = route.replace("{loginId}", encodeURIComponent(param.replace(/[\uD800-\uDFFF]/g, "?"))).replace("{id}", encodeURIComponent(param.replace(/[\uD800-\uDFFF]/g, "?")));
+          const response = await client.client.request("POST", `/console/api/v1/${path}`, { body, headers: { "content-type": "application/json" } });
+          assert.ok(response.statusCode < 500, `${path} answered ${response.statusCode}: ${response.body.slice(0, 200)}`);
+          assert.ok(response.statusCode >= 400, `${path} with ${body.slice(0, 100)} was accepted`);
+          const parsed = response.json() as { error?: { code?: unknown } };
+          assert.equal(typeof parsed.error?.code, "string");
+          const list = await client.client.get(`/console/api/v1/security-requests?state=${state}`);
+          assert.ok(list.statusCode === 200 || list.statusCode === 400, `list ${state}: ${list.statusCode}`);
+        },
+      ),
+      { seed: SEED, numRuns: 400, endOnFailure: true },
+    );
+    assert.equal(await snapshot(), before, "no request, code, customer or mail written");
+  });
+});

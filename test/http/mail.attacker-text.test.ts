@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { sharedTestService } from "../support/test-service.ts";
+import { sharedTestService, startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
 import type { CaughtMail } from "../support/smtp-capture.ts";
@@ -126,7 +126,11 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     const { requestId: approved } = (await act(agent, `customers/${customer.loginId}/mfa-off-requests`)) as { requestId: string };
     await act(supervisor, `mfa-off-requests/${approved}/approve`);
     const newEmail = `moved.${customer.loginId}@example.net`;
-    await act(agent, `customers/${customer.loginId}/email`, { email: newEmail });
+    // Issue 17: the new address verified by its code, then a request a supervisor approves.
+    await act(agent, `customers/${customer.loginId}/email-verification`, { email: newEmail });
+    const code = /確認コード: (\d{6})/u.exec((await t.mailTo(newEmail, 1, "【OKB証券】メールアドレス確認コードのお知らせ")).text)?.[1] ?? "";
+    const { requestId: emailRequest } = (await act(agent, `customers/${customer.loginId}/email-change-requests`, { email: newEmail, code })) as { requestId: string };
+    await act(supervisor, `security-requests/${emailRequest}/approve`);
     await t.drainOutbox();
 
     // The customer's own password-only login (to have a session to end) sends the login notice, tested above.
@@ -134,6 +138,7 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     assert.deepEqual(
       [...new Set(mails.map((mail) => mail.subject))].sort(),
       [
+        "【OKB証券】メールアドレス確認コードのお知らせ",
         "【OKB証券】ログイン再開（凍結解除）のお知らせ",
         "【OKB証券】ログイン終了のお知らせ",
         "【OKB証券】口座ロック解除のお知らせ",
@@ -141,6 +146,7 @@ describe("attacker text in our mails: only validated IPs and known browser and O
         "【OKB証券】多要素認証解除のお申し出受付のお知らせ",
         "【OKB証券】多要素認証解除のお知らせ",
         "【OKB証券】多要素認証設定のお知らせ",
+        "【OKB証券】重要メール変更のお申し出受付のお知らせ",
         "【OKB証券】重要メール変更のお知らせ",
         "【OKB証券】重要メール登録のお知らせ",
       ],
@@ -260,8 +266,13 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     const operator = await t.addOperator();
     const console = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
     await console.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, t.clock.now()) }, headers });
-    const off = await console.post(`/console/api/v1/customers/${customer.loginId}/passkey-required-off`, { json: { reason: "Unlock now at https://okb-unlock.example", identityChecked: true }, headers });
+    const off = await console.post(`/console/api/v1/customers/${customer.loginId}/passkey-required-off-requests`, { json: { reason: "Unlock now at https://okb-unlock.example", identityChecked: true }, headers });
     assert.equal(off.statusCode, 200, off.body);
+    const supervisor = await t.addOperator({ role: "supervisor" });
+    const approver = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await approver.post("/console/api/v1/login", { json: { loginId: supervisor.loginId, password: supervisor.password, totp: totpCode(supervisor.totpSecret, t.clock.now()) }, headers });
+    const approved = await approver.post(`/console/api/v1/security-requests/${off.json().requestId as string}/approve`, { json: { reason: "Unlock now at https://okb-unlock.example" }, headers });
+    assert.equal(approved.statusCode, 200, approved.body);
     await t.drainOutbox();
 
     const mails = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject !== "【OKB証券】ログインのお知らせ");
@@ -273,6 +284,7 @@ describe("attacker text in our mails: only validated IPs and known browser and O
         "【OKB証券】パスキー削除のお知らせ",
         "【OKB証券】パスキー必須の解除のお知らせ",
         "【OKB証券】パスキー必須の設定のお知らせ",
+        "【OKB証券】パスキー必須解除のお申し出受付のお知らせ",
         "【OKB証券】パスキー登録のお知らせ",
         "【OKB証券】認証コードのお知らせ",
       ],
@@ -292,7 +304,67 @@ describe("attacker text in our mails: only validated IPs and known browser and O
         assert.match(mail.text, /^ご利用環境: 不明 \(unknown\)$/m, `${mail.subject}: an unknown browser word is not copied`);
       }
     }
-    assert.equal(mails.filter((mail) => mail.text.includes("（コールセンター）")).length, 1, "the call center's パスキー必須 off");
+    assert.equal(mails.filter((mail) => mail.text.includes("（コールセンター）")).length, 2, "the call center's パスキー必須 off: its request received, then done");
+  });
+
+  it("the security requests' notices (issue 17: received, approved and waiting, not carried out, the new address's code) carry no link, no address, no request text, not the reason", async (context) => {
+    const own = await startTestService(context, { env: { SECURITY_CHANGE_DELAY_HOURS: "24" } });
+    const hostileReason = "Unlock now at https://okb-unlock.example or call 0120-999-999";
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    async function consoleOf(role: "agent" | "supervisor"): Promise<ReturnType<typeof own.client>> {
+      const operator = await own.addOperator({ role });
+      const client = own.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+      await client.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, own.clock.now()) }, headers });
+      return client;
+    }
+    const act = async (client: ReturnType<typeof own.client>, url: string, json: Record<string, unknown> = {}): Promise<{ requestId?: string }> => {
+      const response = await client.post(`/console/api/v1/${url}`, { json: { reason: hostileReason, ...json }, headers });
+      assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+      return response.json() as { requestId?: string };
+    };
+    const customer = await own.addCustomer();
+    await own.stores().passkeys.setRequired(customer.customer.id, true);
+    const [agent, supervisor] = [await consoleOf("agent"), await consoleOf("supervisor")];
+    const mfa = await act(agent, `customers/${customer.loginId}/mfa-off-requests`);
+    await act(supervisor, `security-requests/${mfa.requestId ?? ""}/approve`);
+    await act(agent, `security-requests/${mfa.requestId ?? ""}/cancel`);
+    const passkey = await act(agent, `customers/${customer.loginId}/passkey-required-off-requests`, { identityChecked: true });
+    await act(supervisor, `security-requests/${passkey.requestId ?? ""}/reject`);
+    const newEmail = `moved.${customer.loginId}@example.net`;
+    await act(agent, `customers/${customer.loginId}/email-verification`, { email: newEmail });
+    const code = /確認コード: (\d{6})/u.exec((await own.mailTo(newEmail, 1, "【OKB証券】メールアドレス確認コードのお知らせ")).text)?.[1] ?? "";
+    const email = await act(agent, `customers/${customer.loginId}/email-change-requests`, { email: newEmail, code });
+    await act(supervisor, `security-requests/${email.requestId ?? ""}/approve`);
+    own.clock.advance(24 * 60 * 60 * 1000);
+    assert.equal(await own.service.applyDueSecurityRequests(), 1);
+    await own.drainOutbox();
+
+    const mails = own.smtp.mails.filter((mail) => mail.to === customer.email || mail.to === newEmail);
+    assert.deepEqual(
+      [...new Set(mails.map((mail) => mail.subject))].sort(),
+      [
+        "【OKB証券】パスキー必須解除のお申し出についてのお知らせ",
+        "【OKB証券】パスキー必須解除のお申し出受付のお知らせ",
+        "【OKB証券】メールアドレス確認コードのお知らせ",
+        "【OKB証券】多要素認証解除のお申し出についてのお知らせ",
+        "【OKB証券】多要素認証解除のお申し出受付のお知らせ",
+        "【OKB証券】多要素認証解除の予定のお知らせ",
+        "【OKB証券】重要メール変更のお申し出受付のお知らせ",
+        "【OKB証券】重要メール変更のお知らせ",
+        "【OKB証券】重要メール変更の予定のお知らせ",
+        "【OKB証券】重要メール登録のお知らせ",
+      ],
+      "every kind of security-request mail",
+    );
+    for (const mail of mails) {
+      const text = withoutFooter(own, mail);
+      assert.doesNotMatch(text, /https?:|www\.|@/i, `${mail.subject}: no link or address outside the footer`);
+      for (const word of HOSTILE_WORDS) {
+        assert.ok(!mail.text.includes(word), `${mail.subject}: "${word}" from the request or the reason must not appear`);
+      }
+      assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, `${mail.subject}: the operator's network and device are not the customer's business`);
+      assert.match(mail.text, /\[English\]/u, `${mail.subject}: English below the Japanese`);
+    }
   });
 
   it("a known browser still shows by name and version", async () => {

@@ -43,6 +43,8 @@ export interface TestServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults. */
   smtp?: Partial<SmtpTimeouts>;
+  /** Let the service apply due security requests on its own every so many ms (default: never; tests call applyDueSecurityRequests). */
+  securityRequestSweepMs?: number;
 }
 
 /** What registers a teardown: node:test's TestContext (the `t` of `it("…", async (t) => …)`). */
@@ -86,6 +88,8 @@ export class TestService {
       LOG_LEVEL: "silent",
       DEMO_CUSTOMER: "false",
       SERVER_SECRET: "test-secret-test-secret-test-secret-0123",
+      // Security requests take effect at approval unless a test sets the wait (issue 17 item 2).
+      SECURITY_CHANGE_DELAY_HOURS: "0",
       ...options.env,
     });
     this.config = config;
@@ -96,6 +100,8 @@ export class TestService {
       logger: options.logger,
       outbox: { pollIntervalMs: 50, ...options.outbox },
       smtp: options.smtp,
+      // Due security requests are applied when a test calls applyDueSecurityRequests, never behind its back.
+      securityRequestSweepMs: options.securityRequestSweepMs ?? null,
     });
     this.ready = { stores: buildStores(this.service.database, config, { clock: this.clock, random: nodeRandom }), hasher: buildPasswordHasher(config) };
   }

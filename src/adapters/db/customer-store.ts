@@ -25,6 +25,7 @@ export function toCustomer(row: Selectable<CustomersTable>): Customer {
     birthDate: row.birth_date,
     frozenAt: row.frozen_at,
     notifyEveryLogin: row.notify_every_login === 1,
+    emailHoldUntil: row.email_hold_until === null ? null : Number(row.email_hold_until),
   };
 }
 
@@ -74,7 +75,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
         }
         throw error;
       }
-      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true };
+      return { ...customer, birthDate: customer.birthDate ?? null, failedCount: 0, lockedAt: null, frozenAt: null, notifyEveryLogin: true, emailHoldUntil: null };
     },
 
     async createMany(customers, options): Promise<void> {
@@ -152,6 +153,10 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
     async changeEmail(id: string, from: string, to: string): Promise<boolean> {
       const result = await db.updateTable("customers").set({ email: to }).where("id", "=", id).where("email", "=", from).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+
+    async holdEmailRecovery(id: string, until: number): Promise<void> {
+      await db.updateTable("customers").set({ email_hold_until: until }).where("id", "=", id).execute();
     },
 
     async count(): Promise<number> {

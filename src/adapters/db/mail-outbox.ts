@@ -7,7 +7,8 @@ import { createChallengeStore } from "./challenge-store.ts";
 import { createCustomerStore } from "./customer-store.ts";
 import { createSessionStore } from "./session-store.ts";
 import { createStepUpStore } from "./step-up-store.ts";
-import { createMfaOffRequestStore } from "./mfa-off-request-store.ts";
+import { createSecurityRequestStore } from "./security-request-store.ts";
+import { createEmailVerificationStore } from "./email-verification-store.ts";
 import { createPasskeyStore } from "./passkey-store.ts";
 import { createTradingPinStore } from "./trading-pin-store.ts";
 import { createConfirmationStore } from "./confirmation-store.ts";
@@ -36,7 +37,8 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
             customers: createCustomerStore(trx),
             sessions: createSessionStore(trx),
             stepUps: createStepUpStore(trx),
-            mfaOffRequests: createMfaOffRequestStore(trx),
+            securityRequests: createSecurityRequestStore(trx),
+            emailVerifications: createEmailVerificationStore(trx),
             passkeys: createPasskeyStore(trx),
             tradingPins: createTradingPinStore(trx),
             confirmations: createConfirmationStore(trx),

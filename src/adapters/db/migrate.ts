@@ -18,6 +18,7 @@ import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 import { recoveryRequestsMigration } from "./migrations/0015-recovery-requests.ts";
 import { auditChainMigration } from "./migrations/0016-audit-chain.ts";
+import { securityRequestsMigration } from "./migrations/0017-security-requests.ts";
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0014-confirmations": confirmationsMigration,
   "0015-recovery-requests": recoveryRequestsMigration,
   "0016-audit-chain": auditChainMigration,
+  "0017-security-requests": securityRequestsMigration,
 };
 
 const provider: MigrationProvider = {

@@ -20,6 +20,8 @@ export interface CustomersTable {
   name_fold: Generated<string>;
   /** Migration 0012: パスキー必須 (the password step answers [5104]); 0/1. */
   passkey_required: Generated<number>;
+  /** Migration 0017: after a 重要メール change, recovery by emailed code is refused until then (epoch ms); null: no hold. */
+  email_hold_until: number | null;
 }
 
 export interface LoginChallengesTable {
@@ -150,18 +152,37 @@ export interface OperatorSessionsTable {
   ended_at: number | null;
 }
 
-/** Four-eyes MFA-off requests (migration 0011). */
-export interface MfaOffRequestsTable {
+/** Security requests (migration 0017): MFA off, a new 重要メール, パスキー必須 off; four eyes and a waiting period. */
+export interface SecurityRequestsTable {
   id: string;
+  kind: string;
   customer_id: string;
   requested_by: string;
   reason: string;
   created_at: number;
   expires_at: number;
   state: string;
+  new_email: string | null;
   decided_by: string | null;
   decided_at: number | null;
   decision_reason: string | null;
+  effective_at: number | null;
+  cancelled_by: string | null;
+  cancelled_at: number | null;
+  cancel_reason: string | null;
+}
+
+/** A new 重要メール's verification code (migration 0017): only its HMAC, bound to the customer and the operator. */
+export interface EmailVerificationsTable {
+  id: string;
+  customer_id: string;
+  operator_id: string;
+  email: string;
+  code_hmac: string;
+  created_at: number;
+  expires_at: number;
+  failed_attempts: Generated<number>;
+  status: string;
 }
 
 /** The trading PIN (取引暗証番号, migration 0013): argon2id hash, its own failure count and lock. */
@@ -241,7 +262,8 @@ export interface Database {
   known_devices: KnownDevicesTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
-  mfa_off_requests: MfaOffRequestsTable;
+  security_requests: SecurityRequestsTable;
+  email_verifications: EmailVerificationsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   trading_pins: TradingPinsTable;

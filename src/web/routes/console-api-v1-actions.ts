@@ -3,6 +3,7 @@ import type { WebDeps } from "../app.ts";
 import type { OperatorAction } from "../../core/operator-action.ts";
 import { requireBodyType } from "../content-type.ts";
 import { contextOf } from "../request-context.ts";
+import { OperatorActionRefusedError } from "../../core/console-errors.ts";
 import { operatorOf, requireOperator } from "../console-session.ts";
 import { consoleCustomerParams, consoleEmailBody, consoleReasonBody, consoleUnfreezeBody, parseBody } from "../validation.ts";
 
@@ -18,7 +19,7 @@ export function operatorActionOf(request: FastifyRequest, reason: string): Opera
  * that does not apply answers [4000] with `error.reason` (OperatorActionRefusedError).
  */
 export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps): void {
-  const { customerActions, operatorSessions, passkeyRequiredOff } = deps.console;
+  const { customerActions, operatorSessions } = deps.console;
 
   app.register(
     async (api) => {
@@ -40,11 +41,13 @@ export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps)
         return { status: "ok" };
       });
 
+      // Issue 17: a 重要メール change and パスキー必須 off no longer take effect on one operator's word.
+      // These routes of issue 12/13 answer [4000] with a reason that names the request route
+      // (console-api-v1-security-requests.ts), after the body is checked as before; nothing is written.
       api.post("/customers/:loginId/email", async (request) => {
-        const { loginId } = parseBody(consoleCustomerParams, request.params);
-        const body = parseBody(consoleEmailBody, request.body);
-        await customerActions.changeEmail(loginId, body.email, operatorActionOf(request, body.reason));
-        return { status: "ok" };
+        parseBody(consoleCustomerParams, request.params);
+        parseBody(consoleEmailBody, request.body);
+        throw new OperatorActionRefusedError("use_email_change_request", "direct 重要メール change refused: use email-verification and email-change-requests");
       });
 
       api.post("/customers/:loginId/end-sessions", async (request) => {
@@ -55,10 +58,9 @@ export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps)
       });
 
       api.post("/customers/:loginId/passkey-required-off", async (request) => {
-        const { loginId } = parseBody(consoleCustomerParams, request.params);
-        const body = parseBody(consoleUnfreezeBody, request.body);
-        await passkeyRequiredOff.turnOff(loginId, operatorActionOf(request, body.reason), { identityChecked: body.identityChecked });
-        return { status: "ok" };
+        parseBody(consoleCustomerParams, request.params);
+        parseBody(consoleUnfreezeBody, request.body);
+        throw new OperatorActionRefusedError("use_passkey_required_off_request", "direct パスキー必須 off refused: use passkey-required-off-requests");
       });
 
       api.post("/customers/:loginId/mfa-on", async (request) => {

@@ -41,7 +41,7 @@ function factsJson(facts: CustomerFacts): Record<string, unknown> {
     loginId: facts.loginId,
     name: facts.name,
     maskedEmail: facts.maskedEmail,
-    birthDate: facts.birthDate,
+    birthDateOnRecord: facts.birthDateOnRecord,
     mfaEnabled: facts.mfaEnabled,
     locked: facts.locked,
     lockedAt: isoOrNull(facts.lockedAt),

@@ -8,11 +8,13 @@ import { operatorActionOf } from "./console-api-v1-actions.ts";
 
 /**
  * Four eyes on MFA off (issue 12 §4, §7): any operator requests, a supervisor other than the
- * requester approves or rejects within 24 hours ([4031] otherwise). Rules in the core
- * (MfaOffRequests); JSON only, a live console session.
+ * requester approves or rejects within 24 hours ([4031] otherwise). Since issue 17 these are the
+ * MFA-off kind of the security requests (SecurityRequests: the change takes effect
+ * SECURITY_CHANGE_DELAY_HOURS after approval); the routes and their answers stay as they were,
+ * and /console/api/v1/security-requests lists and decides every kind.
  */
 export function registerConsoleApiV1MfaOff(app: FastifyInstance, deps: WebDeps): void {
-  const { mfaOffRequests, operatorSessions } = deps.console;
+  const { securityRequests, operatorSessions } = deps.console;
 
   app.register(
     async (api) => {
@@ -22,27 +24,40 @@ export function registerConsoleApiV1MfaOff(app: FastifyInstance, deps: WebDeps):
       api.post("/customers/:loginId/mfa-off-requests", async (request) => {
         const { loginId } = parseBody(consoleCustomerParams, request.params);
         const body = parseBody(consoleReasonBody, request.body);
-        const { requestId } = await mfaOffRequests.request(loginId, operatorActionOf(request, body.reason));
+        const { requestId } = await securityRequests.requestMfaOff(loginId, operatorActionOf(request, body.reason));
         return { requestId };
       });
 
       api.get("/mfa-off-requests", async (request) => {
         const { state } = parseBody(mfaOffListQuery, request.query);
-        const items = await mfaOffRequests.list({ state });
-        return { items: items.map((item) => ({ ...item, createdAt: isoJapanTime(item.createdAt), expiresAt: isoJapanTime(item.expiresAt) })) };
+        const items = await securityRequests.list({ state, kind: "mfa_off" });
+        // The shape of issue 12 (no kind, no new address); effectiveAt added once approved.
+        return {
+          items: items.map((item) => ({
+            id: item.id,
+            loginId: item.loginId,
+            customerName: item.customerName,
+            requestedBy: item.requestedBy,
+            reason: item.reason,
+            createdAt: isoJapanTime(item.createdAt),
+            expiresAt: isoJapanTime(item.expiresAt),
+            state: item.state,
+            ...(item.effectiveAt === null ? {} : { effectiveAt: isoJapanTime(item.effectiveAt) }),
+          })),
+        };
       });
 
       api.post("/mfa-off-requests/:id/approve", async (request) => {
         const { id } = parseBody(mfaOffRequestParams, request.params);
         const body = parseBody(consoleReasonBody, request.body);
-        await mfaOffRequests.approve(id, operatorActionOf(request, body.reason));
+        await securityRequests.approve(id, operatorActionOf(request, body.reason));
         return { status: "ok" };
       });
 
       api.post("/mfa-off-requests/:id/reject", async (request) => {
         const { id } = parseBody(mfaOffRequestParams, request.params);
         const body = parseBody(consoleReasonBody, request.body);
-        await mfaOffRequests.reject(id, operatorActionOf(request, body.reason));
+        await securityRequests.reject(id, operatorActionOf(request, body.reason));
         return { status: "ok" };
       });
     },

@@ -16,7 +16,8 @@ import { consoleCustomerParams, consoleCustomerSearchQuery, parseBody } from "..
 /** What a console action form shows after a refusal: which form, the error, and what the operator typed. */
 export interface FailedAction {
   action: string;
-  error: PageError;
+  /** Null after a step that succeeded but shows the page with what was typed (the 重要メール's code sent). */
+  error: PageError | null;
   reason: string;
   email: string;
 }
@@ -25,13 +26,17 @@ export interface FailedAction {
 const DONE_TEXT: Record<string, ConsoleTextKey> = {
   unlock: "doneUnlock",
   unfreeze: "doneUnfreeze",
-  email: "doneEmail",
+  "email-code-sent": "doneEmailCodeSent",
+  "email-change-requested": "doneEmailChangeRequested",
+  "passkey-required-off-requested": "donePasskeyRequiredOffRequested",
+  "birth-date-match": "doneBirthDateMatch",
+  "birth-date-mismatch": "doneBirthDateMismatch",
+  "request-cancelled": "doneRequestCancelled",
   "end-sessions": "doneEndSessions",
   "no-sessions": "doneNoSessions",
   "mfa-off-requested": "doneMfaOffRequested",
   "mfa-on": "doneMfaOn",
   "trading-pin-unlock": "doneTradingPinUnlock",
-  "passkey-required-off": "donePasskeyRequiredOff",
 };
 
 /**
@@ -79,8 +84,8 @@ export function registerConsoleCustomerPages(app: FastifyInstance, deps: WebDeps
 }
 
 /**
- * Renders the customer page of the `:loginId` in the request's path: the facts, the pending
- * MFA-off request, and the action forms (one of them with its refusal, after a failed post).
+ * Renders the customer page of the `:loginId` in the request's path: the facts, the open
+ * security requests, and the action forms (one of them with its refusal, after a failed post).
  * An unknown login ID throws [4040] to the console's error page.
  */
 export async function renderCustomerPage(
@@ -91,17 +96,17 @@ export async function renderCustomerPage(
   state: { done: ConsoleTextKey | null; failed: FailedAction | null },
   status = 200,
 ): Promise<FastifyReply> {
-  const { customerLookup, mfaOffRequests } = deps.console;
+  const { customerLookup, securityRequests } = deps.console;
   const base = consolePageBase(request, deps.config.brand, current);
   const { loginId } = parseBody(consoleCustomerParams, request.params);
   const facts = await customerLookup.facts(loginId, operatorRequestOf(request));
-  const pending = await mfaOffRequests.pendingFor(facts.loginId);
+  const open = await securityRequests.openFor(facts.loginId);
   return renderConsolePage(
     reply,
     "console-customer",
     base,
     {
-      c: customerPageView(facts, pending, base.lang),
+      c: customerPageView(facts, open, base.lang),
       done: state.done === null ? null : consoleText(base.lang, state.done),
       failed: state.failed,
       // The page-level error box stays empty: a refusal shows in the card of the form that failed.

@@ -63,7 +63,7 @@ export function securityRequestReceivedNotice(brand: Brand, kind: SecurityReques
       "お客さまになりすました第三者によるお申し出の可能性があります。変更される前に、ただちに下記コールセンターまでお電話ください。お申し出を取り消します。",
     ],
     en: [
-      `We have received a request for ${text.en} on your ${brand.nameEn} account`,
+      `We have received a request for ${text.en} on your ${brand.nameEn} account.`,
       "",
       `The change will be made ${whenEn}; we will mail you again then. ${text.stillEn}`,
       ...callCenterActionLinesEn(`request for ${text.en} received`, facts.requestedAt),

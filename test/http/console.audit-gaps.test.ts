@@ -69,7 +69,9 @@ for (const backend of BACKENDS) {
       assert.equal(blank.statusCode, 400);
       const unknown = await client.post("/console/api/v1/customers/NOBODY-here/unlock", { json: { reason: REASON } });
       assert.equal(unknown.statusCode, 404);
-      // A control character in the path: refused [4000] and audited without it (no 500 on PostgreSQL).
+      // A control character in the path: refused [4000] by the one parameter check that runs before any
+      // console rule (web/parameter-check.ts, item 13), so it reaches no rule and is not an operator's
+      // action: no 500 on PostgreSQL, and no audit row.
       const nul = await client.post("/console/api/v1/customers/a%00b/unlock", { json: { reason: REASON } });
       assert.equal(nul.statusCode, 400);
       // The same from the console's pages (their own refusal path).
@@ -83,7 +85,6 @@ for (const backend of BACKENDS) {
           ["POST /console/api/v1/customers/:loginId/unlock", "4000", "not_locked", customer.loginId, customer.customer.id],
           ["POST /console/api/v1/customers/:loginId/mfa-on", "4000", null, customer.loginId, customer.customer.id],
           ["POST /console/api/v1/customers/:loginId/unlock", "4040", null, "nobody-here", null],
-          ["POST /console/api/v1/customers/:loginId/unlock", "4000", null, "a?b", null],
           ["POST /console/customers/:loginId/unlock", "4000", "not_locked", customer.loginId, customer.customer.id],
         ],
       );

@@ -10,6 +10,7 @@ const JA = {
   operatorLoginIdLabel: "オペレーターのログインID（必須）",
   operatorUnlockReason: "理由（必須）",
   operatorUnlockButton: "ロックを解除する",
+  operatorReasonHelp: "あなたのIDとともに監査ログに記録されます。",
   doneOperatorUnlock: "オペレーターのロックを解除しました。次のログインから使えます。",
 } as const;
 
@@ -22,6 +23,7 @@ const EN: Record<keyof typeof JA, string> = {
   operatorLoginIdLabel: "The operator's login ID (required)",
   operatorUnlockReason: "Reason (required)",
   operatorUnlockButton: "Unlock",
+  operatorReasonHelp: "Written to the audit log with your ID.",
   doneOperatorUnlock: "The operator is unlocked and can log in again.",
 };
 

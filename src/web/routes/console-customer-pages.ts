@@ -108,6 +108,8 @@ export async function renderCustomerPage(
     {
       c: customerPageView(facts, open, base.lang),
       done: state.done === null ? null : consoleText(base.lang, state.done),
+      // 不一致 is a result the operator must act on (the caller may not be the customer), not a success.
+      doneIsWarning: state.done === "doneBirthDateMismatch",
       failed: state.failed,
       // The page-level error box stays empty: a refusal shows in the card of the form that failed.
       error: null,

@@ -12,7 +12,7 @@ export interface CliRun {
 /** Runs the real CLI as a child process, as an operator would, with `stdin` piped in. */
 export function runCli(args: string[], options: { databaseUrl: string; stdin?: string }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, ["src/cli/main.ts", ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env["PATH"] ?? "", DATABASE_URL: options.databaseUrl, LOG_LEVEL: "silent" },
     });

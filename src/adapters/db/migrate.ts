@@ -1,5 +1,7 @@
-import { DEFAULT_MIGRATION_TABLE, Migrator, sql } from "kysely";
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql } from "kysely";
+import { DEFAULT_MIGRATION_TABLE, Migrator } from "kysely/migration";
+import type { Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/migration";
 import type { DialectName } from "./connect.ts";
 import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
@@ -17,7 +19,7 @@ import { passkeysMigration } from "./migrations/0012-passkeys.ts";
 import { tradingPinMigration } from "./migrations/0013-trading-pin.ts";
 import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 
-// Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
+// Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-login-flow": loginFlowMigration,
   "0002-abuse-resistance": abuseResistanceMigration,

@@ -15,7 +15,7 @@ it("an account locked by wrong passwords is unlocked by an operator with the CLI
   // A reason with a bidi override would show reversed text in the audit log and its CSV: refused, nothing unlocked.
   const hidden = await runCli(["customer", "unlock", customer.loginId, "--reason", "本人確認済み \u202Etxt.exe"], { databaseUrl: t.config.databaseUrl });
   assert.equal(hidden.status, 2, hidden.stderr);
-  assert.match(hidden.stderr, /hidden characters/);
+  assert.match(hidden.stderr, /hidden or control character \(U\+202E\)/);
   assert.equal((await login(customer.password)).statusCode, 423, "still locked");
   const run = await runCli(["customer", "unlock", customer.loginId, "--reason", "本人確認済み (ticket 42)"], { databaseUrl: t.config.databaseUrl });
   assert.equal(run.status, 0, run.stderr);

@@ -67,7 +67,7 @@ for (const backend of CLI_DATABASES) {
 
     before(async () => {
       argon2Hash = await hasher.hash("old system pw 1");
-      bcryptHashed = await bcryptHash("old system pw 2", { cost: 4 });
+      bcryptHashed = await bcryptHash("old system pw 2", 4);
     });
     after(async () => {
       for (const database of databases) {

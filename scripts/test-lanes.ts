@@ -17,10 +17,12 @@
 // At the end: each lane's wall time and test count, the whole, and one closing line
 // "tests: N passed, N failed" (", N skipped" when some were).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -72,9 +74,9 @@ function countsOf(output: string): Counts {
 }
 
 /** Runs node with `args`; streams its output when `live`, else keeps it for later. */
-function runNode(args: string[], live: boolean): Promise<RunResult> {
+function runNode(args: string[], live: boolean, env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let output = "";
     const take = (chunk: string, to: NodeJS.WriteStream): void => {
       output += chunk;
@@ -101,6 +103,25 @@ function sum(results: RunResult[]): Counts {
   );
 }
 
+/**
+ * Drops the PostgreSQL schemas the side-by-side shards made (test/support/postgres.ts names them with
+ * `prefix` and leaves them while another shard may be migrating).
+ */
+async function dropSchemas(prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env["TEST_POSTGRES_URL"] ?? "postgres://root@127.0.0.1:5432/test" });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>("select nspname as name from pg_namespace where starts_with(nspname, $1)", [prefix]);
+    for (const { name } of rows) {
+      await client.query(`drop schema "${name}" cascade`);
+    }
+  } catch (error) {
+    process.stderr.write(`test-lanes: could not drop the test schemas ${prefix}*: ${(error as Error).message}\n`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 type Lane = () => Promise<{ ok: boolean; counts: Counts | null; label?: string }>;
 
 const LANES: Record<string, Lane> = {
@@ -112,16 +133,18 @@ const LANES: Record<string, Lane> = {
   async fast() {
     const shards = Math.max(1, Number(process.env["FAST_SHARDS"] ?? 2));
     const lists = dealOut([...testFiles("test/unit"), ...testFiles("test/contract"), ...testFiles("test/http")], shards);
+    const prefix = `okb_test_${randomBytes(4).toString("hex")}_`;
     // Side by side, each shard's output printed whole when it ends (interleaved lines would be unreadable).
     const results = await Promise.all(
       lists.map(async (files, index) => {
-        const result = await runNode(testArgs("none", files), lists.length === 1);
+        const result = await runNode(testArgs("none", files), lists.length === 1, { TEST_SCHEMA_PREFIX: prefix });
         if (lists.length > 1) {
           process.stdout.write(`\n--- fast lane, shard ${index + 1}/${lists.length} (${files.length} files) ---\n${result.output}`);
         }
         return result;
       }),
     );
+    await dropSchemas(prefix);
     return { ok: results.every((result) => result.ok), counts: sum(results), label: `fast (${lists.length} shards)` };
   },
   async cli() {

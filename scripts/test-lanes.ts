@@ -92,7 +92,9 @@ function runNode(args: string[], live: boolean, env: Record<string, string> = {}
 }
 
 function testArgs(isolation: "none" | "process", files: string[]): string[] {
-  const isolated = isolation === "none" ? ["--test-isolation=none"] : ["--test-concurrency=1"];
+  // In one process, a handle some file left open would keep it alive for ever (CI would wait out its
+  // 90 minutes): --test-force-exit ends it once the last test has finished.
+  const isolated = isolation === "none" ? ["--test-isolation=none", "--test-force-exit"] : ["--test-concurrency=1"];
   return ["--test", "--test-reporter=spec", ...isolated, ...files];
 }
 

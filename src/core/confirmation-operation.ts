@@ -16,7 +16,6 @@ export interface Operation {
   details: OperationDetails;
 }
 
-
 // A field name the summary can list as `key=value` without quoting, and that no mail client links.
 const DETAIL_KEY = /^[A-Za-z][A-Za-z0-9_]{0,31}$/u;
 

@@ -11,8 +11,8 @@
 //   per core here), files dealt out by size. Real SQLite, PostgreSQL, Redis and SMTP as everywhere.
 // - cli: test/cli in one process; the CLI runs in-process through its entry point
 //   (test/support/run-cli.ts), command-line.spawned.test.ts spawns the real one.
-// - e2e: test/e2e, each file in its own process, one at a time: browsers, spawned and killed
-//   servers, the compiled build, shutdown timing.
+// - e2e: test/e2e, each file in its own process, E2E_CONCURRENCY of them at a time (default 2):
+//   browsers, spawned and killed servers, the compiled build, shutdown timing.
 //
 // At the end: each lane's wall time and test count, the whole, and one closing line
 // "tests: N passed, N failed" (", N skipped" when some were).
@@ -91,10 +91,10 @@ function runNode(args: string[], live: boolean, env: Record<string, string> = {}
   });
 }
 
-function testArgs(isolation: "none" | "process", files: string[]): string[] {
+function testArgs(isolation: "none" | "process", files: string[], concurrency = 1): string[] {
   // In one process, a handle some file left open would keep it alive for ever (CI would wait out its
   // 90 minutes): --test-force-exit ends it once the last test has finished.
-  const isolated = isolation === "none" ? ["--test-isolation=none", "--test-force-exit"] : ["--test-concurrency=1"];
+  const isolated = isolation === "none" ? ["--test-isolation=none", "--test-force-exit"] : [`--test-concurrency=${concurrency}`];
   return ["--test", "--test-reporter=spec", ...isolated, ...files];
 }
 
@@ -154,7 +154,9 @@ const LANES: Record<string, Lane> = {
     return { ok: result.ok, counts: result.counts };
   },
   async e2e() {
-    const result = await runNode(testArgs("process", testFiles("test/e2e")), true);
+    // Two files at a time (E2E_CONCURRENCY): a browser file leaves a core idle about half the time.
+    const concurrency = Math.max(1, Number(process.env["E2E_CONCURRENCY"] ?? 2));
+    const result = await runNode(testArgs("process", testFiles("test/e2e"), concurrency), true);
     return { ok: result.ok, counts: result.counts };
   },
 };

@@ -124,6 +124,12 @@ async function dropSchemas(prefix: string): Promise<void> {
   }
 }
 
+/** A positive whole number from the environment, else `fallback`. */
+function countFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 type Lane = () => Promise<{ ok: boolean; counts: Counts | null; label?: string }>;
 
 const LANES: Record<string, Lane> = {
@@ -133,7 +139,7 @@ const LANES: Record<string, Lane> = {
     return { ok: result.ok, counts: null };
   },
   async fast() {
-    const shards = Math.max(1, Number(process.env["FAST_SHARDS"] ?? 2));
+    const shards = countFromEnv("FAST_SHARDS", 2);
     const lists = dealOut([...testFiles("test/unit"), ...testFiles("test/contract"), ...testFiles("test/http")], shards);
     const prefix = `okb_test_${randomBytes(4).toString("hex")}_`;
     // Side by side, each shard's output printed whole when it ends (interleaved lines would be unreadable).
@@ -155,7 +161,7 @@ const LANES: Record<string, Lane> = {
   },
   async e2e() {
     // Two files at a time (E2E_CONCURRENCY): a browser file leaves a core idle about half the time.
-    const concurrency = Math.max(1, Number(process.env["E2E_CONCURRENCY"] ?? 2));
+    const concurrency = countFromEnv("E2E_CONCURRENCY", 2);
     const result = await runNode(testArgs("process", testFiles("test/e2e"), concurrency), true);
     return { ok: result.ok, counts: result.counts };
   },

@@ -19,12 +19,11 @@ export class BrowserSession {
   private readonly cookies = new Map<string, string>();
   private csrf = "";
   private readonly url: URL;
+  private readonly clientIp: string;
 
-  constructor(
-    baseUrl: string,
-    private readonly clientIp: string,
-  ) {
+  constructor(baseUrl: string, clientIp: string) {
     this.url = new URL(baseUrl);
+    this.clientIp = clientIp;
   }
 
   async get(path: string): Promise<PageResponse> {

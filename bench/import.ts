@@ -1,5 +1,5 @@
 /**
- * How long `customer import` takes (issue 11, item 12): `npx tsx bench/import.ts`
+ * How long `customer import` takes (issue 11, item 12): `scripts/node.sh bench/import.ts`
  * [--rows 100000] [--password-rows 2000] [--backend sqlite|postgres].
  *
  * Runs the real CLI as an operator would, on a fresh migrated database:
@@ -38,7 +38,7 @@ interface Timed {
 function runImport(file: string, databaseUrl: string): Promise<Timed> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "customer", "import", file], {
+    const child = spawn(process.execPath, ["src/cli/main.ts", "customer", "import", file], {
       cwd: REPO_ROOT,
       env: { PATH: process.env["PATH"] ?? "", DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", UV_THREADPOOL_SIZE: process.env["UV_THREADPOOL_SIZE"] ?? "4" },
     });

@@ -1,17 +1,17 @@
 // `npm run build`: compiles src/ to plain JavaScript for `node dist/main.js`
-// (no tsx at run time), with tsc and tsconfig.build.json (type checked; the `.ts`
+// (no type stripping at run time), with tsc and tsconfig.build.json (type checked; the `.ts`
 // import extensions rewritten to `.js`), then copies the files the code reads at
 // run time (views, the stylesheet) next to the compiled code: render.ts and
-// static.ts find them relative to their own file, in src/ under tsx and in dist/
+// static.ts find them relative to their own file, in src/ and in dist/
 // alike.
 //
-//   tsx scripts/build.ts [--out-dir DIR]     (default: dist)
+//   scripts/node.sh scripts/build.ts [--out-dir DIR]     (default: dist)
 //
 // The output directory is emptied first, so nothing of a deleted source survives.
 import { spawnSync } from "node:child_process";
 import { cpSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -47,7 +47,8 @@ function main(): void {
   checkOutDir(outDir);
   rmSync(outDir, { recursive: true, force: true });
 
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  // The package's bin (TypeScript 7 exports no `typescript/bin/tsc`), found beside its package.json.
+  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
   const compiled = spawnSync(process.execPath, [tsc, "-p", join(REPO_ROOT, "tsconfig.build.json"), "--outDir", outDir], { stdio: "inherit" });
   if (compiled.status !== 0) {
     process.exitCode = compiled.status ?? 1;

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   if (service.demo !== null) {
     lines.push(`Demo customer: login ID "${service.demo.loginId}", password "${service.demo.password}" (new at every start)`);
   }
+  lines.push(`Node.js ${process.version}`);
   process.stdout.write(`\n${lines.join("\n")}\n\n`);
 
   // SIGTERM (orchestrator, systemd) or SIGINT: stop taking requests, let those in flight

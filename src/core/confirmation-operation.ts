@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import canonicalizeModule from "canonicalize";
+import canonicalize from "canonicalize";
 import { InvalidInputError } from "./errors.ts";
 import { CONFIRMATION_DETAILS_MAX_FIELDS } from "./limits.ts";
 import { readableTextCheck } from "./readable-text.ts";
@@ -15,9 +15,6 @@ export interface Operation {
   type: OperationType;
   details: OperationDetails;
 }
-
-// The package is CommonJS (`module.exports = serialize`); its typings describe an ES default export.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 // A field name the summary can list as `key=value` without quoting, and that no mail client links.
 const DETAIL_KEY = /^[A-Za-z][A-Za-z0-9_]{0,31}$/u;

@@ -19,6 +19,11 @@ import { describeRequestOrigin } from "./request-origin.ts";
 import { SessionStepUpCodes } from "./session-step-up-codes.ts";
 import { hashToken } from "./token-hash.ts";
 
+// COSE algorithms offered at registration: EdDSA, ES256, RS256, as on every Node before 24. The library
+// puts ML-DSA-44 first where the runtime verifies it (Node 24): its 2,420-byte signatures pass no bound of
+// ours (passkey-bodies.ts), so post-quantum passkeys wait for their own decision (docs/decisions.md).
+const OFFERED_ALGORITHMS = [-8, -7, -257];
+
 export type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
 /**
@@ -69,6 +74,7 @@ export class PasskeyRegistration {
       attestationType: "none",
       excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
       authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
+      supportedAlgorithmIDs: OFFERED_ALGORITHMS,
     });
   }
 

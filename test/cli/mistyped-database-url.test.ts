@@ -2,7 +2,7 @@ import { after, afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Migrator } from "kysely";
+import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { runCli } from "../support/run-cli.ts";
 import type { CliRun } from "../support/run-cli.ts";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Migrator } from "kysely";
+import { Migrator } from "kysely/migration";
 import type { CustomerStore, NewCustomer } from "../../src/core/ports.ts";
 import { InvalidInputError } from "../../src/core/errors.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";

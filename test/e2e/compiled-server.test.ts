@@ -13,13 +13,13 @@ const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
 
 /**
- * Production starts without tsx: `npm run build`, then `node dist/main.js` (README).
+ * Production runs compiled JavaScript: `npm run build`, then `node dist/main.js` (README).
  * Built fresh into a temporary directory every run, never from a dist/ lying around,
  * so a stale build cannot pass. The directory is laid out as a deployment is:
  * package.json (for "type": "module"), node_modules and dist/, and no src/, so a view
  * or stylesheet still looked for in src/ fails here.
  */
-describe("compiled build: node dist/main.js and node dist/cli/main.js, no tsx", { timeout: 240_000 }, () => {
+describe("compiled build: node dist/main.js and node dist/cli/main.js", { timeout: 240_000 }, () => {
   let dir: string;
   let dist: string;
   let databaseUrl: string;
@@ -31,7 +31,7 @@ describe("compiled build: node dist/main.js and node dist/cli/main.js, no tsx", 
     // The same script as `npm run build` (tsc -p tsconfig.build.json, then views and
     // static files), with --out-dir; tsc type-checks src/ on the way.
     try {
-      await run(process.execPath, ["--import", "tsx", "scripts/build.ts", "--out-dir", dist], { cwd: REPO_ROOT, timeout: 180_000 });
+      await run(process.execPath, ["scripts/build.ts", "--out-dir", dist], { cwd: REPO_ROOT, timeout: 180_000 });
     } catch (error) {
       // tsc writes its errors to stdout, which execFile's message leaves out.
       const { stdout, stderr } = error as { stdout?: string; stderr?: string };

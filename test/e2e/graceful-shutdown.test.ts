@@ -29,7 +29,7 @@ interface Running {
   logLines(): Array<Record<string, unknown>>;
 }
 
-/** `node --import tsx src/main.ts`, as an operator starts it; resolves once /healthz answers. */
+/** `node src/main.ts`, as an operator starts it; resolves once /healthz answers. */
 async function startServer(env: Record<string, string>): Promise<Running> {
   const service = await spawnService({ LOG_LEVEL: "debug", ...SLOW_HASHES, ...env });
   const logLines = (): Array<Record<string, unknown>> =>

@@ -14,10 +14,13 @@ const PAGE = '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>
  * nothing but @simplewebauthn/browser. What it makes the browser sign names its own origin.
  */
 export class OtherOriginPage {
-  private constructor(
-    private readonly server: Server,
-    readonly origin: string,
-  ) {}
+  private readonly server: Server;
+  readonly origin: string;
+
+  private constructor(server: Server, origin: string) {
+    this.server = server;
+    this.origin = origin;
+  }
 
   static async start(): Promise<OtherOriginPage> {
     const server = createServer((request, response) => {

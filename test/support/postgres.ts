@@ -12,11 +12,20 @@ export interface TestSchema {
 }
 
 /**
+ * Set by scripts/test-lanes.ts for test processes that run side by side: their schemas are
+ * named with it and dropped by the runner once all of them have ended, not one by one. A drop
+ * while another process migrates breaks that migration: kysely's introspection reads every
+ * schema in the database (`has_schema_privilege` on each), and one dropped in between answers
+ * `schema "…" does not exist`.
+ */
+const DEFERRED_DROP_PREFIX = process.env["TEST_SCHEMA_PREFIX"];
+
+/**
  * A fresh schema in the test database, so tests never see each other's rows and
  * leave nothing behind. The URL sets `search_path` for every pooled connection.
  */
 export async function createTestSchema(): Promise<TestSchema> {
-  const name = `okb_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const name = `${DEFERRED_DROP_PREFIX ?? "okb_test_"}${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_TEST_URL });
   await admin.connect();
   try {
@@ -29,6 +38,9 @@ export async function createTestSchema(): Promise<TestSchema> {
     name,
     url: `${POSTGRES_TEST_URL}${separator}options=${encodeURIComponent(`-c search_path=${name}`)}`,
     async drop(): Promise<void> {
+      if (DEFERRED_DROP_PREFIX !== undefined) {
+        return;
+      }
       const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
       await client.connect();
       try {

@@ -27,9 +27,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The real product as its own process (`node --import tsx src/main.ts`), as an
+ * The real product as its own process (`node src/main.ts`, Node 24 stripping the types), as an
  * operator runs it, on a loopback port; resolves once /healthz answers.
- * `entry` replaces `--import tsx src/main.ts` (the compiled `dist/main.js`), `cwd`
+ * `entry` replaces `src/main.ts` (the compiled `dist/main.js`), `cwd`
  * the repository root.
  */
 export async function spawnService(
@@ -37,7 +37,7 @@ export async function spawnService(
   options?: { nodeArgs?: string[]; entry?: string[]; cwd?: string },
 ): Promise<SpawnedService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options?.nodeArgs ?? []), ...(options?.entry ?? ["--import", "tsx", "src/main.ts"])], {
+  const child = spawn(process.execPath, [...(options?.nodeArgs ?? []), ...(options?.entry ?? ["src/main.ts"])], {
     cwd: options?.cwd ?? REPO_ROOT,
     env: {
       PATH: process.env["PATH"] ?? "",

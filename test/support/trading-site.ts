@@ -1,14 +1,11 @@
 import { createHash } from "node:crypto";
-import canonicalizeModule from "canonicalize";
+import canonicalize from "canonicalize";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from "jose";
 import type { TestService, TestCustomer } from "./test-service.ts";
 import type { WebClient } from "./web-client.ts";
 import { buildPasswordHasher } from "../../src/wiring/stores.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
-
-// The package is CommonJS; its typings describe an ES default export.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string;
 
 /** An order as the trading site holds it, in the shape it asks okb-login to confirm. */
 export interface Order {
@@ -18,7 +15,7 @@ export interface Order {
 
 /** What docs/trading-site.md tells the trading site to compute from its own order. */
 export function opSha256Of(order: Order): string {
-  return createHash("sha256").update(canonicalize({ type: order.type, details: order.details }), "utf8").digest("base64url");
+  return createHash("sha256").update(canonicalize({ type: order.type, details: order.details }) ?? "", "utf8").digest("base64url");
 }
 
 /**

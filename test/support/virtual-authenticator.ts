@@ -25,10 +25,13 @@ export interface VirtualAuthenticatorOptions {
  * Chromium allows one such (internal) authenticator per tab at a time.
  */
 export class VirtualAuthenticator {
-  private constructor(
-    private readonly cdp: CDPSession,
-    readonly authenticatorId: string,
-  ) {}
+  private readonly cdp: CDPSession;
+  readonly authenticatorId: string;
+
+  private constructor(cdp: CDPSession, authenticatorId: string) {
+    this.cdp = cdp;
+    this.authenticatorId = authenticatorId;
+  }
 
   static async add(page: Page, options: VirtualAuthenticatorOptions = {}): Promise<VirtualAuthenticator> {
     const cdp = await page.context().newCDPSession(page);

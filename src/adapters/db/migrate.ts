@@ -1,5 +1,7 @@
-import { DEFAULT_MIGRATION_TABLE, Migrator, sql } from "kysely";
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql } from "kysely";
+import { DEFAULT_MIGRATION_TABLE, Migrator } from "kysely/migration";
+import type { Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/migration";
 import type { DialectName } from "./connect.ts";
 import type { Database } from "./schema.ts";
 import { loginFlowMigration } from "./migrations/0001-login-flow.ts";
@@ -20,7 +22,7 @@ import { recoveryRequestsMigration } from "./migrations/0015-recovery-requests.t
 import { auditChainMigration } from "./migrations/0016-audit-chain.ts";
 import { securityRequestsMigration } from "./migrations/0017-security-requests.ts";
 
-// Listed in code rather than read from a folder, so the same list runs under tsx, in tests and in a bundle.
+// Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-login-flow": loginFlowMigration,
   "0002-abuse-resistance": abuseResistanceMigration,

@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Types chosen to mean the same on SQLite and PostgreSQL: text ids, bigint epoch ms, integer flags.
 export const loginFlowMigration: Migration = {

@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Lockout state on the customer, the append-only audit log, and rate-limit counters.
 export const abuseResistanceMigration: Migration = {

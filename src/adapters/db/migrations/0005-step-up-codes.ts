@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Fresh emailed codes for sensitive changes (password change), bound to the session that asked.
 export const stepUpCodesMigration: Migration = {

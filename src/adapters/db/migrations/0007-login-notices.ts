@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Login notices (issue 11, JSDA 2025): a mail after every login unless the customer turns it off,
 // and always for a device this account has not seen (a long-lived random cookie, stored hashed).

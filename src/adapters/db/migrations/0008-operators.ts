@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // The call center's operators (issue 12, DESIGN §5): accounts of their own with password + TOTP.
 // The TOTP secret is stored sealed (AES-256-GCM, key from SERVER_SECRET); totp_last_step is the

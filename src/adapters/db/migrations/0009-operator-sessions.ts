@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Operator console sessions (issue 12, DESIGN §5): as the customers' sessions, only the
 // SHA-256 of a 256-bit cookie token is stored; ended_at is set at logout, timeout or disable.

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Four eyes on turning MFA off (issue 12 §4, DESIGN §5): an operator's request waits for a
 // supervisor other than the requester for 24 hours. The partial unique index allows one

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Passkeys (issue 13 §1, WebAuthn): a customer's credentials with their public key, signature
 // counter and backup flags; a removed passkey's row is deleted (the audit log keeps the record).

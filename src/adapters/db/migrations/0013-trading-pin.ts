@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // The trading PIN (取引暗証番号, issue 13 §4, seed Q10): a table of its own, one row per customer
 // who has a PIN. Its failures and lock are apart from the login's (a PIN lock does not stop login).

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Operation-bound confirmations for the trading site (issue 13 §5, §6): one row per operation the
 // customer is asked to confirm. The operation is kept as its RFC 8785 canonical JSON with its

@@ -1,4 +1,5 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 import type { Database } from "../schema.ts";
 import { AUDIT_CHAIN_GENESIS, chainHash } from "../audit-chain.ts";
 

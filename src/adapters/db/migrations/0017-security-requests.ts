@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
+import type { Migration } from "kysely/migration";
 
 // Issue 17 item 2: every change that weakens a customer's protection (MFA off, a new 重要メール,
 // パスキー必須 off) is a security request: any operator asks, a supervisor other than the

@@ -98,7 +98,7 @@ function appendInChild(url: string, count: number): Promise<number | null> {
     `await handle.close();`,
   ].join("\n");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: REPO_ROOT, env: { PATH: process.env["PATH"] ?? "", DATABASE_URL: url }, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO_ROOT, env: { PATH: process.env["PATH"] ?? "", DATABASE_URL: url }, stdio: ["ignore", "inherit", "inherit"] });
     child.on("error", reject);
     child.on("close", resolve);
   });

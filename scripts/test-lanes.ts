@@ -45,12 +45,19 @@ interface LaneResult {
   counts: Counts | null;
 }
 
-function testFiles(folder: string): string[] {
+function testFiles(folder: string, options: { timing?: "only" | "none" } = {}): string[] {
   return readdirSync(join(REPO_ROOT, folder))
     .filter((name) => name.endsWith(".test.ts"))
+    .filter((name) => (options.timing === undefined ? true : name.endsWith(TIMING_SUFFIX) === (options.timing === "only")))
     .sort()
     .map((name) => `${folder}/${name}`);
 }
+
+/**
+ * Tests that compare response times (`*.timing.test.ts`, e.g. recovery answering alike whatever matched) run
+ * in a lane of their own (issue 18 §2): they are slow by design (many interleaved pairs) and want a quiet machine.
+ */
+const TIMING_SUFFIX = ".timing.test.ts";
 
 /** Deals files out to `shards` lists, biggest first onto the lightest list (size stands in for run time). */
 function dealOut(files: string[], shards: number): string[][] {
@@ -140,7 +147,7 @@ const LANES: Record<string, Lane> = {
   },
   async fast() {
     const shards = countFromEnv("FAST_SHARDS", 2);
-    const lists = dealOut([...testFiles("test/unit"), ...testFiles("test/contract"), ...testFiles("test/http")], shards);
+    const lists = dealOut([...testFiles("test/unit"), ...testFiles("test/contract"), ...testFiles("test/http", { timing: "none" })], shards);
     const prefix = `okb_test_${randomBytes(4).toString("hex")}_`;
     // Side by side, each shard's output printed whole when it ends (interleaved lines would be unreadable).
     const results = await Promise.all(
@@ -154,6 +161,10 @@ const LANES: Record<string, Lane> = {
     );
     await dropSchemas(prefix);
     return { ok: results.every((result) => result.ok), counts: sum(results), label: `fast (${lists.length} shards)` };
+  },
+  async timing() {
+    const result = await runNode(testArgs("process", testFiles("test/http", { timing: "only" })), true);
+    return { ok: result.ok, counts: result.counts };
   },
   async cli() {
     const result = await runNode(testArgs("none", testFiles("test/cli")), true);

@@ -8,7 +8,7 @@ import type { StuckMailRule } from "../core/mail-delivery-state.ts";
 import { CustomerLookup } from "../core/customer-lookup.ts";
 import { AuditView } from "../core/audit-view.ts";
 import { LoginHistory } from "../core/login-history.ts";
-import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-worker.ts";
+import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-settings.ts";
 import { CustomerActions } from "../core/customer-actions.ts";
 import { SecurityRequests } from "../core/security-requests.ts";
 import { EmailVerifications } from "../core/email-verification.ts";

@@ -1,6 +1,6 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-worker.ts";
+import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-settings.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { outboxInstance, outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-instance.ts";
 

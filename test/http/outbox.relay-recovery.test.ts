@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
+import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
 import type { OutboxMail } from "../../src/core/ports.ts";
 import { startTestService } from "../support/test-service.ts";
 import type { Teardown, TestService } from "../support/test-service.ts";

@@ -1,8 +1,9 @@
 import { afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pino } from "pino";
-import { DEFAULT_OUTBOX_SETTINGS, OutboxWorker } from "../../src/adapters/mail/outbox-worker.ts";
-import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
+import { OutboxWorker } from "../../src/adapters/mail/outbox-worker.ts";
+import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-settings.ts";
+import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { StallingSmtpServer } from "../support/stalling-smtp-server.ts";
 import { outboxInstance, outboxRow, outboxStoreOf, testMail, until } from "../support/outbox-instance.ts";

@@ -1,6 +1,6 @@
 import { afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-worker.ts";
+import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-settings.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { StallingSmtpServer } from "../support/stalling-smtp-server.ts";
 import { outboxInstance, testMail } from "../support/outbox-instance.ts";

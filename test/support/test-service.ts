@@ -16,7 +16,7 @@ import { totpCode } from "../../src/core/totp.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
 import type { Customer, PasswordHasher, Random } from "../../src/core/ports.ts";
 import type { Logger } from "pino";
-import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-worker.ts";
+import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
 import type { SmtpTimeouts } from "../../src/adapters/mail/smtp-transport.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { SmtpCapture } from "./smtp-capture.ts";

@@ -11,7 +11,8 @@ import { normalizeLoginId } from "./credentials.ts";
 import { maskEmail } from "./email-address.ts";
 import { toSecurityRequestItem } from "./security-request-item.ts";
 import type { SecurityRequestDecision, SecurityRequestItem } from "./security-request-item.ts";
-import { OperatorActionRefusedError, OperatorForbiddenError } from "./console-errors.ts";
+import { OperatorActionRefusedError } from "./console-errors.ts";
+import { decisionRefusal, refuseNonSupervisor, whyNotPending } from "./security-request-refusals.ts";
 import { SECURITY_REQUEST_TTL_MS } from "./limits.ts";
 import { noticeMail } from "./notice.ts";
 import { checkedNewEmail } from "./email-change.ts";
@@ -258,41 +259,18 @@ export class SecurityRequests {
 
   /** The request and its customer, if `action`'s operator may decide it now; else the refusal. */
   private async decidable(requestId: string, action: OperatorAction): Promise<{ request: SecurityRequest; customer: Customer }> {
-    if (action.operator.role !== "supervisor") {
-      throw new OperatorForbiddenError(`operator ${action.operator.id} (${action.operator.role}) may not decide security requests`);
-    }
+    refuseNonSupervisor(action.operator);
     const request = await this.find(requestId);
-    // Four eyes: nobody decides their own request, so a supervisor cannot weaken an account alone.
-    if (request.requestedBy === action.operator.id) {
-      throw new OperatorForbiddenError(`operator ${action.operator.id} may not decide their own request ${request.id}`);
-    }
-    const refusal = this.stateRefusal(request);
+    const refusal = decisionRefusal(request, action.operator);
     if (refusal !== null) {
       throw refusal;
     }
     return { request, customer: await this.customerOf(request) };
   }
 
-  /**
-   * Why a decision wrote nothing: another decider won the race (decided, expired), or, the request
-   * still pending, an immediate change found the customer's state changed meanwhile (the address).
-   */
+  /** Why a decision wrote nothing (security-request-refusals.ts), from the request read again. */
   private async whyNotPending(requestId: string): Promise<OperatorActionRefusedError> {
-    const request = await this.deps.requests.findById(requestId, this.deps.clock.now());
-    if (request?.state === "pending") {
-      return new OperatorActionRefusedError("changed_meanwhile", `request ${requestId}: the customer's state changed meanwhile`);
-    }
-    return (request === null ? null : this.stateRefusal(request)) ?? new OperatorActionRefusedError("request_decided", `request ${requestId} was decided meanwhile`);
-  }
-
-  private stateRefusal(request: SecurityRequest): OperatorActionRefusedError | null {
-    if (request.state === "expired") {
-      return new OperatorActionRefusedError("request_expired", `request ${request.id} expired at ${request.expiresAt}`);
-    }
-    if (request.state !== "pending") {
-      return new OperatorActionRefusedError("request_decided", `request ${request.id} is ${request.state}`);
-    }
-    return null;
+    return whyNotPending(requestId, await this.deps.requests.findById(requestId, this.deps.clock.now()));
   }
 
   private mail(customer: Customer, notice: Notice): ReturnType<typeof noticeMail> {

@@ -1,9 +1,8 @@
 import { SECURITY_REQUEST_SWEEP_MS } from "./core/limits.ts";
-import { pino } from "pino";
 import type { FastifyInstance } from "fastify";
-import type { DestinationStream, Logger } from "pino";
+import type { Logger } from "pino";
 import type { Config } from "./config.ts";
-import { createNonBlockingDestination } from "./adapters/log/non-blocking-destination.ts";
+import { createLogger } from "./wiring/logger.ts";
 import type { Clock, PasswordHasher, Random } from "./core/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
@@ -103,49 +102,6 @@ const SHUTDOWN_MAIL_DRAIN_MS = 5000;
 
 // At start, how long to wait for Redis before taking requests (a Redis that refuses ends the wait at once).
 const REDIS_START_WAIT_MS = 3000;
-
-/** Redacted wherever they appear in a log line: secrets never reach the log. */
-export const LOG_REDACT_PATHS = [
-  "req.headers.cookie",
-  "req.headers.authorization",
-  'res.headers["set-cookie"]',
-  "*.password",
-  "*.code",
-  "*.token",
-  "*.preauthToken",
-  "*.sessionToken",
-  "*.currentPassword",
-  "*.newPassword",
-  "*.resetToken",
-  "*.deviceToken",
-  // The trading PIN (issue 13 §4) and a confirmation's PIN.
-  "*.pin",
-  "*.currentPin",
-  "*.newPin",
-  // The console's TOTP code, an operator's secret, WebAuthn answers and key material.
-  "*.totp",
-  "*.totpSecret",
-  "*.response",
-  "*.passkeyResponse",
-  "*.pem",
-];
-
-/**
- * JSON logs with secrets redacted; `destination` defaults to stdout, written so that a
- * reader who stops reading never blocks the service (non-blocking-destination.ts).
- */
-export function createLogger(config: Readonly<Config>, destination?: DestinationStream): Logger {
-  const options = { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } };
-  if (destination !== undefined) {
-    return pino(options, destination);
-  }
-  let logger: Logger | null = null;
-  const stdout = createNonBlockingDestination(process.stdout, {
-    onRecovered: (dropped) => logger?.warn({ droppedLines: dropped }, "log output was not read; lines dropped"),
-  });
-  logger = pino(options, stdout);
-  return logger;
-}
 
 /** The one place that builds adapters, core and web from the configuration. */
 export async function createService(config: Readonly<Config>, options: ServiceOptions = {}): Promise<Service> {

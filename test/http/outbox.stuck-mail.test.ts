@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/service.ts";
+import { createLogger } from "../../src/wiring/logger.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { sample } from "../support/prometheus.ts";
 

@@ -3,8 +3,9 @@ import type { Brand } from "./core/brand.ts";
 import { confirmationSettings } from "./confirmation-config.ts";
 import type { ConfirmationConfig } from "./confirmation-config.ts";
 import { availableParallelism } from "node:os";
-import { isIP } from "node:net";
-import { isOrigin, isTrustProxy, parseListen, parseOriginList, parseTrustProxy } from "./config-values.ts";
+import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
+import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
+import type { ConsoleConfig } from "./console-config.ts";
 import type { RateLimitName, RateRule } from "./core/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
@@ -52,16 +53,8 @@ const ENV_SCHEMA = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(0, 65535, 3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  // The console on its own listener (issue 12), so a brokerage can keep it off the internet.
-  CONSOLE_LISTEN: z
-    .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, "must be host:port, e.g. 10.0.0.5:3001 or [::1]:3001")
-    .refine((value) => parseListen(value) !== null, "must be host:port with a port of 0-65535 (an IPv6 address in brackets)")
-    .optional(),
-  CONSOLE_PUBLIC_URL: z
-    .url({ protocol: /^https?$/ })
-    .refine(isOrigin, "must be an origin (scheme://host[:port]) without a path")
-    .optional(),
+  // CONSOLE_LISTEN, CONSOLE_PUBLIC_URL (console-config.ts).
+  ...CONSOLE_ENV_SHAPE,
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "must start with sqlite: or postgres://")
@@ -133,12 +126,8 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
-  /**
-   * Where the console (everything under /console) is served. `listen` null: on the main
-   * listener, and `publicUrl` is PUBLIC_URL; else on its own listener (CONSOLE_LISTEN), whose
-   * origin is `publicUrl` (CONSOLE_PUBLIC_URL, default `http://host:port`).
-   */
-  console: { listen: { host: string; port: number } | null; publicUrl: string };
+  /** Where the console is served: on the main listener, or on its own (console-config.ts). */
+  console: ConsoleConfig;
   databaseUrl: string;
   /** null: start the local mail catcher (development only). */
   smtpUrl: string | null;
@@ -212,11 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
   } else if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
     warnings.push("SERVER_SECRET is the development default; never use it in production");
   }
-  const consoleSetting = consoleSettings(e, publicUrl, problems);
-  if (production && consoleSetting.listen !== null && !consoleSetting.publicUrl.startsWith("https://")) {
-    // The console's cookie is Secure (a browser drops it on http) and operators type a password and a TOTP code.
-    problems.push("  CONSOLE_PUBLIC_URL: must be https:// in production (the TLS proxy in front of CONSOLE_LISTEN)");
-  }
+  const consoleSetting = consoleSettings(e, publicUrl, problems, { production });
   if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
     problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
   }
@@ -301,22 +286,6 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     webauthnExtraOrigins,
   };
   return { config: deepFreeze(config), warnings };
-}
-
-/** The console's listener and origin; a problem is added for a setting that cannot hold. */
-function consoleSettings(e: z.infer<typeof ENV_SCHEMA>, publicUrl: string, problems: string[]): Config["console"] {
-  const listen = e.CONSOLE_LISTEN === undefined ? null : parseListen(e.CONSOLE_LISTEN);
-  if (listen === null) {
-    if (e.CONSOLE_PUBLIC_URL !== undefined) {
-      problems.push("  CONSOLE_PUBLIC_URL: only with CONSOLE_LISTEN (without it the console is under PUBLIC_URL/console)");
-    }
-    return { listen: null, publicUrl };
-  }
-  if (listen.port !== 0 && listen.port === e.PORT && listen.host === e.HOST) {
-    problems.push("  CONSOLE_LISTEN: must differ from HOST:PORT (the public listener)");
-  }
-  const urlHost = isIP(listen.host) === 6 ? `[${listen.host}]` : listen.host;
-  return { listen, publicUrl: (e.CONSOLE_PUBLIC_URL ?? `http://${urlHost}:${listen.port}`).replace(/\/$/, "") };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -1,11 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserSkipReason, launchBrowser } from "../support/browser.ts";
-import type { TestBrowser } from "../support/browser.ts";
-import { sharedTestService } from "../support/test-service.ts";
-import { checkPageAtBothWidths, freePort } from "../support/page-checks.ts";
-import { totpCode } from "../../src/core/totp.ts";
+import { browserSkipReason } from "../support/browser.ts";
+import { useConsoleBrowser } from "../support/console-browser.ts";
 import { emailVerificationSubject, securityRequestReceivedSubject } from "../../src/core/security-request-notices.ts";
 
 type Lang = "ja" | "en";
@@ -59,45 +56,15 @@ const LABEL = {
  * Japanese and English at 390 and 1280 px (screenshot, axe-core, overflow, 44 px targets).
  */
 describe("the console's security requests in a browser", { skip: browserSkipReason() ?? false, timeout: 600_000 }, () => {
+  const ui = useConsoleBrowser(LABEL, { clearCookiesBeforeLogin: true });
+  const { t, look, consoleLogin } = ui;
+  // Set once useConsoleBrowser's before hooks have opened the page (this hook runs after them).
   let origin = "";
-  let browser: TestBrowser;
   let page: Page;
-  const cspErrors: string[] = [];
-
-  before(async () => {
-    origin = `http://localhost:${await freePort()}`;
+  before(() => {
+    origin = ui.origin;
+    page = ui.page;
   });
-  after(async () => {
-    await browser?.close();
-  });
-  const t = sharedTestService(() => ({ env: { PUBLIC_URL: origin } }));
-  before(async () => {
-    await t.service.app.listen({ host: "127.0.0.1", port: Number(new URL(origin).port) });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
-  });
-
-  async function look(name: string): Promise<void> {
-    await checkPageAtBothWidths(page, name);
-    assert.deepEqual(cspErrors.splice(0), [], `${name}: CSP refusals`);
-  }
-
-  async function consoleLogin(lang: Lang, operator: { loginId: string; password: string; totpSecret: string }): Promise<void> {
-    const q = lang === "en" ? "?lang=en" : "";
-    const label = LABEL[lang];
-    await browser.context.clearCookies();
-    await page.goto(`${origin}/console/login${q}`);
-    await page.getByLabel(label.loginId).fill(operator.loginId);
-    await page.getByLabel(label.password, { exact: true }).fill(operator.password);
-    await page.getByLabel(label.totp).fill(totpCode(operator.totpSecret, t.clock.now()));
-    await Promise.all([page.waitForURL(`${origin}/console${q}`), page.getByRole("button", { name: label.login, exact: true }).click()]);
-  }
 
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";

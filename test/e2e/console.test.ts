@@ -1,13 +1,11 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserSkipReason, launchBrowser } from "../support/browser.ts";
+import { browserSkipReason } from "../support/browser.ts";
 import type { TestBrowser } from "../support/browser.ts";
-import { sharedTestService } from "../support/test-service.ts";
+import { useConsoleBrowser } from "../support/console-browser.ts";
 import type { TestCustomer } from "../support/test-service.ts";
-import { checkPageAtBothWidths, freePort } from "../support/page-checks.ts";
 import { pageLogin } from "../support/page-login.ts";
-import { totpCode } from "../../src/core/totp.ts";
 import { securityRequestReceivedSubject } from "../../src/core/security-request-notices.ts";
 import { mfaOffSubject } from "../../src/core/mfa-off-notice.ts";
 import { accountUnlockedSubject } from "../../src/core/account-unlocked-notice.ts";
@@ -80,46 +78,22 @@ const LABEL = {
  * no sideways overflow, 44 px targets, no monospace text, nothing the CSP refused.
  */
 describe("the call center console in a browser", { skip: browserSkipReason() ?? false, timeout: 900_000 }, () => {
+  const ui = useConsoleBrowser(LABEL);
+  const { t, consoleLogin } = ui;
+  // Set once useConsoleBrowser's before hooks have opened the page (this hook runs after them).
   let origin = "";
-  let browser: TestBrowser;
   let page: Page;
-  const cspErrors: string[] = [];
+  let browser: TestBrowser;
+  before(() => {
+    origin = ui.origin;
+    page = ui.page;
+    browser = ui.browser;
+  });
   const checked: string[] = [];
 
-  before(async () => {
-    // `localhost`: Chromium keeps Secure (`__Host-`) cookies on plain http only for localhost.
-    origin = `http://localhost:${await freePort()}`;
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  const t = sharedTestService(() => ({ env: { PUBLIC_URL: origin } }));
-  before(async () => {
-    await t.service.app.listen({ host: "127.0.0.1", port: Number(new URL(origin).port) });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-        cspErrors.push(message.text());
-      }
-    });
-  });
-
   async function look(name: string): Promise<void> {
-    await checkPageAtBothWidths(page, name);
-    assert.deepEqual(cspErrors.splice(0), [], `${name}: CSP refusals`);
+    await ui.look(name);
     checked.push(name);
-  }
-
-  async function consoleLogin(lang: Lang, operator: { loginId: string; password: string; totpSecret: string }): Promise<void> {
-    const q = lang === "en" ? "?lang=en" : "";
-    const label = LABEL[lang];
-    await page.goto(`${origin}/console/login${q}`);
-    await page.getByLabel(label.loginId).fill(operator.loginId);
-    await page.getByLabel(label.password, { exact: true }).fill(operator.password);
-    await page.getByLabel(label.totp).fill(totpCode(operator.totpSecret, t.clock.now()));
-    await Promise.all([page.waitForURL(`${origin}/console${q}`), page.getByRole("button", { name: label.login, exact: true }).click()]);
   }
 
   async function consoleLogout(lang: Lang): Promise<void> {

@@ -69,19 +69,20 @@ export function capConnections(app: FastifyInstance, config: Pick<Config, "http"
     if (address === null || isProxy(address)) {
       return;
     }
-    const count = open.get(address) ?? 0;
+    const key = connectionCountKey(address);
+    const count = open.get(key) ?? 0;
     if (count >= perAddress) {
       socket.destroy();
-      refused.note(address);
+      refused.note(key);
       return;
     }
-    open.set(address, count + 1);
+    open.set(key, count + 1);
     socket.once("close", () => {
-      const left = (open.get(address) ?? 1) - 1;
+      const left = (open.get(key) ?? 1) - 1;
       if (left <= 0) {
-        open.delete(address);
+        open.delete(key);
       } else {
-        open.set(address, left);
+        open.set(key, left);
       }
     });
   });
@@ -114,6 +115,24 @@ function clientAddress(remote: string | undefined): string | null {
   }
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
   return mapped?.[1] ?? remote;
+}
+
+/**
+ * What one client's connections are counted under: an IPv4 address as it is, an IPv6 address by its
+ * /64 prefix (`2001:db8:1:2::/64`), since one subscriber is handed a whole /64 and could otherwise
+ * spread an attack over as many addresses as it likes (RFC 6177, RFC 7934).
+ */
+export function connectionCountKey(address: string): string {
+  if (!address.includes(":")) {
+    return address;
+  }
+  const [head = "", tail = ""] = address.split("%")[0]?.split("::") ?? [];
+  const headGroups = head === "" ? [] : head.split(":");
+  const tailGroups = address.includes("::") ? (tail === "" ? [] : tail.split(":")) : [];
+  const missing = Math.max(0, 8 - headGroups.length - tailGroups.length);
+  const groups = [...headGroups, ...Array.from({ length: missing }, () => "0"), ...tailGroups];
+  const prefix = groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16));
+  return `${prefix.join(":")}::/64`;
 }
 
 /**

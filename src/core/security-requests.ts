@@ -198,15 +198,10 @@ export class SecurityRequests {
     return applied;
   }
 
-  /**
-   * A due request that can no longer apply (the 重要メール changed meanwhile) is cancelled by the
-   * system as an operator's cancel is: the customer is told it was not carried out (queued with the
-   * cancel, in one transaction) and it is audited with the system as the actor. Nothing when the
-   * request is no longer approved (another sweep applied or someone cancelled it).
-   */
+  /** A due request that can no longer apply: cancelled with its 「行いませんでした」 notice in one transaction, audited with the system as actor; nothing if no longer approved. */
   private async cancelBySystem(request: SecurityRequest, customer: Customer, now: number): Promise<void> {
     const reason = "the customer's state changed meanwhile";
-    // To the address as it is now: the one read before the sweep may be the one that changed.
+    // To the address as it is now: the one read before may be the one that changed.
     const current = (await this.deps.customers.findById(customer.id)) ?? customer;
     const mail = this.mail(current, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: null, at: now, reason })))) {

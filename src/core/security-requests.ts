@@ -191,11 +191,32 @@ export class SecurityRequests {
       if (outcome.effect !== null) {
         applied += 1;
         await this.auditEffective(request, customer, outcome.effect);
-      } else if ((await this.deps.requests.findById(request.id, now))?.state === "approved") {
-        await this.deps.requests.cancel(request.id, { by: null, at: now, reason: "the customer's state changed meanwhile" });
+      } else {
+        await this.cancelBySystem(request, customer, now);
       }
     }
     return applied;
+  }
+
+  /** A due request that can no longer apply: cancelled with its 「行いませんでした」 notice in one transaction, audited with the system as actor; nothing if no longer approved. */
+  private async cancelBySystem(request: SecurityRequest, customer: Customer, now: number): Promise<void> {
+    const reason = "the customer's state changed meanwhile";
+    // To the address as it is now: the one read before may be the one that changed.
+    const current = (await this.deps.customers.findById(customer.id)) ?? customer;
+    const mail = this.mail(current, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
+    if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: null, at: now, reason })))) {
+      return;
+    }
+    await this.deps.audit.record({
+      event: "security_request.cancelled",
+      outcome: "ok",
+      customerId: customer.id,
+      actor: "system",
+      ip: "",
+      userAgent: "",
+      requestId: request.id,
+      detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, state: request.state, reason },
+    });
   }
 
   private delayMs(): number {

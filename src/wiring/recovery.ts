@@ -24,10 +24,12 @@ export interface RecoveryServices {
 
 export function buildRecovery(
   database: DatabaseHandle,
-  secrets: { serverSecret: string },
+  secrets: { serverSecret: string; olderServerSecrets?: readonly string[] },
   deps: { login: LoginDeps; stepUp: PasswordChangeDeps; logger: Logger; settings: RecoveryWorkerSettings },
 ): RecoveryServices {
-  const store = createRecoveryQueueStore(database.db, createBodySealer(deriveKey(secrets.serverSecret, "recovery-seal")));
+  // New rows are sealed with the current secret's key; rows waiting from before a rotation open with an older one's.
+  const sealer = (secret: string): ReturnType<typeof createBodySealer> => createBodySealer(deriveKey(secret, "recovery-seal"));
+  const store = createRecoveryQueueStore(database.db, sealer(secrets.serverSecret), (secrets.olderServerSecrets ?? []).map(sealer));
   let worker: RecoveryWorker | null = null;
   const recoveries: RecoveryQueue = {
     async add(request): Promise<void> {

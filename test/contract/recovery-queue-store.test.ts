@@ -5,8 +5,24 @@ import type { RecoveryRequest } from "../../src/core/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createRecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
 import type { RecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
+import { pino } from "pino";
 import { DB_BACKENDS, testSealer } from "../support/db-backends.ts";
+import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
+import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
+import { DEFAULT_RECOVERY_SETTINGS, RecoveryWorker } from "../../src/adapters/mail/recovery-worker.ts";
 import { NOW } from "../support/rows.ts";
+
+/** A recovery worker over `store` that records what it resolved and what it logged. */
+function recordingWorker(store: RecoveryQueueStore): { worker: RecoveryWorker; resolved: string[]; logged: Array<Record<string, unknown>> } {
+  const resolved: string[] = [];
+  const logged: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: "warn" }, { write: (line: string): void => void logged.push(JSON.parse(line) as Record<string, unknown>) });
+  const resolve = async (request: RecoveryRequest): Promise<void> => {
+    resolved.push(request.id);
+  };
+  const worker = new RecoveryWorker({ store, resolve, clock: { now: (): number => NOW }, logger, settings: DEFAULT_RECOVERY_SETTINGS });
+  return { worker, resolved, logged };
+}
 
 function reminder(createdAt: number): RecoveryRequest {
   return {
@@ -59,6 +75,40 @@ for (const backend of DB_BACKENDS) {
       for (const request of requests) {
         await store.done(request.id);
       }
+    });
+
+    it("a row no key opens does not hold the others: the good one is resolved, the bad one given up and logged once, without its content", async () => {
+      const bad = reminder(NOW);
+      const good = reminder(NOW + 1);
+      await createRecoveryQueueStore(handle.db, createBodySealer(deriveKey("some-other-secret-0123456789abcdef", "recovery-seal"))).add(bad);
+      await store.add(good);
+      const { worker, resolved, logged } = recordingWorker(store);
+      assert.equal(await worker.runOnce(), 2);
+      assert.deepEqual(resolved, [good.id]);
+      assert.equal(await store.count(), 0, "both rows are gone");
+      assert.deepEqual(logged.map((line) => [line["msg"], line["recoveryRequestId"]]), [["recovery request unreadable (sealed with another SERVER_SECRET?); given up", bad.id]]);
+      assert.ok(!JSON.stringify(logged).includes("taro"), "nothing of the row in the log");
+      assert.equal(await worker.runOnce(), 0, "given up once");
+      assert.equal(logged.length, 1);
+    });
+
+    it("after a SERVER_SECRET rotation a row sealed with the old secret still opens with the old key kept beside the new one", async () => {
+      const oldSealer = createBodySealer(deriveKey("old-server-secret-0123456789abcdef", "recovery-seal"));
+      const newSealer = createBodySealer(deriveKey("new-server-secret-0123456789abcdef", "recovery-seal"));
+      const before = reminder(NOW);
+      await createRecoveryQueueStore(handle.db, oldSealer).add(before);
+      const rotated = createRecoveryQueueStore(handle.db, newSealer, [oldSealer]);
+      const after = reminder(NOW + 1);
+      await rotated.add(after);
+      const { worker, resolved, logged } = recordingWorker(rotated);
+      assert.equal(await worker.runOnce(), 2);
+      assert.deepEqual([resolved, logged], [[before.id, after.id], []]);
+      assert.equal(await rotated.count(), 0);
+      const latest = reminder(NOW + 2);
+      await rotated.add(latest);
+      const row = await handle.db.selectFrom("recovery_requests").select("payload").where("id", "=", latest.id).executeTakeFirstOrThrow();
+      assert.throws(() => oldSealer.open(row.payload), "new rows are sealed with the new key only");
+      await rotated.done(latest.id);
     });
   });
 }

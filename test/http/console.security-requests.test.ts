@@ -7,6 +7,10 @@ import { giveTradingPin, loggedInClient } from "../support/trading-site.ts";
 import { codeMailSubject } from "../../src/core/code-mail.ts";
 import { isoJapanTime } from "../../src/core/japan-time.ts";
 import { maskEmail } from "../../src/core/email-address.ts";
+import { SecurityRequests } from "../../src/core/security-requests.ts";
+import type { EmailVerifications } from "../../src/core/email-verification.ts";
+import type { Customer, CustomerStore } from "../../src/core/ports.ts";
+import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const HOUR = 60 * 60 * 1000;
 const BIRTH_DATE = "1980-01-31";
@@ -239,6 +243,53 @@ describe("one call-center agent cannot take over an account (issue 17 item 2): t
     assert.deepEqual(await resetCodeRecipients(t, customer), [customer.email]);
     const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
     assert.ok(events.includes("security_request.cancelled") && !events.includes("security_request.effective"));
+  });
+});
+
+describe("a due request that can no longer apply is cancelled by the system, audited and told (security review of issue 17)", () => {
+  const t = sharedTestService({ env: { SECURITY_CHANGE_DELAY_HOURS: "24" } });
+
+  it("the 重要メール changes between the sweep's read and its transaction: the request is cancelled, audited with the system as actor, and the customer is mailed", async () => {
+    const customer = await customerWithEverything(t);
+    const agent = await t.consoleClient({ role: "agent" });
+    const supervisor = await t.consoleClient({ role: "supervisor" });
+    const requestId = await requestEmailChange(t, agent, customer, `later-${customer.loginId}@example.co.jp`);
+    assert.equal((await post(supervisor, `security-requests/${requestId}/approve`, { reason: "確認" })).status, 200);
+    t.clock.advance(24 * HOUR);
+    // Injected: the customer's address changes (another effective change) right after the sweep
+    // read it. The sweep is the service's own code over the same database, with that one read wrapped.
+    const moved = `moved-${customer.loginId}@example.co.jp`;
+    const stores = t.stores();
+    const customers: CustomerStore = Object.assign(Object.create(stores.customers) as CustomerStore, {
+      async findById(id: string): Promise<Customer | null> {
+        const read = await stores.customers.findById(id);
+        if (read !== null && read.email !== moved) {
+          assert.ok(await stores.customers.changeEmail(id, read.email, moved));
+        }
+        return read;
+      },
+    });
+    const sweep = new SecurityRequests({
+      customers,
+      requests: stores.securityRequests,
+      passkeys: stores.passkeys,
+      verifications: {} as EmailVerifications,
+      outbox: stores.mailOutbox(() => undefined),
+      audit: stores.audit,
+      clock: t.clock,
+      random: nodeRandom,
+      brand: t.config.brand,
+      delayHours: 24,
+    });
+    assert.equal(await sweep.applyDue(), 0);
+    await t.drainOutbox();
+    const [item] = (await (await t.consoleClient()).client.get("/console/api/v1/security-requests?state=cancelled").then((r) => r.json() as { items: Json[] })).items.filter((entry) => entry["id"] === requestId);
+    assert.equal(item?.["state"], "cancelled");
+    const cancelled = (await t.auditEvents(customer.customer.id)).filter((event) => event.event === "security_request.cancelled");
+    assert.deepEqual(cancelled.map((event) => [event.actor, event.detail["requestId"]]), [["system", requestId]]);
+    assert.match((await t.mailTo(moved, 1, "【OKB証券】重要メール変更のお申し出についてのお知らせ")).text, /行いませんでした/u);
+    assert.equal(await sweep.applyDue(), 0, "nothing left to apply");
+    assert.equal((await t.auditEvents(customer.customer.id)).filter((event) => event.event === "security_request.cancelled").length, 1, "audited once");
   });
 });
 

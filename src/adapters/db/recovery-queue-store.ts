@@ -9,6 +9,13 @@ export interface ClaimedRecoveryRequest extends RecoveryRequest {
   attempts: number;
 }
 
+/** A claimed row no key opens (sealed with a secret no longer configured, or damaged): to be given up. */
+export interface UnreadableRecoveryRequest {
+  id: string;
+  attempts: number;
+  unreadable: true;
+}
+
 /** The recovery_requests table (migration 0015): written by the requests, drained by the recovery worker. */
 export interface RecoveryQueueStore {
   /** One INSERT of the sealed request, whatever it will match. */
@@ -16,8 +23,9 @@ export interface RecoveryQueueStore {
   /**
    * Claims up to `limit` requests nobody holds or whose hold ended by `now`, oldest first, each
    * held until `until`; one conditional UPDATE per row, so two instances never both get one.
+   * Each row is opened on its own: one that no key opens comes back as unreadable, the others as read.
    */
-  claim(now: number, until: number, limit: number): Promise<ClaimedRecoveryRequest[]>;
+  claim(now: number, until: number, limit: number): Promise<Array<ClaimedRecoveryRequest | UnreadableRecoveryRequest>>;
   /** Deletes a request once resolved (or given up). */
   done(id: string): Promise<void>;
   /** How many wait, held or not. */
@@ -29,9 +37,29 @@ interface SealedPayload {
   context: RequestContext;
 }
 
-export function createRecoveryQueueStore(db: Kysely<Database>, sealer: BodySealer): RecoveryQueueStore {
-  const opened = (row: Selectable<RecoveryRequestsTable>): ClaimedRecoveryRequest => {
-    const payload = JSON.parse(sealer.open(row.payload)) as SealedPayload;
+/** The payload opened with the first key that opens it (the current one, then older ones); null when none does. */
+function openedPayload(sealed: string, sealers: readonly BodySealer[]): SealedPayload | null {
+  for (const sealer of sealers) {
+    try {
+      return JSON.parse(sealer.open(sealed)) as SealedPayload;
+    } catch {
+      // Not this key (or not a sealed payload at all): try the next one.
+    }
+  }
+  return null;
+}
+
+/**
+ * `sealer` seals new rows (the current SERVER_SECRET's key); `olderSealers` (keys of secrets
+ * rotated out) only open the rows that still wait from before the rotation.
+ */
+export function createRecoveryQueueStore(db: Kysely<Database>, sealer: BodySealer, olderSealers: readonly BodySealer[] = []): RecoveryQueueStore {
+  const sealers = [sealer, ...olderSealers];
+  const opened = (row: Selectable<RecoveryRequestsTable>): ClaimedRecoveryRequest | UnreadableRecoveryRequest => {
+    const payload = openedPayload(row.payload, sealers);
+    if (payload === null) {
+      return { id: row.id, attempts: Number(row.attempts), unreadable: true };
+    }
     return { id: row.id, ask: payload.ask, context: payload.context, createdAt: Number(row.created_at), attempts: Number(row.attempts) };
   };
   return {
@@ -41,7 +69,7 @@ export function createRecoveryQueueStore(db: Kysely<Database>, sealer: BodySeale
       await db.insertInto("recovery_requests").values({ id: request.id, payload: sealer.seal(JSON.stringify(payload)), created_at: request.createdAt, claimed_until: null }).execute();
     },
 
-    async claim(now: number, until: number, limit: number): Promise<ClaimedRecoveryRequest[]> {
+    async claim(now: number, until: number, limit: number): Promise<Array<ClaimedRecoveryRequest | UnreadableRecoveryRequest>> {
       const free = await db
         .selectFrom("recovery_requests")
         .select("id")
@@ -49,7 +77,7 @@ export function createRecoveryQueueStore(db: Kysely<Database>, sealer: BodySeale
         .orderBy("created_at")
         .limit(limit)
         .execute();
-      const claimed: ClaimedRecoveryRequest[] = [];
+      const claimed: Array<ClaimedRecoveryRequest | UnreadableRecoveryRequest> = [];
       for (const { id } of free) {
         const row = await db
           .updateTable("recovery_requests")

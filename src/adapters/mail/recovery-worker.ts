@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock, RecoveryRequest } from "../../core/ports.ts";
-import type { RecoveryQueueStore } from "../db/recovery-queue-store.ts";
+import type { RecoveryQueueStore, UnreadableRecoveryRequest } from "../db/recovery-queue-store.ts";
 
 export interface RecoveryWorkerSettings {
   /** How often to look for requests an instance that died left behind. */
@@ -102,9 +102,22 @@ export class RecoveryWorker {
       }
       for (const request of batch) {
         tried += 1;
-        await this.resolveOne(request, request.attempts);
+        if ("unreadable" in request) {
+          await this.giveUpUnreadable(request);
+        } else {
+          await this.resolveOne(request, request.attempts);
+        }
       }
     }
+  }
+
+  /**
+   * A row no key opens (sealed with a SERVER_SECRET no longer configured, or damaged) will never
+   * resolve: given up at once, logged once (its ID only; nothing of it can be read anyway).
+   */
+  private async giveUpUnreadable(request: UnreadableRecoveryRequest): Promise<void> {
+    this.deps.logger.error({ recoveryRequestId: request.id, attempts: request.attempts }, "recovery request unreadable (sealed with another SERVER_SECRET?); given up");
+    await this.deps.store.done(request.id);
   }
 
   private async resolveOne(request: RecoveryRequest, attempts: number): Promise<void> {

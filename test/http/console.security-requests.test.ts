@@ -51,6 +51,11 @@ async function verificationCode(t: TestService, email: string, n = 1): Promise<s
 async function requestEmailChange(t: TestService, by: Operator, customer: TestCustomer, email: string, n = 1): Promise<string> {
   const sent = await post(by, `customers/${customer.loginId}/email-verification`, { email });
   assert.deepEqual([sent.status, sent.body], [200, { status: "code_sent" }]);
+  // The address is not verified yet: its mail names neither the customer nor the account.
+  const text = (await t.mailTo(email, n, VERIFY_SUBJECT)).text;
+  assert.ok(!text.includes(customer.name) && !text.includes(customer.name.split(" ")[0] ?? customer.name), "the unverified address does not learn the customer's name");
+  assert.ok(!text.includes(customer.loginId), "nor the login ID");
+  assert.match(text, /^お客さま\n/u);
   const requested = await post(by, `customers/${customer.loginId}/email-change-requests`, { email, code: await verificationCode(t, email, n), reason: REASON });
   assert.equal(requested.status, 200, JSON.stringify(requested.body));
   return requested.body["requestId"] as string;

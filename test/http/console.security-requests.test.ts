@@ -189,6 +189,8 @@ describe("one call-center agent cannot take over an account (issue 17 item 2): t
     assert.deepEqual([pinCode.statusCode, (pinCode.json() as { error: { code: string } }).error.code], [403, "5126"]);
     const withdrawal = await app.post("/api/v1/confirmations", { json: { operation: { type: "withdrawal", details: { amount: 30000 } } } });
     assert.deepEqual([withdrawal.statusCode, (withdrawal.json() as { error: { code: string } }).error.code], [403, "5126"]);
+    const bankAccount = await app.post("/api/v1/confirmations", { json: { operation: { type: "bank_account_change", details: { bankCode: "0005", branchCode: "123", accountType: "ordinary", accountNumber: "7654321" } } } });
+    assert.deepEqual([bankAccount.statusCode, (bankAccount.json() as { error: { code: string } }).error.code], [403, "5126"], "a new withdrawal account by code is held too");
     const trade = await app.post("/api/v1/confirmations", { json: { operation: { type: "trade", details: { side: "buy", symbol: "7203", quantity: 100, price: "market" } } } });
     assert.equal(trade.statusCode, 200, "a trade with the PIN is not held");
 

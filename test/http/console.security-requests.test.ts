@@ -340,6 +340,36 @@ describe("security requests: four eyes, races and the new address's code (SECURI
     const none = await t.addCustomer();
     assert.deepEqual(await post(agent, `customers/${none.loginId}/birth-date-check`, { birthDate: BIRTH_DATE }), { status: 200, body: { match: false } });
   });
+
+  it("per operator: one agent spreading codes to new addresses and birth-date checks over many customers is refused [5124] at the 31st in the hour, another operator is not", async () => {
+    const agent = await t.consoleClient({ role: "agent" });
+    const customers: TestCustomer[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      customers.push(await t.addCustomer({ birthDate: BIRTH_DATE }));
+    }
+    const spread = async (by: Operator, customer: TestCustomer, kind: "email-verification" | "birth-date-check", n: number): Promise<{ status: number; body: Json }> =>
+      kind === "email-verification"
+        ? post(by, `customers/${customer.loginId}/email-verification`, { email: `spread${n}-${customer.loginId}@example.jp` })
+        : post(by, `customers/${customer.loginId}/birth-date-check`, { birthDate: "1990-05-05" });
+    for (const kind of ["email-verification", "birth-date-check"] as const) {
+      // 5 per customer (the per-customer limit) over 6 customers: 30, all answered.
+      const statuses: number[] = [];
+      for (const customer of customers.slice(0, 6)) {
+        for (let n = 0; n < 5; n += 1) {
+          statuses.push((await spread(agent, customer, kind, n)).status);
+        }
+      }
+      assert.deepEqual(statuses, Array.from({ length: 30 }, () => 200), `${kind}: 30 an hour per operator are answered`);
+      // The 31st, for a customer this agent has not touched: refused for the operator's limit.
+      const last = customers[6] as TestCustomer;
+      const refused = await spread(agent, last, kind, 0);
+      assert.deepEqual([refused.status, errorOf(refused.body).code], [429, "5124"], `${kind}: the operator's 31st`);
+      const other = await t.consoleClient({ role: "agent" });
+      assert.equal((await spread(other, last, kind, 1)).status, 200, `${kind}: another operator is not held by this one's count`);
+    }
+    const limited = (await t.auditEvents((customers[6] as TestCustomer).customer.id)).filter((event) => event.event === "rate_limited");
+    assert.deepEqual(limited.map((event) => event.detail["limit"]), ["emailVerificationPerOperator", "birthDateChecksPerOperator"]);
+  });
 });
 
 describe("SECURITY_CHANGE_DELAY_HOURS", () => {

@@ -51,7 +51,8 @@ export class EmailVerifications {
     const sentAt = clock.now();
     const expiresAt = sentAt + EMAIL_VERIFICATION_TTL_MS;
     const verification = { id, customerId: customer.id, operatorId: request.operator.id, email: newEmail, codeHmac: codeHmac(codeKey, id, code), createdAt: sentAt, expiresAt };
-    const mail = noticeMail(brand, { ...customer, email: newEmail }, emailVerificationNotice(brand, { code, sentAt, expiresAt }), { id: random.id(), createdAt: sentAt, kind: "code" });
+    // The address is not verified yet (an agent typed it): no name, nothing that tells it who has an account.
+    const mail = noticeMail(brand, { id: customer.id, email: newEmail }, emailVerificationNotice(brand, { code, sentAt, expiresAt }), { id: random.id(), createdAt: sentAt, kind: "code" });
     await outbox.queueWith(mail, async (stores) => {
       await stores.emailVerifications.start(verification);
       return true;

@@ -12,14 +12,15 @@ import { formatJapanTime, formatJapanTimeWithZone } from "./japan-time.ts";
  */
 export interface Notice {
   subject: string;
-  /** Japanese lines, after 「NAME 様」 and before the footer. */
+  /** Japanese lines, after 「NAME 様」 (or 「お客さま」) and before the footer. */
   ja: string[];
   /** English lines, after the [English] divider. */
   en: string[];
 }
 
 export interface NoticeRecipient {
-  name: string;
+  /** The customer's name for 「NAME 様」; left out for an address not yet verified, which is greeted 「お客さま」 and learns no name. */
+  name?: string;
   email: string;
   /** The customer's row ID when the recipient is a customer (a `Customer` has it): kept with the mail for the console. */
   id?: string;
@@ -41,8 +42,9 @@ export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Not
   };
 }
 
-export function noticeBody(brand: Brand, customerName: string, notice: Notice): string {
-  return [`${customerName} 様`, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
+export function noticeBody(brand: Brand, customerName: string | undefined, notice: Notice): string {
+  const greeting = customerName === undefined ? "お客さま" : `${customerName} 様`;
+  return [greeting, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
 }
 
 /** "[heading]", when, from which IP and device: the block every notice about an operation carries (Japanese). */

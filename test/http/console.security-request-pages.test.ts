@@ -86,4 +86,37 @@ describe("console pages for security requests (SECURITY_CHANGE_DELAY_HOURS=24)",
     assert.equal(await t.service.applyDueSecurityRequests(), 0);
     assert.equal(await t.stores().passkeys.isRequired(customer.customer.id), true);
   });
+
+  it("a supervisor posting the approval of their own request, on the page or the old MFA-off page, is refused [4031] and nothing is decided", async () => {
+    const customer = await t.addCustomer();
+    await t.stores().passkeys.setRequired(customer.customer.id, true);
+    const supervisor = await t.consoleClient({ role: "supervisor" });
+    await supervisor.client.get(`/console/customers/${customer.loginId}`);
+    const passkeyOff = await supervisor.client.post(`/console/customers/${customer.loginId}/passkey-required-off-requests`, { form: { reason: REASON, identityChecked: "on" } });
+    assert.equal(passkeyOff.headers.location, `/console/customers/${customer.loginId}?done=passkey-required-off-requested`);
+    const mfaOff = await supervisor.client.post(`/console/customers/${customer.loginId}/mfa-off-requests`, { form: { reason: REASON } });
+    assert.equal(mfaOff.headers.location, `/console/customers/${customer.loginId}?done=mfa-off-requested`);
+    const pending = async (): Promise<Array<Record<string, unknown>>> => {
+      const listed = await supervisor.client.get("/console/api/v1/security-requests?state=pending");
+      assert.equal(listed.statusCode, 200, listed.body);
+      return (listed.json() as { items: Array<Record<string, unknown>> }).items.filter((item) => item["loginId"] === customer.loginId);
+    };
+    const mine = await pending();
+    const idOf = (kind: string): string => String(mine.find((item) => item["kind"] === kind)?.["id"] ?? "");
+    const [passkeyOffId, mfaOffId] = [idOf("passkey_required_off"), idOf("mfa_off")];
+    assert.ok(passkeyOffId !== "" && mfaOffId !== "", JSON.stringify(mine));
+
+    await supervisor.client.get("/console/security-requests");
+    for (const path of [`/console/security-requests/${passkeyOffId}/approve`, `/console/mfa-off-requests/${mfaOffId}/approve`, `/console/security-requests/${mfaOffId}/approve`]) {
+      const refused = await supervisor.client.post(path, { form: { reason: "自分で承認" } });
+      assert.equal(refused.statusCode, 403, `${path}: ${refused.headers.location ?? ""}`);
+      assert.match(visibleText(refused.body), /\[4031\]/u, path);
+    }
+    assert.deepEqual((await pending()).map((item) => [item["id"], item["state"]]).sort(), [[passkeyOffId, "pending"], [mfaOffId, "pending"]].sort(), "both still wait for another supervisor");
+    t.clock.advance(25 * 60 * 60 * 1000);
+    assert.equal(await t.service.applyDueSecurityRequests(), 0);
+    assert.equal(await t.stores().passkeys.isRequired(customer.customer.id), true, "パスキー必須 stays on");
+    const events = (await t.auditEvents(customer.customer.id)).map((event) => event.event);
+    assert.ok(!events.includes("security_request.approved"), "no approval audited");
+  });
 });

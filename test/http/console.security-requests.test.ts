@@ -55,6 +55,11 @@ async function verificationCode(t: TestService, email: string, n = 1): Promise<s
 async function requestEmailChange(t: TestService, by: Operator, customer: TestCustomer, email: string, n = 1): Promise<string> {
   const sent = await post(by, `customers/${customer.loginId}/email-verification`, { email });
   assert.deepEqual([sent.status, sent.body], [200, { status: "code_sent" }]);
+  // The address is not verified yet: its mail names neither the customer nor the account.
+  const text = (await t.mailTo(email, n, VERIFY_SUBJECT)).text;
+  assert.ok(!text.includes(customer.name) && !text.includes(customer.name.split(" ")[0] ?? customer.name), "the unverified address does not learn the customer's name");
+  assert.ok(!text.includes(customer.loginId), "nor the login ID");
+  assert.match(text, /^お客さま\n/u);
   const requested = await post(by, `customers/${customer.loginId}/email-change-requests`, { email, code: await verificationCode(t, email, n), reason: REASON });
   assert.equal(requested.status, 200, JSON.stringify(requested.body));
   return requested.body["requestId"] as string;
@@ -188,6 +193,8 @@ describe("one call-center agent cannot take over an account (issue 17 item 2): t
     assert.deepEqual([pinCode.statusCode, (pinCode.json() as { error: { code: string } }).error.code], [403, "5126"]);
     const withdrawal = await app.post("/api/v1/confirmations", { json: { operation: { type: "withdrawal", details: { amount: 30000 } } } });
     assert.deepEqual([withdrawal.statusCode, (withdrawal.json() as { error: { code: string } }).error.code], [403, "5126"]);
+    const bankAccount = await app.post("/api/v1/confirmations", { json: { operation: { type: "bank_account_change", details: { bankCode: "0005", branchCode: "123", accountType: "ordinary", accountNumber: "7654321" } } } });
+    assert.deepEqual([bankAccount.statusCode, (bankAccount.json() as { error: { code: string } }).error.code], [403, "5126"], "a new withdrawal account by code is held too");
     const trade = await app.post("/api/v1/confirmations", { json: { operation: { type: "trade", details: { side: "buy", symbol: "7203", quantity: 100, price: "market" } } } });
     assert.equal(trade.statusCode, 200, "a trade with the PIN is not held");
 
@@ -383,6 +390,36 @@ describe("security requests: four eyes, races and the new address's code (SECURI
     assert.deepEqual(statuses, [200, 200, 200, 429], "5 checks an hour per customer");
     const none = await t.addCustomer();
     assert.deepEqual(await post(agent, `customers/${none.loginId}/birth-date-check`, { birthDate: BIRTH_DATE }), { status: 200, body: { match: false } });
+  });
+
+  it("per operator: one agent spreading codes to new addresses and birth-date checks over many customers is refused [5124] at the 31st in the hour, another operator is not", async () => {
+    const agent = await t.consoleClient({ role: "agent" });
+    const customers: TestCustomer[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      customers.push(await t.addCustomer({ birthDate: BIRTH_DATE }));
+    }
+    const spread = async (by: Operator, customer: TestCustomer, kind: "email-verification" | "birth-date-check", n: number): Promise<{ status: number; body: Json }> =>
+      kind === "email-verification"
+        ? post(by, `customers/${customer.loginId}/email-verification`, { email: `spread${n}-${customer.loginId}@example.jp` })
+        : post(by, `customers/${customer.loginId}/birth-date-check`, { birthDate: "1990-05-05" });
+    for (const kind of ["email-verification", "birth-date-check"] as const) {
+      // 5 per customer (the per-customer limit) over 6 customers: 30, all answered.
+      const statuses: number[] = [];
+      for (const customer of customers.slice(0, 6)) {
+        for (let n = 0; n < 5; n += 1) {
+          statuses.push((await spread(agent, customer, kind, n)).status);
+        }
+      }
+      assert.deepEqual(statuses, Array.from({ length: 30 }, () => 200), `${kind}: 30 an hour per operator are answered`);
+      // The 31st, for a customer this agent has not touched: refused for the operator's limit.
+      const last = customers[6] as TestCustomer;
+      const refused = await spread(agent, last, kind, 0);
+      assert.deepEqual([refused.status, errorOf(refused.body).code], [429, "5124"], `${kind}: the operator's 31st`);
+      const other = await t.consoleClient({ role: "agent" });
+      assert.equal((await spread(other, last, kind, 1)).status, 200, `${kind}: another operator is not held by this one's count`);
+    }
+    const limited = (await t.auditEvents((customers[6] as TestCustomer).customer.id)).filter((event) => event.event === "rate_limited");
+    assert.deepEqual(limited.map((event) => event.detail["limit"]), ["emailVerificationPerOperator", "birthDateChecksPerOperator"]);
   });
 });
 

@@ -17,7 +17,12 @@
   const errorBox = document.getElementById("passkey-error");
   section.hidden = false;
 
+  // Each start of a ceremony takes a number: an autofill offer still fetching its options when the
+  // button starts a newer one must not start its own after it (the library would abort the button's).
+  let latest = 0;
+
   async function logIn(autofill) {
+    const mine = ++latest;
     let options;
     try {
       ({ options } = await api("POST", "/api/v1/login/passkey/options"));
@@ -27,6 +32,9 @@
         return;
       }
       throw error;
+    }
+    if (autofill && mine !== latest) {
+      return;
     }
     const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill });
     await api("POST", "/api/v1/login/passkey", { response });

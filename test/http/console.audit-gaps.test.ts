@@ -2,8 +2,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
-import { createTestSchema } from "../support/postgres.ts";
-import type { TestSchema } from "../support/postgres.ts";
+import { serviceDatabases } from "../support/backends.ts";
 
 // Issue 17 item 9: operator requests and refusals that left no trace in the audit log.
 
@@ -23,26 +22,13 @@ async function rowsBy(t: TestService, operatorId: string): Promise<AuditRow[]> {
   return rows.map((row) => ({ event: row.event, outcome: row.outcome, actor: row.actor, customerId: row.customer_id, detail: JSON.parse(row.detail) as Record<string, unknown> }));
 }
 
-const schemas: TestSchema[] = [];
-const BACKENDS: Array<{ name: string; env(): Promise<Record<string, string>> }> = [
-  { name: "SQLite", env: () => Promise.resolve({}) },
-  {
-    name: "PostgreSQL",
-    async env(): Promise<Record<string, string>> {
-      const schema = await createTestSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: schema.url };
-    },
-  },
-];
+const BACKENDS = serviceDatabases();
 
 for (const backend of BACKENDS) {
   describe(`console: every operator request that reaches a rule is audited, refusals included (${backend.name})`, () => {
     const t = sharedTestService(async () => ({ env: await backend.env() }));
     after(async () => {
-      for (const schema of schemas.splice(0)) {
-        await schema.drop();
-      }
+      await backend.dropSchemas();
     });
 
     it("[4031]: an agent approving an MFA-off request is refused and the refusal is audited (route, code, the operator)", async () => {

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
-import { createTestSchema } from "../support/postgres.ts";
-import type { TestSchema } from "../support/postgres.ts";
+import { serviceDatabases } from "../support/backends.ts";
 
 // Issue 17 item 13: `/console/api/v1/customers/%00` answered 500 on PostgreSQL (NUL in a text parameter).
 // Every path and query parameter of every route is checked once (src/web/parameter-check.ts): [4000], never 500.
@@ -89,27 +88,14 @@ function suite(t: TestService): void {
   });
 }
 
-const schemas: TestSchema[] = [];
-const BACKENDS: Array<{ name: string; env(): Promise<Record<string, string>> }> = [
-  { name: "SQLite", env: () => Promise.resolve({}) },
-  {
-    name: "PostgreSQL",
-    async env(): Promise<Record<string, string>> {
-      const schema = await createTestSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: schema.url };
-    },
-  },
-];
+const BACKENDS = serviceDatabases();
 
 for (const backend of BACKENDS) {
   describe(`control characters in path and query parameters (${backend.name})`, () => {
     const t = sharedTestService(async () => ({ env: await backend.env() }));
     // After the service's close (hooks run in the order registered).
     after(async () => {
-      for (const schema of schemas.splice(0)) {
-        await schema.drop();
-      }
+      await backend.dropSchemas();
     });
     suite(t);
   });

@@ -1,8 +1,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import { createTestSchema } from "../support/postgres.ts";
-import type { TestSchema } from "../support/postgres.ts";
+import { serviceDatabases } from "../support/backends.ts";
 import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
 import type { PasswordHasher } from "../../src/core/ports.ts";
 
@@ -58,23 +57,7 @@ class HashQueueHold {
   }
 }
 
-interface Backend {
-  name: string;
-  env(): Promise<Record<string, string>>;
-}
-
-const schemas: TestSchema[] = [];
-const BACKENDS: Backend[] = [
-  { name: "SQLite", env: () => Promise.resolve({}) },
-  {
-    name: "PostgreSQL",
-    async env(): Promise<Record<string, string>> {
-      const schema = await createTestSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: schema.url };
-    },
-  },
-];
+const BACKENDS = serviceDatabases();
 
 for (const backend of BACKENDS) {
   describe(`concurrent wrong passwords cannot race past the lockout (${backend.name})`, () => {
@@ -87,9 +70,7 @@ for (const backend of BACKENDS) {
       wrapHasher: (hasher) => hold.wrap(hasher),
     }));
     after(async () => {
-      for (const schema of schemas.splice(0)) {
-        await schema.drop();
-      }
+      await backend.dropSchemas();
     });
 
     const attempt = (loginId: string, password: string) => t.client().post("/api/v1/login", { json: { loginId, password } });

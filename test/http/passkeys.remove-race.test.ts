@@ -2,8 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { sharedTestService } from "../support/test-service.ts";
-import { createTestSchema } from "../support/postgres.ts";
-import type { TestSchema } from "../support/postgres.ts";
+import { serviceDatabases } from "../support/backends.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { authenticatorFor, loggedIn, registerPasskey } from "../support/passkeys.ts";
 
@@ -13,31 +12,13 @@ import { authenticatorFor, loggedIn, registerPasskey } from "../support/passkeys
 // round can miss the window by luck.
 const ROUNDS = 8;
 
-interface Backend {
-  name: string;
-  env(): Promise<Record<string, string>>;
-}
-
-const schemas: TestSchema[] = [];
-const BACKENDS: Backend[] = [
-  {
-    name: "PostgreSQL",
-    async env(): Promise<Record<string, string>> {
-      const schema = await createTestSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: schema.url };
-    },
-  },
-  { name: "SQLite", env: () => Promise.resolve({}) },
-];
+const BACKENDS = serviceDatabases();
 
 for (const backend of BACKENDS) {
   describe(`removing passkeys in parallel never leaves none while パスキー必須 is on (${backend.name})`, () => {
     const t = sharedTestService(async () => ({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60", ...(await backend.env()) } }));
     after(async () => {
-      for (const schema of schemas.splice(0)) {
-        await schema.drop();
-      }
+      await backend.dropSchemas();
     });
     let base = "";
     before(async () => {

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
-import { createTestSchema } from "../support/postgres.ts";
-import type { TestSchema } from "../support/postgres.ts";
+import { serviceDatabases } from "../support/backends.ts";
 
 // Issue 17 item 7: the recovery requests answered in different times depending on what matched
 // (ID reminder 19.4 vs 5.1 ms median, 93 of 100 pairs; reset 24.4 vs 15.0 ms): the matching
@@ -81,23 +80,7 @@ const ROUTES: Route[] = [
   },
 ];
 
-interface Backend {
-  name: string;
-  env(): Promise<Record<string, string>>;
-}
-
-const schemas: TestSchema[] = [];
-const BACKENDS: Backend[] = [
-  { name: "SQLite", env: () => Promise.resolve({}) },
-  {
-    name: "PostgreSQL",
-    async env(): Promise<Record<string, string>> {
-      const schema = await createTestSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: schema.url };
-    },
-  },
-];
+const BACKENDS = serviceDatabases();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -118,9 +101,7 @@ for (const backend of BACKENDS) {
       },
     }));
     after(async () => {
-      for (const schema of schemas.splice(0)) {
-        await schema.drop();
-      }
+      await backend.dropSchemas();
     });
 
     /** One timed request in a fresh client; the background work it left is settled before the next. */

@@ -47,6 +47,18 @@ function toListing(row: Selectable<SecurityRequestsTable> & { login_id: string; 
 
 /** Security requests (migration 0017) on SQLite or PostgreSQL: every state change is one conditional UPDATE. */
 export function createSecurityRequestStore(db: Kysely<Database>): SecurityRequestStore {
+  /** pending and not expired at `decision.at` → `state`, in one conditional UPDATE: of two deciders racing, one wins. */
+  async function decidePending(id: string, state: "approved" | "rejected", decision: { by: string; at: number; reason: string }, extra: { effective_at?: number }): Promise<boolean> {
+    const result = await db
+      .updateTable("security_requests")
+      .set({ state, decided_by: decision.by, decided_at: decision.at, decision_reason: decision.reason, ...extra })
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .where("expires_at", ">", decision.at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   return {
     async create(request: NewSecurityRequest): Promise<boolean> {
       return inTransaction(db, async (trx) => {
@@ -97,26 +109,12 @@ export function createSecurityRequestStore(db: Kysely<Database>): SecurityReques
       return row === undefined ? null : toRequest(row, now);
     },
 
-    async approve(id, decision): Promise<boolean> {
-      const result = await db
-        .updateTable("security_requests")
-        .set({ state: "approved", decided_by: decision.by, decided_at: decision.at, decision_reason: decision.reason, effective_at: decision.effectiveAt })
-        .where("id", "=", id)
-        .where("state", "=", "pending")
-        .where("expires_at", ">", decision.at)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    approve(id, decision): Promise<boolean> {
+      return decidePending(id, "approved", decision, { effective_at: decision.effectiveAt });
     },
 
-    async reject(id, decision): Promise<boolean> {
-      const result = await db
-        .updateTable("security_requests")
-        .set({ state: "rejected", decided_by: decision.by, decided_at: decision.at, decision_reason: decision.reason })
-        .where("id", "=", id)
-        .where("state", "=", "pending")
-        .where("expires_at", ">", decision.at)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    reject(id, decision): Promise<boolean> {
+      return decidePending(id, "rejected", decision, {});
     },
 
     async cancel(id, decision): Promise<boolean> {

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { Brand } from "./core/brand.ts";
+import type { Brand } from "./core/kernel/brand.ts";
 import { confirmationSettings } from "./confirmation-config.ts";
 import type { ConfirmationConfig } from "./confirmation-config.ts";
 import { availableParallelism } from "node:os";
 import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
 import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
 import type { ConsoleConfig } from "./console-config.ts";
-import type { RateLimitName, RateRule } from "./core/limits.ts";
+import type { RateLimitName, RateRule } from "./core/kernel/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
   DEFAULT_RATE_LIMITS,
@@ -16,7 +16,7 @@ import {
   DEFAULT_SESSION_ABSOLUTE_SECONDS,
   DEFAULT_SESSION_IDLE_SECONDS,
   DEFAULT_SECURITY_CHANGE_DELAY_HOURS,
-} from "./core/limits.ts";
+} from "./core/kernel/limits.ts";
 
 /** Only for development; a production start with it is refused. */
 const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production";

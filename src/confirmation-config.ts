@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import type { ConfirmationPolicy } from "./core/confirmation-policy.ts";
-import { DEFAULT_CONFIRMATION_POLICY_TEXT, parseConfirmationPolicy } from "./core/confirmation-policy.ts";
+import type { ConfirmationPolicy } from "./core/confirmations/confirmation-policy.ts";
+import { DEFAULT_CONFIRMATION_POLICY_TEXT, parseConfirmationPolicy } from "./core/confirmations/confirmation-policy.ts";
 
 /**
  * The configuration of operation-bound confirmations (issue 13 §5, §6), read by config.ts from

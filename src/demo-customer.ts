@@ -1,5 +1,5 @@
-import type { Clock, CustomerStore, PasswordHasher, Random } from "./core/ports.ts";
-import { registerCustomer } from "./core/customer-registration.ts";
+import type { Clock, CustomerStore, PasswordHasher, Random } from "./core/kernel/ports.ts";
+import { registerCustomer } from "./core/customers/customer-registration.ts";
 
 export interface DemoCredentials {
   loginId: string;

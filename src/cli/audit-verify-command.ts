@@ -1,6 +1,6 @@
 import type { CliContext } from "./cli-context.ts";
 import { checkAuditChain } from "../adapters/db/audit-chain-check.ts";
-import { formatJapanTimeWithZone } from "../core/japan-time.ts";
+import { formatJapanTimeWithZone } from "../core/kernel/japan-time.ts";
 import { parseCommandArgs } from "./parse-command-args.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";
 

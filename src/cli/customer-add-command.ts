@@ -1,7 +1,7 @@
 import type { CliContext } from "./cli-context.ts";
-import type { CustomerRegistrationInput } from "../core/customer-registration.ts";
-import { registerCustomer, registrationProblems } from "../core/customer-registration.ts";
-import { InvalidInputError } from "../core/errors.ts";
+import type { CustomerRegistrationInput } from "../core/customers/customer-registration.ts";
+import { registerCustomer, registrationProblems } from "../core/customers/customer-registration.ts";
+import { InvalidInputError } from "../core/kernel/errors.ts";
 import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";

@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import type { InfoRecord } from "csv-parse/sync";
-import type { ImportRow, LineProblem } from "../core/customer-import.ts";
+import type { ImportRow, LineProblem } from "../core/customers/customer-import.ts";
 
 /** The columns every import file has, in any order, plus exactly one of SECRET_COLUMNS. */
 export const CUSTOMER_COLUMNS = ["login_id", "email", "name", "birth_date"] as const;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
 import { buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
-import { unlockAccount } from "../core/account-unlock.ts";
+import { unlockAccount } from "../core/console/account-unlock.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";
 

@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { normalizeLoginId } from "../core/credentials.ts";
+import { normalizeLoginId } from "../core/kernel/credentials.ts";
 import { UsageError } from "./usage-error.ts";
 
 export interface OperatorActionArgs {

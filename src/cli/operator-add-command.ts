@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { CliContext } from "./cli-context.ts";
-import type { OperatorRegistrationInput } from "../core/operator-registration.ts";
-import { operatorRegistrationProblems, registerOperator } from "../core/operator-registration.ts";
-import { InvalidInputError } from "../core/errors.ts";
-import { totpUri } from "../core/totp.ts";
+import type { OperatorRegistrationInput } from "../core/console/operators/operator-registration.ts";
+import { operatorRegistrationProblems, registerOperator } from "../core/console/operators/operator-registration.ts";
+import { InvalidInputError } from "../core/kernel/errors.ts";
+import { totpUri } from "../core/console/operators/totp.ts";
 import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { commonPasswordList } from "../adapters/password-list/common-passwords.ts";

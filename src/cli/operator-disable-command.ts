@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
 import { buildStores } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
-import { disableOperator } from "../core/operator-disable.ts";
+import { disableOperator } from "../core/console/operators/operator-disable.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
 import { openMigratedDatabase } from "./open-migrated-database.ts";
 

@@ -1,6 +1,6 @@
 import type { CliContext } from "./cli-context.ts";
 import { ConfigError } from "../config.ts";
-import { InvalidInputError } from "../core/errors.ts";
+import { InvalidInputError } from "../core/kernel/errors.ts";
 import { customerAddCommand } from "./customer-add-command.ts";
 import { customerImportCommand } from "./customer-import-command.ts";
 import { customerUnlockCommand } from "./customer-unlock-command.ts";

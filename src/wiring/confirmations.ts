@@ -1,11 +1,11 @@
 import type { Config } from "../config.ts";
-import type { LoginDeps } from "../core/login-deps.ts";
-import type { PasskeyDeps } from "../core/passkey-deps.ts";
-import type { AuthenticationResponseJSON } from "../core/passkey-assertion.ts";
-import type { ConfirmationPasskeys, TradingPinCheck } from "../core/ports.ts";
+import type { LoginDeps } from "../core/login/login-deps.ts";
+import type { PasskeyDeps } from "../core/passkeys/passkey-deps.ts";
+import type { AuthenticationResponseJSON } from "../core/passkeys/passkey-assertion.ts";
+import type { ConfirmationPasskeys, TradingPinCheck } from "../core/kernel/ports.ts";
 import type { Stores } from "./stores.ts";
-import { Confirmations } from "../core/confirmations.ts";
-import { hasPasskey, passkeyRequestOptions, verifyPasskeyAssertion } from "../core/passkey-assertion.ts";
+import { Confirmations } from "../core/confirmations/confirmations.ts";
+import { hasPasskey, passkeyRequestOptions, verifyPasskeyAssertion } from "../core/passkeys/passkey-assertion.ts";
 import { createConfirmationSigner } from "../adapters/crypto/confirmation-signer.ts";
 import { loadOrCreateSigningKey } from "../adapters/crypto/confirmation-key-file.ts";
 

@@ -1,22 +1,22 @@
 import type { Config } from "../config.ts";
-import type { LoginDeps } from "../core/login-deps.ts";
+import type { LoginDeps } from "../core/login/login-deps.ts";
 import type { Stores } from "./stores.ts";
-import { OperatorSessions } from "../core/operator-session.ts";
-import { OperatorLogin } from "../core/operator-login.ts";
-import { bindRateLimits } from "../core/rate-limit.ts";
-import type { StuckMailRule } from "../core/mail-delivery-state.ts";
-import { CustomerLookup } from "../core/customer-lookup.ts";
-import { AuditView } from "../core/audit-view.ts";
-import { LoginHistory } from "../core/login-history.ts";
+import { OperatorSessions } from "../core/console/operators/operator-session.ts";
+import { OperatorLogin } from "../core/console/operators/operator-login.ts";
+import { bindRateLimits } from "../core/kernel/rate-limit.ts";
+import type { StuckMailRule } from "../core/console/mail-delivery-state.ts";
+import { CustomerLookup } from "../core/console/customer-lookup.ts";
+import { AuditView } from "../core/console/audit-view.ts";
+import { LoginHistory } from "../core/account/login-history.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-settings.ts";
-import { CustomerActions } from "../core/customer-actions.ts";
-import { SecurityRequests } from "../core/security-requests.ts";
-import { EmailVerifications } from "../core/email-verification.ts";
-import { BirthDateCheck } from "../core/birth-date-check.ts";
-import { TradingPinUnlock } from "../core/trading-pin-unlock.ts";
-import { ConsoleRequestAudit, RequestAuditMarks } from "../core/console-request-audit.ts";
-import type { OperatorAction } from "../core/operator-action.ts";
-import { unlockOperatorFromConsole } from "../core/operator-unlock.ts";
+import { CustomerActions } from "../core/console/customer-actions.ts";
+import { SecurityRequests } from "../core/console/security-requests/security-requests.ts";
+import { EmailVerifications } from "../core/console/security-requests/email-verification.ts";
+import { BirthDateCheck } from "../core/console/birth-date-check.ts";
+import { TradingPinUnlock } from "../core/console/trading-pin-unlock.ts";
+import { ConsoleRequestAudit, RequestAuditMarks } from "../core/console/console-request-audit.ts";
+import type { OperatorAction } from "../core/console/operator-action.ts";
+import { unlockOperatorFromConsole } from "../core/console/operators/operator-unlock.ts";
 
 /** The call center console's services (issue 12), as the web layer takes them. */
 export interface ConsoleServices {

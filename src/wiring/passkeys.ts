@@ -1,8 +1,8 @@
-import type { PasskeyServiceDeps } from "../core/passkey-deps.ts";
-import { PasskeyLogin } from "../core/passkey-login.ts";
-import { PasskeyManagement } from "../core/passkey-management.ts";
-import { PasskeyRegistration } from "../core/passkey-registration.ts";
-import { PasskeyRequired } from "../core/passkey-required.ts";
+import type { PasskeyServiceDeps } from "../core/passkeys/passkey-deps.ts";
+import { PasskeyLogin } from "../core/passkeys/passkey-login.ts";
+import { PasskeyManagement } from "../core/passkeys/passkey-management.ts";
+import { PasskeyRegistration } from "../core/passkeys/passkey-registration.ts";
+import { PasskeyRequired } from "../core/passkeys/passkey-required.ts";
 
 /** The customers' passkey services (issue 13), as the web layer takes them. */
 export interface PasskeyServices {

@@ -1,17 +1,17 @@
 import type { Logger } from "pino";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
-import type { LoginDeps } from "../core/login-deps.ts";
-import type { PasswordChangeDeps } from "../core/password-change.ts";
-import type { RecoveryQueue } from "../core/ports.ts";
+import type { LoginDeps } from "../core/login/login-deps.ts";
+import type { PasswordChangeDeps } from "../core/account/password-change.ts";
+import type { RecoveryQueue } from "../core/kernel/ports.ts";
 import type { RecoveryWorkerSettings } from "../adapters/mail/recovery-worker.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
-import { createRecoveryQueueStore } from "../adapters/db/recovery-queue-store.ts";
-import type { RecoveryQueueStore } from "../adapters/db/recovery-queue-store.ts";
+import { createRecoveryQueueStore } from "../adapters/db/stores/recovery-queue-store.ts";
+import type { RecoveryQueueStore } from "../adapters/db/stores/recovery-queue-store.ts";
 import { RecoveryWorker } from "../adapters/mail/recovery-worker.ts";
-import { LoginIdReminder } from "../core/login-id-reminder.ts";
-import { PasswordReset } from "../core/password-reset.ts";
-import { resolveRecoveryRequest } from "../core/recovery-requests.ts";
+import { LoginIdReminder } from "../core/account/login-id-reminder.ts";
+import { PasswordReset } from "../core/account/password-reset.ts";
+import { resolveRecoveryRequest } from "../core/account/recovery-requests.ts";
 
 /** Forgotten login ID and forgotten password (issue 11), answered before they are resolved (issue 17 item 7). */
 export interface RecoveryServices {

@@ -8,7 +8,7 @@ import { openDatabase } from "../../src/adapters/db/connect.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
-import { formatJapanTimeWithZone } from "../../src/core/japan-time.ts";
+import { formatJapanTimeWithZone } from "../../src/core/kernel/japan-time.ts";
 
 // Issue 17 item 9: `npm run cli -- audit verify` finds a row deleted or edited with SQL.
 

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { runCli } from "../support/run-cli.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
-import type { Customer } from "../../src/core/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
 import { sqliteFolders } from "./cli-databases.ts";
 import type { SqliteLocation } from "./cli-databases.ts";
 

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { runCli } from "../support/run-cli.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
-import type { Customer, CustomerStore } from "../../src/core/ports.ts";
+import type { Customer, CustomerStore } from "../../src/core/kernel/ports.ts";
 import { CLI_DATABASES } from "./cli-databases.ts";
 import type { CliDatabase } from "./cli-databases.ts";
 

@@ -5,9 +5,9 @@ import { runCli } from "../support/run-cli.ts";
 import { CLI_DATABASES } from "./cli-databases.ts";
 import type { CliDatabase } from "./cli-databases.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
-import { createTradingPinStore } from "../../src/adapters/db/trading-pin-store.ts";
-import type { TradingPinRecord } from "../../src/core/ports.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
+import { createTradingPinStore } from "../../src/adapters/db/stores/trading-pin-store.ts";
+import type { TradingPinRecord } from "../../src/core/kernel/ports.ts";
 
 interface Written {
   pin: TradingPinRecord | null;

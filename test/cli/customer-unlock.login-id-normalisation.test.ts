@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { runCli } from "../support/run-cli.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
-import type { Customer } from "../../src/core/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
 import { sqliteFolders } from "./cli-databases.ts";
 import type { SqliteLocation } from "./cli-databases.ts";
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runCli } from "../support/run-cli.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
-import { totpCode, verifyTotp } from "../../src/core/totp.ts";
+import { totpCode, verifyTotp } from "../../src/core/console/operators/totp.ts";
 import { CLI_DATABASES } from "./cli-databases.ts";
 import type { CliDatabase } from "./cli-databases.ts";
 import { OPERATOR_PASSWORD, operatorAddArgs, readOperator } from "./operator-cli-support.ts";

@@ -9,7 +9,7 @@ import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildStores } from "../../src/wiring/stores.ts";
-import { totpCode } from "../../src/core/totp.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
 
 /** Locks the operator as LOCKOUT_THRESHOLD wrong factors at login would. */
 async function lockOperator(databaseUrl: string, loginId: string): Promise<void> {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/run-cli.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { sqliteFolders } from "./cli-databases.ts";
 import type { SqliteLocation } from "./cli-databases.ts";
 import { OPERATOR_PASSWORD, operatorAddArgs, readOperator } from "./operator-cli-support.ts";

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Confirmation, ConfirmationStore, Customer, StepUpCode } from "../../src/core/ports.ts";
+import type { Confirmation, ConfirmationStore, Customer, StepUpCode } from "../../src/core/kernel/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { createConfirmationStore } from "../../src/adapters/db/confirmation-store.ts";
-import { createStepUpStore } from "../../src/adapters/db/step-up-store.ts";
+import { createConfirmationStore } from "../../src/adapters/db/stores/confirmation-store.ts";
+import { createStepUpStore } from "../../src/adapters/db/stores/step-up-store.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
 
 const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);

@@ -8,8 +8,8 @@ import { migrateToLatest, unappliedMigrations } from "../../src/adapters/db/migr
 import { loginIdLowerCaseMigration } from "../../src/adapters/db/migrations/0003-login-id-lower-case.ts";
 import { mfaOffRequestsMigration } from "../../src/adapters/db/migrations/0011-mfa-off-requests.ts";
 import { securityRequestsMigration } from "../../src/adapters/db/migrations/0017-security-requests.ts";
-import { createSecurityRequestStore } from "../../src/adapters/db/security-request-store.ts";
-import { createOperatorStore } from "../../src/adapters/db/operator-store.ts";
+import { createSecurityRequestStore } from "../../src/adapters/db/stores/security-request-store.ts";
+import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";
 import { testSealer } from "../support/db-backends.ts";
 import { DB_BACKENDS } from "../support/db-backends.ts";
 import type { OpenedDatabase } from "../support/db-backends.ts";

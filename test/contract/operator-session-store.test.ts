@@ -1,9 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { OperatorSessionStore, OperatorStore } from "../../src/core/ports.ts";
-import { createOperatorSessionStore } from "../../src/adapters/db/operator-session-store.ts";
-import { createOperatorStore } from "../../src/adapters/db/operator-store.ts";
+import type { OperatorSessionStore, OperatorStore } from "../../src/core/kernel/ports.ts";
+import { createOperatorSessionStore } from "../../src/adapters/db/stores/operator-session-store.ts";
+import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
 import { DB_BACKENDS } from "../support/db-backends.ts";

@@ -2,14 +2,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { NewOperatorRow, OperatorStore } from "../../src/core/ports.ts";
+import type { NewOperatorRow, OperatorStore } from "../../src/core/kernel/ports.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
-import { InvalidInputError } from "../../src/core/errors.ts";
-import { createOperatorStore } from "../../src/adapters/db/operator-store.ts";
+import { InvalidInputError } from "../../src/core/kernel/errors.ts";
+import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
-import { acceptOperatorTotp } from "../../src/core/operator-totp.ts";
-import { totpCode, totpStep } from "../../src/core/totp.ts";
+import { acceptOperatorTotp } from "../../src/core/console/operators/operator-totp.ts";
+import { totpCode, totpStep } from "../../src/core/console/operators/totp.ts";
 import { DB_BACKENDS } from "../support/db-backends.ts";
 
 // Larger than 2^31, so an int4 column or a string-typed int8 would show.

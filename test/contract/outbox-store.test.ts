@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
-import type { OutboxMail } from "../../src/core/ports.ts";
+import type { OutboxMail } from "../../src/core/kernel/ports.ts";
 import type { Database, MailOutboxTable } from "../../src/adapters/db/schema.ts";
 import { createOutboxStore, enqueueMail } from "../../src/adapters/db/outbox-store.ts";
 import type { ClaimedMail, OutboxStore } from "../../src/adapters/db/outbox-store.ts";

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, Passkey, PasskeyRemoval, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/ports.ts";
+import type { Customer, Passkey, PasskeyRemoval, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/kernel/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { createPasskeyStore } from "../../src/adapters/db/passkey-store.ts";
-import { createWebAuthnChallengeStore } from "../../src/adapters/db/webauthn-challenge-store.ts";
+import { createPasskeyStore } from "../../src/adapters/db/stores/passkey-store.ts";
+import { createWebAuthnChallengeStore } from "../../src/adapters/db/stores/webauthn-challenge-store.ts";
 import { createMailOutbox } from "../../src/adapters/db/mail-outbox.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import { NOW } from "../support/rows.ts";

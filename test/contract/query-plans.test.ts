@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { CompiledQuery, createQueryId, sql } from "kysely";
 import type { Kysely, KyselyPlugin, RootOperationNode } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
-import type { CustomerStore } from "../../src/core/ports.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import type { CustomerStore } from "../../src/core/kernel/ports.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
 import type { OpenedDatabase } from "../support/db-backends.ts";
 

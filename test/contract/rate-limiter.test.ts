@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import type { RateLimiter } from "../../src/core/ports.ts";
+import type { RateLimiter } from "../../src/core/kernel/ports.ts";
 import { createDbRateLimiter } from "../../src/adapters/rate-limit/db-rate-limiter.ts";
 import { createRedisRateLimiter } from "../../src/adapters/rate-limit/redis-rate-limiter.ts";
 import { REDIS_TEST_URL } from "../support/backends.ts";

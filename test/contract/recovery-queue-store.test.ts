@@ -1,10 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { RecoveryRequest } from "../../src/core/ports.ts";
+import type { RecoveryRequest } from "../../src/core/kernel/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { createRecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
-import type { RecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
+import { createRecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
+import type { RecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import { pino } from "pino";
 import { DB_BACKENDS, testSealer } from "../support/db-backends.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";

@@ -1,12 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, EmailVerificationStore, NewSecurityRequest, OperatorStore, SecurityRequestKind, SecurityRequestStore } from "../../src/core/ports.ts";
+import type { Customer, EmailVerificationStore, NewSecurityRequest, OperatorStore, SecurityRequestKind, SecurityRequestStore } from "../../src/core/kernel/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { createSecurityRequestStore } from "../../src/adapters/db/security-request-store.ts";
-import { createEmailVerificationStore } from "../../src/adapters/db/email-verification-store.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
-import { createOperatorStore } from "../../src/adapters/db/operator-store.ts";
+import { createSecurityRequestStore } from "../../src/adapters/db/stores/security-request-store.ts";
+import { createEmailVerificationStore } from "../../src/adapters/db/stores/email-verification-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
+import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";

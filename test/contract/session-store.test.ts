@@ -2,10 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { LoginHistoryStore, SessionStore } from "../../src/core/ports.ts";
+import type { LoginHistoryStore, SessionStore } from "../../src/core/kernel/ports.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
-import { createLoginHistoryStore, createSessionStore } from "../../src/adapters/db/session-store.ts";
+import { createLoginHistoryStore, createSessionStore } from "../../src/adapters/db/stores/session-store.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
 import { newLogin, newSession } from "../support/rows.ts";
 

@@ -2,11 +2,11 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Customer, CustomerStore, MailOutbox, TradingPinStore } from "../../src/core/ports.ts";
+import type { Customer, CustomerStore, MailOutbox, TradingPinStore } from "../../src/core/kernel/ports.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createMailOutbox } from "../../src/adapters/db/mail-outbox.ts";
-import { createTradingPinStore } from "../../src/adapters/db/trading-pin-store.ts";
+import { createTradingPinStore } from "../../src/adapters/db/stores/trading-pin-store.ts";
 import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import { NOW } from "../support/rows.ts";
 

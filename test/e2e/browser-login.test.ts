@@ -4,7 +4,7 @@ import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
-import { formatJapanTime } from "../../src/core/japan-time.ts";
+import { formatJapanTime } from "../../src/core/kernel/japan-time.ts";
 import { browserSkipReason, launchBrowser, renderedFonts, screenshotPath } from "../support/browser.ts";
 import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { browserSkipReason } from "../support/browser.ts";
 import { useConsoleBrowser } from "../support/console-browser.ts";
-import { emailVerificationSubject, securityRequestReceivedSubject } from "../../src/core/security-request-notices.ts";
+import { emailVerificationSubject, securityRequestReceivedSubject } from "../../src/core/mail/security-request-notices.ts";
 
 type Lang = "ja" | "en";
 

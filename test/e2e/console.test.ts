@@ -6,10 +6,10 @@ import type { TestBrowser } from "../support/browser.ts";
 import { useConsoleBrowser } from "../support/console-browser.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import { pageLogin } from "../support/page-login.ts";
-import { securityRequestReceivedSubject } from "../../src/core/security-request-notices.ts";
-import { mfaOffSubject } from "../../src/core/mfa-off-notice.ts";
-import { accountUnlockedSubject } from "../../src/core/account-unlocked-notice.ts";
-import { accountUnfrozenSubject } from "../../src/core/account-unfrozen-notice.ts";
+import { securityRequestReceivedSubject } from "../../src/core/mail/security-request-notices.ts";
+import { mfaOffSubject } from "../../src/core/mail/mfa-off-notice.ts";
+import { accountUnlockedSubject } from "../../src/core/mail/account-unlocked-notice.ts";
+import { accountUnfrozenSubject } from "../../src/core/mail/account-unfrozen-notice.ts";
 
 type Lang = "ja" | "en";
 

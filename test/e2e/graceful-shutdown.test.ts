@@ -11,10 +11,10 @@ import { SmtpCapture } from "../support/smtp-capture.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
 import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
-import { registerCustomer } from "../../src/core/customer-registration.ts";
+import { registerCustomer } from "../../src/core/customers/customer-registration.ts";
 
 const PASSWORD = "correct horse battery";
 // The shutdown deadline for the test that runs into it: short, so the test takes seconds, not the default 20.

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";

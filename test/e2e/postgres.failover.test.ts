@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createArgon2Hasher } from "../../src/adapters/crypto/argon2-hasher.ts";
 import { ApiClient } from "../support/api-client.ts";
 import { OwnPostgres, ownPostgresUnavailable } from "../support/own-postgres.ts";

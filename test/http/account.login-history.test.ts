@@ -4,7 +4,7 @@ import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 
 const PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
-import { formatJapanTime } from "../../src/core/japan-time.ts";
+import { formatJapanTime } from "../../src/core/kernel/japan-time.ts";
 
 const OPERATOR_NAME = "鈴木 一郎";
 const REASON = "ご本人からの電話（生年月日で本人確認済み）";

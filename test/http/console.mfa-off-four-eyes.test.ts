@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
-import { isoJapanTime } from "../../src/core/japan-time.ts";
-import { SecurityRequests } from "../../src/core/security-requests.ts";
-import type { EmailVerifications } from "../../src/core/email-verification.ts";
-import type { OperatorAction } from "../../src/core/operator-action.ts";
-import type { SecurityRequestStore } from "../../src/core/ports.ts";
+import { isoJapanTime } from "../../src/core/kernel/japan-time.ts";
+import { SecurityRequests } from "../../src/core/console/security-requests/security-requests.ts";
+import type { EmailVerifications } from "../../src/core/console/security-requests/email-verification.ts";
+import type { OperatorAction } from "../../src/core/console/operator-action.ts";
+import type { SecurityRequestStore } from "../../src/core/kernel/ports.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const REASON = "ご本人から電話で解除のご依頼（生年月日・住所で本人確認済み）";

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import { totpCode } from "../../src/core/totp.ts";
-import { CONSOLE_COOKIE } from "../../src/web/cookies.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
+import { CONSOLE_COOKIE } from "../../src/web/kernel/cookies.ts";
 
 // The console's own wording of [5101]: an operator types three things, and the answer names them all.
 const GENERIC = "ログインID、パスワードまたは確認コードが正しくありません。";

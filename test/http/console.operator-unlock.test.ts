@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import fc from "fast-check";
-import { totpCode } from "../../src/core/totp.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
 
 // Issue 17 item 15: wrong passwords lock an operator, and only the CLI could unlock: a supervisor
 // now lifts an agent's lock in the console (API and page), audited.

@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { sharedTestService } from "../support/test-service.ts";
 import { freePort, spawnService } from "../support/spawned-service.ts";
-import { totpCode } from "../../src/core/totp.ts";
-import { CONSOLE_COOKIE } from "../../src/web/cookies.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
+import { CONSOLE_COOKIE } from "../../src/web/kernel/cookies.ts";
 
 // What a browser at the console would send as Origin (CONSOLE_PUBLIC_URL): the listener's
 // port is not known before it listens (port 0), so the tests name the console's origin.

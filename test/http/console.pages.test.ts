@@ -2,8 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import { pageLogin, visibleText } from "../support/page-login.ts";
-import { totpCode } from "../../src/core/totp.ts";
-import { CONSOLE_COOKIE, SESSION_COOKIE } from "../../src/web/cookies.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
+import { CONSOLE_COOKIE, SESSION_COOKIE } from "../../src/web/kernel/cookies.ts";
 
 /**
  * The console's HTML pages (issue 12) as a browser meets them: the console cookie only, the

@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import { visibleText } from "../support/page-login.ts";
-import { maskEmail } from "../../src/core/email-address.ts";
+import { maskEmail } from "../../src/core/kernel/email-address.ts";
 
 const REASON = "ご本人から電話でご依頼（登録住所で本人確認済み）";
 

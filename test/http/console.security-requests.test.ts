@@ -4,12 +4,12 @@ import { sharedTestService, startTestService } from "../support/test-service.ts"
 import type { TestCustomer, TestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { giveTradingPin, loggedInClient } from "../support/trading-site.ts";
-import { codeMailSubject } from "../../src/core/code-mail.ts";
-import { isoJapanTime } from "../../src/core/japan-time.ts";
-import { maskEmail } from "../../src/core/email-address.ts";
-import { SecurityRequests } from "../../src/core/security-requests.ts";
-import type { EmailVerifications } from "../../src/core/email-verification.ts";
-import type { Customer, CustomerStore } from "../../src/core/ports.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { isoJapanTime } from "../../src/core/kernel/japan-time.ts";
+import { maskEmail } from "../../src/core/kernel/email-address.ts";
+import { SecurityRequests } from "../../src/core/console/security-requests/security-requests.ts";
+import type { EmailVerifications } from "../../src/core/console/security-requests/email-verification.ts";
+import type { Customer, CustomerStore } from "../../src/core/kernel/ports.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const HOUR = 60 * 60 * 1000;

@@ -2,8 +2,8 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import { serviceDatabases } from "../support/backends.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
-import type { PasswordHasher } from "../../src/core/ports.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
+import type { PasswordHasher } from "../../src/core/kernel/ports.ts";
 
 const THRESHOLD = 10;
 const WRONG_ATTEMPTS = 19;

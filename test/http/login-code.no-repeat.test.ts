@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
-import type { Random } from "../../src/core/ports.ts";
+import type { Random } from "../../src/core/kernel/ports.ts";
 import { sharedTestService } from "../support/test-service.ts";
 
 /** The CSPRNG, except that the code digits come from a script. */

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import { InvalidInputError } from "../../src/core/errors.ts";
+import { InvalidInputError } from "../../src/core/kernel/errors.ts";
 
 describe("login IDs are case-insensitive (docs/decisions.md)", () => {
   const t = sharedTestService({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });

@@ -2,9 +2,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService, startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
-import { mailFooterEn, mailFooterJa } from "../../src/core/notice.ts";
+import { mailFooterEn, mailFooterJa } from "../../src/core/mail/notice.ts";
 import type { CaughtMail } from "../support/smtp-capture.ts";
-import { totpCode } from "../../src/core/totp.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { SoftAuthenticator } from "../support/soft-authenticator.ts";
 

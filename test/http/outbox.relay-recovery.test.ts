@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
-import type { OutboxMail } from "../../src/core/ports.ts";
+import type { OutboxMail } from "../../src/core/kernel/ports.ts";
 import { startTestService } from "../support/test-service.ts";
 import type { Teardown, TestService } from "../support/test-service.ts";
 import { SmtpCapture } from "../support/smtp-capture.ts";

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import { createRecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
-import type { RecoveryQueueStore } from "../../src/adapters/db/recovery-queue-store.ts";
+import { createRecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
+import type { RecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
 import { DEFAULT_RECOVERY_SETTINGS } from "../../src/adapters/mail/recovery-worker.ts";

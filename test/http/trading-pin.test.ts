@@ -5,8 +5,8 @@ import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { fullWidth, wrongCodeFor } from "../support/codes.ts";
-import type { PasswordHasher } from "../../src/core/ports.ts";
-import { formatJapanTime } from "../../src/core/japan-time.ts";
+import type { PasswordHasher } from "../../src/core/kernel/ports.ts";
+import { formatJapanTime } from "../../src/core/kernel/japan-time.ts";
 
 const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
 const CHANGED = "【OKB証券】取引暗証番号変更のお知らせ";

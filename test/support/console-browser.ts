@@ -6,7 +6,7 @@ import type { TestBrowser } from "./browser.ts";
 import { sharedTestService } from "./test-service.ts";
 import type { TestService } from "./test-service.ts";
 import { checkPageAtBothWidths, freePort } from "./page-checks.ts";
-import { totpCode } from "../../src/core/totp.ts";
+import { totpCode } from "../../src/core/console/operators/totp.ts";
 
 type Lang = "ja" | "en";
 

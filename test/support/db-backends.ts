@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
-import { createCustomerStore } from "../../src/adapters/db/customer-store.ts";
+import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import type { BodySealer } from "../../src/adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
-import type { Customer } from "../../src/core/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
 import { createTestSchema } from "./postgres.ts";
 
 export interface OpenedDatabase {

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/core/ports.ts";
+import type { Clock } from "../../src/core/kernel/ports.ts";
 
 /** A clock that moves only when a test says so (STYLE 14: time is an input). */
 export class ManualClock implements Clock {

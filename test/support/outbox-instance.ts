@@ -9,7 +9,7 @@ import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-settings
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
 import { createSmtpTransport } from "../../src/adapters/mail/smtp-transport.ts";
 import type { MailTransport, SmtpTimeouts } from "../../src/adapters/mail/smtp-transport.ts";
-import type { OutboxMail } from "../../src/core/ports.ts";
+import type { OutboxMail } from "../../src/core/kernel/ports.ts";
 import type { TestService } from "./test-service.ts";
 
 /** Another handle on the test service's outbox table, as a second instance would have. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Customer, LoginRecord, Session } from "../../src/core/ports.ts";
+import type { Customer, LoginRecord, Session } from "../../src/core/kernel/ports.ts";
 
 /** The contract suites' clock: 2026-11-25 09:30 in Tokyo. */
 export const NOW = Date.UTC(2026, 10, 25, 0, 30, 0);

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { birthDateProblem, normalizeBirthDate } from "../../src/core/birth-date.ts";
+import { birthDateProblem, normalizeBirthDate } from "../../src/core/kernel/birth-date.ts";
 
 // 2026-11-25 00:30 in Tokyo is still 2026-11-24 in UTC: "today" must be Japan's date.
 const NOW = Date.UTC(2026, 10, 24, 15, 30, 0);

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../../src/config.ts";
-import { serverLimitOptions } from "../../src/web/server-limits.ts";
+import { serverLimitOptions } from "../../src/web/kernel/server-limits.ts";
 
 describe("configuration of connection limits and the shutdown deadline", () => {
   it("cuts slow requests after 15 s, slow headers after 10 s and idle keep-alive after 5 s, holds 900 connections (50 per address), and gives shutdown 20 s by default", () => {

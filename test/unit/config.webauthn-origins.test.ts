@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { loadConfig } from "../../src/config.ts";
-import { relyingPartyOf } from "../../src/core/passkey-deps.ts";
+import { relyingPartyOf } from "../../src/core/passkeys/passkey-deps.ts";
 
 const ANDROID_APP = `android:apk-key-hash:${"A".repeat(43)}`;
 

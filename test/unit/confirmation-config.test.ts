@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { loadConfig } from "../../src/config.ts";
-import { requiredMethods } from "../../src/core/confirmation-policy.ts";
+import { requiredMethods } from "../../src/core/confirmations/confirmation-policy.ts";
 
 const P256 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const PRODUCTION = { NODE_ENV: "production", SMTP_URL: "smtp://mail.internal:25", SERVER_SECRET: "x".repeat(40), PUBLIC_URL: "https://login.okb-sec.co.jp" };

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { canonicalOperation, checkedOperation, operationSha256, passkeyChallenge } from "../../src/core/confirmation-operation.ts";
-import { summarizeOperation } from "../../src/core/operation-summary.ts";
+import { canonicalOperation, checkedOperation, operationSha256, passkeyChallenge } from "../../src/core/confirmations/confirmation-operation.ts";
+import { summarizeOperation } from "../../src/core/confirmations/operation-summary.ts";
 
 describe("the operation a confirmation binds (RFC 8785 canonical JSON, SHA-256)", () => {
   it("canonical JSON sorts the keys and writes integers and Japanese text as RFC 8785 does; op_sha256 is the base64url SHA-256 of it", () => {

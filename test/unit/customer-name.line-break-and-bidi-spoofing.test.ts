@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { registrationProblems } from "../../src/core/customer-registration.ts";
-import type { CustomerRegistrationInput } from "../../src/core/customer-registration.ts";
+import { registrationProblems } from "../../src/core/customers/customer-registration.ts";
+import type { CustomerRegistrationInput } from "../../src/core/customers/customer-registration.ts";
 
 /**
  * The name heads every mail ("お客さま NAME 様"). A line break would let a name

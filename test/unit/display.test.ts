@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { maskEmail } from "../../src/core/email-address.ts";
-import { formatJapanTime, isoJapanTime } from "../../src/core/japan-time.ts";
-import { describeDevice } from "../../src/core/device-label.ts";
-import { displayIp } from "../../src/core/request-origin.ts";
+import { maskEmail } from "../../src/core/kernel/email-address.ts";
+import { formatJapanTime, isoJapanTime } from "../../src/core/kernel/japan-time.ts";
+import { describeDevice } from "../../src/core/kernel/device-label.ts";
+import { displayIp } from "../../src/core/kernel/request-origin.ts";
 
 describe("what the customer is shown", () => {
   it("masks the 重要メール address as t***@example.co.jp", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../../src/core/email-code.ts";
+import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../../src/core/kernel/email-code.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const KEY = Buffer.alloc(32, 7);

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ERROR_CODES } from "../../src/core/errors.ts";
-import { HTTP_STATUS_BY_CODE } from "../../src/web/error-status.ts";
+import { ERROR_CODES } from "../../src/core/kernel/errors.ts";
+import { HTTP_STATUS_BY_CODE } from "../../src/web/kernel/error-status.ts";
 
 /** Rows of the README's error table: `| 5121 | 401 | …`, code → the first status named. */
 function readmeErrorTable(): Map<string, number> {

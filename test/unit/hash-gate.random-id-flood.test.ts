@@ -2,8 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createHashGate } from "../../src/adapters/crypto/hash-gate.ts";
-import type { PasswordHasher } from "../../src/core/ports.ts";
-import { ServiceBusyError } from "../../src/core/errors.ts";
+import type { PasswordHasher } from "../../src/core/kernel/ports.ts";
+import { ServiceBusyError } from "../../src/core/kernel/errors.ts";
 
 /** A stand-in for argon2 that takes `ms` per verification and counts them (a unit test's fake). */
 function slowHasher(ms: number): PasswordHasher & { calls: number } {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { passwordRefusal } from "../../src/core/password-policy.ts";
+import { passwordRefusal } from "../../src/core/kernel/password-policy.ts";
 import { commonPasswordList } from "../../src/adapters/password-list/common-passwords.ts";
 
 const context = { loginId: "taro01", commonPasswords: commonPasswordList() };

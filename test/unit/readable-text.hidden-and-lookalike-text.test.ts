@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readableText, readableTextCheck } from "../../src/core/readable-text.ts";
-import type { ReadableTextField } from "../../src/core/readable-text.ts";
-import { InvalidInputError } from "../../src/core/errors.ts";
+import { readableText, readableTextCheck } from "../../src/core/kernel/readable-text.ts";
+import type { ReadableTextField } from "../../src/core/kernel/readable-text.ts";
+import { InvalidInputError } from "../../src/core/kernel/errors.ts";
 
 // Issue 17 item 14: one rule for every free text a person reads. Each bad text with the
 // problem it is refused for; each field checked, so no entry point is left on an old rule.

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { connectionCountKey } from "../../src/web/server-limits.ts";
+import { connectionCountKey } from "../../src/web/kernel/server-limits.ts";
 
 /**
  * Issue 17 item 5 (review): MAX_CONNECTIONS_PER_ADDRESS counts an IPv6 client by its /64, the block one

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { generateTotpSecret, totpCode, totpStep, totpUri, verifyTotp } from "../../src/core/totp.ts";
-import type { Random } from "../../src/core/ports.ts";
+import { generateTotpSecret, totpCode, totpStep, totpUri, verifyTotp } from "../../src/core/console/operators/totp.ts";
+import type { Random } from "../../src/core/kernel/ports.ts";
 
 // RFC 6238 Appendix B, SHA-1: the secret is the ASCII "12345678901234567890", base32 below.
 const RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

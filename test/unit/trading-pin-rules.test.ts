@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { normalizePin, tradingPinRefusal } from "../../src/core/trading-pin-rules.ts";
+import { normalizePin, tradingPinRefusal } from "../../src/core/trading-pin/trading-pin-rules.ts";
 
 describe("trading PIN rules (issue 13 §4): 4–8 digits after NFKC, no repeated digit, no straight run", () => {
   it("accepts 4 to 8 digits, full-width digits from the IME as ASCII", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { verify as verifyBcrypt } from "@node-rs/bcrypt";
-import type { PasswordHasher } from "../../core/ports.ts";
+import type { PasswordHasher } from "../../core/kernel/ports.ts";
 
 // Algorithm.Argon2id of @node-rs/argon2, an ambient const enum that verbatimModuleSyntax cannot import.
 const ARGON2ID = 2;

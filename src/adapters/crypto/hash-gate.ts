@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
-import type { PasswordHasher } from "../../core/ports.ts";
-import { ServiceBusyError } from "../../core/errors.ts";
+import type { PasswordHasher } from "../../core/kernel/ports.ts";
+import { ServiceBusyError } from "../../core/kernel/errors.ts";
 
 export interface HashGateSettings {
   /** Hashes running at once: the cores argon2 may use. */

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import type { Clock, Random } from "../../core/ports.ts";
+import type { Clock, Random } from "../../core/kernel/ports.ts";
 
 /** Randomness from the OS CSPRNG. */
 export const nodeRandom: Random = {

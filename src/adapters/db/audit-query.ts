@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { AuditCursor, AuditFilter, AuditQuery, AuditRecord } from "../../core/ports.ts";
+import type { AuditCursor, AuditFilter, AuditQuery, AuditRecord } from "../../core/kernel/ports.ts";
 import type { Database } from "./schema.ts";
 import { toStoredEvent } from "./audit-store.ts";
 import { likeLiteral } from "./like-pattern.ts";

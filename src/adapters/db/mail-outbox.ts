@@ -1,17 +1,17 @@
 import type { Kysely } from "kysely";
-import type { AtomicStores, MailOutbox, OutboxMail } from "../../core/ports.ts";
+import type { AtomicStores, MailOutbox, OutboxMail } from "../../core/kernel/ports.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
 import type { Database } from "./schema.ts";
 import { enqueueMail } from "./outbox-store.ts";
-import { createChallengeStore } from "./challenge-store.ts";
-import { createCustomerStore } from "./customer-store.ts";
-import { createSessionStore } from "./session-store.ts";
-import { createStepUpStore } from "./step-up-store.ts";
-import { createSecurityRequestStore } from "./security-request-store.ts";
-import { createEmailVerificationStore } from "./email-verification-store.ts";
-import { createPasskeyStore } from "./passkey-store.ts";
-import { createTradingPinStore } from "./trading-pin-store.ts";
-import { createConfirmationStore } from "./confirmation-store.ts";
+import { createChallengeStore } from "./stores/challenge-store.ts";
+import { createCustomerStore } from "./stores/customer-store.ts";
+import { createSessionStore } from "./stores/session-store.ts";
+import { createStepUpStore } from "./stores/step-up-store.ts";
+import { createSecurityRequestStore } from "./stores/security-request-store.ts";
+import { createEmailVerificationStore } from "./stores/email-verification-store.ts";
+import { createPasskeyStore } from "./stores/passkey-store.ts";
+import { createTradingPinStore } from "./stores/trading-pin-store.ts";
+import { createConfirmationStore } from "./stores/confirmation-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}

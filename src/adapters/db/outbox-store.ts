@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
-import type { OutboxMail } from "../../core/ports.ts";
+import type { OutboxMail } from "../../core/kernel/ports.ts";
 
 export interface ClaimedMail {
   id: string;

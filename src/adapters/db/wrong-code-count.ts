@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ChallengeStatus } from "../../core/ports.ts";
+import type { ChallengeStatus } from "../../core/kernel/ports.ts";
 import type { Database } from "./schema.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Clock } from "../../core/ports.ts";
+import type { Clock } from "../../core/kernel/ports.ts";
 import type { ClaimedMail, OutboxStore } from "../db/outbox-store.ts";
 import { StuckMailWatch } from "./stuck-mail-watch.ts";
 import type { MailTransport } from "./smtp-transport.ts";

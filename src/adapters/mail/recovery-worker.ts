@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { Clock, RecoveryRequest } from "../../core/ports.ts";
-import type { RecoveryQueueStore, UnreadableRecoveryRequest } from "../db/recovery-queue-store.ts";
+import type { Clock, RecoveryRequest } from "../../core/kernel/ports.ts";
+import type { RecoveryQueueStore, UnreadableRecoveryRequest } from "../db/stores/recovery-queue-store.ts";
 
 export interface RecoveryWorkerSettings {
   /** How often to look for requests an instance that died left behind. */

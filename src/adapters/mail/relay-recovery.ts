@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Clock } from "../../core/ports.ts";
+import type { Clock } from "../../core/kernel/ports.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { MailTransport } from "./smtp-transport.ts";
 import { isRelayFailure } from "./relay-failure.ts";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Clock } from "../../core/ports.ts";
+import type { Clock } from "../../core/kernel/ports.ts";
 import type { OutboxStore, StuckCriteria } from "../db/outbox-store.ts";
 
 /** When a pending mail counts as stuck. */

@@ -1,5 +1,5 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
-import type { CommonPasswords } from "../../core/password-policy.ts";
+import type { CommonPasswords } from "../../core/kernel/password-policy.ts";
 
 /**
  * The 49,233 most common passwords of public breaches, as the zxcvbn-ts project keeps

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { RateLimitDecision, RateLimiter } from "../../core/ports.ts";
+import type { RateLimitDecision, RateLimiter } from "../../core/kernel/ports.ts";
 import type { Database } from "../db/schema.ts";
 import { fixedWindow } from "./fixed-window.ts";
 

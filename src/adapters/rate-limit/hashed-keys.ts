@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { RateLimitDecision, RateLimiter } from "../../core/ports.ts";
+import type { RateLimitDecision, RateLimiter } from "../../core/kernel/ports.ts";
 
 /**
  * Keys every counter by HMAC-SHA256 of its subject, whichever backend holds it. The

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { RateLimitDecision, RateLimiter } from "../../core/ports.ts";
+import type { RateLimitDecision, RateLimiter } from "../../core/kernel/ports.ts";
 import { fixedWindow } from "./fixed-window.ts";
 
 /**

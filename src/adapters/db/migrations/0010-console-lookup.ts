@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
-import { foldName } from "../../../core/name-fold.ts";
+import { foldName } from "../../../core/console/name-fold.ts";
 
 /**
  * The console's read side (issue 12): what the call center needs to answer "did my code mail go out?"

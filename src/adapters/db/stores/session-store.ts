@@ -1,0 +1,119 @@
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../../core/kernel/ports.ts";
+import type { Database, SessionsTable } from "../schema.ts";
+import { inTransaction } from "../in-transaction.ts";
+
+export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
+  await trx
+    .insertInto("sessions")
+    .values({
+      id_hash: session.idHash,
+      customer_id: session.customerId,
+      auth_methods: JSON.stringify(session.authMethods),
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      ended_at: null,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .execute();
+}
+
+export async function insertLoginRecord(trx: Transaction<Database>, login: LoginRecord): Promise<void> {
+  await trx
+    .insertInto("login_history")
+    .values({
+      id: login.id,
+      customer_id: login.customerId,
+      at: login.at,
+      ip: login.ip,
+      user_agent: login.userAgent,
+      auth_methods: JSON.stringify(login.authMethods),
+    })
+    .execute();
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    idHash: row.id_hash,
+    customerId: row.customer_id,
+    authMethods: JSON.parse(row.auth_methods) as string[],
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
+export function createSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(session: Session, login: LoginRecord): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await insertSession(trx, session);
+        await insertLoginRecord(trx, login);
+      });
+    },
+
+    async find(idHash: string): Promise<Session | null> {
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("id_hash", "=", idHash)
+        .where("ended_at", "is", null)
+        .executeTakeFirst();
+      return row === undefined ? null : toSession(row);
+    },
+
+    async touch(idHash: string, lastSeenAt: number): Promise<void> {
+      await db.updateTable("sessions").set({ last_seen_at: lastSeenAt }).where("id_hash", "=", idHash).execute();
+    },
+
+    async end(idHash: string, endedAt: number): Promise<void> {
+      await db.updateTable("sessions").set({ ended_at: endedAt }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
+    },
+
+    async endAllForCustomer(customerId: string, endedAt: number, options?: { except?: string }): Promise<number> {
+      let update = db.updateTable("sessions").set({ ended_at: endedAt }).where("customer_id", "=", customerId).where("ended_at", "is", null);
+      if (options?.except !== undefined) {
+        update = update.where("id_hash", "!=", options.except);
+      }
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async listOpen(customerId: string): Promise<Session[]> {
+      const rows = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("customer_id", "=", customerId)
+        .where("ended_at", "is", null)
+        .orderBy("created_at", "desc")
+        .orderBy("id_hash")
+        .execute();
+      return rows.map(toSession);
+    },
+  };
+}
+
+export function createLoginHistoryStore(db: Kysely<Database>): LoginHistoryStore {
+  return {
+    async recent(customerId: string, limit: number): Promise<LoginRecord[]> {
+      const rows = await db
+        .selectFrom("login_history")
+        .selectAll()
+        .where("customer_id", "=", customerId)
+        .orderBy("at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        customerId: row.customer_id,
+        at: row.at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        authMethods: JSON.parse(row.auth_methods) as string[],
+      }));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { AuditLog, Clock, OperatorStore } from "../../kernel/ports.ts";
+import type { BackOfficeAction } from "../account-unlock.ts";
+import { normalizeLoginId } from "../../kernel/credentials.ts";
+import { InvalidInputError } from "../../kernel/errors.ts";
+import { checkedReason } from "../operator-action.ts";
+
+/**
+ * Disables an operator account (someone left the call center, a lost phone); audited
+ * with the reason (DESIGN §5). Throws InvalidInputError for an unknown login ID or an
+ * operator already disabled.
+ */
+export async function disableOperator(deps: { operators: OperatorStore; audit: AuditLog; clock: Clock }, loginId: string, action: BackOfficeAction): Promise<void> {
+  const reason = checkedReason(action.reason);
+  const normalized = normalizeLoginId(loginId);
+  const operator = await deps.operators.findByLoginId(normalized);
+  if (operator === null) {
+    throw new InvalidInputError(`no operator with login ID ${normalized}`);
+  }
+  if (!(await deps.operators.disable(operator.id, deps.clock.now()))) {
+    throw new InvalidInputError(`operator ${normalized} is already disabled`);
+  }
+  await deps.audit.record({
+    event: "operator.disabled",
+    outcome: "ok",
+    customerId: null,
+    actor: action.actor,
+    ip: action.ip,
+    userAgent: "",
+    requestId: action.requestId,
+    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason },
+  });
+}

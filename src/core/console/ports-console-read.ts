@@ -1,0 +1,58 @@
+/**
+ * The ports of the console's read side (issue 12 §3, §5): finding a customer, a customer's
+ * code mails with their delivery, and the audit log read by filters. Re-exported by ports.ts.
+ */
+import type { AuditCursor, Customer, MailKind, StoredAuditEvent } from "../kernel/ports.ts";
+
+/** The console's customer search. */
+export interface CustomerDirectory {
+  /** Customers whose login ID starts with `prefix` (already normalised), in login ID order (so an exact match first), at most `limit`. */
+  findByLoginIdPrefix(prefix: string, limit: number): Promise<Customer[]>;
+  /** Customers whose folded name (core/name-fold.ts) contains `fold`, in login ID order, at most `limit`. */
+  findByNameFold(fold: string, limit: number): Promise<Customer[]>;
+}
+
+/** A mail as the console shows its delivery: never its body, never its recipient. */
+export interface MailDelivery {
+  id: string;
+  createdAt: number;
+  /** "pending" until the relay took it, then "sent". */
+  status: "pending" | "sent";
+  sentAt: number | null;
+  /** Tries so far, the one in progress included. */
+  attempts: number;
+  lastError: string | null;
+  /** The relay's reply line when it took the mail. */
+  smtpResponse: string | null;
+}
+
+export interface MailDeliveryLog {
+  /** The customer's mails of `kind`, newest first, at most `limit`. */
+  recentForCustomer(customerId: string, kind: MailKind, limit: number): Promise<MailDelivery[]>;
+}
+
+/** Which audit events to read; every field narrows, none means all. */
+export interface AuditFilter {
+  customerId?: string;
+  /** The stored actor: an operator's row ID, "customer", "system", `cli:<user>`. */
+  actor?: string;
+  /** One event name exactly. */
+  event?: string;
+  /** Events whose name starts with this ("operator."). */
+  eventPrefix?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+}
+
+/** An audit event with the login IDs of its customer and, when an operator acted, the operator. */
+export interface AuditRecord extends StoredAuditEvent {
+  customerLoginId: string | null;
+  operatorLoginId: string | null;
+}
+
+export interface AuditQuery {
+  /** Events matching `filter`, strictly older than `before`, newest first (then by ID), at most `limit`. */
+  find(filter: AuditFilter, before: AuditCursor | null, limit: number): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,162 @@
+import type { Customer, LoginChallenge } from "../kernel/ports.ts";
+import type { LoginDeps } from "./login-deps.ts";
+import type { Lockout } from "./lockout.ts";
+import type { PendingCodeView } from "./login-challenge.ts";
+import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
+import type { RequestContext } from "../kernel/request-context.ts";
+import { auditCustomerEvent } from "../kernel/audit.ts";
+import { codeMatches, normalizeCodeInput } from "../kernel/email-code.ts";
+import { maskEmail } from "../kernel/email-address.ts";
+import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
+import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
+import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
+import { assertStillPending } from "./login-challenge.ts";
+import { refuseFrozen } from "../account/account-freeze.ts";
+import { hashToken } from "../kernel/token-hash.ts";
+
+/**
+ * How many of the customer's previous codes a wrong code is compared with. The code-mail
+ * limit sends at most 5 mails in 15 minutes by default, so these are the mails a customer
+ * may still be reading; each comparison is one HMAC.
+ */
+const SUPERSEDED_CODES_RECOGNISED = 5;
+
+export interface CodeStepResult {
+  sessionToken: string;
+  customer: Customer;
+}
+
+/**
+ * The second factor (DESIGN §2, ログイン時多要素認証 入力): the emailed code, for the
+ * challenge bound to this browser. Five wrong codes burn it (seed Q4); every wrong
+ * code also counts toward the customer's lockout.
+ */
+export class CodeStep {
+  private readonly deps: LoginDeps;
+  private readonly lockout: Lockout;
+  private readonly limit: EnforceRateLimit;
+
+  constructor(deps: LoginDeps, lockout: Lockout, limit: EnforceRateLimit) {
+    this.deps = deps;
+    this.lockout = lockout;
+    this.limit = limit;
+  }
+
+  /** The pending challenge bound to this browser, for the code screen; null when there is none. */
+  async pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
+    if (preauthToken === undefined || preauthToken === "") {
+      return null;
+    }
+    const challenge = await this.deps.challenges.findByPreauthHash(hashToken(preauthToken));
+    if (challenge === null || challenge.status !== "pending") {
+      return null;
+    }
+    const customer = await this.deps.customers.findById(challenge.customerId);
+    if (customer === null || customer.lockedAt !== null || customer.frozenAt !== null) {
+      return null;
+    }
+    return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
+  }
+
+  async run(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {
+    const { challenges, customers, sessions, clock, settings, audit } = this.deps;
+    if (input.preauthToken === undefined || input.preauthToken === "") {
+      throw new InvalidCodeError("no pre-auth token in this browser");
+    }
+    await this.limit("codePerIp", context.ip, context);
+    const challenge = await challenges.findByPreauthHash(hashToken(input.preauthToken));
+    if (challenge === null) {
+      throw new InvalidCodeError("unknown pre-auth token");
+    }
+    const ofCustomer = { customerId: challenge.customerId };
+    await this.limit("codePerChallenge", challenge.id, context, ofCustomer);
+    await this.limit("codePerCustomer", challenge.customerId, context, ofCustomer);
+    const customer = await customers.findById(challenge.customerId);
+    if (customer === null) {
+      throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
+    }
+    if (customer.frozenAt !== null) {
+      throw await refuseFrozen(this.deps, customer.id, context, "code");
+    }
+    if (customer.lockedAt !== null) {
+      throw await this.lockout.refuse(customer.id, context, "code");
+    }
+    assertStillPending(challenge);
+    if (clock.now() >= challenge.expiresAt) {
+      await challenges.markExpired(challenge.id);
+      await auditCustomerEvent(audit, context, "code.expired", "refused", customer.id, { challengeId: challenge.id });
+      throw new CodeExpiredError(`challenge ${challenge.id} expired`);
+    }
+    const code = normalizeCodeInput(input.code);
+    // A field that is not 6 digits after normalisation is a typo, not a guess: no attempt is counted.
+    if (code === null) {
+      throw new InvalidCodeError(`malformed code for challenge ${challenge.id}`);
+    }
+    if (!codeMatches(settings.codeKey, challenge.id, code, challenge.codeHmac)) {
+      await this.wrongCode(challenge, context, { supersededCode: await this.isSupersededCode(challenge, code) });
+    }
+    const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
+    // Only one request can move the challenge from pending to used, and only while the account is unlocked.
+    const completion = await challenges.complete(challenge.id, prepared.session, prepared.login);
+    if (completion === "locked") {
+      throw await this.lockout.refuse(customer.id, context, "code");
+    }
+    if (completion === "not_pending") {
+      await this.assertLatestStillPending(challenge);
+      throw new InvalidCodeError(`challenge ${challenge.id} was used concurrently`);
+    }
+    // Only a completed login (both factors) resets the failure count.
+    await customers.resetFailures(customer.id);
+    await auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id });
+    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
+    return { sessionToken: prepared.token, customer };
+  }
+
+  /**
+   * Whether `code` is the code of one of the customer's previous challenges, superseded
+   * by this one (seed Q6: 前回の認証コードはご利用いただけません). The common case is the
+   * same browser: the first mail arrives late, after the customer logged in again, and
+   * its code is typed into the new code screen (issue 11, item 10).
+   */
+  private async isSupersededCode(challenge: LoginChallenge, code: string): Promise<boolean> {
+    const { challenges, settings } = this.deps;
+    const previous = await challenges.previousForCustomer(challenge, SUPERSEDED_CODES_RECOGNISED);
+    return previous.some((earlier) => codeMatches(settings.codeKey, earlier.id, code, earlier.codeHmac));
+  }
+
+  /**
+   * Counts a wrong code on the challenge and on the customer; always throws. A superseded
+   * code counts like any wrong code (it is not the code of this challenge), but the answer
+   * says that a newer code was sent.
+   */
+  private async wrongCode(challenge: LoginChallenge, context: RequestContext, options: { supersededCode: boolean }): Promise<never> {
+    const { challenges, audit } = this.deps;
+    const outcome = await challenges.recordWrongCode(challenge.id, MAX_CODE_ATTEMPTS);
+    await auditCustomerEvent(audit, context, "code.failed", "refused", challenge.customerId, {
+      challengeId: challenge.id,
+      attempt: outcome?.failedAttempts ?? null,
+      ...(options.supersededCode ? { supersededCode: true } : {}),
+    });
+    await this.lockout.countFailure(challenge.customerId, context, "code");
+    if (outcome?.status === "burned") {
+      await auditCustomerEvent(audit, context, "code.burned", "refused", challenge.customerId, { challengeId: challenge.id });
+      throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
+    }
+    if (outcome === null) {
+      // Another request changed the challenge meanwhile (used, burned or superseded).
+      await this.assertLatestStillPending(challenge);
+    }
+    throw new InvalidCodeError(
+      `${options.supersededCode ? "superseded" : "wrong"} code for challenge ${challenge.id} (attempt ${outcome?.failedAttempts ?? "-"})`,
+      { newerCodeSent: options.supersededCode },
+    );
+  }
+
+  /** Reads the challenge again and throws the answer for its new state, if it has left pending. */
+  private async assertLatestStillPending(challenge: LoginChallenge): Promise<void> {
+    const latest = await this.deps.challenges.findByPreauthHash(challenge.preauthHash);
+    if (latest !== null) {
+      assertStillPending(latest);
+    }
+  }
+}

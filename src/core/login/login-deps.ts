@@ -1,0 +1,34 @@
+import type { Brand } from "../kernel/brand.ts";
+import type { AuditLog, ChallengeStore, Clock, CustomerStore, MailOutbox, PasskeyStore, PasswordHasher, Random, RateLimiter } from "../kernel/ports.ts";
+import type { RateLimits } from "../kernel/rate-limit.ts";
+import type { SessionService } from "./session.ts";
+
+export interface LoginSettings {
+  codeTtlSeconds: number;
+  /** HMAC key for stored codes (derived from the server secret). */
+  codeKey: Buffer;
+  brand: Brand;
+  /** Consecutive failures that lock the account. */
+  lockoutThreshold: number;
+  rateLimits: RateLimits;
+}
+
+/** What the steps of the login flow work with; built once by the wiring. */
+export interface LoginDeps {
+  customers: CustomerStore;
+  challenges: ChallengeStore;
+  sessions: SessionService;
+  hasher: PasswordHasher;
+  clock: Clock;
+  random: Random;
+  outbox: MailOutbox;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  settings: LoginSettings;
+  /** Passkeys (issue 13): the password step asks whether パスキー必須 is on. */
+  passkeyRequirement: Pick<PasskeyStore, "isRequired">;
+}
+
+/** RFC 8176 authentication method references, reported by GET /api/v1/session. */
+export const AUTH_METHODS_PASSWORD_ONLY = ["pwd"];
+export const AUTH_METHODS_PASSWORD_AND_CODE = ["pwd", "otp", "mfa"];

@@ -1,0 +1,59 @@
+import type { LoginDeps } from "./login-deps.ts";
+import type { PendingCodeView } from "./login-challenge.ts";
+import type { PasswordStepResult } from "./password-step.ts";
+import type { CodeStepResult } from "./code-step.ts";
+import type { RequestContext } from "../kernel/request-context.ts";
+import { CodeStep } from "./code-step.ts";
+import { Lockout } from "./lockout.ts";
+import { PasswordStep } from "./password-step.ts";
+import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { LoginNotifier } from "./login-notifier.ts";
+import type { KnownDeviceStore } from "../kernel/ports.ts";
+
+export type { LoginDeps, LoginSettings } from "./login-deps.ts";
+export type { PendingCodeView } from "./login-challenge.ts";
+export type { PasswordStepResult } from "./password-step.ts";
+export type { CodeStepResult } from "./code-step.ts";
+export { AUTH_METHODS_PASSWORD_AND_CODE, AUTH_METHODS_PASSWORD_ONLY } from "./login-deps.ts";
+
+/** The password step's answer; a login that completed here (MFA off) also names the device cookie to keep. */
+export type PasswordStepOutcome = Exclude<PasswordStepResult, { kind: "logged_in" }> | (Extract<PasswordStepResult, { kind: "logged_in" }> & { deviceToken: string });
+
+/**
+ * The login flow (DESIGN §2): the password step, then the emailed 6-digit code, with
+ * per-customer lockout (NIST SP 800-63B-4 §3.1.3.2), rate limits and an audit trail.
+ * Each rule lives in the file named after it; this is what the web layer calls.
+ * Every completed login is followed by the login notice (login-notifier.ts).
+ */
+export class LoginService {
+  private readonly password: PasswordStep;
+  private readonly code: CodeStep;
+  private readonly notifier: LoginNotifier;
+
+  constructor(deps: LoginDeps & { knownDevices: KnownDeviceStore }) {
+    const lockout = new Lockout(deps);
+    const limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.password = new PasswordStep(deps, lockout, limit);
+    this.code = new CodeStep(deps, lockout, limit);
+    this.notifier = new LoginNotifier(deps);
+  }
+
+  async passwordStep(input: { loginId: string; password: string; deviceToken?: string }, context: RequestContext): Promise<PasswordStepOutcome> {
+    const result = await this.password.run(input, context);
+    if (result.kind !== "logged_in") {
+      return result;
+    }
+    const { deviceToken } = await this.notifier.afterLogin(result.customer, input.deviceToken, context);
+    return { ...result, deviceToken };
+  }
+
+  pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
+    return this.code.pendingCode(preauthToken);
+  }
+
+  async codeStep(input: { preauthToken: string | undefined; code: string; deviceToken?: string }, context: RequestContext): Promise<CodeStepResult & { deviceToken: string }> {
+    const result = await this.code.run(input, context);
+    const { deviceToken } = await this.notifier.afterLogin(result.customer, input.deviceToken, context);
+    return { ...result, deviceToken };
+  }
+}

@@ -1,0 +1,216 @@
+import type { AuditLog, Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "../kernel/ports.ts";
+import { auditCustomerEvent } from "../kernel/audit.ts";
+import type { RequestContext } from "../kernel/request-context.ts";
+import { hashToken } from "../kernel/token-hash.ts";
+import { createHash } from "node:crypto";
+import { describeDevice } from "../kernel/device-label.ts";
+import { NotFoundError } from "../kernel/errors.ts";
+import { SESSION_TOKEN_BYTES } from "../kernel/limits.ts";
+
+export interface SessionSettings {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+export interface NewSession {
+  /** Goes into the cookie and nowhere else. */
+  token: string;
+  session: Session;
+  login: LoginRecord;
+}
+
+export interface AuthenticatedSession {
+  session: Session;
+  customer: Customer;
+}
+
+/**
+ * How often last-seen is written. Writing it on every request would make each page view
+ * a write; a tenth of the idle timeout (at most a minute) keeps that rare while a session
+ * in use is never ended early: its stored last-seen lags the real one by under a tenth.
+ */
+export function touchIntervalMs(idleSeconds: number): number {
+  return Math.min(60_000, (idleSeconds * 1000) / 10);
+}
+
+/** A live session as ご利用中の端末 lists it. */
+export interface LiveSession {
+  /** Names the session in the list and the API; derived from the stored hash, never the token. */
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string;
+  device: string;
+  /** The session making this request ("この端末"). */
+  current: boolean;
+}
+
+/** A stable public name for a session: a hash of its stored hash, so neither the token nor the row key leaves. */
+export function sessionPublicId(idHash: string): string {
+  return createHash("sha256").update(`okb session id\u0000${idHash}`).digest("base64url").slice(0, 22);
+}
+
+/** Server-side sessions: a random 256-bit token in the cookie, only its SHA-256 stored. */
+export class SessionService {
+  private readonly deps: {
+    sessions: SessionStore;
+    customers: CustomerStore;
+    clock: Clock;
+    random: Random;
+    audit: AuditLog;
+    settings: SessionSettings;
+  };
+
+  constructor(deps: SessionService["deps"]) {
+    this.deps = deps;
+  }
+
+  /** A fresh token and the rows to store; a new token at every login (session fixation). */
+  prepare(customerId: string, authMethods: string[], context: RequestContext): NewSession {
+    const { clock, random } = this.deps;
+    const now = clock.now();
+    const token = random.token(SESSION_TOKEN_BYTES);
+    return {
+      token,
+      session: {
+        idHash: hashToken(token),
+        customerId,
+        authMethods,
+        createdAt: now,
+        lastSeenAt: now,
+        ip: context.ip,
+        userAgent: context.userAgent,
+      },
+      login: {
+        id: random.id(),
+        customerId,
+        at: now,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        authMethods,
+      },
+    };
+  }
+
+  /** Creates a session directly (password-only login, when the call center turned MFA off). */
+  async start(customerId: string, authMethods: string[], context: RequestContext): Promise<string> {
+    const prepared = this.prepare(customerId, authMethods, context);
+    await this.deps.sessions.create(prepared.session, prepared.login);
+    await this.recordStart(customerId, authMethods, context);
+    return prepared.token;
+  }
+
+  /** Audits a session created (by `start`, or by the code step's transaction). */
+  recordStart(customerId: string, authMethods: string[], context: RequestContext): Promise<void> {
+    return auditCustomerEvent(this.deps.audit, context, "session.created", "ok", customerId, { authMethods: authMethods.join(" ") });
+  }
+
+  /** The live session behind a cookie token, or null (unknown, ended, idle or too old). */
+  async authenticate(token: string | undefined, context: RequestContext): Promise<AuthenticatedSession | null> {
+    if (token === undefined || token === "") {
+      return null;
+    }
+    const { sessions, customers, clock, settings } = this.deps;
+    const idHash = hashToken(token);
+    const session = await sessions.find(idHash);
+    if (session === null) {
+      return null;
+    }
+    const now = clock.now();
+    const expiry = this.expiry(session, now);
+    if (expiry.expired) {
+      await sessions.end(idHash, now);
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: expiry.reason });
+      return null;
+    }
+    const customer = await customers.findById(session.customerId);
+    if (customer === null) {
+      return null;
+    }
+    // A lock or a freeze ends every session when it lands; a login racing it (a passkey, or a
+    // password with MFA off, read just before) may still have made one: it ends here.
+    if (customer.lockedAt !== null || customer.frozenAt !== null) {
+      await sessions.end(idHash, now);
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: customer.lockedAt !== null ? "account_locked" : "account_frozen" });
+      return null;
+    }
+    if (now - session.lastSeenAt >= touchIntervalMs(settings.idleSeconds)) {
+      await sessions.touch(idHash, now);
+    }
+    return { session, customer };
+  }
+
+  /** Ends every session of the customer (a lock, and later a freeze or an operator's action); audited with the reason. */
+  async endAll(customerId: string, reason: "account_locked", context: RequestContext): Promise<number> {
+    const ended = await this.deps.sessions.endAllForCustomer(customerId, this.deps.clock.now());
+    if (ended > 0) {
+      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", customerId, { reason, sessions: ended });
+    }
+    return ended;
+  }
+
+  /** ご利用中の端末: the customer's live sessions, newest first, "この端末" marked. */
+  async listLive(current: AuthenticatedSession): Promise<LiveSession[]> {
+    const live = await this.liveSessionsOf(current.customer.id);
+    return live.map((session) => ({
+      id: sessionPublicId(session.idHash),
+      createdAt: session.createdAt,
+      lastSeenAt: session.lastSeenAt,
+      ip: session.ip,
+      device: describeDevice(session.userAgent),
+      current: session.idHash === current.session.idHash,
+    }));
+  }
+
+  /** A customer's sessions neither ended nor timed out, newest first (also what the call center sees). */
+  async liveSessionsOf(customerId: string): Promise<Session[]> {
+    const now = this.deps.clock.now();
+    const open = await this.deps.sessions.listOpen(customerId);
+    return open.filter((session) => !this.expiry(session, now).expired);
+  }
+
+  /** Ends one of the customer's own sessions by its public ID; [4040] when there is no such live session. */
+  async endOne(current: AuthenticatedSession, publicId: string, context: RequestContext): Promise<{ wasCurrent: boolean }> {
+    const open = await this.deps.sessions.listOpen(current.customer.id);
+    const target = open.find((session) => sessionPublicId(session.idHash) === publicId);
+    if (target === undefined) {
+      throw new NotFoundError(`no live session ${publicId.slice(0, 40)} of customer ${current.customer.id}`);
+    }
+    await this.deps.sessions.end(target.idHash, this.deps.clock.now());
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "ended_by_customer", sessionId: publicId });
+    return { wasCurrent: target.idHash === current.session.idHash };
+  }
+
+  /** Ends every session of the customer but this one (a phone left logged in somewhere). */
+  async endOthers(current: AuthenticatedSession, context: RequestContext): Promise<number> {
+    const ended = await this.deps.sessions.endAllForCustomer(current.customer.id, this.deps.clock.now(), { except: current.session.idHash });
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "others_ended_by_customer", sessions: ended });
+    return ended;
+  }
+
+  /** Whether a session has run out at `now`: idle or absolute timeout (OWASP ASVS 3.3). */
+  private expiry(session: Session, now: number): { expired: false } | { expired: true; reason: "idle_timeout" | "absolute_timeout" } {
+    const { settings } = this.deps;
+    if (now >= session.createdAt + settings.absoluteSeconds * 1000) {
+      return { expired: true, reason: "absolute_timeout" };
+    }
+    if (now >= session.lastSeenAt + settings.idleSeconds * 1000) {
+      return { expired: true, reason: "idle_timeout" };
+    }
+    return { expired: false };
+  }
+
+  /** Logout: the session ends on the server, not only in the browser. */
+  async end(token: string | undefined, context: RequestContext): Promise<void> {
+    if (token === undefined || token === "") {
+      return;
+    }
+    const idHash = hashToken(token);
+    const session = await this.deps.sessions.find(idHash);
+    if (session === null) {
+      return;
+    }
+    await this.deps.sessions.end(idHash, this.deps.clock.now());
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", session.customerId, { reason: "logout" });
+  }
+}

@@ -1,0 +1,75 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON } from "./passkey-assertion.ts";
+import type { PasskeyServiceDeps } from "./passkey-deps.ts";
+import type { RequestContext } from "../kernel/request-context.ts";
+import type { AuthenticatedSession } from "../login/session.ts";
+import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
+import { auditCustomerEvent } from "../kernel/audit.ts";
+import { PasskeyActionRefusedError, PasskeyRequiredError } from "./passkey-errors.ts";
+import { noticeMail } from "../mail/notice.ts";
+import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-assertion.ts";
+import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
+import { passkeyRequiredNotice } from "../mail/passkey-required-notices.ts";
+import { bindingOf } from "./passkey-registration.ts";
+import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { describeRequestOrigin } from "../kernel/request-origin.ts";
+
+/**
+ * パスキー必須 (issue 13 §3): a customer with a passkey makes it the only way in; the password
+ * step then answers [5104]. Turning it on AND off needs a passkey assertion over options of this
+ * session (allowCredentials: the customer's passkeys): a stolen session alone can neither lock the
+ * customer out nor quietly lower the protection. A customer who lost the passkey calls the call
+ * center (a security request, security-requests.ts).
+ */
+export class PasskeyRequired {
+  private readonly deps: PasskeyServiceDeps;
+  private readonly limit: EnforceRateLimit;
+
+  constructor(deps: PasskeyServiceDeps) {
+    this.deps = deps;
+    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+  }
+
+  isOn(current: AuthenticatedSession): Promise<boolean> {
+    return this.deps.passkeys.isRequired(current.customer.id);
+  }
+
+  /** Options for the assertion that confirms the change; [4000] `no_passkey` for a customer without one. */
+  async options(current: AuthenticatedSession): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const customerId = current.customer.id;
+    if (!(await hasPasskey(this.deps, customerId))) {
+      throw new PasskeyActionRefusedError("no_passkey", `customer ${customerId} has no passkey`);
+    }
+    const challenge = await startCeremony(this.deps, { purpose: "passkey_required", bindingHash: bindingOf(current), customerId });
+    return passkeyRequestOptions(this.deps, { customerId, challenge });
+  }
+
+  /** Sets パスキー必須 after a verified assertion of one of the customer's passkeys; setting what is already set changes nothing and mails nothing. */
+  async set(current: AuthenticatedSession, input: { enabled: boolean; response: AuthenticationResponseJSON }, context: RequestContext): Promise<void> {
+    const { passkeys, clock, random, outbox, settings, audit } = this.deps;
+    const customer = current.customer;
+    await this.limit("passkeyPerCustomer", customer.id, context, { customerId: customer.id });
+    const taken = await takeCeremony(this.deps, { purpose: "passkey_required", bindingHash: bindingOf(current), customerId: customer.id, context });
+    await verifyAssertion(this.deps, { customerId: customer.id, response: input.response, expectedChallenge: matchesCeremony(taken), context, ceremony: "passkey_required" });
+    const at = clock.now();
+    const notice = passkeyRequiredNotice(settings.brand, input.enabled, { at, ...describeRequestOrigin(context) });
+    const changed = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: at }), (stores) => stores.passkeys.setRequired(customer.id, input.enabled));
+    if (changed) {
+      await auditCustomerEvent(audit, context, input.enabled ? "passkey_required.enabled" : "passkey_required.disabled", "ok", customer.id, { by: "customer" });
+    } else if ((await passkeys.isRequired(customer.id)) !== input.enabled) {
+      throw new Error(`passkey required of customer ${customer.id} could not be set`);
+    }
+  }
+}
+
+/**
+ * The password step's check (issue 13 §3): a customer with パスキー必須 on is refused [5104],
+ * audited as `login.refused_passkey_required`. Asked only after the password was right, so the
+ * answer tells nothing to someone who does not know it.
+ */
+export async function refuseIfPasskeyRequired(deps: Pick<PasskeyServiceDeps, "passkeyRequirement" | "audit" | "settings">, customerId: string, context: RequestContext): Promise<void> {
+  if (await deps.passkeyRequirement.isRequired(customerId)) {
+    await auditCustomerEvent(deps.audit, context, "login.refused_passkey_required", "refused", customerId, { step: "password" });
+    throw new PasskeyRequiredError(deps.settings.brand.callCenterPhone, `customer ${customerId} requires a passkey`);
+  }
+}

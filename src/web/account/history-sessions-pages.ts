@@ -1,0 +1,119 @@
+import type { FastifyInstance } from "fastify";
+import type { WebDeps } from "../app.ts";
+import type { LoginMethod, LoginOutcome } from "../../core/account/login-history.ts";
+import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import { SESSION_COOKIE, clearedCookieOptions } from "../kernel/cookies.ts";
+import type { TextKey } from "../kernel/i18n.ts";
+import { detectLang, langQuery, t } from "../kernel/i18n.ts";
+import { renderPage } from "../kernel/render.ts";
+import { contextOf } from "../kernel/request-context.ts";
+import { sessionOrLogin } from "../kernel/page-session.ts";
+import { endSessionForm, historyPageQuery, parseBody } from "../kernel/validation.ts";
+import { formPostOptions } from "../kernel/form-post.ts";
+
+// Typed as total maps: a new outcome or method in the core does not compile until it has words here.
+// Exported: the console shows an operator the same words the customer reads (console-customer-view.ts).
+export const OUTCOME_TEXT: Record<LoginOutcome, TextKey> = {
+  success: "outcomeSuccess",
+  wrong_password: "outcomeWrongPassword",
+  wrong_code: "outcomeWrongCode",
+  code_expired: "outcomeCodeExpired",
+  code_burned: "outcomeCodeBurned",
+  locked: "outcomeLocked",
+  refused_locked: "outcomeRefusedLocked",
+  refused_frozen: "outcomeRefusedFrozen",
+  refused_passkey_required: "outcomeRefusedPasskeyRequired",
+  passkey_refused: "outcomePasskeyRefused",
+  rate_limited: "outcomeRateLimited",
+};
+export const METHOD_TEXT: Record<LoginMethod, TextKey> = {
+  password_and_code: "methodPasswordAndCode",
+  password_only: "methodPasswordOnly",
+  password: "methodPassword",
+  code: "methodCode",
+  passkey: "methodPasskey",
+};
+
+// What the list shows at once; 「さらに表示」 fetches the next (older) page by its cursor.
+const HISTORY_PAGE_SIZE = 20;
+
+/**
+ * ログイン履歴 (`/history`) and ご利用中の端末 (`/sessions`), issue 11 items 2 and 3: the same
+ * core calls as GET /api/v1/login-history, GET /api/v1/sessions, DELETE /api/v1/sessions/:id
+ * and POST /api/v1/sessions/end-others.
+ */
+export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebDeps): void {
+  const { config, sessions, loginHistory } = deps;
+  const formOnly = formPostOptions(app);
+
+  app.get("/history", async (request, reply) => {
+    const lang = detectLang(request);
+    const current = await sessionOrLogin(sessions, request, reply);
+    if (current === null) {
+      return reply;
+    }
+    const { before } = parseBody(historyPageQuery, request.query);
+    const page = await loginHistory.page(current.customer.id, { before, limit: HISTORY_PAGE_SIZE });
+    const q = langQuery(lang);
+    return renderPage(reply, "history", { lang, brand: config.brand }, {
+      items: page.items.map((item) => ({
+        at: formatJapanTime(item.at),
+        ip: item.ip,
+        device: item.device,
+        method: t(lang, METHOD_TEXT[item.method]),
+        outcome: t(lang, OUTCOME_TEXT[item.outcome]),
+        failed: item.outcome !== "success",
+      })),
+      moreHref: page.next === null ? null : `/history?${q === "" ? "" : "lang=en&"}before=${encodeURIComponent(page.next)}`,
+      olderPage: before !== undefined && before !== "",
+    });
+  });
+
+  app.get("/sessions", async (request, reply) => {
+    const lang = detectLang(request);
+    const current = await sessionOrLogin(sessions, request, reply);
+    if (current === null) {
+      return reply;
+    }
+    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    // この端末 first, then the others newest first (listLive's order).
+    const live = (await sessions.listLive(current)).sort((a, b) => Number(b.current) - Number(a.current));
+    return renderPage(reply, "sessions", { lang, brand: config.brand }, {
+      items: live.map((session) => ({
+        id: session.id,
+        device: session.device,
+        ip: session.ip,
+        createdAt: formatJapanTime(session.createdAt),
+        lastSeenAt: formatJapanTime(session.lastSeenAt),
+        current: session.current,
+      })),
+      // Confirmation after an action, carried by the URL alone (as /login?loggedOut=1).
+      confirmation: done === "one" ? t(lang, "sessionEnded") : done === "others" ? t(lang, "othersEnded") : null,
+    });
+  });
+
+  app.post("/sessions/end", formOnly, async (request, reply) => {
+    const lang = detectLang(request);
+    const current = await sessionOrLogin(sessions, request, reply);
+    if (current === null) {
+      return reply;
+    }
+    const { id } = parseBody(endSessionForm, request.body);
+    const { wasCurrent } = await sessions.endOne(current, id, contextOf(request));
+    if (wasCurrent) {
+      reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+      return reply.redirect(`/login?loggedOut=1${lang === "en" ? "&lang=en" : ""}`, 303);
+    }
+    return reply.redirect(`/sessions?${lang === "en" ? "lang=en&" : ""}done=one`, 303);
+  });
+
+  app.post("/sessions/end-others", formOnly, async (request, reply) => {
+    const lang = detectLang(request);
+    const current = await sessionOrLogin(sessions, request, reply);
+    if (current === null) {
+      return reply;
+    }
+    await sessions.endOthers(current, contextOf(request));
+    return reply.redirect(`/sessions?${lang === "en" ? "lang=en&" : ""}done=others`, 303);
+  });
+}

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { InvalidInputError } from "../../core/kernel/errors.ts";
+import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../../core/kernel/limits.ts";
+import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../../core/kernel/credentials.ts";
+import { MAX_REASON_LENGTH } from "../../core/kernel/readable-text.ts";
+import { MAX_PIN_INPUT_LENGTH } from "../../core/trading-pin/trading-pin-rules.ts";
+
+// Broken envelopes are refused here, as 400 [4000], before the core sees them:
+// - U+FFFD is what invalid UTF-8 bytes in a body decode to, and
+//   a lone surrogate comes only from a hand-made JSON "\uD800"; neither is text a person typed.
+// - Control characters: a browser's text and password fields never send CR/LF
+//   (HTML "value sanitization" strips line breaks) and no keyboard types NUL.
+//   Without this, normalizeLoginId's trim() would accept "id\r\n" as "id".
+// - A tab may be pasted into a password field, so passwords keep it.
+// - Seed Q4: a pasted code may carry spaces and line breaks, so the code keeps tab, CR and LF.
+const CONTROL_BUT_TAB_CR_LF = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/u;
+
+function textField(maxLength: number, forbidden: RegExp): z.ZodString {
+  return z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((value) => !BROKEN_ENCODING.test(value) && !forbidden.test(value), { message: "broken encoding or control character" });
+}
+
+// Generous upper bounds: the core applies the exact rules; these only stop garbage early.
+export const passwordStepBody = z.object({
+  loginId: textField(256, ANY_CONTROL),
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+});
+
+export const consoleLoginBody = z.object({
+  loginId: textField(256, ANY_CONTROL),
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  totp: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
+export const codeStepBody = z.object({
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
+export const passwordChangeBody = z.object({
+  currentPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
+/** 取引暗証番号の変更; the PIN rules themselves are the core's (trading-pin-rules.ts). */
+export const tradingPinChangeBody = z.object({
+  currentPin: textField(MAX_PIN_INPUT_LENGTH, ANY_CONTROL),
+  newPin: textField(MAX_PIN_INPUT_LENGTH, ANY_CONTROL),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+});
+
+export const freezeBody = z.object({
+  password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+});
+
+export const passwordResetBody = z.object({
+  loginId: textField(256, ANY_CONTROL),
+  birthDate: textField(32, ANY_CONTROL),
+});
+
+export const passwordResetCompleteBody = z.object({
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
+  newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
+});
+
+export const loginIdRemindBody = z.object({
+  email: textField(320, ANY_CONTROL),
+  birthDate: textField(32, ANY_CONTROL),
+});
+
+export const noticeSettingsBody = z.object({ everyLogin: z.boolean() }).strict();
+
+// Console actions (issue 12 §4): the reason's exact rules (required, 500 characters, no hidden
+// characters, line breaks allowed) are the core's checkedReason; this only bounds the size.
+const operatorReason = z.string().max(MAX_REASON_LENGTH * 4);
+
+/** The customer a console action names in its path. */
+export const consoleCustomerParams = z.object({ loginId: textField(256, ANY_CONTROL) });
+
+/** unlock, end-sessions, mfa-on, mfa-off-requests, and a request's approve or reject. */
+export const consoleReasonBody = z.object({ reason: operatorReason });
+
+/** The operators page's unlock form (issue 17 item 15): the operator's login ID and the reason. */
+export const consoleOperatorUnlockForm = z.object({ loginId: textField(256, ANY_CONTROL), reason: operatorReason });
+
+export const consoleUnfreezeBody = z.object({ reason: operatorReason, identityChecked: z.boolean() });
+
+export const consoleEmailBody = z.object({ email: textField(320, ANY_CONTROL), reason: operatorReason });
+
+// Security requests (issue 17 item 2).
+/** `POST …/customers/{loginId}/email-verification`: the new address to send a code to. */
+export const consoleEmailVerificationBody = z.object({ email: textField(320, ANY_CONTROL) });
+
+/** `POST …/customers/{loginId}/email-change-requests`: the verified address, its code, the reason. */
+export const consoleEmailChangeRequestBody = z.object({ email: textField(320, ANY_CONTROL), code: textField(MAX_CODE_INPUT_LENGTH, ANY_CONTROL), reason: operatorReason });
+
+/** `POST …/customers/{loginId}/birth-date-check`: what the caller says, `YYYY-MM-DD` (checked by the core). */
+export const consoleBirthDateCheckBody = z.object({ birthDate: textField(32, ANY_CONTROL) });
+
+/** `GET /console/api/v1/security-requests?state=…` (default pending). */
+export const securityRequestListQuery = z.object({ state: z.enum(["pending", "approved", "effective", "rejected", "cancelled", "expired"]).default("pending") });
+
+/** The console page's unfreeze form: the 「本人確認を行いました」 checkbox sends "on" only when ticked. */
+export const consoleUnfreezeForm = z.object({ reason: operatorReason, identityChecked: z.literal("on").optional() });
+
+/** An MFA-off request in the path (a random ID). */
+export const mfaOffRequestParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+export const mfaOffListQuery = securityRequestListQuery;
+
+/** Parses a request body against `schema`; InvalidInputError (4000) names the bad fields. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "body"))];
+    throw new InvalidInputError(`invalid fields: ${fields.join(", ")}`);
+  }
+  return result.data;
+}
+
+/** お知らせ設定 as the page's form sends it: the checkbox's field only when it is ticked. */
+export const noticeSettingsForm = z.object({ everyLogin: z.literal("on").optional() });
+
+/** ご利用中の端末: the session to end, by its public ID (session.ts sessionPublicId). */
+export const endSessionForm = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+/** ログイン履歴's 「さらに表示」 link. */
+export const historyPageQuery = z.object({ before: z.string().max(200).optional() });
+
+// The console's read side (issue 12 §3, §5): an empty filter field counts as absent (a form sends it so).
+function optionalFilter(maxLength: number): z.ZodType<string | undefined> {
+  return z.preprocess((value) => (value === "" ? undefined : value), textField(maxLength, ANY_CONTROL).optional());
+}
+
+/** `GET /console/api/v1/customers?q=`: the exact length rule (1–100 after trimming) is the core's. */
+export const consoleCustomerSearchQuery = z.object({ q: textField(400, ANY_CONTROL) });
+
+/** `GET /console/api/v1/audit`: login IDs, an event name or prefix, JST dates; the core checks their form. */
+export const consoleAuditQuery = z.object({
+  customer: optionalFilter(256),
+  operator: optionalFilter(256),
+  type: optionalFilter(64),
+  from: optionalFilter(40),
+  to: optionalFilter(40),
+  before: optionalFilter(200),
+  limit: z.preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^\d{1,4}$/u).transform(Number).optional()),
+});
+
+// Operation-bound confirmations (issue 13 §5): the operation's exact rules (types, flat details,
+// sizes) are the core's checkedOperation; the PIN's are TradingPins'. These bound the envelope.
+export const confirmationStartBody = z.object({ operation: z.unknown() });
+
+/** A confirmation in the path (a random ID); an unknown one is the core's [5141]. */
+export const confirmationParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+export const confirmationAnswerBody = z.object({
+  pin: textField(64, ANY_CONTROL),
+  code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF).optional(),
+  /** AuthenticationResponseJSON of @simplewebauthn/browser; the passkey rules check it. */
+  passkeyResponse: z.record(z.string(), z.unknown()).optional(),
+});

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Config } from "../config.ts";
 import type { LoginService } from "../core/login/login.ts";
-import type { DevMailbox, LoginHistoryStore, ReadinessReport } from "../core/kernel/ports.ts";
+import type { LoginHistoryStore } from "../core/kernel/ports.ts";
+import type { DevMailbox, ReadinessReport } from "../core/kernel/ports-operations.ts";
 import type { SessionService } from "../core/login/session.ts";
 import type { LoginHistory } from "../core/account/login-history.ts";
 import type { PasswordChange } from "../core/account/password-change.ts";

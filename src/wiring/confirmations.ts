@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { LoginDeps } from "../core/login/login-deps.ts";
 import type { PasskeyDeps } from "../core/passkeys/passkey-deps.ts";
 import type { AuthenticationResponseJSON } from "../core/passkeys/passkey-assertion.ts";
-import type { ConfirmationPasskeys, TradingPinCheck } from "../core/kernel/ports.ts";
+import type { ConfirmationPasskeys, TradingPinCheck } from "../core/confirmations/ports-confirmation.ts";
 import type { Stores } from "./stores.ts";
 import { Confirmations } from "../core/confirmations/confirmations.ts";
 import { hasPasskey, passkeyRequestOptions, verifyPasskeyAssertion } from "../core/passkeys/passkey-assertion.ts";

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { LoginDeps } from "../core/login/login-deps.ts";
 import type { PasswordChangeDeps } from "../core/account/password-change.ts";
-import type { RecoveryQueue } from "../core/kernel/ports.ts";
+import type { RecoveryQueue } from "../core/account/ports-recovery.ts";
 import type { RecoveryWorkerSettings } from "../adapters/mail/recovery-worker.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";

@@ -1,8 +1,13 @@
 import type { Config } from "../config.ts";
-import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore, StepUpStore, KnownDeviceStore, OperatorStore, OperatorSessionStore, SecurityRequestStore, EmailVerificationStore } from "../core/kernel/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, LoginHistoryStore, MailOutbox, PasswordHasher, Random, SessionStore } from "../core/kernel/ports.ts";
+import type { StepUpStore, KnownDeviceStore } from "../core/login/ports-account.ts";
+import type { OperatorStore, OperatorSessionStore } from "../core/console/operators/ports-operator.ts";
+import type { SecurityRequestStore, EmailVerificationStore } from "../core/console/security-requests/ports-security-requests.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import type { AuditStore } from "../adapters/db/audit-store.ts";
-import type { AuditQuery, CustomerDirectory, MailDeliveryLog, PasskeyStore, TradingPinStore, WebAuthnChallengeStore } from "../core/kernel/ports.ts";
+import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "../core/console/ports-console-read.ts";
+import type { PasskeyStore, WebAuthnChallengeStore } from "../core/passkeys/ports-passkey.ts";
+import type { TradingPinStore } from "../core/trading-pin/ports-trading-pin.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/stores/challenge-store.ts";

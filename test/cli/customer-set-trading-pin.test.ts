@@ -7,7 +7,7 @@ import type { CliDatabase } from "./cli-databases.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { createTradingPinStore } from "../../src/adapters/db/stores/trading-pin-store.ts";
-import type { TradingPinRecord } from "../../src/core/kernel/ports.ts";
+import type { TradingPinRecord } from "../../src/core/trading-pin/ports-trading-pin.ts";
 
 interface Written {
   pin: TradingPinRecord | null;

@@ -1,7 +1,7 @@
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { nodeRandom, systemClock } from "../../src/adapters/crypto/node-random.ts";
 import { loadConfig } from "../../src/config.ts";
-import type { Operator } from "../../src/core/kernel/ports.ts";
+import type { Operator } from "../../src/core/console/operators/ports-operator.ts";
 import { buildStores } from "../../src/wiring/stores.ts";
 
 /** What the CLI wrote: the operator (secret opened with the CLI's own key) and the audit rows about operators. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { setImmediate } from "node:timers/promises";
-import type { AuditEvent } from "../../src/core/kernel/ports.ts";
+import type { AuditEvent } from "../../src/core/kernel/ports-audit.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../../src/adapters/db/migrate.ts";

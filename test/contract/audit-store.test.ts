@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { AuditEvent } from "../../src/core/kernel/ports.ts";
+import type { AuditEvent } from "../../src/core/kernel/ports-audit.ts";
 import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 import { DB_BACKENDS } from "../support/db-backends.ts";

@@ -1,7 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Confirmation, ConfirmationStore, Customer, StepUpCode } from "../../src/core/kernel/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
+import type { Confirmation, ConfirmationStore } from "../../src/core/confirmations/ports-confirmation.ts";
+import type { StepUpCode } from "../../src/core/login/ports-account.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createConfirmationStore } from "../../src/adapters/db/stores/confirmation-store.ts";
 import { createStepUpStore } from "../../src/adapters/db/stores/step-up-store.ts";

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { OperatorSessionStore, OperatorStore } from "../../src/core/kernel/ports.ts";
+import type { OperatorSessionStore, OperatorStore } from "../../src/core/console/operators/ports-operator.ts";
 import { createOperatorSessionStore } from "../../src/adapters/db/stores/operator-session-store.ts";
 import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { NewOperatorRow, OperatorStore } from "../../src/core/kernel/ports.ts";
+import type { NewOperatorRow, OperatorStore } from "../../src/core/console/operators/ports-operator.ts";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { InvalidInputError } from "../../src/core/kernel/errors.ts";
 import { createOperatorStore } from "../../src/adapters/db/stores/operator-store.ts";

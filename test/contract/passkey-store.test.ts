@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, Passkey, PasskeyRemoval, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/kernel/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
+import type { Passkey, PasskeyRemoval, PasskeyStore, WebAuthnChallenge, WebAuthnChallengeStore } from "../../src/core/passkeys/ports-passkey.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createPasskeyStore } from "../../src/adapters/db/stores/passkey-store.ts";
 import { createWebAuthnChallengeStore } from "../../src/adapters/db/stores/webauthn-challenge-store.ts";

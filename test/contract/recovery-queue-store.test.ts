@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { RecoveryRequest } from "../../src/core/kernel/ports.ts";
+import type { RecoveryRequest } from "../../src/core/account/ports-recovery.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createRecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import type { RecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";

@@ -1,7 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, EmailVerificationStore, NewSecurityRequest, OperatorStore, SecurityRequestKind, SecurityRequestStore } from "../../src/core/kernel/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
+import type { EmailVerificationStore, NewSecurityRequest, SecurityRequestKind, SecurityRequestStore } from "../../src/core/console/security-requests/ports-security-requests.ts";
+import type { OperatorStore } from "../../src/core/console/operators/ports-operator.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createSecurityRequestStore } from "../../src/adapters/db/stores/security-request-store.ts";
 import { createEmailVerificationStore } from "../../src/adapters/db/stores/email-verification-store.ts";

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Customer, StepUpCode, StepUpStore } from "../../src/core/kernel/ports.ts";
+import type { Customer } from "../../src/core/kernel/ports.ts";
+import type { StepUpCode, StepUpStore } from "../../src/core/login/ports-account.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { createStepUpStore } from "../../src/adapters/db/stores/step-up-store.ts";
 import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";

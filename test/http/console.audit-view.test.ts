@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
-import type { AuditEvent } from "../../src/core/kernel/ports.ts";
+import type { AuditEvent } from "../../src/core/kernel/ports-audit.ts";
 
 const DAY_MS = 86_400_000;
 const JST_MS = 9 * 3600_000;

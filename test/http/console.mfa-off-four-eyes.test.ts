@@ -7,7 +7,7 @@ import { isoJapanTime } from "../../src/core/kernel/japan-time.ts";
 import { SecurityRequests } from "../../src/core/console/security-requests/security-requests.ts";
 import type { EmailVerifications } from "../../src/core/console/security-requests/email-verification.ts";
 import type { OperatorAction } from "../../src/core/console/operator-action.ts";
-import type { SecurityRequestStore } from "../../src/core/kernel/ports.ts";
+import type { SecurityRequestStore } from "../../src/core/console/security-requests/ports-security-requests.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
 const REASON = "ご本人から電話で解除のご依頼（生年月日・住所で本人確認済み）";

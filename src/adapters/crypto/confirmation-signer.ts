@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { SignJWT, calculateJwkThumbprint, exportJWK } from "jose";
-import type { ConfirmationClaims, ConfirmationSigner, PublicJwk } from "../../core/kernel/ports.ts";
+import type { ConfirmationClaims, ConfirmationSigner, PublicJwk } from "../../core/confirmations/ports-confirmation.ts";
 
 /** The `typ` header of a confirmation token (RFC 8725 §3.11: explicit typing, so no other JWT passes for one). */
 export const CONFIRMATION_TOKEN_TYPE = "okb-confirmation+jwt";

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { AuditCursor, AuditFilter, AuditQuery, AuditRecord } from "../../core/kernel/ports.ts";
+import type { AuditCursor } from "../../core/kernel/ports-audit.ts";
+import type { AuditFilter, AuditQuery, AuditRecord } from "../../core/console/ports-console-read.ts";
 import type { Database } from "./schema.ts";
 import { toStoredEvent } from "./audit-store.ts";
 import { likeLiteral } from "./like-pattern.ts";

@@ -1,12 +1,15 @@
 import type { Kysely, Selectable } from "kysely";
-import type { AccountActivityStore, AuditCursor, AuditEvent, AuditEventName, AuditLog, Random, StoredAuditEvent } from "../../core/kernel/ports.ts";
+import type { Random } from "../../core/kernel/ports.ts";
+import type { AccountActivityStore, AuditCursor } from "../../core/kernel/ports-audit.ts";
+import type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
+import type { AuditEvent, AuditEventName, AuditLog } from "../../core/kernel/ports-audit.ts";
 import type { Clock } from "../../core/kernel/ports.ts";
 import type { AuditEventsTable, Database } from "./schema.ts";
 import type { ChainedRow } from "./audit-chain.ts";
 import { chainHash } from "./audit-chain.ts";
 import { inTransaction } from "./in-transaction.ts";
 
-export type { StoredAuditEvent } from "../../core/kernel/ports.ts";
+export type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
 
 /** The audit log with what investigators and the customer's login history read back. */
 export interface AuditStore extends AuditLog, AccountActivityStore {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { MailDelivery, MailDeliveryLog, MailKind } from "../../core/kernel/ports.ts";
+import type { MailKind } from "../../core/kernel/ports.ts";
+import type { MailDelivery, MailDeliveryLog } from "../../core/console/ports-console-read.ts";
 import type { Database } from "./schema.ts";
 
 /** A customer's mails as the console shows their delivery, read from the outbox (index: customer_id, created_at). */

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Redis } from "ioredis";
 import type { Database } from "../db/schema.ts";
 import type { MailTransport } from "../mail/smtp-transport.ts";
-import type { ReadinessReport, SmtpState } from "../../core/kernel/ports.ts";
+import type { ReadinessReport, SmtpState } from "../../core/kernel/ports-operations.ts";
 
 /** One dependency /readyz asks about; `check` rejects when it cannot be used. */
 export interface ReadinessCheck {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import type { Clock, RecoveryRequest } from "../../core/kernel/ports.ts";
+import type { Clock } from "../../core/kernel/ports.ts";
+import type { RecoveryRequest } from "../../core/account/ports-recovery.ts";
 import type { RecoveryQueueStore, UnreadableRecoveryRequest } from "../db/stores/recovery-queue-store.ts";
 
 export interface RecoveryWorkerSettings {

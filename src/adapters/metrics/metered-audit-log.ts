@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditLog } from "../../core/kernel/ports.ts";
+import type { AuditEvent, AuditLog } from "../../core/kernel/ports-audit.ts";
 import type { SecurityMetrics } from "./service-metrics.ts";
 
 /**

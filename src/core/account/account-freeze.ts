@@ -1,10 +1,9 @@
 import type { LoginDeps } from "../login/login-deps.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
-import type { LoginStepName } from "../login/lockout.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { normalizePassword } from "../kernel/credentials.ts";
-import { AccountFrozenError, InvalidCredentialsError, InvalidInputError } from "../kernel/errors.ts";
+import { InvalidCredentialsError, InvalidInputError } from "../kernel/errors.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { accountFrozenNotice } from "../mail/account-frozen-notice.ts";
@@ -49,10 +48,4 @@ export class AccountFreeze {
     await auditCustomerEvent(audit, context, "account.frozen", "info", customer.id, { by: "customer" });
     await auditCustomerEvent(audit, context, "session.ended", "info", customer.id, { reason: "account_frozen" });
   }
-}
-
-/** Audits a login attempt on a frozen account and returns the [5103] to throw. */
-export async function refuseFrozen(deps: Pick<LoginDeps, "audit" | "settings">, customerId: string, context: RequestContext, step: LoginStepName): Promise<AccountFrozenError> {
-  await auditCustomerEvent(deps.audit, context, "login.refused_frozen", "refused", customerId, { step });
-  return new AccountFrozenError(deps.settings.brand.callCenterPhone, `customer ${customerId} is frozen`);
 }

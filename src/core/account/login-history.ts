@@ -1,4 +1,7 @@
-import type { AccountActivityStore, AuditEventName, Clock, StoredAuditEvent } from "../kernel/ports.ts";
+import type { Clock } from "../kernel/ports.ts";
+import type { AccountActivityStore } from "../kernel/ports-audit.ts";
+import type { StoredAuditEvent } from "../kernel/ports-audit.ts";
+import type { AuditEventName } from "../kernel/ports-audit.ts";
 import { formatAuditCursor, parseAuditCursor } from "../kernel/audit-cursor.ts";
 import { describeDevice } from "../kernel/device-label.ts";
 import { InvalidInputError } from "../kernel/errors.ts";

@@ -1,4 +1,5 @@
-import type { AuditLog, CustomerStore } from "../kernel/ports.ts";
+import type { CustomerStore } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";

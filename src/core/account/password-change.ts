@@ -1,7 +1,7 @@
 import type { CommonPasswords } from "../kernel/password-policy.ts";
 import type { LoginDeps } from "../login/login-deps.ts";
 import type { PendingCodeView } from "../login/login-challenge.ts";
-import type { StepUpStore } from "../kernel/ports.ts";
+import type { StepUpStore } from "../login/ports-account.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";

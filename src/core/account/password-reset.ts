@@ -14,7 +14,7 @@ import { passwordRefusal } from "../kernel/password-policy.ts";
 import { passwordResetCodeNotice, passwordResetDoneNotice } from "../mail/password-reset-mails.ts";
 import { bindRateLimits } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
-import { refuseFrozen } from "./account-freeze.ts";
+import { refuseFrozen } from "../login/frozen-refusal.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "../login/step-up-code.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 import { refuseDuringEmailHold } from "../kernel/email-hold.ts";

@@ -1,4 +1,5 @@
-import type { Confirmation, Customer } from "../kernel/ports.ts";
+import type { Customer } from "../kernel/ports.ts";
+import type { Confirmation } from "./ports-confirmation.ts";
 import type { OperationSummary } from "./operation-summary.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { StepUpCodeDeps } from "../login/step-up-code.ts";

@@ -1,5 +1,6 @@
 import type { LoginDeps } from "../login/login-deps.ts";
-import type { Confirmation, ConfirmationPasskeys, ConfirmationSigner, ConfirmationStore, PublicJwk, StepUpStore, TradingPinCheck } from "../kernel/ports.ts";
+import type { Confirmation, ConfirmationPasskeys, ConfirmationSigner, ConfirmationStore, PublicJwk, TradingPinCheck } from "./ports-confirmation.ts";
+import type { StepUpStore } from "../login/ports-account.ts";
 import type { ConfirmationMethod, ConfirmationPolicy } from "./confirmation-policy.ts";
 import type { OperationType } from "./confirmation-operation.ts";
 import type { RequestContext } from "../kernel/request-context.ts";

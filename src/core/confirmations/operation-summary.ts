@@ -1,3 +1,4 @@
+import type { OperationMailLines } from "../mail/confirmation-code-mail.ts";
 import type { Operation, OperationType } from "./confirmation-operation.ts";
 
 /**
@@ -13,7 +14,7 @@ export interface OperationSummary {
    * (a bank's name, an unknown field) is counted, not repeated, so no mail carries text a
    * session holder typed, such as a link or a phone number.
    */
-  mail: { ja: string; en: string; omitted: number };
+  mail: OperationMailLines;
 }
 
 interface Words {

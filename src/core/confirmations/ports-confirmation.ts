@@ -83,3 +83,10 @@ export interface ConfirmationPasskeys {
   /** Resolves when `response` is an assertion by one of the customer's passkeys over `challenge`, user verified; else [5161]. */
   verify(customerId: string, response: unknown, challenge: string, context: RequestContext): Promise<void>;
 }
+
+// This feature's store joins the transaction of a change made with its mail (MailOutbox.queueWith).
+declare module "../kernel/ports.ts" {
+  interface AtomicStores {
+    confirmations: ConfirmationStore;
+  }
+}

@@ -1,4 +1,5 @@
-import type { AuditLog, CustomerStore } from "../kernel/ports.ts";
+import type { CustomerStore } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import { InvalidInputError } from "../kernel/errors.ts";
 import { checkedReason } from "./operator-action.ts";
 

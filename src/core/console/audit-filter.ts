@@ -1,4 +1,4 @@
-import type { AuditFilter } from "../kernel/ports.ts";
+import type { AuditFilter } from "./ports-console-read.ts";
 import { InvalidInputError } from "../kernel/errors.ts";
 
 // Event names are lower-case words with dots ("operator.login", "rate_limited"); a prefix ends in a dot.

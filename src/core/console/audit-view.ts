@@ -1,4 +1,7 @@
-import type { AuditFilter, AuditLog, AuditQuery, AuditRecord, Clock, CustomerStore, OperatorStore } from "../kernel/ports.ts";
+import type { Clock, CustomerStore } from "../kernel/ports.ts";
+import type { AuditFilter, AuditQuery, AuditRecord } from "./ports-console-read.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
+import type { OperatorStore } from "./operators/ports-operator.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { auditedActor, auditOperatorRead } from "./operator-request.ts";
 import { eventFilter, timeFilter } from "./audit-filter.ts";

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { AuditLog, Clock, CustomerStore, RateLimiter } from "../kernel/ports.ts";
+import type { Clock, CustomerStore, RateLimiter } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { auditOperatorRead } from "./operator-request.ts";
 import { customerForAction } from "./console-customer.ts";

@@ -1,4 +1,5 @@
-import type { AuditLog, Clock, RateLimiter } from "../kernel/ports.ts";
+import type { Clock, RateLimiter } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RateRule } from "../kernel/limits.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { TooManyRequestsError } from "../kernel/errors.ts";

@@ -1,4 +1,5 @@
-import type { AuditEvent, AuditLog, CustomerStore } from "../kernel/ports.ts";
+import type { CustomerStore } from "../kernel/ports.ts";
+import type { AuditEvent, AuditLog } from "../kernel/ports-audit.ts";
 import type { ErrorCode } from "../kernel/errors.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, normalizeLoginId } from "../kernel/credentials.ts";

@@ -1,5 +1,6 @@
 import type { Brand } from "../kernel/brand.ts";
-import type { AtomicStores, AuditEvent, AuditEventName, AuditLog, Clock, Customer, CustomerStore, MailOutbox, Random } from "../kernel/ports.ts";
+import type { AtomicStores, Clock, Customer, CustomerStore, MailOutbox, Random } from "../kernel/ports.ts";
+import type { AuditEvent, AuditEventName, AuditLog } from "../kernel/ports-audit.ts";
 import type { Notice } from "../mail/notice.ts";
 import type { OperatorAction } from "./operator-action.ts";
 import type { OperatorActionRefusal } from "./console-errors.ts";

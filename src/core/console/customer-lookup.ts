@@ -1,4 +1,8 @@
-import type { AuditLog, AuditQuery, Clock, Customer, CustomerDirectory, CustomerStore, MailDeliveryLog, PasskeyStore, TradingPinStore } from "../kernel/ports.ts";
+import type { Clock, Customer, CustomerStore } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
+import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "./ports-console-read.ts";
+import type { PasskeyStore } from "../passkeys/ports-passkey.ts";
+import type { TradingPinStore } from "../trading-pin/ports-trading-pin.ts";
 import type { LoginHistory, LoginHistoryItem } from "../account/login-history.ts";
 import type { SessionService } from "../login/session.ts";
 import type { MailDeliveryState, StuckMailRule } from "./mail-delivery-state.ts";

@@ -1,4 +1,4 @@
-import type { MailDelivery } from "../kernel/ports.ts";
+import type { MailDelivery } from "./ports-console-read.ts";
 
 /**
  * Where a code mail is, as the call center tells a customer whose code "does not arrive" (seed Q3):

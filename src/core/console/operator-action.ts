@@ -1,4 +1,5 @@
-import type { AuditEvent, AuditEventName, AuditLog, Operator } from "../kernel/ports.ts";
+import type { AuditEvent, AuditEventName, AuditLog } from "../kernel/ports-audit.ts";
+import type { Operator } from "./operators/ports-operator.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { readableText } from "../kernel/readable-text.ts";
 

@@ -1,4 +1,6 @@
-import type { AuditEventName, AuditLog, AuditRecord, Operator } from "../kernel/ports.ts";
+import type { AuditEventName, AuditLog } from "../kernel/ports-audit.ts";
+import type { AuditRecord } from "./ports-console-read.ts";
+import type { Operator } from "./operators/ports-operator.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 
 /** Who reads in the console and from where: an operator action without a reason (reading needs none). */

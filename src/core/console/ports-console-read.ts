@@ -2,7 +2,9 @@
  * The ports of the console's read side (issue 12 §3, §5): finding a customer, a customer's
  * code mails with their delivery, and the audit log read by filters. Re-exported by ports.ts.
  */
-import type { AuditCursor, Customer, MailKind, StoredAuditEvent } from "../kernel/ports.ts";
+import type { Customer, MailKind } from "../kernel/ports.ts";
+import type { AuditCursor } from "../kernel/ports-audit.ts";
+import type { StoredAuditEvent } from "../kernel/ports-audit.ts";
 
 /** The console's customer search. */
 export interface CustomerDirectory {

@@ -1,5 +1,7 @@
 import type { Brand } from "../kernel/brand.ts";
-import type { AuditLog, Clock, CustomerStore, MailOutbox, Random, TradingPinStore } from "../kernel/ports.ts";
+import type { Clock, CustomerStore, MailOutbox, Random } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
+import type { TradingPinStore } from "../trading-pin/ports-trading-pin.ts";
 import type { OperatorAction } from "./operator-action.ts";
 import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";

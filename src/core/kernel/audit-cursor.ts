@@ -1,4 +1,4 @@
-import type { AuditCursor } from "./ports.ts";
+import type { AuditCursor } from "./ports-audit.ts";
 import { InvalidInputError } from "./errors.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventName, AuditLog } from "./ports.ts";
+import type { AuditEvent, AuditEventName, AuditLog } from "./ports-audit.ts";
 import type { RequestContext } from "./request-context.ts";
 
 /** Records a customer-side event of this request, with its IP, User-Agent and request ID. */

@@ -81,3 +81,21 @@ export type AuditEventName =
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
 }
+
+/** An audit event as stored: with its ID and time. */
+export interface StoredAuditEvent extends AuditEvent {
+  id: string;
+  at: number;
+}
+
+/** A position in a customer's events, newest first: strictly older than (at, id). */
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+/** What the customer's login history (ログイン履歴) is read from. */
+export interface AccountActivityStore {
+  /** The customer's events of `kinds` from `since` on, older than `before`, newest first, at most `limit`. */
+  recentEvents(customerId: string, query: { kinds: readonly AuditEventName[]; since: number; before: AuditCursor | null; limit: number }): Promise<StoredAuditEvent[]>;
+}

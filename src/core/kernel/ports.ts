@@ -1,20 +1,3 @@
-import type { StepUpStore } from "../login/ports-account.ts";
-import type { EmailVerificationStore, SecurityRequestStore } from "../console/security-requests/ports-security-requests.ts";
-import type { PasskeyStore } from "../passkeys/ports-passkey.ts";
-import type { TradingPinStore } from "../trading-pin/ports-trading-pin.ts";
-import type { ConfirmationStore } from "../confirmations/ports-confirmation.ts";
-
-export type * from "../login/ports-account.ts";
-export type * from "./ports-operations.ts";
-export type * from "../console/operators/ports-operator.ts";
-export type * from "../console/ports-console-read.ts";
-export type * from "../console/security-requests/ports-security-requests.ts";
-export type * from "../trading-pin/ports-trading-pin.ts";
-export type * from "../passkeys/ports-passkey.ts";
-export type * from "../confirmations/ports-confirmation.ts";
-export type * from "./ports-audit.ts";
-export type * from "../account/ports-recovery.ts";
-
 /**
  * The small interfaces through which the core talks to storage, mail, clock
  * and randomness. Adapters in `src/adapters/` implement them; tests may pass
@@ -241,17 +224,16 @@ export interface RateLimiter {
   consume(key: string, max: number, windowSeconds: number, now: number): Promise<RateLimitDecision>;
 }
 
-/** The stores a change made together with a mail works on: all bound to one transaction. */
+/**
+ * The stores a change made together with a mail works on: all bound to one transaction.
+ * The kernel's own three here; a feature whose changes commit with a mail adds its store
+ * from its own ports file (`declare module`, as fastify plugins add decorators), so the
+ * kernel names no feature.
+ */
 export interface AtomicStores {
   challenges: ChallengeStore;
   customers: CustomerStore;
   sessions: SessionStore;
-  stepUps: StepUpStore;
-  securityRequests: SecurityRequestStore;
-  emailVerifications: EmailVerificationStore;
-  passkeys: PasskeyStore;
-  tradingPins: TradingPinStore;
-  confirmations: ConfirmationStore;
 }
 
 /**

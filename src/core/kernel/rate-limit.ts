@@ -1,4 +1,5 @@
-import type { AuditLog, Clock, RateLimiter } from "./ports.ts";
+import type { AuditLog } from "./ports-audit.ts";
+import type { Clock, RateLimiter } from "./ports.ts";
 import type { RateLimitName, RateRule } from "./limits.ts";
 import type { RequestContext } from "./request-context.ts";
 import { CodeMailLimitError, TooManyRequestsError } from "./errors.ts";

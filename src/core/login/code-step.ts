@@ -11,7 +11,7 @@ import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "..
 import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
 import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
 import { assertStillPending } from "./login-challenge.ts";
-import { refuseFrozen } from "../account/account-freeze.ts";
+import { refuseFrozen } from "./frozen-refusal.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 
 /**

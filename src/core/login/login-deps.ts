@@ -1,5 +1,6 @@
 import type { Brand } from "../kernel/brand.ts";
-import type { AuditLog, ChallengeStore, Clock, CustomerStore, MailOutbox, PasskeyStore, PasswordHasher, Random, RateLimiter } from "../kernel/ports.ts";
+import type { ChallengeStore, Clock, CustomerStore, MailOutbox, PasswordHasher, Random, RateLimiter } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RateLimits } from "../kernel/rate-limit.ts";
 import type { SessionService } from "./session.ts";
 
@@ -26,7 +27,7 @@ export interface LoginDeps {
   limiter: RateLimiter;
   settings: LoginSettings;
   /** Passkeys (issue 13): the password step asks whether パスキー必須 is on. */
-  passkeyRequirement: Pick<PasskeyStore, "isRequired">;
+  passkeyRequirement: { isRequired(customerId: string): Promise<boolean> };
 }
 
 /** RFC 8176 authentication method references, reported by GET /api/v1/session. */

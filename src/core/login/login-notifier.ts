@@ -1,4 +1,5 @@
-import type { Customer, KnownDeviceStore } from "../kernel/ports.ts";
+import type { Customer } from "../kernel/ports.ts";
+import type { KnownDeviceStore } from "./ports-account.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";

@@ -8,7 +8,7 @@ import { Lockout } from "./lockout.ts";
 import { PasswordStep } from "./password-step.ts";
 import { bindRateLimits } from "../kernel/rate-limit.ts";
 import { LoginNotifier } from "./login-notifier.ts";
-import type { KnownDeviceStore } from "../kernel/ports.ts";
+import type { KnownDeviceStore } from "./ports-account.ts";
 
 export type { LoginDeps, LoginSettings } from "./login-deps.ts";
 export type { PendingCodeView } from "./login-challenge.ts";

@@ -10,8 +10,8 @@ import { InvalidCredentialsError, InvalidInputError } from "../kernel/errors.ts"
 import { LOGIN_ID_PATTERN, MAX_PASSWORD_LENGTH } from "../kernel/limits.ts";
 import { AUTH_METHODS_PASSWORD_ONLY } from "./login-deps.ts";
 import { issueLoginChallenge } from "./login-challenge.ts";
-import { refuseFrozen } from "../account/account-freeze.ts";
-import { refuseIfPasskeyRequired } from "../passkeys/passkey-required.ts";
+import { refuseFrozen } from "./frozen-refusal.ts";
+import { refuseIfPasskeyRequired } from "./passkey-required-refusal.ts";
 
 export type PasswordStepResult =
   | ({ kind: "code_sent"; preauthToken: string } & PendingCodeView)

@@ -1,27 +1,8 @@
 /**
  * The ports of the customer's own security (issue 11): the login history's reading of the
  * audit log, fresh emailed codes for sensitive changes, and the devices an account has used.
- * Re-exported by ports.ts, so adapters and the core import every port from one place.
  */
-import type { AuditEvent, AuditEventName, ChallengeStatus } from "../kernel/ports.ts";
-
-/** An audit event as stored: with its ID and time. */
-export interface StoredAuditEvent extends AuditEvent {
-  id: string;
-  at: number;
-}
-
-/** A position in a customer's events, newest first: strictly older than (at, id). */
-export interface AuditCursor {
-  at: number;
-  id: string;
-}
-
-/** What the customer's login history (ログイン履歴) is read from. */
-export interface AccountActivityStore {
-  /** The customer's events of `kinds` from `since` on, older than `before`, newest first, at most `limit`. */
-  recentEvents(customerId: string, query: { kinds: readonly AuditEventName[]; since: number; before: AuditCursor | null; limit: number }): Promise<StoredAuditEvent[]>;
-}
+import type { ChallengeStatus } from "../kernel/ports.ts";
 
 /** What a step-up code (a fresh emailed code for a sensitive change) is for. */
 export type StepUpPurpose = "password_change" | "password_reset" | "confirmation" | "passkey_registration" | "trading_pin_change";
@@ -65,4 +46,11 @@ export interface StepUpStore {
 export interface KnownDeviceStore {
   /** Records a login from the device; `seenBefore` is false the first time this account sees it. */
   remember(customerId: string, deviceHash: string, now: number): Promise<{ seenBefore: boolean }>;
+}
+
+// This feature's store joins the transaction of a change made with its mail (MailOutbox.queueWith).
+declare module "../kernel/ports.ts" {
+  interface AtomicStores {
+    stepUps: StepUpStore;
+  }
 }

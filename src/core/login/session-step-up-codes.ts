@@ -3,7 +3,7 @@ import type { CodeMailFacts } from "../mail/code-mail.ts";
 import type { PendingCodeView } from "./login-challenge.ts";
 import type { LoginStepName } from "./lockout.ts";
 import type { Notice } from "../mail/notice.ts";
-import type { StepUpCode, StepUpPurpose } from "../kernel/ports.ts";
+import type { StepUpCode, StepUpPurpose } from "./ports-account.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "./session.ts";

@@ -1,4 +1,5 @@
-import type { AuditLog, Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "../kernel/ports.ts";
+import type { Clock, Customer, CustomerStore, LoginRecord, Random, Session, SessionStore } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { hashToken } from "../kernel/token-hash.ts";

@@ -1,6 +1,7 @@
 import type { CodeMailFacts } from "../mail/code-mail.ts";
 import type { LoginDeps } from "./login-deps.ts";
-import type { Random, StepUpCode, StepUpPurpose, StepUpStore } from "../kernel/ports.ts";
+import type { Random } from "../kernel/ports.ts";
+import type { StepUpCode, StepUpPurpose, StepUpStore } from "./ports-account.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../kernel/email-code.ts";

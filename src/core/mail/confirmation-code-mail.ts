@@ -1,7 +1,6 @@
 import type { Brand } from "../kernel/brand.ts";
 import type { Notice } from "./notice.ts";
 import type { CodeMailFacts } from "./code-mail.ts";
-import type { OperationSummary } from "../confirmations/operation-summary.ts";
 import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
 
 /**
@@ -10,7 +9,14 @@ import { codeFactsEn, codeFactsJa, codeMailSubject } from "./code-mail.ts";
  * subject customers are told to expect; the body names the operation, so a code for an
  * operation the customer did not start is recognised, and is never typed in.
  */
-export function confirmationCodeNotice(brand: Brand, facts: CodeMailFacts & { summary: OperationSummary["mail"] }): Notice {
+/** The operation as the code mail words it: Japanese, English, and how many items were left out. */
+export interface OperationMailLines {
+  ja: string;
+  en: string;
+  omitted: number;
+}
+
+export function confirmationCodeNotice(brand: Brand, facts: CodeMailFacts & { summary: OperationMailLines }): Notice {
   const { summary } = facts;
   const omittedJa = summary.omitted === 0 ? [] : [`(ほか${summary.omitted}項目。内容はご利用中の画面でご確認ください)`];
   const omittedEn = summary.omitted === 0 ? [] : [`(and ${summary.omitted} more ${summary.omitted === 1 ? "item" : "items"}: see the screen you are using)`];

@@ -1,10 +1,12 @@
 import type { Brand } from "../kernel/brand.ts";
 import type { Notice } from "./notice.ts";
-import type { SecurityRequestKind } from "../kernel/ports.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "../kernel/japan-time.ts";
 import { callCenterActionLinesEn, callCenterActionLinesJa } from "./operator-notice.ts";
 
 /** What each kind of request changes, as the customer's mails name it. */
+/** What a security request would weaken (the console's requests, worded here for their mails). */
+export type SecurityRequestKind = "mfa_off" | "email_change" | "passkey_required_off";
+
 const KIND_TEXT: Record<SecurityRequestKind, { subject: string; ja: string; en: string; stillJa: string; stillEn: string }> = {
   mfa_off: {
     subject: "多要素認証解除",

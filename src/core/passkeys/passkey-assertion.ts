@@ -1,7 +1,7 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { AuthenticationResponseJSON, AuthenticatorTransport, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { PasskeyDeps } from "./passkey-deps.ts";
-import type { Passkey } from "../kernel/ports.ts";
+import type { Passkey } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { PasskeyRefusedError } from "./passkey-errors.ts";

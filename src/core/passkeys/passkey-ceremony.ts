@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PasskeyDeps } from "./passkey-deps.ts";
-import type { WebAuthnChallenge, WebAuthnPurpose } from "../kernel/ports.ts";
+import type { WebAuthnChallenge, WebAuthnPurpose } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { PasskeyRefusedError } from "./passkey-errors.ts";

@@ -1,6 +1,9 @@
 import type { Brand } from "../kernel/brand.ts";
 import type { LoginDeps } from "../login/login-deps.ts";
-import type { AuditLog, Clock, CustomerStore, KnownDeviceStore, MailOutbox, PasskeyStore, Random, StepUpStore, WebAuthnChallengeStore } from "../kernel/ports.ts";
+import type { Clock, CustomerStore, MailOutbox, Random } from "../kernel/ports.ts";
+import type { AuditLog } from "../kernel/ports-audit.ts";
+import type { KnownDeviceStore, StepUpStore } from "../login/ports-account.ts";
+import type { PasskeyStore, WebAuthnChallengeStore } from "./ports-passkey.ts";
 
 /**
  * Who the passkeys are for (WebAuthn's relying party, issue 13 §1): the RP ID is the host of

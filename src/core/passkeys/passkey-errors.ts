@@ -6,22 +6,6 @@ import { AuthError } from "../kernel/errors.ts";
  * (`ERROR_CODES`) and the rest of the closed set.
  */
 
-/** 5104: the customer made the passkey required (パスキー必須): the password step is refused. */
-export class PasskeyRequiredError extends AuthError {
-  static readonly code = "5104";
-
-  constructor(callCenterPhone: string, detail: string) {
-    super(
-      PasskeyRequiredError.code,
-      {
-        ja: `この口座はパスキーでのログインが必須に設定されています。パスキーでログインするか、コールセンター（${callCenterPhone}）までご連絡ください。`,
-        en: `This account requires a passkey to log in. Please log in with your passkey, or call the call center (${callCenterPhone}).`,
-      },
-      detail,
-    );
-  }
-}
-
 /**
  * 5161: a passkey's answer (an assertion or an attestation) was refused: wrong or replayed
  * challenge, another origin, no user verification, an unknown credential or another customer's.

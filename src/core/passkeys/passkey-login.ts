@@ -5,7 +5,7 @@ import type { PasskeyServiceDeps } from "./passkey-deps.ts";
 import type { Customer } from "../kernel/ports.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
-import { refuseFrozen } from "../account/account-freeze.ts";
+import { refuseFrozen } from "../login/frozen-refusal.ts";
 import { PasskeyRefusedError } from "./passkey-errors.ts";
 import { PASSKEY_CHALLENGE_TTL_MS, PREAUTH_TOKEN_BYTES } from "../kernel/limits.ts";
 import { Lockout } from "../login/lockout.ts";

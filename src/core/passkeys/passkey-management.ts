@@ -1,5 +1,5 @@
 import type { PasskeyServiceDeps } from "./passkey-deps.ts";
-import type { Passkey, PasskeyRemoval } from "../kernel/ports.ts";
+import type { Passkey, PasskeyRemoval } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import type { PasskeyChange } from "../mail/passkey-notices.ts";

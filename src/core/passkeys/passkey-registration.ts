@@ -2,7 +2,7 @@ import { generateRegistrationOptions, verifyRegistrationResponse } from "@simple
 import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { PendingCodeView } from "../login/login-challenge.ts";
 import type { PasskeyServiceDeps } from "./passkey-deps.ts";
-import type { Passkey } from "../kernel/ports.ts";
+import type { Passkey } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";

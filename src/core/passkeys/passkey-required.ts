@@ -5,7 +5,7 @@ import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
-import { PasskeyActionRefusedError, PasskeyRequiredError } from "./passkey-errors.ts";
+import { PasskeyActionRefusedError } from "./passkey-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-assertion.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
@@ -59,17 +59,5 @@ export class PasskeyRequired {
     } else if ((await passkeys.isRequired(customer.id)) !== input.enabled) {
       throw new Error(`passkey required of customer ${customer.id} could not be set`);
     }
-  }
-}
-
-/**
- * The password step's check (issue 13 §3): a customer with パスキー必須 on is refused [5104],
- * audited as `login.refused_passkey_required`. Asked only after the password was right, so the
- * answer tells nothing to someone who does not know it.
- */
-export async function refuseIfPasskeyRequired(deps: Pick<PasskeyServiceDeps, "passkeyRequirement" | "audit" | "settings">, customerId: string, context: RequestContext): Promise<void> {
-  if (await deps.passkeyRequirement.isRequired(customerId)) {
-    await auditCustomerEvent(deps.audit, context, "login.refused_passkey_required", "refused", customerId, { step: "password" });
-    throw new PasskeyRequiredError(deps.settings.brand.callCenterPhone, `customer ${customerId} requires a passkey`);
   }
 }

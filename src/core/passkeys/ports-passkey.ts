@@ -87,3 +87,10 @@ export interface WebAuthnChallengeStore {
   /** Deletes challenges expired before `now`; how many. */
   prune(now: number): Promise<number>;
 }
+
+// This feature's store joins the transaction of a change made with its mail (MailOutbox.queueWith).
+declare module "../kernel/ports.ts" {
+  interface AtomicStores {
+    passkeys: PasskeyStore;
+  }
+}

@@ -29,3 +29,10 @@ export interface TradingPinStore {
   /** Lifts the lock and clears the count; false when it was not locked. */
   unlock(customerId: string): Promise<boolean>;
 }
+
+// This feature's store joins the transaction of a change made with its mail (MailOutbox.queueWith).
+declare module "../kernel/ports.ts" {
+  interface AtomicStores {
+    tradingPins: TradingPinStore;
+  }
+}

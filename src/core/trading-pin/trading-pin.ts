@@ -1,5 +1,7 @@
 import type { Brand } from "../kernel/brand.ts";
-import type { AuditEvent, AuditLog, Clock, CustomerStore, MailOutbox, PasswordHasher, Random, TradingPinRecord, TradingPinStore } from "../kernel/ports.ts";
+import type { Clock, CustomerStore, MailOutbox, PasswordHasher, Random } from "../kernel/ports.ts";
+import type { AuditEvent, AuditLog } from "../kernel/ports-audit.ts";
+import type { TradingPinRecord, TradingPinStore } from "./ports-trading-pin.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { InvalidInputError } from "../kernel/errors.ts";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { DevMailbox } from "../../core/kernel/ports.ts";
+import type { DevMailbox } from "../../core/kernel/ports-operations.ts";
 import type { Brand } from "../../core/kernel/brand.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
 import { renderPage } from "../kernel/render.ts";

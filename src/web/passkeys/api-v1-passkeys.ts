@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { WebDeps } from "../app.ts";
-import type { Passkey } from "../../core/kernel/ports.ts";
+import type { Passkey } from "../../core/passkeys/ports-passkey.ts";
 import { isoJapanTime } from "../../core/kernel/japan-time.ts";
 import { apiSession } from "../kernel/api-session.ts";
 import { requireBodyType } from "../kernel/content-type.ts";

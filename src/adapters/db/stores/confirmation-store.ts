@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Confirmation, ConfirmationState, ConfirmationStore } from "../../../core/kernel/ports.ts";
+import type { Confirmation, ConfirmationState, ConfirmationStore } from "../../../core/confirmations/ports-confirmation.ts";
 import type { ConfirmationMethod } from "../../../core/confirmations/confirmation-policy.ts";
 import type { OperationType } from "../../../core/confirmations/confirmation-operation.ts";
 import type { ConfirmationsTable, Database } from "../schema.ts";

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Customer, CustomerDirectory } from "../../../core/kernel/ports.ts";
+import type { Customer } from "../../../core/kernel/ports.ts";
+import type { CustomerDirectory } from "../../../core/console/ports-console-read.ts";
 import type { Database } from "../schema.ts";
 import { toCustomer } from "./customer-store.ts";
 import { likeLiteral } from "../like-pattern.ts";

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { EmailVerification, EmailVerificationStatus, EmailVerificationStore } from "../../../core/kernel/ports.ts";
+import type { EmailVerification, EmailVerificationStatus, EmailVerificationStore } from "../../../core/console/security-requests/ports-security-requests.ts";
 import type { Database, EmailVerificationsTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { KnownDeviceStore } from "../../../core/kernel/ports.ts";
+import type { KnownDeviceStore } from "../../../core/login/ports-account.ts";
 import type { Database } from "../schema.ts";
 
 export function createKnownDeviceStore(db: Kysely<Database>): KnownDeviceStore {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { OperatorSession, OperatorSessionStore } from "../../../core/kernel/ports.ts";
+import type { OperatorSession, OperatorSessionStore } from "../../../core/console/operators/ports-operator.ts";
 import type { Database } from "../schema.ts";
 
 /** Operator console sessions on SQLite or PostgreSQL (migration 0009). */

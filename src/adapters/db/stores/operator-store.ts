@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { NewOperatorRow, Operator, OperatorRole, OperatorStore } from "../../../core/kernel/ports.ts";
+import type { NewOperatorRow, Operator, OperatorRole, OperatorStore } from "../../../core/console/operators/ports-operator.ts";
 import type { BodySealer } from "../../crypto/body-sealer.ts";
 import type { Database, OperatorsTable } from "../schema.ts";
 import { normalizeLoginId } from "../../../core/kernel/credentials.ts";

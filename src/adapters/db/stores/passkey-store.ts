@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Passkey, PasskeyDeviceType, PasskeyRemoval, PasskeyStore } from "../../../core/kernel/ports.ts";
+import type { Passkey, PasskeyDeviceType, PasskeyRemoval, PasskeyStore } from "../../../core/passkeys/ports-passkey.ts";
 import type { Database, PasskeysTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 import { isUniqueViolation } from "../unique-violation.ts";

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { RecoveryAsk, RecoveryRequest } from "../../../core/kernel/ports.ts";
+import type { RecoveryAsk, RecoveryRequest } from "../../../core/account/ports-recovery.ts";
 import type { RequestContext } from "../../../core/kernel/request-context.ts";
 import type { BodySealer } from "../../crypto/body-sealer.ts";
 import type { Database, RecoveryRequestsTable } from "../schema.ts";

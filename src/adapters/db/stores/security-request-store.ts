@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { NewSecurityRequest, SecurityRequest, SecurityRequestKind, SecurityRequestListing, SecurityRequestState, SecurityRequestStore } from "../../../core/kernel/ports.ts";
+import type { NewSecurityRequest, SecurityRequest, SecurityRequestKind, SecurityRequestListing, SecurityRequestState, SecurityRequestStore } from "../../../core/console/security-requests/ports-security-requests.ts";
 import type { Database, SecurityRequestsTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import type { ChallengeStatus, StepUpCode, StepUpPurpose, StepUpStore } from "../../../core/kernel/ports.ts";
+import type { ChallengeStatus } from "../../../core/kernel/ports.ts";
+import type { StepUpCode, StepUpPurpose, StepUpStore } from "../../../core/login/ports-account.ts";
 import type { Database, StepUpCodesTable } from "../schema.ts";
 import { holdOpenCustomer } from "./challenge-store.ts";
 import { inTransaction } from "../in-transaction.ts";

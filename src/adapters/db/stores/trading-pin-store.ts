@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { TradingPinRecord, TradingPinStore } from "../../../core/kernel/ports.ts";
+import type { TradingPinRecord, TradingPinStore } from "../../../core/trading-pin/ports-trading-pin.ts";
 import type { Database, TradingPinsTable } from "../schema.ts";
 
 function toRecord(row: Selectable<TradingPinsTable>): TradingPinRecord {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { WebAuthnChallenge, WebAuthnChallengeStore, WebAuthnPurpose } from "../../../core/kernel/ports.ts";
+import type { WebAuthnChallenge, WebAuthnChallengeStore, WebAuthnPurpose } from "../../../core/passkeys/ports-passkey.ts";
 import type { Database } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 import { isUniqueViolation } from "../unique-violation.ts";

@@ -1,4 +1,6 @@
-import type { AuditLog, Clock, OperatorStore } from "../../kernel/ports.ts";
+import type { Clock } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { OperatorStore } from "./ports-operator.ts";
 import type { BackOfficeAction } from "../account-unlock.ts";
 import { normalizeLoginId } from "../../kernel/credentials.ts";
 import { InvalidInputError } from "../../kernel/errors.ts";

@@ -1,4 +1,6 @@
-import type { AuditLog, Clock, Operator, OperatorRole, OperatorStore, PasswordHasher, RateLimiter } from "../../kernel/ports.ts";
+import type { Clock, PasswordHasher, RateLimiter } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { Operator, OperatorRole, OperatorStore } from "./ports-operator.ts";
 import type { EnforceRateLimit } from "../../kernel/rate-limit.ts";
 import type { RequestContext } from "../../kernel/request-context.ts";
 import type { OperatorSessions } from "./operator-session.ts";

@@ -1,4 +1,6 @@
-import type { AuditLog, Clock, OperatorRole, OperatorStore, PasswordHasher, Random } from "../../kernel/ports.ts";
+import type { Clock, PasswordHasher, Random } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { OperatorRole, OperatorStore } from "./ports-operator.ts";
 import type { BackOfficeAction } from "../account-unlock.ts";
 import type { CommonPasswords, PasswordRefusal } from "../../kernel/password-policy.ts";
 import { customerDetailProblems, nameProblem } from "../../customers/customer-registration.ts";

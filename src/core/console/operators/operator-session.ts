@@ -1,4 +1,6 @@
-import type { AuditLog, Clock, Operator, OperatorSession, OperatorSessionStore, OperatorStore, Random } from "../../kernel/ports.ts";
+import type { Clock, Random } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { Operator, OperatorSession, OperatorSessionStore, OperatorStore } from "./ports-operator.ts";
 import type { RequestContext } from "../../kernel/request-context.ts";
 import { hashToken } from "../../kernel/token-hash.ts";
 import { OPERATOR_SESSION_ABSOLUTE_SECONDS, OPERATOR_SESSION_IDLE_SECONDS, SESSION_TOKEN_BYTES } from "../../kernel/limits.ts";

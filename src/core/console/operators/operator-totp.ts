@@ -1,4 +1,4 @@
-import type { Operator, OperatorStore } from "../../kernel/ports.ts";
+import type { Operator, OperatorStore } from "./ports-operator.ts";
 import { verifyTotp } from "./totp.ts";
 
 /**

@@ -1,4 +1,5 @@
-import type { AuditLog, OperatorStore } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { OperatorStore } from "./ports-operator.ts";
 import type { BackOfficeAction } from "../account-unlock.ts";
 import type { OperatorAction } from "../operator-action.ts";
 import { normalizeLoginId } from "../../kernel/credentials.ts";

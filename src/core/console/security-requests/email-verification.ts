@@ -1,5 +1,7 @@
 import type { Brand } from "../../kernel/brand.ts";
-import type { AuditLog, Clock, Customer, CustomerStore, EmailVerification, EmailVerificationStore, MailOutbox, RateLimiter, Random } from "../../kernel/ports.ts";
+import type { Clock, Customer, CustomerStore, MailOutbox, RateLimiter, Random } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { EmailVerification, EmailVerificationStore } from "./ports-security-requests.ts";
 import type { OperatorRequest } from "../operator-request.ts";
 import { auditOperatorRead } from "../operator-request.ts";
 import { customerForAction } from "../console-customer.ts";

@@ -2,11 +2,12 @@
  * The ports of security requests (issue 17 item 2, DESIGN §5): MFA off, a new 重要メール and
  * パスキー必須 off are asked for by any operator, approved by a supervisor other than the
  * requester, and take effect after a waiting period; a new 重要メール is verified by a code
- * first. Re-exported by ports.ts.
+ * first.
  */
+import type { SecurityRequestKind } from "../../mail/security-request-notices.ts";
 
-/** What a request would weaken. */
-export type SecurityRequestKind = "mfa_off" | "email_change" | "passkey_required_off";
+export type { SecurityRequestKind };
+
 
 export const SECURITY_REQUEST_KINDS: readonly SecurityRequestKind[] = ["mfa_off", "email_change", "passkey_required_off"];
 
@@ -110,4 +111,12 @@ export interface EmailVerificationStore {
   recordWrongCode(id: string, maxAttempts: number): Promise<{ failedAttempts: number; status: EmailVerificationStatus } | null>;
   /** pending → used; false when it was no longer pending (used by a racing request). */
   use(id: string): Promise<boolean>;
+}
+
+// This feature's store joins the transaction of a change made with its mail (MailOutbox.queueWith).
+declare module "../../kernel/ports.ts" {
+  interface AtomicStores {
+    securityRequests: SecurityRequestStore;
+    emailVerifications: EmailVerificationStore;
+  }
 }

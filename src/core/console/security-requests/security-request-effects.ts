@@ -1,5 +1,6 @@
 import type { Brand } from "../../kernel/brand.ts";
-import type { AtomicStores, Customer, OutboxMail, Random, SecurityRequest } from "../../kernel/ports.ts";
+import type { AtomicStores, Customer, OutboxMail, Random } from "../../kernel/ports.ts";
+import type { SecurityRequest } from "./ports-security-requests.ts";
 import { noticeMail } from "../../mail/notice.ts";
 import { mfaOffNotice } from "../../mail/mfa-off-notice.ts";
 import { passkeyRequiredOffByOperatorNotice } from "../../mail/passkey-required-notices.ts";

@@ -1,4 +1,4 @@
-import type { SecurityRequestKind, SecurityRequestListing, SecurityRequestState } from "../../kernel/ports.ts";
+import type { SecurityRequestKind, SecurityRequestListing, SecurityRequestState } from "./ports-security-requests.ts";
 import { maskEmail } from "../../kernel/email-address.ts";
 
 /** A request as the console lists it; the new address masked as every address operators see. */

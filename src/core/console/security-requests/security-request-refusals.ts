@@ -1,4 +1,4 @@
-import type { SecurityRequest } from "../../kernel/ports.ts";
+import type { SecurityRequest } from "./ports-security-requests.ts";
 import type { OperatorAction } from "../operator-action.ts";
 import { OperatorActionRefusedError, OperatorForbiddenError } from "../console-errors.ts";
 

@@ -1,5 +1,8 @@
 import type { Brand } from "../../kernel/brand.ts";
-import type { AuditLog, Clock, Customer, CustomerStore, MailOutbox, PasskeyStore, Random, SecurityRequest, SecurityRequestKind, SecurityRequestState, SecurityRequestStore } from "../../kernel/ports.ts";
+import type { Clock, Customer, CustomerStore, MailOutbox, Random } from "../../kernel/ports.ts";
+import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { PasskeyStore } from "../../passkeys/ports-passkey.ts";
+import type { SecurityRequest, SecurityRequestKind, SecurityRequestState, SecurityRequestStore } from "./ports-security-requests.ts";
 import type { Notice } from "../../mail/notice.ts";
 import type { OperatorAction } from "../operator-action.ts";
 import type { EmailVerifications } from "./email-verification.ts";

@@ -1,4 +1,4 @@
-import type { AuditEventName } from "../../../core/kernel/ports.ts";
+import type { AuditEventName } from "../../../core/kernel/ports-audit.ts";
 import type { Lang } from "../../kernel/i18n.ts";
 
 /**

@@ -2,9 +2,9 @@ import type { CliContext } from "./cli-context.ts";
 import type { CustomerRegistrationInput } from "../core/customers/customer-registration.ts";
 import { registerCustomer, registrationProblems } from "../core/customers/customer-registration.ts";
 import { InvalidInputError } from "../core/kernel/errors.ts";
-import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
+import { buildPasswordHasher } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 import { parseCommandArgs } from "./parse-command-args.ts";
 import { readPassword } from "./read-stdin.ts";
 import { UsageError } from "./usage-error.ts";
@@ -46,11 +46,10 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
   }
 
   // Never creates the database: a customer added to a mistyped one would be lost (security review).
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
+  await withStores(config, async (stores) => {
     const customer = await registerCustomer(
       {
-        customers: buildStores(database, config, { clock: systemClock, random: nodeRandom }).customers,
+        customers: stores.customers,
         hasher: buildPasswordHasher(config),
         clock: systemClock,
         random: nodeRandom,
@@ -58,9 +57,7 @@ export async function customerAddCommand(context: CliContext, args: string[]): P
       input,
     );
     context.stdout.write(`added customer ${customer.loginId}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 function requiredFlag(value: string | undefined, flag: string): string {

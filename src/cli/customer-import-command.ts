@@ -5,10 +5,10 @@ import type { CliContext } from "./cli-context.ts";
 import type { ImportProgress, LineProblem } from "../core/customers/customer-import.ts";
 import { importCustomers, importProblems } from "../core/customers/customer-import.ts";
 import { InvalidInputError } from "../core/kernel/errors.ts";
-import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
+import { buildPasswordHasher } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { readCustomerCsv } from "./customer-csv.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 import { liveSqliteService } from "../adapters/db/sqlite-live-marker.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -47,10 +47,9 @@ export async function customerImportCommand(context: CliContext, args: string[])
   }
 
   // Never creates the database: customers imported into a mistyped one would be lost.
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
+  await withStores(config, async (stores) => {
     refuseBesideLiveSqliteService(config.databaseUrl);
-    const customers = buildStores(database, config, { clock: systemClock, random: nodeRandom }).customers;
+    const customers = stores.customers;
     const problems = [...csv.problems, ...(await importProblems({ customers, clock: systemClock }, csv.rows))];
     if (problems.length > 0) {
       const badLines = new Set(problems.map((problem) => problem.line)).size;
@@ -68,9 +67,7 @@ export async function customerImportCommand(context: CliContext, args: string[])
       },
     );
     context.stdout.write(`imported ${imported} customers\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /**

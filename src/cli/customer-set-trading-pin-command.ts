@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
-import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
+import { buildPasswordHasher } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { InvalidInputError } from "../core/kernel/errors.ts";
 import { TradingPins } from "../core/trading-pin/trading-pin.ts";
 import { tradingPinRefusal } from "../core/trading-pin/trading-pin-rules.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 import { readPassword } from "./read-stdin.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -30,9 +30,7 @@ export async function customerSetTradingPinCommand(context: CliContext, args: st
   if (refusal !== null) {
     throw new InvalidInputError(`the trading PIN is refused (${refusal}): 4 to 8 digits, not one digit repeated, not a straight run up or down`);
   }
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
-    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+  await withStores(config, async (stores) => {
     const customer = await stores.customers.findByLoginId(loginId);
     if (customer === null) {
       throw new InvalidInputError(`no customer with login ID ${loginId}`);
@@ -49,7 +47,5 @@ export async function customerSetTradingPinCommand(context: CliContext, args: st
     });
     await pins.set(customer.id, pin, { actor, reason, context: { ip: "cli", userAgent: "", requestId: randomUUID() } });
     context.stdout.write(`set the trading PIN of customer ${customer.loginId}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

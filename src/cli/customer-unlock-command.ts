@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
-import { buildStores } from "../wiring/stores.ts";
-import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { unlockAccount } from "../core/console/account-unlock.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 
 const COMMAND = "customer unlock";
 
@@ -16,16 +14,12 @@ export async function customerUnlockCommand(context: CliContext, args: string[])
   // The ID is normalised as login and `customer add` do: the operator types what the customer reads out.
   const { loginId, actor: operator, reason } = parseOperatorActionArgs(COMMAND, args, (actor) => `unlocked from the command line by ${actor}`);
   const config = context.config();
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
-    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+  await withStores(config, async (stores) => {
     await unlockAccount(
       { customers: stores.customers, audit: stores.audit },
       loginId,
       { actor: operator, reason, ip: "cli", requestId: randomUUID() },
     );
     context.stdout.write(`unlocked customer ${loginId}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

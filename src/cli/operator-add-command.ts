@@ -5,10 +5,10 @@ import type { OperatorRegistrationInput } from "../core/console/operators/operat
 import { operatorRegistrationProblems, registerOperator } from "../core/console/operators/operator-registration.ts";
 import { InvalidInputError } from "../core/kernel/errors.ts";
 import { totpUri } from "../core/console/operators/totp.ts";
-import { buildPasswordHasher, buildStores } from "../wiring/stores.ts";
+import { buildPasswordHasher } from "../wiring/stores.ts";
 import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { commonPasswordList } from "../adapters/password-list/common-passwords.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 import { parseCommandArgs } from "./parse-command-args.ts";
 import { readPassword } from "./read-stdin.ts";
 import { UsageError } from "./usage-error.ts";
@@ -48,9 +48,7 @@ export async function operatorAddCommand(context: CliContext, args: string[]): P
     throw new InvalidInputError(problems.join("; "));
   }
 
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
-    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+  await withStores(config, async (stores) => {
     const added = await registerOperator(
       { operators: stores.operators, hasher: buildPasswordHasher(config), clock: systemClock, random: nodeRandom, audit: stores.audit, commonPasswords },
       input,
@@ -58,9 +56,7 @@ export async function operatorAddCommand(context: CliContext, args: string[]): P
     );
     context.stderr.write(`added operator ${added.loginId} (${role}); add this to the operator's authenticator app now, it is not shown again:\n`);
     context.stdout.write(`${totpUri(added.totpSecret, { issuer: CONSOLE_TOTP_ISSUER, account: added.loginId })}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 function requiredFlag(value: string | undefined, flag: string): string {

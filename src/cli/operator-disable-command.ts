@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
-import { buildStores } from "../wiring/stores.ts";
-import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
+import { systemClock } from "../adapters/crypto/node-random.ts";
 import { disableOperator } from "../core/console/operators/operator-disable.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 
 const COMMAND = "operator disable";
 
@@ -12,12 +11,8 @@ const COMMAND = "operator disable";
 export async function operatorDisableCommand(context: CliContext, args: string[]): Promise<void> {
   const { loginId, actor, reason } = parseOperatorActionArgs(COMMAND, args, (user) => `disabled from the command line by ${user}`);
   const config = context.config();
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
-    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+  await withStores(config, async (stores) => {
     await disableOperator({ operators: stores.operators, audit: stores.audit, clock: systemClock }, loginId, { actor, reason, ip: "cli", requestId: randomUUID() });
     context.stdout.write(`disabled operator ${loginId}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { CliContext } from "./cli-context.ts";
-import { buildStores } from "../wiring/stores.ts";
-import { nodeRandom, systemClock } from "../adapters/crypto/node-random.ts";
 import { unlockOperator } from "../core/console/operators/operator-unlock.ts";
 import { parseOperatorActionArgs } from "./operator-action-args.ts";
-import { openMigratedDatabase } from "./open-migrated-database.ts";
+import { withStores } from "./with-stores.ts";
 
 const COMMAND = "operator unlock";
 
@@ -12,12 +10,8 @@ const COMMAND = "operator unlock";
 export async function operatorUnlockCommand(context: CliContext, args: string[]): Promise<void> {
   const { loginId, actor, reason } = parseOperatorActionArgs(COMMAND, args, (user) => `unlocked from the command line by ${user}`);
   const config = context.config();
-  const database = await openMigratedDatabase(config.databaseUrl);
-  try {
-    const stores = buildStores(database, config, { clock: systemClock, random: nodeRandom });
+  await withStores(config, async (stores) => {
     await unlockOperator({ operators: stores.operators, audit: stores.audit }, loginId, { actor, reason, ip: "cli", requestId: randomUUID() });
     context.stdout.write(`unlocked operator ${loginId}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

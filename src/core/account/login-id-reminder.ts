@@ -8,7 +8,7 @@ import { isValidEmail } from "../kernel/email-address.ts";
 import { InvalidInputError, RetryLaterError } from "../kernel/errors.ts";
 import { loginIdReminderNotice } from "../mail/password-reset-mails.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
 // One address may hold a few accounts (a family's); more is not a reminder but a list.
@@ -29,7 +29,7 @@ export class LoginIdReminder {
 
   constructor(deps: LoginIdReminderDeps) {
     this.deps = deps;
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
   }
 
   async remind(input: { email: string; birthDate: string }, context: RequestContext): Promise<void> {

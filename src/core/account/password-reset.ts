@@ -12,7 +12,7 @@ import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { passwordRefusal } from "../kernel/password-policy.ts";
 import { passwordResetCodeNotice, passwordResetDoneNotice } from "../mail/password-reset-mails.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { refuseFrozen } from "../login/frozen-refusal.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "../login/step-up-code.ts";
@@ -38,7 +38,7 @@ export class PasswordReset {
   constructor(deps: PasswordResetDeps) {
     this.deps = deps;
     this.lockout = new Lockout(deps);
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
   }
 
   /** Returns the reset token for the browser's cookie, the same whether or not anything matched. */

@@ -8,7 +8,7 @@ import { confirmationCodeNotice } from "../mail/confirmation-code-mail.ts";
 import { ConfirmationUnusableError } from "./confirmation-errors.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "../login/step-up-code.ts";
 import { hashToken } from "../kernel/token-hash.ts";
@@ -27,7 +27,7 @@ export class ConfirmationCode {
   constructor(deps: StepUpCodeDeps) {
     this.deps = deps;
     this.lockout = new Lockout(deps);
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
   }
 
   /**

@@ -14,6 +14,11 @@ export function bindRateLimits(deps: { limiter: RateLimiter; audit: AuditLog; cl
   return (name, subject, context, options) => enforceRateLimit(deps, name, subject, context, deps.clock.now(), options);
 }
 
+/** `bindRateLimits` for a service whose deps carry the limiter, the audit log, the clock and the settings' rules. */
+export function rateLimitsOf(deps: { limiter: RateLimiter; audit: AuditLog; clock: Clock; settings: { rateLimits: RateLimits } }): EnforceRateLimit {
+  return bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+}
+
 /**
  * Counts one request against `rule` for `subject` (an IP, a login ID, a
  * customer or a challenge); over the limit it is audited and refused with [5124], or

@@ -6,7 +6,7 @@ import type { RequestContext } from "../kernel/request-context.ts";
 import { CodeStep } from "./code-step.ts";
 import { Lockout } from "./lockout.ts";
 import { PasswordStep } from "./password-step.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { LoginNotifier } from "./login-notifier.ts";
 import type { KnownDeviceStore } from "./ports-account.ts";
 
@@ -32,7 +32,7 @@ export class LoginService {
 
   constructor(deps: LoginDeps & { knownDevices: KnownDeviceStore }) {
     const lockout = new Lockout(deps);
-    const limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    const limit = rateLimitsOf(deps);
     this.password = new PasswordStep(deps, lockout, limit);
     this.code = new CodeStep(deps, lockout, limit);
     this.notifier = new LoginNotifier(deps);

@@ -12,7 +12,7 @@ import { auditCustomerEvent } from "../kernel/audit.ts";
 import { maskEmail } from "../kernel/email-address.ts";
 import { Lockout } from "./lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 
@@ -48,7 +48,7 @@ export class SessionStepUpCodes {
   constructor(deps: StepUpCodeDeps, kind: SessionStepUpKind) {
     this.deps = deps;
     this.kind = kind;
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
   }
 
   /**

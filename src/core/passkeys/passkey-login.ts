@@ -12,7 +12,7 @@ import { Lockout } from "../login/lockout.ts";
 import { LoginNotifier } from "../login/login-notifier.ts";
 import { verifyAssertion } from "./passkey-assertion.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 
 /**
@@ -48,7 +48,7 @@ export class PasskeyLogin {
   constructor(deps: PasskeyServiceDeps) {
     this.deps = deps;
     this.lockout = new Lockout(deps);
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
     this.notifier = new LoginNotifier(deps);
   }
 

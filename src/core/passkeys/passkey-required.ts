@@ -11,7 +11,7 @@ import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-as
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
 import { passkeyRequiredNotice } from "../mail/passkey-required-notices.ts";
 import { bindingOf } from "./passkey-registration.ts";
-import { bindRateLimits } from "../kernel/rate-limit.ts";
+import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
 /**
@@ -27,7 +27,7 @@ export class PasskeyRequired {
 
   constructor(deps: PasskeyServiceDeps) {
     this.deps = deps;
-    this.limit = bindRateLimits({ limiter: deps.limiter, audit: deps.audit, clock: deps.clock, limits: deps.settings.rateLimits });
+    this.limit = rateLimitsOf(deps);
   }
 
   isOn(current: AuthenticatedSession): Promise<boolean> {

@@ -1,7 +1,8 @@
 import type { Clock } from "../../kernel/ports.ts";
 import type { AuditLog } from "../../kernel/ports-audit.ts";
 import type { OperatorStore } from "./ports-operator.ts";
-import type { BackOfficeAction } from "../account-unlock.ts";
+import type { BackOfficeAction } from "../back-office-action.ts";
+import { auditBackOfficeAction } from "../back-office-action.ts";
 import { normalizeLoginId } from "../../kernel/credentials.ts";
 import { InvalidInputError } from "../../kernel/errors.ts";
 import { checkedReason } from "../operator-action.ts";
@@ -21,14 +22,5 @@ export async function disableOperator(deps: { operators: OperatorStore; audit: A
   if (!(await deps.operators.disable(operator.id, deps.clock.now()))) {
     throw new InvalidInputError(`operator ${normalized} is already disabled`);
   }
-  await deps.audit.record({
-    event: "operator.disabled",
-    outcome: "ok",
-    customerId: null,
-    actor: action.actor,
-    ip: action.ip,
-    userAgent: "",
-    requestId: action.requestId,
-    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason },
-  });
+  await auditBackOfficeAction(deps.audit, action, "operator.disabled", null, { operatorId: operator.id, operatorLoginId: operator.loginId, reason });
 }

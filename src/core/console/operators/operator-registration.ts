@@ -1,7 +1,8 @@
 import type { Clock, PasswordHasher, Random } from "../../kernel/ports.ts";
 import type { AuditLog } from "../../kernel/ports-audit.ts";
 import type { OperatorRole, OperatorStore } from "./ports-operator.ts";
-import type { BackOfficeAction } from "../account-unlock.ts";
+import type { BackOfficeAction } from "../back-office-action.ts";
+import { auditBackOfficeAction } from "../back-office-action.ts";
 import type { CommonPasswords, PasswordRefusal } from "../../kernel/password-policy.ts";
 import { customerDetailProblems, nameProblem } from "../../customers/customer-registration.ts";
 import { readableText } from "../../kernel/readable-text.ts";
@@ -80,15 +81,6 @@ export async function registerOperator(
     totpSecret,
     createdAt: deps.clock.now(),
   });
-  await deps.audit.record({
-    event: "operator.added",
-    outcome: "ok",
-    customerId: null,
-    actor: action.actor,
-    ip: action.ip,
-    userAgent: "",
-    requestId: action.requestId,
-    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, role: operator.role },
-  });
+  await auditBackOfficeAction(deps.audit, action, "operator.added", null, { operatorId: operator.id, operatorLoginId: operator.loginId, role: operator.role });
   return { loginId: operator.loginId, totpSecret };
 }

@@ -1,6 +1,7 @@
 import type { AuditLog } from "../../kernel/ports-audit.ts";
 import type { OperatorStore } from "./ports-operator.ts";
-import type { BackOfficeAction } from "../account-unlock.ts";
+import type { BackOfficeAction } from "../back-office-action.ts";
+import { auditBackOfficeAction } from "../back-office-action.ts";
 import type { OperatorAction } from "../operator-action.ts";
 import { normalizeLoginId } from "../../kernel/credentials.ts";
 import { InvalidInputError, NotFoundError } from "../../kernel/errors.ts";
@@ -27,16 +28,7 @@ export async function unlockOperator(deps: { operators: OperatorStore; audit: Au
   if (!(await deps.operators.unlock(operator.id))) {
     throw new InvalidInputError(`operator ${normalized} is not locked`);
   }
-  await deps.audit.record({
-    event: "operator.unlocked",
-    outcome: "ok",
-    customerId: null,
-    actor: action.actor,
-    ip: action.ip,
-    userAgent: "",
-    requestId: action.requestId,
-    detail: { operatorId: operator.id, operatorLoginId: operator.loginId, reason, lockedAt: operator.lockedAt },
-  });
+  await auditBackOfficeAction(deps.audit, action, "operator.unlocked", null, { operatorId: operator.id, operatorLoginId: operator.loginId, reason, lockedAt: operator.lockedAt });
 }
 
 /**

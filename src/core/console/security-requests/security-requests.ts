@@ -1,6 +1,6 @@
 import type { Brand } from "../../kernel/brand.ts";
 import type { Clock, Customer, CustomerStore, MailOutbox, Random } from "../../kernel/ports.ts";
-import type { AuditLog } from "../../kernel/ports-audit.ts";
+import type { AuditEvent, AuditEventName, AuditLog } from "../../kernel/ports-audit.ts";
 import type { PasskeyStore } from "../../passkeys/ports-passkey.ts";
 import type { SecurityRequest, SecurityRequestKind, SecurityRequestState, SecurityRequestStore } from "./ports-security-requests.ts";
 import type { Notice } from "../../mail/notice.ts";
@@ -136,7 +136,7 @@ export class SecurityRequests {
     }
     await auditOperatorAction(this.deps.audit, checked, { event: "security_request.approved", outcome: "ok", customerId: customer.id, detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, effectiveAt } });
     if (outcome.effect !== null) {
-      await this.auditEffective(request, customer, outcome.effect);
+      await this.auditEffective(request, outcome.effect);
     }
     return { id: request.id, kind: request.kind, state: immediate ? "effective" : "approved", effectiveAt };
   }
@@ -193,7 +193,7 @@ export class SecurityRequests {
       });
       if (outcome.effect !== null) {
         applied += 1;
-        await this.auditEffective(request, customer, outcome.effect);
+        await this.auditEffective(request, outcome.effect);
       } else {
         await this.cancelBySystem(request, customer, now);
       }
@@ -210,16 +210,7 @@ export class SecurityRequests {
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: null, at: now, reason })))) {
       return;
     }
-    await this.deps.audit.record({
-      event: "security_request.cancelled",
-      outcome: "ok",
-      customerId: customer.id,
-      actor: "system",
-      ip: "",
-      userAgent: "",
-      requestId: request.id,
-      detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, state: request.state, reason },
-    });
+    await this.auditBySystem("security_request.cancelled", request, { state: request.state, reason });
   }
 
   private delayMs(): number {
@@ -252,16 +243,21 @@ export class SecurityRequests {
     return { requestId };
   }
 
-  private auditEffective(request: SecurityRequest, customer: Customer, effect: EffectDetail): Promise<void> {
+  private auditEffective(request: SecurityRequest, effect: EffectDetail): Promise<void> {
+    return this.auditBySystem("security_request.effective", request, { approvedBy: request.decidedBy, ...effect });
+  }
+
+  /** What the sweep did on its own to a request: actor "system", no request address, the request's ID as the request ID. */
+  private auditBySystem(event: AuditEventName, request: SecurityRequest, detail: AuditEvent["detail"]): Promise<void> {
     return this.deps.audit.record({
-      event: "security_request.effective",
+      event,
       outcome: "ok",
-      customerId: customer.id,
+      customerId: request.customerId,
       actor: "system",
       ip: "",
       userAgent: "",
       requestId: request.id,
-      detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, approvedBy: request.decidedBy, ...effect },
+      detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, ...detail },
     });
   }
 

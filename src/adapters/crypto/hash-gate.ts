@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
 import type { PasswordHasher } from "../../core/kernel/ports.ts";
-import { ServiceBusyError } from "../../core/kernel/errors.ts";
+import { TooManyRequestsError } from "../../core/kernel/retry-later-errors.ts";
 
 export interface HashGateSettings {
   /** Hashes running at once: the cores argon2 may use. */
@@ -41,7 +41,7 @@ export function createHashGate(inner: PasswordHasher, settings: HashGateSettings
   function refuseWhenFull(): void {
     if (inFlight >= settings.maxInFlight && waiting.length >= settings.maxQueue) {
       shed += 1;
-      throw new ServiceBusyError(1, `hash queue full (${inFlight} running, ${waiting.length} waiting)`);
+      throw new TooManyRequestsError(1, `hash queue full (${inFlight} running, ${waiting.length} waiting)`, { serverBusy: true });
     }
   }
 

@@ -5,7 +5,8 @@ import type { LoginIdReminderAsk, RecoveryQueue, RecoveryRequest } from "./ports
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { birthDateProblem, normalizeBirthDate } from "../kernel/birth-date.ts";
 import { isValidEmail } from "../kernel/email-address.ts";
-import { InvalidInputError, RetryLaterError } from "../kernel/errors.ts";
+import { InvalidInputError } from "../kernel/errors.ts";
+import { RetryLaterError } from "../kernel/retry-later-errors.ts";
 import { loginIdReminderNotice } from "../mail/password-reset-mails.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";

@@ -6,7 +6,8 @@ import type { PasswordResetAsk, RecoveryQueue, RecoveryRequest } from "./ports-r
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { birthDateProblem, normalizeBirthDate } from "../kernel/birth-date.ts";
 import { normalizeLoginId, normalizePassword } from "../kernel/credentials.ts";
-import { AccountLockedError, InvalidCodeError, InvalidInputError, PasswordRejectedError, RetryLaterError } from "../kernel/errors.ts";
+import { AccountLockedError, InvalidCodeError, InvalidInputError, PasswordRejectedError } from "../kernel/errors.ts";
+import { RetryLaterError } from "../kernel/retry-later-errors.ts";
 import { LOGIN_ID_PATTERN, PREAUTH_TOKEN_BYTES } from "../kernel/limits.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";

@@ -1,5 +1,6 @@
-import { AuthError } from "../kernel/errors.ts";
 import type { PublicMessage } from "../kernel/errors.ts";
+import type { OPERATOR_ACTION_REASONS } from "../kernel/error-reasons.ts";
+import { AuthError, InvalidInputError } from "../kernel/errors.ts";
 
 // The console's refusals (issue 12): shown to operators only, never to customers.
 
@@ -16,25 +17,9 @@ export class OperatorForbiddenError extends AuthError {
 }
 
 /** Why an operator's action was refused though the request was well formed (the console shows it; the API adds it as `error.reason`). */
-export type OperatorActionRefusal =
-  | "not_locked"
-  | "not_frozen"
-  | "mfa_already_on"
-  | "mfa_already_off"
-  | "same_email"
-  | "changed_meanwhile"
-  | "identity_not_checked"
-  | "request_pending"
-  | "request_decided"
-  | "request_expired"
-  | "passkey_not_required"
-  | "trading_pin_not_locked"
-  | "operator_disabled"
-  | "request_closed"
-  | "use_email_change_request"
-  | "use_passkey_required_off_request";
+export type OperatorActionRefusal = (typeof OPERATOR_ACTION_REASONS)[number];
 
-const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
+const OPERATOR_ACTION_MESSAGES: Record<OperatorActionRefusal, PublicMessage> = {
   not_locked: { ja: "このお客さまの口座はロックされていません。", en: "This customer's account is not locked." },
   not_frozen: { ja: "このお客さまの口座は凍結されていません。", en: "This customer's account is not frozen." },
   mfa_already_on: { ja: "このお客さまの多要素認証はすでに有効です。", en: "This customer's MFA is on already." },
@@ -60,14 +45,10 @@ const OPERATOR_ACTION_REFUSALS: Record<OperatorActionRefusal, PublicMessage> = {
 };
 
 /**
- * 4000 as well: a console action that does not apply to the customer's state (unlock when
- * not locked, a request already decided): nothing was changed and nothing mailed.
+ * [4000] with a reason: a console action that does not apply to the customer's state (unlock when
+ * not locked, a request already decided): nothing was changed and nothing mailed. `message` when
+ * the reason's words name a customer and the action is on something else (an operator's lock).
  */
-export class OperatorActionRefusedError extends AuthError {
-  static readonly code = "4000";
-
-  /** `message` when the reason's words name a customer and the action is on something else (an operator's lock). */
-  constructor(reason: OperatorActionRefusal, detail: string, options?: { message?: PublicMessage }) {
-    super(OperatorActionRefusedError.code, options?.message ?? OPERATOR_ACTION_REFUSALS[reason], detail, { reason });
-  }
+export function operatorActionRefused(reason: OperatorActionRefusal, detail: string, options?: { message?: PublicMessage }): InvalidInputError {
+  return new InvalidInputError(detail, { reason, message: options?.message ?? OPERATOR_ACTION_MESSAGES[reason] });
 }

@@ -2,7 +2,7 @@ import type { Clock, RateLimiter } from "../kernel/ports.ts";
 import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RateRule } from "../kernel/limits.ts";
 import type { OperatorRequest } from "./operator-request.ts";
-import { TooManyRequestsError } from "../kernel/errors.ts";
+import { TooManyRequestsError } from "../kernel/retry-later-errors.ts";
 
 // The console's own limits (issue 17: codes to new addresses, 「生年月日の確認」) are fixed rules from
 // limits.ts, not RATE_LIMIT_* settings: they guard customers from operators, not the service from load.

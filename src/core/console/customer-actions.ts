@@ -6,7 +6,7 @@ import type { OperatorAction } from "./operator-action.ts";
 import type { OperatorActionRefusal } from "./console-errors.ts";
 import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
-import { OperatorActionRefusedError } from "./console-errors.ts";
+import { operatorActionRefused } from "./console-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { accountUnlockedNotice } from "../mail/account-unlocked-notice.ts";
 import { accountUnfrozenNotice } from "../mail/account-unfrozen-notice.ts";
@@ -31,7 +31,7 @@ export interface CustomerActionsDeps {
  * - changes the customer and queues the customer's notice in one transaction;
  * - audits the action with the operator's ID and the reason.
  * An action that does not apply (unlock when not locked, the same address …) changes
- * nothing and mails nothing, and throws OperatorActionRefusedError ([4000] with `reason`), which
+ * nothing and mails nothing, and throws operatorActionRefused's [4000] with a `reason`, which
  * the console's refusal hook audits; the one exception is `endSessions`, whose answer is the
  * count (0: nothing done, audited as such).
  */
@@ -58,7 +58,7 @@ export class CustomerActions {
   async unfreeze(loginId: string, action: OperatorAction, check: { identityChecked: boolean }): Promise<void> {
     const checked = withCheckedReason(action);
     if (check.identityChecked !== true) {
-      throw new OperatorActionRefusedError("identity_not_checked", "unfreeze without identityChecked: true");
+      throw operatorActionRefused("identity_not_checked", "unfreeze without identityChecked: true");
     }
     const customer = await customerForAction(this.deps.customers, loginId);
     const now = this.deps.clock.now();
@@ -98,7 +98,7 @@ export class CustomerActions {
    */
   private async apply(customer: Customer, applies: boolean, refusal: OperatorActionRefusal, notice: Notice, change: (stores: AtomicStores) => Promise<boolean>): Promise<void> {
     if (!applies || !(await this.deps.outbox.queueWith(this.mail(customer, notice, this.deps.clock.now()), change))) {
-      throw new OperatorActionRefusedError(refusal, `customer ${customer.id}: ${refusal}`);
+      throw operatorActionRefused(refusal, `customer ${customer.id}: ${refusal}`);
     }
   }
 

@@ -5,7 +5,7 @@ import type { TradingPinStore } from "../trading-pin/ports-trading-pin.ts";
 import type { OperatorAction } from "./operator-action.ts";
 import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
-import { OperatorActionRefusedError } from "./console-errors.ts";
+import { operatorActionRefused } from "./console-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { tradingPinUnlockedNotice } from "../mail/trading-pin-unlocked-notice.ts";
 
@@ -40,7 +40,7 @@ export class TradingPinUnlock {
     const now = clock.now();
     const mail = noticeMail(brand, customer, tradingPinUnlockedNotice(brand, { unlockedAt: now }), { id: random.id(), createdAt: now });
     if (before === null || before.lockedAt === null || !(await outbox.queueWith(mail, (stores) => stores.tradingPins.unlock(customer.id)))) {
-      throw new OperatorActionRefusedError("trading_pin_not_locked", `customer ${customer.id}: trading PIN not locked`);
+      throw operatorActionRefused("trading_pin_not_locked", `customer ${customer.id}: trading PIN not locked`);
     }
     await auditOperatorAction(audit, checked, { event: "trading_pin.unlocked", outcome: "ok", customerId: customer.id, detail: { lockedAt: before.lockedAt, failedCount: before.failedCount } });
   }

@@ -1,3 +1,4 @@
+import type { ErrorReason, ReasonOf } from "./error-reasons.ts";
 import type { PasswordRefusal } from "./password-policy.ts";
 
 /**
@@ -15,7 +16,14 @@ export interface PublicMessage {
 export const ERROR_CODES = ["4000", "4010", "4030", "4031", "4040", "5000", "5101", "5102", "5103", "5104", "5121", "5122", "5123", "5124", "5125", "5126", "5131", "5141", "5142", "5143", "5144", "5145", "5146", "5161"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The base of the closed set: abstract, so every error shown is one of the classes below. */
+/**
+ * The base of the closed set: abstract, so every error shown is one of its subclasses. One class
+ * per code, each with its code as a static (test/unit/error-classes.one-per-code.test.ts): what
+ * sets apart errors of one code is its `reason` (error-reasons.ts) and message, or an option
+ * that only the web layer reads (5124's `serverBusy`), never a second class, so `instanceof`
+ * and the code always agree. A code's class lives in the kernel when several features throw it
+ * (here, retry-later-errors.ts, email-hold.ts), else in its feature's `*-errors.ts`.
+ */
 export abstract class AuthError extends Error {
   readonly code: ErrorCode;
   readonly publicMessage: PublicMessage;
@@ -23,9 +31,9 @@ export abstract class AuthError extends Error {
   /** An extra hint shown under the message (e.g. "a newer code was sent"). */
   readonly hint: PublicMessage | null;
   /** A machine-readable reason the API adds as `error.reason` (e.g. a refused password's rule). */
-  readonly reason: string | null;
+  readonly reason: ErrorReason | null;
 
-  protected constructor(code: ErrorCode, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage; reason?: string }) {
+  protected constructor(code: ErrorCode, publicMessage: PublicMessage, detail: string, options?: { hint?: PublicMessage; reason?: ErrorReason }) {
     super(`[${code}] ${publicMessage.en} (${detail})`);
     this.name = new.target.name;
     this.code = code;
@@ -45,12 +53,22 @@ export class InternalError extends AuthError {
   }
 }
 
-/** 4000: the request itself is malformed (missing field, too long, bad encoding). */
+/**
+ * 4000: without a reason, the request itself is malformed (missing field, too long, bad encoding),
+ * one message for all. With one, it was well formed but does not apply (a passkey change, a
+ * console action): the feature that refuses gives the reason's own message (passkey-errors.ts,
+ * console-errors.ts), and nothing was written.
+ */
 export class InvalidInputError extends AuthError {
   static readonly code = "4000";
 
-  constructor(detail: string) {
-    super(InvalidInputError.code, { ja: "入力内容に誤りがあります。", en: "The request is not valid." }, detail);
+  constructor(detail: string, refusal?: { reason: ReasonOf<"4000">; message: PublicMessage }) {
+    super(
+      InvalidInputError.code,
+      refusal?.message ?? { ja: "入力内容に誤りがあります。", en: "The request is not valid." },
+      detail,
+      refusal === undefined ? undefined : { reason: refusal.reason },
+    );
   }
 }
 
@@ -205,16 +223,6 @@ export class TooManyCodeAttemptsError extends AuthError {
   }
 }
 
-/** A refusal the customer may try again after a while: the web layer sends `Retry-After`. */
-export abstract class RetryLaterError extends AuthError {
-  readonly retryAfterSeconds: number;
-
-  protected constructor(code: ErrorCode, publicMessage: PublicMessage, retryAfterSeconds: number, detail: string) {
-    super(code, publicMessage, detail);
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
 const PASSWORD_REFUSAL_MESSAGES: Record<PasswordRefusal, PublicMessage> = {
   too_short: { ja: "パスワードは8文字以上で設定してください。", en: "The password must be at least 8 characters long." },
   too_long: { ja: "パスワードは256文字以内で設定してください。", en: "The password must be at most 256 characters long." },
@@ -234,67 +242,4 @@ export class PasswordRejectedError extends AuthError {
     const why = PASSWORD_REFUSAL_MESSAGES[reason];
     super(PasswordRejectedError.code, { ja: `新しいパスワードを設定できません。${why.ja}`, en: `The new password cannot be used. ${why.en}` }, detail, { reason });
   }
-}
-
-/** 5124: rate limited. */
-export class TooManyRequestsError extends RetryLaterError {
-  static readonly code = "5124";
-
-  constructor(retryAfterSeconds: number, detail: string) {
-    super(
-      TooManyRequestsError.code,
-      {
-        ja: "ただいまアクセスが集中しています。しばらくしてから再度お試しください。",
-        en: "Too many requests. Please try again later.",
-      },
-      retryAfterSeconds,
-      detail,
-    );
-  }
-}
-
-/**
- * 5124 as well, but the server's fault: the password-hash queue is full
- * (load shedding), so the web layer answers 503 rather than 429.
- */
-export class ServiceBusyError extends TooManyRequestsError {
-  constructor(retryAfterSeconds: number, detail: string) {
-    super(retryAfterSeconds, detail);
-  }
-}
-
-/**
- * 5125: the code-mail limit (mail bombing: 5 code mails per customer in 15 minutes) was
- * reached. Issue 11: under 5124 the customer read 「ただいまアクセスが集中しています」 as an
- * overload and was told neither what happened nor how long to wait; this says both.
- */
-export class CodeMailLimitError extends RetryLaterError {
-  static readonly code = "5125";
-
-  constructor(limit: { max: number; windowSeconds: number }, retryAfterSeconds: number, detail: string) {
-    const window = { ja: durationJa(limit.windowSeconds), en: durationEn(limit.windowSeconds) };
-    const waitMinutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super(
-      CodeMailLimitError.code,
-      {
-        ja: `認証コードの送信回数が上限（${window.ja}に${limit.max}回）に達しました。あと${waitMinutes}分ほどお待ちのうえ、もう一度ログインしてください。`,
-        en: `You have reached the limit of ${limit.max} code mails in ${window.en}. Please wait about ${waitMinutes} ${waitMinutes === 1 ? "minute" : "minutes"} and log in again.`,
-      },
-      retryAfterSeconds,
-      detail,
-    );
-  }
-}
-
-/** `900` → 「15分間」; a window that is not whole minutes (a test setting) in seconds. */
-function durationJa(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60}分間` : `${seconds}秒間`;
-}
-
-/** `900` → "15 minutes". */
-function durationEn(seconds: number): string {
-  if (seconds % 60 !== 0) {
-    return `${seconds} seconds`;
-  }
-  return seconds === 60 ? "1 minute" : `${seconds / 60} minutes`;
 }

@@ -1,8 +1,9 @@
+import type { PASSWORD_REASONS } from "./error-reasons.ts";
 import { normalizeLoginId, normalizePassword } from "./credentials.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits.ts";
 
 /** Why a new password is refused; the API answers it as `error.reason` of [5131]. */
-export type PasswordRefusal = "too_short" | "too_long" | "common" | "same_as_login_id" | "same_as_current";
+export type PasswordRefusal = (typeof PASSWORD_REASONS)[number];
 
 /** A list of passwords attackers try first (a blocklist, NIST SP 800-63B-4 §3.1.1.2). */
 export interface CommonPasswords {

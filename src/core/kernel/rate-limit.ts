@@ -2,7 +2,7 @@ import type { AuditLog } from "./ports-audit.ts";
 import type { Clock, RateLimiter } from "./ports.ts";
 import type { RateLimitName, RateRule } from "./limits.ts";
 import type { RequestContext } from "./request-context.ts";
-import { CodeMailLimitError, TooManyRequestsError } from "./errors.ts";
+import { CodeMailLimitError, TooManyRequestsError } from "./retry-later-errors.ts";
 
 export type RateLimits = Record<RateLimitName, RateRule>;
 

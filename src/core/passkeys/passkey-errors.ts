@@ -1,5 +1,6 @@
 import type { PublicMessage } from "../kernel/errors.ts";
-import { AuthError } from "../kernel/errors.ts";
+import type { PASSKEY_ACTION_REASONS } from "../kernel/error-reasons.ts";
+import { AuthError, InvalidInputError } from "../kernel/errors.ts";
 
 /**
  * The passkeys' errors (issue 13 §1–§3), apart from errors.ts, which holds the codes
@@ -27,9 +28,9 @@ export class PasskeyRefusedError extends AuthError {
 }
 
 /** Why a customer's passkey request was refused though well formed (the API adds it as `error.reason`). */
-export type PasskeyActionRefusal = "no_passkey" | "last_passkey_required";
+export type PasskeyActionRefusal = (typeof PASSKEY_ACTION_REASONS)[number];
 
-const PASSKEY_ACTION_REFUSALS: Record<PasskeyActionRefusal, PublicMessage> = {
+const PASSKEY_ACTION_MESSAGES: Record<PasskeyActionRefusal, PublicMessage> = {
   no_passkey: { ja: "パスキーが登録されていません。先にパスキーを登録してください。", en: "No passkey is registered. Please register a passkey first." },
   last_passkey_required: {
     ja: "パスキー必須が設定されているため、最後のパスキーは削除できません。先にパスキー必須を解除するか、別のパスキーを登録してください。",
@@ -37,11 +38,7 @@ const PASSKEY_ACTION_REFUSALS: Record<PasskeyActionRefusal, PublicMessage> = {
   },
 };
 
-/** 4000 as well: a passkey change that does not apply (パスキー必須 with no passkey, removing the last one while required); nothing written. */
-export class PasskeyActionRefusedError extends AuthError {
-  static readonly code = "4000";
-
-  constructor(reason: PasskeyActionRefusal, detail: string) {
-    super(PasskeyActionRefusedError.code, PASSKEY_ACTION_REFUSALS[reason], detail, { reason });
-  }
+/** [4000] with a reason: a passkey change that does not apply (パスキー必須 with no passkey, removing the last one while required); nothing written. */
+export function passkeyActionRefused(reason: PasskeyActionRefusal, detail: string): InvalidInputError {
+  return new InvalidInputError(detail, { reason, message: PASSKEY_ACTION_MESSAGES[reason] });
 }

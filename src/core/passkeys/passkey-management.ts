@@ -5,7 +5,7 @@ import type { AuthenticatedSession } from "../login/session.ts";
 import type { PasskeyChange } from "../mail/passkey-notices.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { NotFoundError } from "../kernel/errors.ts";
-import { PasskeyActionRefusedError } from "./passkey-errors.ts";
+import { passkeyActionRefused } from "./passkey-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { readableText } from "../kernel/readable-text.ts";
 import { passkeyChangeNotice } from "../mail/passkey-notices.ts";
@@ -53,7 +53,7 @@ export class PasskeyManagement {
       return removal === "removed";
     }, context);
     if (removal === "last_while_required") {
-      throw new PasskeyActionRefusedError("last_passkey_required", `customer ${customerId}: last passkey while passkey required`);
+      throw passkeyActionRefused("last_passkey_required", `customer ${customerId}: last passkey while passkey required`);
     }
     if (removal === "not_found") {
       throw new NotFoundError(`passkey ${id} went meanwhile`);

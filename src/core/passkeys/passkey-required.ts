@@ -5,7 +5,7 @@ import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
-import { PasskeyActionRefusedError } from "./passkey-errors.ts";
+import { passkeyActionRefused } from "./passkey-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-assertion.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
@@ -38,7 +38,7 @@ export class PasskeyRequired {
   async options(current: AuthenticatedSession): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const customerId = current.customer.id;
     if (!(await hasPasskey(this.deps, customerId))) {
-      throw new PasskeyActionRefusedError("no_passkey", `customer ${customerId} has no passkey`);
+      throw passkeyActionRefused("no_passkey", `customer ${customerId} has no passkey`);
     }
     const challenge = await startCeremony(this.deps, { purpose: "passkey_required", bindingHash: bindingOf(current), customerId });
     return passkeyRequestOptions(this.deps, { customerId, challenge });

@@ -1,3 +1,5 @@
+import type { TRADING_PIN_REASONS } from "../kernel/error-reasons.ts";
+
 /**
  * The trading PIN's rules (取引暗証番号, issue 13 §4): 4–8 ASCII digits after NFKC, so the
  * full-width digits a Japanese IME types (１２３４) are digits; refused when it is one digit
@@ -5,7 +7,8 @@
  * A run does not wrap around (7890 and 8901 are allowed; docs/decisions.md).
  */
 
-export type TradingPinRefusal = "format" | "repeated" | "sequence" | "same_as_current";
+/** Why a new trading PIN is refused; the API answers it as `error.reason` of [5144]. */
+export type TradingPinRefusal = (typeof TRADING_PIN_REASONS)[number];
 
 const PIN_PATTERN = /^[0-9]{4,8}$/;
 

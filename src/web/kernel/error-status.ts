@@ -1,6 +1,6 @@
 import type { FastifyReply } from "fastify";
 import type { AuthError, ErrorCode } from "../../core/kernel/errors.ts";
-import { RetryLaterError, ServiceBusyError } from "../../core/kernel/errors.ts";
+import { RetryLaterError, TooManyRequestsError } from "../../core/kernel/retry-later-errors.ts";
 
 /**
  * The HTTP status for each error code: decided here, never in the core. Keyed by the
@@ -23,10 +23,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   "5123": 401,
   "5124": 429,
   "5125": 429,
-  // Recovery by emailed code held after a 重要メール change (core/security-request-errors.ts).
+  // Recovery by emailed code held after a 重要メール change (core/kernel/email-hold.ts).
   "5126": 403,
   "5131": 422,
-  // The trading PIN (core/trading-pin-errors.ts).
+  // The trading PIN (core/trading-pin/trading-pin-errors.ts).
   "5141": 409,
   "5142": 401,
   "5143": 423,
@@ -37,7 +37,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export function httpStatusOf(error: AuthError): number {
-  if (error instanceof ServiceBusyError) {
+  if (error instanceof TooManyRequestsError && error.serverBusy) {
     // The server is full, not the client too fast.
     return 503;
   }

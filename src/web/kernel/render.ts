@@ -4,6 +4,7 @@ import { viewsByName } from "./views-by-name.ts";
 import { Eta } from "eta";
 import type { FastifyReply } from "fastify";
 import type { Brand } from "../../core/kernel/brand.ts";
+import type { ErrorReason } from "../../core/kernel/error-reasons.ts";
 import type { Lang, TextKey } from "./i18n.ts";
 import { langQuery, t } from "./i18n.ts";
 
@@ -29,7 +30,7 @@ export interface PageError {
   message: string;
   hint: string | null;
   /** Machine-readable, for the API (a refused password's rule); pages show the message. */
-  reason?: string | null;
+  reason?: ErrorReason | null;
 }
 
 /** What every page gets, besides its own data. */

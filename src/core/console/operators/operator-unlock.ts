@@ -5,7 +5,7 @@ import { auditBackOfficeAction } from "../back-office-action.ts";
 import type { OperatorAction } from "../operator-action.ts";
 import { normalizeLoginId } from "../../kernel/credentials.ts";
 import { InvalidInputError, NotFoundError } from "../../kernel/errors.ts";
-import { OperatorActionRefusedError, OperatorForbiddenError } from "../console-errors.ts";
+import { operatorActionRefused, OperatorForbiddenError } from "../console-errors.ts";
 import { auditOperatorAction, checkedReason } from "../operator-action.ts";
 
 /**
@@ -52,10 +52,10 @@ export async function unlockOperatorFromConsole(deps: { operators: OperatorStore
     throw new OperatorForbiddenError(`operator ${action.operator.id} may not unlock supervisor ${target.id} from the console`);
   }
   if (target.disabledAt !== null) {
-    throw new OperatorActionRefusedError("operator_disabled", `operator ${target.id} is disabled`);
+    throw operatorActionRefused("operator_disabled", `operator ${target.id} is disabled`);
   }
   if (!(await deps.operators.unlock(target.id))) {
-    throw new OperatorActionRefusedError("not_locked", `operator ${target.id} is not locked`, { message: { ja: "このオペレーターはロックされていません。", en: "This operator is not locked." } });
+    throw operatorActionRefused("not_locked", `operator ${target.id} is not locked`, { message: { ja: "このオペレーターはロックされていません。", en: "This operator is not locked." } });
   }
   await auditOperatorAction(deps.audit, { ...action, reason }, {
     event: "operator.unlocked",

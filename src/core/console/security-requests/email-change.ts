@@ -2,7 +2,7 @@ import type { Brand } from "../../kernel/brand.ts";
 import type { AtomicStores, Customer, OutboxMail, Random } from "../../kernel/ports.ts";
 import { isValidEmail, maskEmail } from "../../kernel/email-address.ts";
 import { InvalidInputError } from "../../kernel/errors.ts";
-import { OperatorActionRefusedError } from "../console-errors.ts";
+import { operatorActionRefused } from "../console-errors.ts";
 import { noticeMail } from "../../mail/notice.ts";
 import { emailChangeOldAddressNotice } from "../../mail/email-change-old-address-notice.ts";
 import { emailChangeNewAddressNotice } from "../../mail/email-change-new-address-notice.ts";
@@ -26,7 +26,7 @@ export function checkedNewEmail(customer: Customer, typed: string): string {
     throw new InvalidInputError(`not a valid e-mail address for customer ${customer.id}`);
   }
   if (newEmail.toLowerCase() === customer.email.toLowerCase()) {
-    throw new OperatorActionRefusedError("same_email", `customer ${customer.id}: the new address is the current one`);
+    throw operatorActionRefused("same_email", `customer ${customer.id}: the new address is the current one`);
   }
   return newEmail;
 }

@@ -1,6 +1,7 @@
 import type { SecurityRequest } from "./ports-security-requests.ts";
 import type { OperatorAction } from "../operator-action.ts";
-import { OperatorActionRefusedError, OperatorForbiddenError } from "../console-errors.ts";
+import type { InvalidInputError } from "../../kernel/errors.ts";
+import { operatorActionRefused, OperatorForbiddenError } from "../console-errors.ts";
 
 /**
  * Who may decide a security request and why a decision is refused (security-requests.ts): only a
@@ -15,7 +16,7 @@ export function refuseNonSupervisor(operator: OperatorAction["operator"]): void 
 }
 
 /** Why `operator` may not decide `request` now; null when they may. */
-export function decisionRefusal(request: SecurityRequest, operator: OperatorAction["operator"]): OperatorForbiddenError | OperatorActionRefusedError | null {
+export function decisionRefusal(request: SecurityRequest, operator: OperatorAction["operator"]): OperatorForbiddenError | InvalidInputError | null {
   // Four eyes: nobody decides their own request, so a supervisor cannot weaken an account alone.
   if (request.requestedBy === operator.id) {
     return new OperatorForbiddenError(`operator ${operator.id} may not decide their own request ${request.id}`);
@@ -28,19 +29,19 @@ export function decisionRefusal(request: SecurityRequest, operator: OperatorActi
  * race (decided, expired), or, the request still pending, an immediate change found the customer's
  * state changed meanwhile (the address).
  */
-export function whyNotPending(requestId: string, request: SecurityRequest | null): OperatorActionRefusedError {
+export function whyNotPending(requestId: string, request: SecurityRequest | null): InvalidInputError {
   if (request?.state === "pending") {
-    return new OperatorActionRefusedError("changed_meanwhile", `request ${requestId}: the customer's state changed meanwhile`);
+    return operatorActionRefused("changed_meanwhile", `request ${requestId}: the customer's state changed meanwhile`);
   }
-  return (request === null ? null : stateRefusal(request)) ?? new OperatorActionRefusedError("request_decided", `request ${requestId} was decided meanwhile`);
+  return (request === null ? null : stateRefusal(request)) ?? operatorActionRefused("request_decided", `request ${requestId} was decided meanwhile`);
 }
 
-function stateRefusal(request: SecurityRequest): OperatorActionRefusedError | null {
+function stateRefusal(request: SecurityRequest): InvalidInputError | null {
   if (request.state === "expired") {
-    return new OperatorActionRefusedError("request_expired", `request ${request.id} expired at ${request.expiresAt}`);
+    return operatorActionRefused("request_expired", `request ${request.id} expired at ${request.expiresAt}`);
   }
   if (request.state !== "pending") {
-    return new OperatorActionRefusedError("request_decided", `request ${request.id} is ${request.state}`);
+    return operatorActionRefused("request_decided", `request ${request.id} is ${request.state}`);
   }
   return null;
 }

@@ -14,7 +14,7 @@ import { normalizeLoginId } from "../../kernel/credentials.ts";
 import { maskEmail } from "../../kernel/email-address.ts";
 import { toSecurityRequestItem } from "./security-request-item.ts";
 import type { SecurityRequestDecision, SecurityRequestItem } from "./security-request-item.ts";
-import { OperatorActionRefusedError } from "../console-errors.ts";
+import { operatorActionRefused } from "../console-errors.ts";
 import { decisionRefusal, refuseNonSupervisor, whyNotPending } from "./security-request-refusals.ts";
 import { SECURITY_REQUEST_TTL_MS } from "../../kernel/limits.ts";
 import { noticeMail } from "../../mail/notice.ts";
@@ -61,7 +61,7 @@ export class SecurityRequests {
     const checked = withCheckedReason(action);
     const customer = await customerForAction(this.deps.customers, loginId);
     if (!customer.mfaEnabled) {
-      throw new OperatorActionRefusedError("mfa_already_off", `customer ${customer.id}: MFA is off already`);
+      throw operatorActionRefused("mfa_already_off", `customer ${customer.id}: MFA is off already`);
     }
     return this.create("mfa_off", customer, checked, null);
   }
@@ -70,11 +70,11 @@ export class SecurityRequests {
   async requestPasskeyRequiredOff(loginId: string, action: OperatorAction, check: { identityChecked: boolean }): Promise<{ requestId: string }> {
     const checked = withCheckedReason(action);
     if (check.identityChecked !== true) {
-      throw new OperatorActionRefusedError("identity_not_checked", "passkey-required-off request without identityChecked: true");
+      throw operatorActionRefused("identity_not_checked", "passkey-required-off request without identityChecked: true");
     }
     const customer = await customerForAction(this.deps.customers, loginId);
     if (!(await this.deps.passkeys.isRequired(customer.id))) {
-      throw new OperatorActionRefusedError("passkey_not_required", `customer ${customer.id}: passkey not required`);
+      throw operatorActionRefused("passkey_not_required", `customer ${customer.id}: passkey not required`);
     }
     return this.create("passkey_required_off", customer, checked, null);
   }
@@ -166,7 +166,7 @@ export class SecurityRequests {
     const customer = await this.customerOf(request);
     const mail = this.mail(customer, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: checked.operator.id, at: now, reason: checked.reason })))) {
-      throw new OperatorActionRefusedError("request_closed", `request ${request.id} is not open`);
+      throw operatorActionRefused("request_closed", `request ${request.id} is not open`);
     }
     await auditOperatorAction(this.deps.audit, checked, { event: "security_request.cancelled", outcome: "ok", customerId: customer.id, detail: { requestId: request.id, kind: request.kind, requestedBy: request.requestedBy, state: request.state } });
     return { id: request.id, kind: request.kind, state: "cancelled", effectiveAt: request.effectiveAt };
@@ -236,7 +236,7 @@ export class SecurityRequests {
       if (!used.verification) {
         throw this.deps.verifications.replayed(customer.id);
       }
-      throw new OperatorActionRefusedError("request_pending", `customer ${customer.id}: a ${kind} request is open already`);
+      throw operatorActionRefused("request_pending", `customer ${customer.id}: a ${kind} request is open already`);
     }
     const detail = { requestId, kind, ...(newEmail === null ? {} : { newEmail: maskEmail(newEmail) }) };
     await auditOperatorAction(this.deps.audit, action, { event: "security_request.requested", outcome: "ok", customerId: customer.id, detail });
@@ -289,7 +289,7 @@ export class SecurityRequests {
   }
 
   /** Why a decision wrote nothing (security-request-refusals.ts), from the request read again. */
-  private async whyNotPending(requestId: string): Promise<OperatorActionRefusedError> {
+  private async whyNotPending(requestId: string): Promise<ReturnType<typeof whyNotPending>> {
     return whyNotPending(requestId, await this.deps.requests.findById(requestId, this.deps.clock.now()));
   }
 

@@ -123,8 +123,8 @@ async function act(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, 
       throw error;
     }
     const { shown, status } = refuse(request, reply, error, lang);
-    // [4000]'s message is one for every bad field; the form says which rules its fields have.
-    const hint = error instanceof InvalidInputError ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
+    // [4000]'s message is one for every bad field; the form says which rules its fields have (a reason has its own message).
+    const hint = error instanceof InvalidInputError && error.reason === null ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
     return renderCustomerPage(deps, request, reply, current, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
   }
 }

@@ -3,7 +3,7 @@ import type { WebDeps } from "../../app.ts";
 import type { OperatorAction } from "../../../core/console/operator-action.ts";
 import { requireBodyType } from "../../kernel/content-type.ts";
 import { contextOf } from "../../kernel/request-context.ts";
-import { OperatorActionRefusedError } from "../../../core/console/console-errors.ts";
+import { operatorActionRefused } from "../../../core/console/console-errors.ts";
 import { operatorOf, requireOperator } from "../console-session.ts";
 import { consoleCustomerParams, consoleEmailBody, consoleReasonBody, consoleUnfreezeBody, parseBody } from "../../kernel/validation.ts";
 
@@ -16,7 +16,7 @@ export function operatorActionOf(request: FastifyRequest, reason: string): Opera
  * The console API's actions on a customer (issue 12 §4, §7), for the brokerage's CRM: JSON
  * only, a live console session ([4010] otherwise; a disabled operator's session ends at
  * once), every body checked here and every rule in the core (CustomerActions). An action
- * that does not apply answers [4000] with `error.reason` (OperatorActionRefusedError).
+ * that does not apply answers [4000] with `error.reason` (console-errors.ts operatorActionRefused).
  */
 export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps): void {
   const { customerActions, operatorSessions } = deps.console;
@@ -47,7 +47,7 @@ export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps)
       api.post("/customers/:loginId/email", async (request) => {
         parseBody(consoleCustomerParams, request.params);
         parseBody(consoleEmailBody, request.body);
-        throw new OperatorActionRefusedError("use_email_change_request", "direct 重要メール change refused: use email-verification and email-change-requests");
+        throw operatorActionRefused("use_email_change_request", "direct 重要メール change refused: use email-verification and email-change-requests");
       });
 
       api.post("/customers/:loginId/end-sessions", async (request) => {
@@ -60,7 +60,7 @@ export function registerConsoleApiV1Actions(app: FastifyInstance, deps: WebDeps)
       api.post("/customers/:loginId/passkey-required-off", async (request) => {
         parseBody(consoleCustomerParams, request.params);
         parseBody(consoleUnfreezeBody, request.body);
-        throw new OperatorActionRefusedError("use_passkey_required_off_request", "direct パスキー必須 off refused: use passkey-required-off-requests");
+        throw operatorActionRefused("use_passkey_required_off_request", "direct パスキー必須 off refused: use passkey-required-off-requests");
       });
 
       api.post("/customers/:loginId/mfa-on", async (request) => {

@@ -46,7 +46,7 @@ export function registerConsoleOperatorPages(app: FastifyInstance, deps: WebDeps
         throw error;
       }
       const { shown, status } = refuse(request, reply, error, lang);
-      const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
+      const hint = error instanceof InvalidInputError && error.reason === null ? consoleText(lang, "reasonRule") : shown.hint;
       return renderOperators(deps, request, reply, current, { done: false, error: { ...shown, hint }, ...state }, status);
     }
   });

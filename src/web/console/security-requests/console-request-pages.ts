@@ -72,7 +72,7 @@ export function registerConsoleRequestPages(app: FastifyInstance, deps: WebDeps)
           throw error;
         }
         const { shown, status } = refuse(request, reply, error, lang);
-        const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
+        const hint = error instanceof InvalidInputError && error.reason === null ? consoleText(lang, "reasonRule") : shown.hint;
         return renderRequests(deps, request, reply, current, { done: null, error: { ...shown, hint }, failedId, typedReason }, status);
       }
     });

@@ -174,6 +174,14 @@ describe("which folder of src/ may import which (docs/architecture.md)", () => {
     assertNone(outsideTheTable("web", (folder) => folder !== "web/kernel"), "a web folder imports a web folder its row in MAY_IMPORT does not name");
   });
 
+  it("outside the core, only web/console, adapters/ (its ports), wiring/, cli/ and service.ts import core/console", () => {
+    const mayUseConsole = (path: string): boolean => ["web/console", "adapters", "wiring", "cli"].some((folder) => inside(path, folder)) || path === "service.ts";
+    assertNone(
+      IMPORTS.filter((found) => !inside(found.from, "core") && found.target !== null && inside(found.target, "core/console") && !mayUseConsole(found.from)),
+      "a file outside the core that is not the console's imports core/console",
+    );
+  });
+
   it(
     "web/kernel imports no web feature folder",
     { todo: "web/kernel/i18n.ts imports the texts of web/account, web/passkeys and web/trading-pin (being moved out on another branch)" },

@@ -1,6 +1,5 @@
 /**
- * The port of recovery requests resolved after their answer (issue 17 item 7). Re-exported by
- * ports.ts.
+ * The port of recovery requests resolved after their answer (issue 17 item 7).
  */
 import type { RequestContext } from "../kernel/request-context.ts";
 

@@ -1,7 +1,7 @@
 /**
  * The ports of operation-bound confirmations (issue 13 §5, §6): the confirmations kept until
  * their token is issued, the signer of the token (jose lives in the adapter), and what the
- * confirmation asks of the trading PIN and of passkeys. Re-exported by ports.ts.
+ * confirmation asks of the trading PIN and of passkeys..
  */
 import type { OperationType } from "./confirmation-operation.ts";
 import type { ConfirmationMethod } from "./confirmation-policy.ts";

@@ -1,6 +1,6 @@
 /**
  * The ports of the console's read side (issue 12 §3, §5): finding a customer, a customer's
- * code mails with their delivery, and the audit log read by filters. Re-exported by ports.ts.
+ * code mails with their delivery, and the audit log read by filters..
  */
 import type { Customer, MailKind } from "../kernel/ports.ts";
 import type { AuditCursor } from "../kernel/ports-audit.ts";

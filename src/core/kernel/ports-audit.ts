@@ -1,4 +1,4 @@
-/** The audit log: every security event and every operator action, append-only. Re-exported by ports.ts. */
+/** The audit log: every security event and every operator action, append-only.. */
 
 export interface AuditEvent {
   event: AuditEventName;

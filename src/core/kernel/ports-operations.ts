@@ -1,6 +1,6 @@
 /**
  * What the web layer shows about operations: /readyz and the development mailbox.
- * Declared here so web/ takes its types from the core, not from adapters. Re-exported by ports.ts.
+ * Declared here so web/ takes its types from the core, not from adapters..
  */
 
 /** The SMTP relay as /readyz and okb_smtp_up report it. */

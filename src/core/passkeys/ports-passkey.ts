@@ -1,6 +1,6 @@
 /**
  * The ports of passkeys (issue 13 §1–§3, WebAuthn): the customers' credentials and the
- * challenges of the ceremonies, kept server-side. Re-exported by ports.ts.
+ * challenges of the ceremonies, kept server-side..
  */
 
 /** "singleDevice" (a security key, a device-bound passkey) or "multiDevice" (a synced passkey). */

@@ -1,6 +1,6 @@
 /**
  * The port of the trading PIN (取引暗証番号, issue 13 §4): one row per customer who has one,
- * with its own failure count and lock, apart from the login's. Re-exported by ports.ts.
+ * with its own failure count and lock, apart from the login's..
  */
 
 export interface TradingPinRecord {

@@ -19,6 +19,9 @@ const AT = Date.UTC(2025, 2, 14, 1, 30, 0);
 const EARLIER = Date.UTC(2024, 10, 2, 23, 5, 9);
 const LATER = AT + 24 * 3600 * 1000;
 
+/** Words of the attacker's request below that must never reach a mail. */
+export const HOSTILE_WORDS = ["Unlock", "okb-unlock", "0120-999", "<a", "\r", "\u202E"];
+
 // A link, HTML, a line break and a right-to-left override after a real browser's User-Agent:
 // only the known browser and system names remain; the forwarded address is no IP: 「不明」.
 const origin = describeRequestOrigin({
@@ -86,6 +89,8 @@ const VARIANTS: { [K in NoticeKind]: Variant<K>[] } = {
 
 export interface FixtureMail {
   kind: NoticeKind;
+  /** Whether the facts name the request it answers (IP and device); only then may the mail show them. */
+  hasOrigin: boolean;
   /** The golden file's name: the kind, then the variant. */
   name: string;
   notice: Notice;
@@ -97,6 +102,7 @@ function mailsOf<K extends NoticeKind>(kind: K): FixtureMail[] {
   const variants: Variant<K>[] = VARIANTS[kind];
   return variants.map((one) => ({
     kind,
+    hasOrigin: typeof one.facts === "object" && "ip" in one.facts,
     name: one.variant === undefined ? kind : `${kind}.${one.variant}`,
     notice: buildNotice(kind, brand, one.facts),
     customerName: one.unnamed ? undefined : CUSTOMER_NAME,

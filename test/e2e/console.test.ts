@@ -6,10 +6,7 @@ import type { TestBrowser } from "../support/browser.ts";
 import { useConsoleBrowser } from "../support/console-browser.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import { pageLogin } from "../support/page-login.ts";
-import { securityRequestReceivedSubject } from "../../src/core/mail/security-request-notices.ts";
-import { mfaOffSubject } from "../../src/core/mail/mfa-off-notice.ts";
-import { accountUnlockedSubject } from "../../src/core/mail/account-unlocked-notice.ts";
-import { accountUnfrozenSubject } from "../../src/core/mail/account-unfrozen-notice.ts";
+import { buildNotice } from "../../src/core/mail/notice-kinds.ts";
 
 type Lang = "ja" | "en";
 
@@ -166,14 +163,14 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await page.locator("#action-unlock").getByLabel(label.reason).fill(lang === "ja" ? "お客さまからの電話で本人確認のうえ解除" : "Customer called; identity checked");
       await Promise.all([page.waitForURL(/done=unlock/), page.getByRole("button", { name: label.unlock }).click()]);
       await page.locator("#done").waitFor();
-      assert.ok((await t.mailTo(customer.email, 1, accountUnlockedSubject(t.config.brand))).text.length > 0);
+      assert.ok((await t.mailTo(customer.email, 1, buildNotice("account-unlocked", t.config.brand, { at: 0 }).subject)).text.length > 0);
       if (lang === "ja") {
         // Lifting the freeze needs the identity check ticked, and a reason.
         const unfreeze = page.locator("#action-unfreeze");
         await unfreeze.getByLabel(label.identityChecked).check();
         await unfreeze.getByLabel(label.reason).fill("ご本人からの電話。生年月日と登録住所で本人確認済み");
         await Promise.all([page.waitForURL(/done=unfreeze/), unfreeze.getByRole("button", { name: label.unfreeze }).click()]);
-        assert.ok((await t.mailTo(customer.email, 1, accountUnfrozenSubject(t.config.brand))).text.length > 0);
+        assert.ok((await t.mailTo(customer.email, 1, buildNotice("account-unfrozen", t.config.brand, { at: 0 }).subject)).text.length > 0);
         assert.doesNotMatch(await page.locator("#status-freeze").innerText(), new RegExp(label.frozen));
       }
       await look(`console-customer-done-${lang}`);
@@ -190,7 +187,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await mfaOffCard.getByLabel(label.reason).fill(lang === "ja" ? "メールを受け取れない環境のため解除をご希望（本人確認済み）" : "Customer cannot receive mail; identity checked");
       await Promise.all([page.waitForURL(/done=mfa-off-requested/), mfaOffCard.getByRole("button", { name: label.requestMfaOff }).click()]);
       assert.ok(await page.locator("#status-pending").isVisible());
-      assert.ok((await t.mailTo(customer.email, 1, securityRequestReceivedSubject(t.config.brand, "mfa_off"))).text.length > 0);
+      assert.ok((await t.mailTo(customer.email, 1, buildNotice("security-request-received", t.config.brand, { request: "mfa_off", at: 0, delayHours: 0 }).subject)).text.length > 0);
 
       // The agent sees the request but no approve button; a hand-made approval is refused by the server.
       await page.goto(`${origin}/console/mfa-off-requests${q}`);
@@ -232,7 +229,7 @@ describe("the call center console in a browser", { skip: browserSkipReason() ?? 
       await Promise.all([page.waitForURL(/done=approved/), pending.getByRole("button", { name: label.approve }).click()]);
       await page.locator("#done").waitFor();
       await look(`console-requests-approved-${lang}`);
-      assert.ok((await t.mailTo(customer.email, 1, mfaOffSubject(t.config.brand))).text.length > 0);
+      assert.ok((await t.mailTo(customer.email, 1, buildNotice("mfa-off", t.config.brand, { at: 0 }).subject)).text.length > 0);
 
       // The audit log: the customer's events, newest first, and the same rows as CSV.
       await page.goto(`${origin}/console/audit${q}`);

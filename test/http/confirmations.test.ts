@@ -8,7 +8,7 @@ import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
 import { TRADING_PIN, giveTradingPin, loggedInClient, opSha256Of, tradingSiteVerify } from "../support/trading-site.ts";
 import type { Order } from "../support/trading-site.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
 
 const BUY: Order = { type: "trade", details: { side: "buy", symbol: "7203", quantity: 100, price: "market" } };
 const WITHDRAWAL: Order = { type: "withdrawal", details: { amount: 30000 } };

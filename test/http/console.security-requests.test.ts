@@ -4,7 +4,7 @@ import { sharedTestService, startTestService } from "../support/test-service.ts"
 import type { TestCustomer, TestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { giveTradingPin, loggedInClient } from "../support/trading-site.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
 import { isoJapanTime } from "../../src/core/kernel/japan-time.ts";
 import { maskEmail } from "../../src/core/kernel/email-address.ts";
 import { SecurityRequests } from "../../src/core/console/security-requests/security-requests.ts";

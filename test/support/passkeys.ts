@@ -4,7 +4,7 @@ import type { TestCustomer, TestService } from "./test-service.ts";
 import type { WebClient } from "./web-client.ts";
 import type { AnswerOverrides } from "./soft-authenticator.ts";
 import { SoftAuthenticator } from "./soft-authenticator.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
 
 /** A soft authenticator on the test service's own origin (PUBLIC_URL). */
 export function authenticatorFor(t: TestService, options: { userVerified?: boolean; synced?: boolean } = {}): SoftAuthenticator {

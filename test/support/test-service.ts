@@ -13,7 +13,7 @@ import { registerCustomer } from "../../src/core/customers/customer-registration
 import { registerOperator } from "../../src/core/console/operators/operator-registration.ts";
 import { commonPasswordList } from "../../src/adapters/password-list/common-passwords.ts";
 import { totpCode } from "../../src/core/console/operators/totp.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
 import type { Customer, PasswordHasher, Random } from "../../src/core/kernel/ports.ts";
 import type { Logger } from "pino";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";

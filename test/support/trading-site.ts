@@ -5,7 +5,7 @@ import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from "jose";
 import type { TestService, TestCustomer } from "./test-service.ts";
 import type { WebClient } from "./web-client.ts";
 import { buildPasswordHasher } from "../../src/wiring/stores.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mail.ts";
+import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
 
 /** An order as the trading site holds it, in the shape it asks okb-login to confirm. */
 export interface Order {

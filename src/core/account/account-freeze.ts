@@ -6,7 +6,7 @@ import { normalizePassword } from "../kernel/credentials.ts";
 import { InvalidCredentialsError, InvalidInputError } from "../kernel/errors.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { accountFrozenNotice } from "../mail/account-frozen-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
 /**
@@ -34,7 +34,7 @@ export class AccountFreeze {
       throw new InvalidCredentialsError(`wrong password to freeze customer ${customer.id}`, { currentPassword: true });
     }
     const frozenAt = clock.now();
-    const notice = accountFrozenNotice(settings.brand, { frozenAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice("account-frozen", settings.brand, { at: frozenAt, ...describeRequestOrigin(context) });
     const frozen = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: frozenAt }), async (stores) => {
       if (!(await stores.customers.freeze(customer.id, frozenAt))) {
         return false;

@@ -7,7 +7,7 @@ import { birthDateProblem, normalizeBirthDate } from "../kernel/birth-date.ts";
 import { isValidEmail } from "../kernel/email-address.ts";
 import { InvalidInputError } from "../kernel/errors.ts";
 import { RetryLaterError } from "../kernel/retry-later-errors.ts";
-import { loginIdReminderNotice } from "../mail/password-reset-mails.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
@@ -63,7 +63,7 @@ export class LoginIdReminder {
         }
         throw error;
       }
-      const notice = loginIdReminderNotice(settings.brand, { loginId: customer.loginId, requestedAt, ...describeRequestOrigin(context) });
+      const notice = buildNotice("login-id-reminder", settings.brand, { loginId: customer.loginId, at: requestedAt, ...describeRequestOrigin(context) });
       await outbox.queue(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: requestedAt }));
       await auditCustomerEvent(audit, context, "login_id.reminded", "ok", customer.id);
     }

@@ -9,8 +9,7 @@ import { InvalidCodeError, InvalidCredentialsError, PasswordRejectedError } from
 import { normalizePassword } from "../kernel/credentials.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { passwordChangeCodeNotice } from "../mail/password-change-code-mail.ts";
-import { passwordChangedNotice } from "../mail/password-changed-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { passwordRefusal } from "../kernel/password-policy.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { SessionStepUpCodes, sessionBinding } from "../login/session-step-up-codes.ts";
@@ -35,7 +34,7 @@ export class PasswordChange {
     this.deps = deps;
     this.lockout = new Lockout(deps);
     // A locked account is refused as at the password step, as it always was here.
-    this.codes = new SessionStepUpCodes(deps, { purpose: "password_change", bindingOf: sessionBinding, notice: passwordChangeCodeNotice, lockedStep: "password" });
+    this.codes = new SessionStepUpCodes(deps, { purpose: "password_change", bindingOf: sessionBinding, notice: "password-change-code", lockedStep: "password" });
   }
 
   /** Mails a code for a password change to the 重要メール; a newer one supersedes it. */
@@ -59,7 +58,7 @@ export class PasswordChange {
     const stepUp = await this.codes.check(current, input.code, context);
     const newHash = await hasher.hash(normalizePassword(input.newPassword));
     const changedAt = clock.now();
-    const notice = passwordChangedNotice(settings.brand, { changedAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice("password-changed", settings.brand, { at: changedAt, ...describeRequestOrigin(context) });
     const changed = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: changedAt }), async (stores) => {
       if (!(await stores.stepUps.use(stepUp.id))) {
         return false;

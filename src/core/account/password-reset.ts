@@ -12,7 +12,7 @@ import { LOGIN_ID_PATTERN, PREAUTH_TOKEN_BYTES } from "../kernel/limits.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { passwordRefusal } from "../kernel/password-policy.ts";
-import { passwordResetCodeNotice, passwordResetDoneNotice } from "../mail/password-reset-mails.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { refuseFrozen } from "../login/frozen-refusal.ts";
@@ -105,7 +105,7 @@ export class PasswordReset {
     const newHash = await hasher.hash(newPassword);
     const resetAt = clock.now();
     const unlocked = customer.lockedAt !== null;
-    const notice = passwordResetDoneNotice(settings.brand, { resetAt, unlocked, ...describeRequestOrigin(context) });
+    const notice = buildNotice("password-reset-done", settings.brand, { at: resetAt, unlocked, ...describeRequestOrigin(context) });
     const done = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: resetAt }), async (stores) => {
       if (!(await stores.stepUps.use(stepUp.id))) {
         return false;
@@ -168,7 +168,7 @@ export class PasswordReset {
     const sentAt = clock.now();
     const expiresAt = sentAt + settings.codeTtlSeconds * 1000;
     const { stepUp, code } = newStepUpCode(this.deps, { customerId: customer.id, purpose: "password_reset", bindingHash: resetTokenHash, sentAt, expiresAt });
-    const notice = passwordResetCodeNotice(settings.brand, codeMailFacts(stepUp, code, context));
+    const notice = buildNotice("password-reset-code", settings.brand, codeMailFacts(stepUp, code, context));
     const sent = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" }), (stores) => stores.stepUps.start(stepUp, { evenIfLocked: true }));
     await auditCustomerEvent(audit, context, "password_reset.requested", sent ? "ok" : "refused", customer.id, sent ? { stepUpId: stepUp.id } : { reason: "frozen" });
   }

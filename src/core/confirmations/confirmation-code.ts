@@ -4,7 +4,7 @@ import type { OperationSummary } from "./operation-summary.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { StepUpCodeDeps } from "../login/step-up-code.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
-import { confirmationCodeNotice } from "../mail/confirmation-code-mail.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { ConfirmationUnusableError } from "./confirmation-errors.ts";
 import { Lockout } from "../login/lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
@@ -47,7 +47,7 @@ export class ConfirmationCode {
       expiresAt: confirmation.expiresAt,
     });
     const stepUpId = stepUp.id;
-    const notice = confirmationCodeNotice(settings.brand, { ...codeMailFacts(stepUp, code, context), summary });
+    const notice = buildNotice("confirmation-code", settings.brand, { ...codeMailFacts(stepUp, code, context), summary });
     const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: stepUp.sentAt, kind: "code" });
     const stored = await outbox.queueWith(mail, async (stores) => {
       if (!(await stores.stepUps.start(stepUp))) {

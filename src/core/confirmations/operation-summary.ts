@@ -1,4 +1,4 @@
-import type { OperationMailLines } from "../mail/confirmation-code-mail.ts";
+import type { OperationMailLines } from "../mail/code-mails.ts";
 import type { Operation, OperationType } from "./confirmation-operation.ts";
 
 /**

@@ -8,10 +8,7 @@ import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
 import { operatorActionRefused } from "./console-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { accountUnlockedNotice } from "../mail/account-unlocked-notice.ts";
-import { accountUnfrozenNotice } from "../mail/account-unfrozen-notice.ts";
-import { sessionsEndedNotice } from "../mail/sessions-ended-notice.ts";
-import { mfaOnNotice } from "../mail/mfa-on-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 
 export interface CustomerActionsDeps {
   customers: CustomerStore;
@@ -47,7 +44,7 @@ export class CustomerActions {
     const checked = withCheckedReason(action);
     const customer = await customerForAction(this.deps.customers, loginId);
     const now = this.deps.clock.now();
-    await this.apply(customer, customer.lockedAt !== null, "not_locked", accountUnlockedNotice(this.deps.brand, { unlockedAt: now }), (stores) => stores.customers.unlock(customer.id));
+    await this.apply(customer, customer.lockedAt !== null, "not_locked", buildNotice("account-unlocked", this.deps.brand, { at: now }), (stores) => stores.customers.unlock(customer.id));
     await this.audit(checked, customer, "account.unlocked", { lockedAt: customer.lockedAt });
   }
 
@@ -62,7 +59,7 @@ export class CustomerActions {
     }
     const customer = await customerForAction(this.deps.customers, loginId);
     const now = this.deps.clock.now();
-    await this.apply(customer, customer.frozenAt !== null, "not_frozen", accountUnfrozenNotice(this.deps.brand, { unfrozenAt: now }), (stores) => stores.customers.unfreeze(customer.id));
+    await this.apply(customer, customer.frozenAt !== null, "not_frozen", buildNotice("account-unfrozen", this.deps.brand, { at: now }), (stores) => stores.customers.unfreeze(customer.id));
     await this.audit(checked, customer, "account.unfrozen", { frozenAt: customer.frozenAt, identityChecked: true });
   }
 
@@ -72,7 +69,7 @@ export class CustomerActions {
     const customer = await customerForAction(this.deps.customers, loginId);
     const now = this.deps.clock.now();
     let ended = 0;
-    const mail = this.mail(customer, sessionsEndedNotice(this.deps.brand, { endedAt: now }), now);
+    const mail = this.mail(customer, buildNotice("sessions-ended", this.deps.brand, { at: now }), now);
     await this.deps.outbox.queueWith(mail, async (stores) => {
       ended = await stores.sessions.endAllForCustomer(customer.id, now);
       return ended > 0;
@@ -87,7 +84,7 @@ export class CustomerActions {
     const checked = withCheckedReason(action);
     const customer = await customerForAction(this.deps.customers, loginId);
     const now = this.deps.clock.now();
-    await this.apply(customer, !customer.mfaEnabled, "mfa_already_on", mfaOnNotice(this.deps.brand, { enabledAt: now }), (stores) => stores.customers.setMfaEnabled(customer.id, true));
+    await this.apply(customer, !customer.mfaEnabled, "mfa_already_on", buildNotice("mfa-on", this.deps.brand, { at: now }), (stores) => stores.customers.setMfaEnabled(customer.id, true));
     await this.audit(checked, customer, "mfa.enabled", {});
   }
 

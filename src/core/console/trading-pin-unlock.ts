@@ -7,7 +7,7 @@ import { auditOperatorAction } from "./operator-action.ts";
 import { customerForAction, withCheckedReason } from "./console-customer.ts";
 import { operatorActionRefused } from "./console-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { tradingPinUnlockedNotice } from "../mail/trading-pin-unlocked-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 
 export interface TradingPinUnlockDeps {
   customers: CustomerStore;
@@ -38,7 +38,7 @@ export class TradingPinUnlock {
     const customer = await customerForAction(customers, loginId);
     const before = await pins.find(customer.id);
     const now = clock.now();
-    const mail = noticeMail(brand, customer, tradingPinUnlockedNotice(brand, { unlockedAt: now }), { id: random.id(), createdAt: now });
+    const mail = noticeMail(brand, customer, buildNotice("trading-pin-unlocked", brand, { at: now }), { id: random.id(), createdAt: now });
     if (before === null || before.lockedAt === null || !(await outbox.queueWith(mail, (stores) => stores.tradingPins.unlock(customer.id)))) {
       throw operatorActionRefused("trading_pin_not_locked", `customer ${customer.id}: trading PIN not locked`);
     }

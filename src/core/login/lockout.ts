@@ -3,7 +3,7 @@ import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { AccountLockedError } from "../kernel/errors.ts";
 import { UNKNOWN_LOGIN_ID_FAILURE_WINDOW_SECONDS } from "../kernel/limits.ts";
-import { lockNotice } from "../mail/lock-notice-mail.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
@@ -76,7 +76,7 @@ export class Lockout {
       return null;
     }
     const id = random.id();
-    const notice = lockNotice(settings.brand, { lockedAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice("account-locked", settings.brand, { at: lockedAt, ...describeRequestOrigin(context) });
     await outbox.queue(noticeMail(settings.brand, customer, notice, { id, createdAt: lockedAt }));
     return id;
   }

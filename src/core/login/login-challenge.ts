@@ -2,7 +2,7 @@ import type { Customer, LoginChallenge } from "../kernel/ports.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
-import { codeMailNotice } from "../mail/code-mail.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { codeHmac, codeMatches, generateCode } from "../kernel/email-code.ts";
 import { maskEmail } from "../kernel/email-address.ts";
 import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
@@ -53,7 +53,7 @@ export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, c
     ip: context.ip,
     userAgent: context.userAgent,
   };
-  const notice = codeMailNotice(settings.brand, {
+  const notice = buildNotice("login-code", settings.brand, {
     code,
     sentAt,
     expiresAt: challenge.expiresAt,

@@ -4,7 +4,7 @@ import type { LoginDeps } from "./login-deps.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { DEVICE_TOKEN_BYTES } from "../kernel/limits.ts";
-import { loginNotice } from "../mail/login-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { hashToken } from "../kernel/token-hash.ts";
@@ -28,7 +28,7 @@ export class LoginNotifier {
     const at = clock.now();
     const { seenBefore } = await knownDevices.remember(customer.id, hashToken(token), at);
     if (customer.notifyEveryLogin || !seenBefore) {
-      const notice = loginNotice(settings.brand, { at, newDevice: !seenBefore, ...describeRequestOrigin(context) });
+      const notice = buildNotice("login", settings.brand, { at, newDevice: !seenBefore, ...describeRequestOrigin(context) });
       const id = random.id();
       await outbox.queue(noticeMail(settings.brand, customer, notice, { id, createdAt: at }));
       await auditCustomerEvent(audit, context, "login.notified", "info", customer.id, { newDevice: !seenBefore, mailId: id });

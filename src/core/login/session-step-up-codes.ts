@@ -1,8 +1,5 @@
-import type { Brand } from "../kernel/brand.ts";
-import type { CodeMailFacts } from "../mail/code-mail.ts";
 import type { PendingCodeView } from "./login-challenge.ts";
 import type { LoginStepName } from "./lockout.ts";
-import type { Notice } from "../mail/notice.ts";
 import type { StepUpCode, StepUpPurpose } from "./ports-account.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
@@ -12,6 +9,7 @@ import { auditCustomerEvent } from "../kernel/audit.ts";
 import { maskEmail } from "../kernel/email-address.ts";
 import { Lockout } from "./lockout.ts";
 import { noticeMail } from "../mail/notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { checkTypedCode, codeMailFacts, newStepUpCode, usableStepUp } from "./step-up-code.ts";
 import { hashToken } from "../kernel/token-hash.ts";
@@ -25,7 +23,7 @@ export interface SessionStepUpKind {
   /** The hash the code is bound to; `sessionBinding` unless the purpose keeps its own (the passkey's). */
   bindingOf: (current: AuthenticatedSession) => string;
   /** The purpose's code mail, saying what the code is for. */
-  notice: (brand: Brand, facts: CodeMailFacts) => Notice;
+  notice: "password-change-code" | "passkey-registration-code" | "trading-pin-change-code";
   /** The step named by the [5102] when the account is locked as the code is stored. */
   lockedStep: LoginStepName;
 }
@@ -64,7 +62,7 @@ export class SessionStepUpCodes {
     const sentAt = clock.now();
     const expiresAt = sentAt + settings.codeTtlSeconds * 1000;
     const { stepUp, code } = newStepUpCode(this.deps, { customerId: customer.id, purpose, bindingHash: this.kind.bindingOf(current), sentAt, expiresAt });
-    const notice = this.kind.notice(settings.brand, codeMailFacts(stepUp, code, context));
+    const notice = buildNotice(this.kind.notice, settings.brand, codeMailFacts(stepUp, code, context));
     const mail = noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: sentAt, kind: "code" });
     if (!(await outbox.queueWith(mail, (stores) => stores.stepUps.start(stepUp)))) {
       throw await new Lockout(this.deps).refuse(customer.id, context, this.kind.lockedStep);

@@ -1,4 +1,4 @@
-import type { CodeMailFacts } from "../mail/code-mail.ts";
+import type { CodeMailFacts } from "../mail/notice-blocks.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { Random } from "../kernel/ports.ts";
 import type { StepUpCode, StepUpPurpose, StepUpStore } from "./ports-account.ts";

@@ -1,12 +1,11 @@
 import type { Brand } from "../kernel/brand.ts";
 import type { MailKind, OutboxMail } from "../kernel/ports.ts";
-import type { RequestOrigin } from "../kernel/request-origin.ts";
-import { formatJapanTime, formatJapanTimeWithZone } from "../kernel/japan-time.ts";
 
 /**
  * What every mail to a customer is made of: a subject, the Japanese text and the
  * English text. The greeting and the shared footer (we never link, no replies, the
- * call center) are added by `noticeMail`, so a new notice is only its own lines.
+ * call center) are added by `noticeMail`; the lines of each kind of notice are built by
+ * `buildNotice` (notice-kinds.ts) from its table.
  * Plain text with no links at all (FSA / JSDA 2025: phishing mails imitate
  * brokerages' links), and nothing from the request but validated values (STYLE 21).
  */
@@ -45,26 +44,6 @@ export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Not
 export function noticeBody(brand: Brand, customerName: string | undefined, notice: Notice): string {
   const greeting = customerName === undefined ? "お客さま" : `${customerName} 様`;
   return [greeting, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
-}
-
-/** "[heading]", when, from which IP and device: the block every notice about an operation carries (Japanese). */
-export function operationLinesJa(heading: string, at: number, origin: RequestOrigin): string[] {
-  return [`[${heading}]`, `日時: ${formatJapanTime(at)}`, `IPアドレス: ${origin.ip}`, `ご利用環境: ${origin.device}`];
-}
-
-/** The same block in English, "`label`: time". */
-export function operationLinesEn(label: string, at: number, origin: RequestOrigin): string[] {
-  return [`${label}: ${formatJapanTimeWithZone(at)}`, `IP address: ${origin.ip}`, `Device: ${origin.device}`];
-}
-
-/** 「お心当たりがない場合」 after a change made from the customer's own login: someone else may be in the account. */
-export function notYouLinesJa(): string[] {
-  return ["■お心当たりがない場合", "第三者がお客さまの口座を操作した可能性があります。ただちに下記コールセンターまでご連絡ください。"];
-}
-
-/** The same in English. */
-export function notYouLinesEn(): string[] {
-  return ["If this was not you, someone else may have access to your account: please call the call center below at once."];
 }
 
 /**

@@ -7,7 +7,7 @@ import { auditCustomerEvent } from "../kernel/audit.ts";
 import { PasskeyRefusedError } from "./passkey-errors.ts";
 import { PASSKEY_CHALLENGE_TTL_MS } from "../kernel/limits.ts";
 import { noticeMail } from "../mail/notice.ts";
-import { passkeyCounterNotice } from "../mail/passkey-counter-notice.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
 export type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
@@ -126,7 +126,7 @@ async function warnCounter(deps: PasskeyDeps, passkey: Passkey, counters: { stor
   let mailId: string | null = null;
   if (customer !== null) {
     mailId = random.id();
-    const notice = passkeyCounterNotice(brand, { at: counters.at, passkeyCreatedAt: passkey.createdAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice("passkey-counter-warning", brand, { at: counters.at, passkeyCreatedAt: passkey.createdAt, ...describeRequestOrigin(context) });
     await outbox.queue(noticeMail(brand, customer, notice, { id: mailId, createdAt: counters.at }));
   }
   await auditCustomerEvent(audit, context, "passkey.counter_not_increased", "info", passkey.customerId, {

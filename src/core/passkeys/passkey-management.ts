@@ -2,13 +2,12 @@ import type { PasskeyServiceDeps } from "./passkey-deps.ts";
 import type { Passkey, PasskeyRemoval } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
-import type { PasskeyChange } from "../mail/passkey-notices.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { NotFoundError } from "../kernel/errors.ts";
 import { passkeyActionRefused } from "./passkey-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { readableText } from "../kernel/readable-text.ts";
-import { passkeyChangeNotice } from "../mail/passkey-notices.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 
 /**
@@ -35,7 +34,7 @@ export class PasskeyManagement {
     if (passkey.name === name) {
       return passkey;
     }
-    if (!(await this.change(current, passkey, "renamed", (passkeys) => passkeys.rename(current.customer.id, id, name), context))) {
+    if (!(await this.change(current, passkey, "passkey-renamed", (passkeys) => passkeys.rename(current.customer.id, id, name), context))) {
       throw new NotFoundError(`passkey ${id} went meanwhile`);
     }
     await auditCustomerEvent(this.deps.audit, context, "passkey.renamed", "ok", current.customer.id, { passkeyId: id });
@@ -46,7 +45,7 @@ export class PasskeyManagement {
     const customerId = current.customer.id;
     const passkey = await this.ownPasskey(current, id);
     let removal = "not_found" as PasskeyRemoval;
-    await this.change(current, passkey, "removed", async (passkeys) => {
+    await this.change(current, passkey, "passkey-removed", async (passkeys) => {
       // The check and the delete are one atomic step in the store (issue 17 item 3): two
       // parallel removals of the last two passkeys while required leave one, not none.
       removal = await passkeys.removeUnlessLastRequired(customerId, id);
@@ -70,10 +69,10 @@ export class PasskeyManagement {
   }
 
   /** Makes the change with its notice in one transaction; false (nothing written, no mail) when `change` declined. */
-  private change(current: AuthenticatedSession, passkey: Passkey, kind: PasskeyChange, change: (passkeys: PasskeyServiceDeps["passkeys"]) => Promise<boolean>, context: RequestContext): Promise<boolean> {
+  private change(current: AuthenticatedSession, passkey: Passkey, kind: "passkey-renamed" | "passkey-removed", change: (passkeys: PasskeyServiceDeps["passkeys"]) => Promise<boolean>, context: RequestContext): Promise<boolean> {
     const { clock, random, outbox, settings } = this.deps;
     const at = clock.now();
-    const notice = passkeyChangeNotice(settings.brand, kind, { at, passkeyCreatedAt: passkey.createdAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice(kind, settings.brand, { at, passkeyCreatedAt: passkey.createdAt, ...describeRequestOrigin(context) });
     return outbox.queueWith(noticeMail(settings.brand, current.customer, notice, { id: random.id(), createdAt: at }), (stores) => change(stores.passkeys));
   }
 }

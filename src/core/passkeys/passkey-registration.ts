@@ -13,8 +13,7 @@ import { noticeMail } from "../mail/notice.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
 import { refusalReason } from "./passkey-assertion.ts";
 import { readableText } from "../kernel/readable-text.ts";
-import { passkeyChangeNotice } from "../mail/passkey-notices.ts";
-import { passkeyRegistrationCodeNotice } from "../mail/passkey-registration-code-mail.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { SessionStepUpCodes } from "../login/session-step-up-codes.ts";
 import { hashToken } from "../kernel/token-hash.ts";
@@ -38,7 +37,7 @@ export class PasskeyRegistration {
 
   constructor(deps: PasskeyServiceDeps) {
     this.deps = deps;
-    this.codes = new SessionStepUpCodes(deps, { purpose: "passkey_registration", bindingOf, notice: passkeyRegistrationCodeNotice, lockedStep: "code" });
+    this.codes = new SessionStepUpCodes(deps, { purpose: "passkey_registration", bindingOf, notice: "passkey-registration-code", lockedStep: "code" });
   }
 
   /** Mails a code for registering a passkey to the 重要メール; a newer one supersedes it. */
@@ -120,7 +119,7 @@ export class PasskeyRegistration {
       createdAt: at,
       lastUsedAt: null,
     };
-    const notice = passkeyChangeNotice(settings.brand, "registered", { at, passkeyCreatedAt: at, ...describeRequestOrigin(context) });
+    const notice = buildNotice("passkey-registered", settings.brand, { at, passkeyCreatedAt: at, ...describeRequestOrigin(context) });
     if (!(await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: at }), (stores) => stores.passkeys.add(passkey)))) {
       await auditCustomerEvent(audit, context, "passkey.failed", "refused", customer.id, { ceremony: "registration", reason: "credential_registered_already" });
       throw new PasskeyRefusedError("credential registered already");

@@ -9,7 +9,7 @@ import { passkeyActionRefused } from "./passkey-errors.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { hasPasskey, passkeyRequestOptions, verifyAssertion } from "./passkey-assertion.ts";
 import { matchesCeremony, startCeremony, takeCeremony } from "./passkey-ceremony.ts";
-import { passkeyRequiredNotice } from "../mail/passkey-required-notices.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { bindingOf } from "./passkey-registration.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
@@ -52,7 +52,7 @@ export class PasskeyRequired {
     const taken = await takeCeremony(this.deps, { purpose: "passkey_required", bindingHash: bindingOf(current), customerId: customer.id, context });
     await verifyAssertion(this.deps, { customerId: customer.id, response: input.response, expectedChallenge: matchesCeremony(taken), context, ceremony: "passkey_required" });
     const at = clock.now();
-    const notice = passkeyRequiredNotice(settings.brand, input.enabled, { at, ...describeRequestOrigin(context) });
+    const notice = buildNotice(input.enabled ? "passkey-required-on" : "passkey-required-off", settings.brand, { at, ...describeRequestOrigin(context) });
     const changed = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: at }), (stores) => stores.passkeys.setRequired(customer.id, input.enabled));
     if (changed) {
       await auditCustomerEvent(audit, context, input.enabled ? "passkey_required.enabled" : "passkey_required.disabled", "ok", customer.id, { by: "customer" });

@@ -10,7 +10,7 @@ import { noticeMail } from "../mail/notice.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { SessionStepUpCodes, sessionBinding } from "../login/session-step-up-codes.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError } from "./trading-pin-errors.ts";
-import { tradingPinChangedNotice, tradingPinCodeNotice } from "../mail/trading-pin-notices.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { tradingPinRefusal } from "./trading-pin-rules.ts";
 import { refuseDuringEmailHold } from "../kernel/email-hold.ts";
 
@@ -33,7 +33,7 @@ export class TradingPinChange {
   constructor(deps: TradingPinChangeDeps) {
     this.deps = deps;
     // Bound to the session as a password change's code; a wrong one counts toward the login's lockout.
-    this.codes = new SessionStepUpCodes(deps, { purpose: "trading_pin_change", bindingOf: sessionBinding, notice: tradingPinCodeNotice, lockedStep: "code" });
+    this.codes = new SessionStepUpCodes(deps, { purpose: "trading_pin_change", bindingOf: sessionBinding, notice: "trading-pin-change-code", lockedStep: "code" });
   }
 
   /**
@@ -62,7 +62,7 @@ export class TradingPinChange {
     const stepUp = await this.codes.check(current, input.code, context);
     const pinHash = await tradingPins.hash(input.newPin);
     const changedAt = clock.now();
-    const notice = tradingPinChangedNotice(settings.brand, { changedAt, ...describeRequestOrigin(context) });
+    const notice = buildNotice("trading-pin-changed", settings.brand, { at: changedAt, ...describeRequestOrigin(context) });
     let lockedMeanwhile = false;
     const changed = await outbox.queueWith(noticeMail(settings.brand, customer, notice, { id: random.id(), createdAt: changedAt }), async (stores) => {
       // Wrong PINs racing this request may have locked the PIN since it was verified: the lock wins.

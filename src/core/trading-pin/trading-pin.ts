@@ -9,7 +9,7 @@ import { TRADING_PIN_LOCK_THRESHOLD } from "../kernel/limits.ts";
 import { noticeMail } from "../mail/notice.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError, WrongTradingPinError } from "./trading-pin-errors.ts";
-import { tradingPinLockedNotice } from "../mail/trading-pin-notices.ts";
+import { buildNotice } from "../mail/notice-kinds.ts";
 import { MAX_PIN_INPUT_LENGTH, normalizePin, tradingPinRefusal } from "./trading-pin-rules.ts";
 
 export interface TradingPinsDeps {
@@ -146,7 +146,7 @@ export class TradingPins {
       return null;
     }
     const id = random.id();
-    await outbox.queue(noticeMail(brand, customer, tradingPinLockedNotice(brand, { lockedAt, ...describeRequestOrigin(context) }), { id, createdAt: lockedAt }));
+    await outbox.queue(noticeMail(brand, customer, buildNotice("trading-pin-locked", brand, { at: lockedAt, ...describeRequestOrigin(context) }), { id, createdAt: lockedAt }));
     return id;
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebDeps } from "../app.ts";
-import { codeMailSubject } from "../../core/mail/code-mail.ts";
+import { codeMailSubject } from "../../core/mail/code-mails.ts";
 import { MAX_CODE_ATTEMPTS } from "../../core/kernel/limits.ts";
 import { detectLang } from "../kernel/i18n.ts";
 import { renderPage } from "../kernel/render.ts";

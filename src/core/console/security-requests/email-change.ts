@@ -4,8 +4,7 @@ import { isValidEmail, maskEmail } from "../../kernel/email-address.ts";
 import { InvalidInputError } from "../../kernel/errors.ts";
 import { operatorActionRefused } from "../console-errors.ts";
 import { noticeMail } from "../../mail/notice.ts";
-import { emailChangeOldAddressNotice } from "../../mail/email-change-old-address-notice.ts";
-import { emailChangeNewAddressNotice } from "../../mail/email-change-new-address-notice.ts";
+import { buildNotice } from "../../mail/notice-kinds.ts";
 
 /** What an e-mail change did, for the audit log: addresses masked, as operators see them. */
 export interface EmailChangeResult {
@@ -35,8 +34,8 @@ export function checkedNewEmail(customer: Customer, typed: string): string {
 export function emailChangeMails(deps: { brand: Brand; random: Random }, customer: Customer, newEmail: string, at: number): OutboxMail[] {
   const { brand, random } = deps;
   return [
-    noticeMail(brand, customer, emailChangeOldAddressNotice(brand, { changedAt: at }), { id: random.id(), createdAt: at }),
-    noticeMail(brand, { ...customer, email: newEmail }, emailChangeNewAddressNotice(brand, { changedAt: at }), { id: random.id(), createdAt: at }),
+    noticeMail(brand, customer, buildNotice("email-changed-old-address", brand, { at }), { id: random.id(), createdAt: at }),
+    noticeMail(brand, { ...customer, email: newEmail }, buildNotice("email-changed-new-address", brand, { at }), { id: random.id(), createdAt: at }),
   ];
 }
 

@@ -12,7 +12,7 @@ import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "..
 import { consoleRateLimit } from "../console-rate-limit.ts";
 import { EMAIL_VERIFICATION_MAX_ATTEMPTS, EMAIL_VERIFICATION_PER_CUSTOMER, EMAIL_VERIFICATION_PER_OPERATOR, EMAIL_VERIFICATION_TTL_MS } from "../../kernel/limits.ts";
 import { noticeMail } from "../../mail/notice.ts";
-import { emailVerificationNotice } from "../../mail/security-request-notices.ts";
+import { buildNotice } from "../../mail/notice-kinds.ts";
 
 export interface EmailVerificationsDeps {
   customers: CustomerStore;
@@ -54,7 +54,7 @@ export class EmailVerifications {
     const expiresAt = sentAt + EMAIL_VERIFICATION_TTL_MS;
     const verification = { id, customerId: customer.id, operatorId: request.operator.id, email: newEmail, codeHmac: codeHmac(codeKey, id, code), createdAt: sentAt, expiresAt };
     // The address is not verified yet (an agent typed it): no name, nothing that tells it who has an account.
-    const mail = noticeMail(brand, { id: customer.id, email: newEmail }, emailVerificationNotice(brand, { code, sentAt, expiresAt }), { id: random.id(), createdAt: sentAt, kind: "code" });
+    const mail = noticeMail(brand, { id: customer.id, email: newEmail }, buildNotice("email-verification-code", brand, { code, sentAt, expiresAt }), { id: random.id(), createdAt: sentAt, kind: "code" });
     await outbox.queueWith(mail, async (stores) => {
       await stores.emailVerifications.start(verification);
       return true;

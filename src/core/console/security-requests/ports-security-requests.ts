@@ -4,7 +4,7 @@
  * requester, and take effect after a waiting period; a new 重要メール is verified by a code
  * first.
  */
-import type { SecurityRequestKind } from "../../mail/security-request-notices.ts";
+import type { SecurityRequestKind } from "../../mail/call-center-notices.ts";
 
 export type { SecurityRequestKind };
 

@@ -2,8 +2,7 @@ import type { Brand } from "../../kernel/brand.ts";
 import type { AtomicStores, Customer, OutboxMail, Random } from "../../kernel/ports.ts";
 import type { SecurityRequest } from "./ports-security-requests.ts";
 import { noticeMail } from "../../mail/notice.ts";
-import { mfaOffNotice } from "../../mail/mfa-off-notice.ts";
-import { passkeyRequiredOffByOperatorNotice } from "../../mail/passkey-required-notices.ts";
+import { buildNotice } from "../../mail/notice-kinds.ts";
 import { applyEmailChange, emailChangeMails } from "./email-change.ts";
 
 /** What a change that took effect did, for the audit log (masked addresses, counts). */
@@ -15,7 +14,7 @@ export function effectMails(deps: { brand: Brand; random: Random }, request: Sec
   if (request.kind === "email_change") {
     return emailChangeMails(deps, customer, request.newEmail ?? "", at);
   }
-  const notice = request.kind === "mfa_off" ? mfaOffNotice(brand, { disabledAt: at }) : passkeyRequiredOffByOperatorNotice(brand, { at });
+  const notice = buildNotice(request.kind === "mfa_off" ? "mfa-off" : "passkey-required-off-by-call-center", brand, { at });
   return [noticeMail(brand, customer, notice, { id: random.id(), createdAt: at })];
 }
 

@@ -20,7 +20,7 @@ import { SECURITY_REQUEST_TTL_MS } from "../../kernel/limits.ts";
 import { noticeMail } from "../../mail/notice.ts";
 import { checkedNewEmail } from "./email-change.ts";
 import { applySecurityRequest, effectMails } from "./security-request-effects.ts";
-import { securityRequestApprovedNotice, securityRequestClosedNotice, securityRequestReceivedNotice } from "../../mail/security-request-notices.ts";
+import { buildNotice } from "../../mail/notice-kinds.ts";
 
 export interface SecurityRequestsDeps {
   customers: CustomerStore;
@@ -120,7 +120,7 @@ export class SecurityRequests {
     const decision = { by: checked.operator.id, at: now, reason: checked.reason, effectiveAt };
     const outcome: { effect: EffectDetail | null } = { effect: null };
     const immediate = effectiveAt <= now;
-    const mails = immediate ? effectMails(this.deps, request, customer, now) : [this.mail(customer, securityRequestApprovedNotice(this.deps.brand, request.kind, { approvedAt: now, effectiveAt }))];
+    const mails = immediate ? effectMails(this.deps, request, customer, now) : [this.mail(customer, buildNotice("security-request-approved", this.deps.brand, { request: request.kind, at: now, effectiveAt }))];
     const approved = await this.deps.outbox.queueWith(mails, async (stores) => {
       if (!(await stores.securityRequests.approve(request.id, decision))) {
         return false;
@@ -146,7 +146,7 @@ export class SecurityRequests {
     const checked = withCheckedReason(action);
     const { request, customer } = await this.decidable(requestId, checked);
     const now = this.deps.clock.now();
-    const mail = this.mail(customer, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
+    const mail = this.mail(customer, buildNotice("security-request-closed", this.deps.brand, { request: request.kind, at: now }));
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.reject(request.id, { by: checked.operator.id, at: now, reason: checked.reason })))) {
       throw await this.whyNotPending(request.id);
     }
@@ -164,7 +164,7 @@ export class SecurityRequests {
     const now = this.deps.clock.now();
     const request = await this.find(requestId);
     const customer = await this.customerOf(request);
-    const mail = this.mail(customer, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
+    const mail = this.mail(customer, buildNotice("security-request-closed", this.deps.brand, { request: request.kind, at: now }));
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: checked.operator.id, at: now, reason: checked.reason })))) {
       throw operatorActionRefused("request_closed", `request ${request.id} is not open`);
     }
@@ -206,7 +206,7 @@ export class SecurityRequests {
     const reason = "the customer's state changed meanwhile";
     // To the address as it is now: the one read before may be the one that changed.
     const current = (await this.deps.customers.findById(customer.id)) ?? customer;
-    const mail = this.mail(current, securityRequestClosedNotice(this.deps.brand, request.kind, { at: now }));
+    const mail = this.mail(current, buildNotice("security-request-closed", this.deps.brand, { request: request.kind, at: now }));
     if (!(await this.deps.outbox.queueWith(mail, (stores) => stores.securityRequests.cancel(request.id, { by: null, at: now, reason })))) {
       return;
     }
@@ -221,7 +221,7 @@ export class SecurityRequests {
     const now = this.deps.clock.now();
     const requestId = this.deps.random.id();
     const request = { id: requestId, kind, customerId: customer.id, requestedBy: action.operator.id, reason: action.reason, createdAt: now, expiresAt: now + SECURITY_REQUEST_TTL_MS, newEmail };
-    const mail = this.mail(customer, securityRequestReceivedNotice(this.deps.brand, kind, { requestedAt: now, delayHours: this.deps.delayHours }));
+    const mail = this.mail(customer, buildNotice("security-request-received", this.deps.brand, { request: kind, at: now, delayHours: this.deps.delayHours }));
     const used = { verification: true };
     const created = await this.deps.outbox.queueWith(mail, async (stores) => {
       if (verificationId !== undefined) {

@@ -1,6 +1,6 @@
 /**
- * The text of 取引暗証番号の変更 (`/trading-pin`, issue 13 §4). Merged into i18n.ts's table;
- * `{phone}` and `{hours}` as there. The call center's words for the PIN are in i18n-console-customer.ts.
+ * The text of 取引暗証番号の変更 (`/trading-pin`, issue 13 §4). Merged into the UI text (src/web/ui-text.ts);
+ * `{phone}` and `{hours}` as in kernel/i18n.ts. The call center's words for the PIN are in i18n-console-customer.ts.
  */
 export const TRADING_PIN_TEXT = {
   ja: {
@@ -42,3 +42,9 @@ export const TRADING_PIN_TEXT = {
     tradingPinWrongCount: "Five wrong trading PINs in a row lock the PIN.",
   },
 } as const;
+
+type TradingPinTextKey = keyof (typeof TRADING_PIN_TEXT)["ja"];
+
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<TradingPinTextKey, string> {}
+}

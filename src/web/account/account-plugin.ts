@@ -14,6 +14,7 @@ import { freezeDonePage, passwordPages } from "./password-pages.ts";
 import { recoveryPages } from "./recovery-pages.ts";
 import { accountApi } from "./api-v1-account.ts";
 import { recoveryApi } from "./api-v1-recovery.ts";
+import type { ACCOUNT_TEXT } from "./i18n-account.ts";
 
 /** What the customer's own pages and their API need. */
 export interface AccountWebOptions {
@@ -51,3 +52,8 @@ export const accountPlugin: WebPlugin<AccountWebOptions> = async (app, options) 
   await app.register(accountApi, { ...options, prefix: "/api/v1" });
   await app.register(recoveryApi, { ...options, prefix: "/api/v1" });
 };
+
+// Its texts (i18n-account.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof ACCOUNT_TEXT)["ja"], string> {}
+}

@@ -219,9 +219,3 @@ export const ACCOUNT_TEXT = {
     frozenTrades: "If you find trades you did not make, please call the call center too.",
   },
 } as const;
-
-type AccountTextKey = keyof (typeof ACCOUNT_TEXT)["ja"];
-
-declare module "../kernel/i18n.ts" {
-  interface UiTexts extends Record<AccountTextKey, string> {}
-}

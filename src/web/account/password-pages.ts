@@ -51,31 +51,21 @@ export const passwordPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
 
   // Mails the code and shows step 2 with where and when it went (a newer request supersedes it).
   app.post("/password/code", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const sent = await passwordChange.sendCode(sessionOf(request), contextOf(request));
-        const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
-        return renderPage(reply, "password", base(request), { sent: view, step: 2, error: null, invalidField: null });
-      },
-      showAgain(request, reply, "password", { sent: null, step: 1 }),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 1 }), async () => {
+      const sent = await passwordChange.sendCode(sessionOf(request), contextOf(request));
+      const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
+      return renderPage(reply, "password", base(request), { sent: view, step: 2, error: null, invalidField: null });
+    });
   });
 
   app.post("/password", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(passwordChangeBody, request.body);
-        await passwordChange.change(sessionOf(request), body, contextOf(request));
-        const q = langQuery(detectLang(request));
-        return reply.redirect(`/password?${q === "" ? "" : "lang=en&"}changed=1`, 303);
-      },
-      // The form stays, with a button for a new code (one that expired or was used up needs it).
-      showAgain(request, reply, "password", { sent: null, step: 2 }),
-    );
+    // The form stays, with a button for a new code (one that expired or was used up needs it).
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 2 }), async () => {
+      const body = parseBody(passwordChangeBody, request.body);
+      await passwordChange.change(sessionOf(request), body, contextOf(request));
+      const q = langQuery(detectLang(request));
+      return reply.redirect(`/password?${q === "" ? "" : "lang=en&"}changed=1`, 303);
+    });
   });
 
   app.get("/freeze", async (request, reply) => {
@@ -83,17 +73,12 @@ export const passwordPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/freeze", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(freezeBody, request.body);
-        await accountFreeze.freeze(sessionOf(request), body.password, contextOf(request));
-        reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
-        return reply.redirect(`/freeze/done${langQuery(detectLang(request))}`, 303);
-      },
-      showAgain(request, reply, "freeze", {}),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "freeze", {}), async () => {
+      const body = parseBody(freezeBody, request.body);
+      await accountFreeze.freeze(sessionOf(request), body.password, contextOf(request));
+      reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+      return reply.redirect(`/freeze/done${langQuery(detectLang(request))}`, 303);
+    });
   });
 };
 

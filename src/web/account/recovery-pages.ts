@@ -37,19 +37,14 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
 
   app.post("/password/forgot", formOnly, async (request, reply) => {
     let shown = { loginId: "", birthDate: "" };
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(passwordResetBody, request.body);
-        shown = { loginId: body.loginId.slice(0, 64), birthDate: body.birthDate.slice(0, 10) };
-        const { resetToken } = await passwordReset.request(body, contextOf(request));
-        // Always a fresh token, so the cookie says no more than the next screen does.
-        reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(codeTtlSeconds));
-        return reply.redirect(`/password/forgot/code${langQuery(detectLang(request))}`, 303);
-      },
-      showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown })),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown })), async () => {
+      const body = parseBody(passwordResetBody, request.body);
+      shown = { loginId: body.loginId.slice(0, 64), birthDate: body.birthDate.slice(0, 10) };
+      const { resetToken } = await passwordReset.request(body, contextOf(request));
+      // Always a fresh token, so the cookie says no more than the next screen does.
+      reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(codeTtlSeconds));
+      return reply.redirect(`/password/forgot/code${langQuery(detectLang(request))}`, 303);
+    });
   });
 
   // The same screen whether or not anything matched; without the cookie, back to the start.
@@ -61,17 +56,12 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/password/forgot/code", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(passwordResetCompleteBody, request.body);
-        await passwordReset.complete(request.cookies[RESET_COOKIE], body, contextOf(request));
-        reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
-        return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
-      },
-      showAgain(request, reply, "password-forgot-code", () => fresh),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot-code", () => fresh), async () => {
+      const body = parseBody(passwordResetCompleteBody, request.body);
+      await passwordReset.complete(request.cookies[RESET_COOKIE], body, contextOf(request));
+      reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
+      return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
+    });
   });
 
   app.get("/password/forgot/done", async (request, reply) => {
@@ -84,17 +74,12 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
 
   app.post("/login-id/forgot", formOnly, async (request, reply) => {
     let shown = { email: "", birthDate: "" };
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(loginIdRemindBody, request.body);
-        shown = { email: body.email.slice(0, 320), birthDate: body.birthDate.slice(0, 10) };
-        await loginIdReminder.remind(body, contextOf(request));
-        return reply.redirect(`/login-id/forgot?${detectLang(request) === "en" ? "lang=en&" : ""}sent=1`, 303);
-      },
-      showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown, sent: false })),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown, sent: false })), async () => {
+      const body = parseBody(loginIdRemindBody, request.body);
+      shown = { email: body.email.slice(0, 320), birthDate: body.birthDate.slice(0, 10) };
+      await loginIdReminder.remind(body, contextOf(request));
+      return reply.redirect(`/login-id/forgot?${detectLang(request) === "en" ? "lang=en&" : ""}sent=1`, 303);
+    });
   });
 };
 

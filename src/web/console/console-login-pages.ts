@@ -3,6 +3,7 @@ import { InvalidCredentialsError } from "../../core/kernel/errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { CONSOLE_COOKIE, consoleCookieOptions } from "../kernel/cookies.ts";
 import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
@@ -33,19 +34,15 @@ export const consoleLoginPages: WebPlugin<ConsoleWebOptions> = async (app, { bra
   app.post("/console/login", formOnly, async (request, reply) => {
     const base = consolePageBase(request, brand, null);
     let loginIdShown = "";
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(consoleLoginBody, request.body);
-        loginIdShown = body.loginId.slice(0, 64);
-        const result = await operatorLogin.login(body, contextOf(request));
-        reply.setCookie(CONSOLE_COOKIE, result.sessionToken, consoleCookieOptions());
-        return reply.redirect(consoleHref("/console", base.lang), 303);
-      },
-      ({ shown, status }) =>
-        renderConsolePage(reply, "console-login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status),
-    );
+    const showAgain = ({ shown, status }: ShownRefusal) =>
+      renderConsolePage(reply, "console-login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      const body = parseBody(consoleLoginBody, request.body);
+      loginIdShown = body.loginId.slice(0, 64);
+      const result = await operatorLogin.login(body, contextOf(request));
+      reply.setCookie(CONSOLE_COOKIE, result.sessionToken, consoleCookieOptions());
+      return reply.redirect(consoleHref("/console", base.lang), 303);
+    });
   });
 
   app.post("/console/logout", formOnly, async (request, reply) => {

@@ -6,6 +6,7 @@ import { detectLang } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
+import type { HELP_TEXT } from "./i18n-help.ts";
 
 /** The facts the help pages state, from the configuration. */
 export interface HelpWebOptions {
@@ -39,3 +40,8 @@ export const helpPlugin: WebPlugin<HelpWebOptions> = async (app, { brand, codeTt
     return renderPage(reply, "help-code-not-received", base(request), facts);
   });
 };
+
+// Its texts (i18n-help.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof HELP_TEXT)["ja"], string> {}
+}

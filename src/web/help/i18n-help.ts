@@ -16,9 +16,3 @@ export const HELP_TEXT = {
     questions: "Questions",
   },
 } as const;
-
-type HelpTextKey = keyof (typeof HELP_TEXT)["ja"];
-
-declare module "../kernel/i18n.ts" {
-  interface UiTexts extends Record<HelpTextKey, string> {}
-}

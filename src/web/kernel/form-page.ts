@@ -19,8 +19,8 @@ export interface ShownRefusal extends Refusal {
 export async function attemptOrShowAgain(
   request: FastifyRequest,
   reply: FastifyReply,
-  attempt: () => Promise<FastifyReply>,
   showAgain: (refusal: ShownRefusal) => FastifyReply | Promise<FastifyReply>,
+  attempt: () => Promise<FastifyReply>,
   options: { passOn?: (error: AuthError) => boolean } = {},
 ): Promise<FastifyReply> {
   try {

@@ -38,9 +38,3 @@ export const LOGIN_TEXT = {
     noMailMore: "How to check each of these",
   },
 } as const;
-
-type LoginTextKey = keyof (typeof LOGIN_TEXT)["ja"];
-
-declare module "../kernel/i18n.ts" {
-  interface UiTexts extends Record<LoginTextKey, string> {}
-}

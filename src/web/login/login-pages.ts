@@ -6,6 +6,7 @@ import { formatJapanTime } from "../../core/kernel/japan-time.ts";
 import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../kernel/cookies.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
@@ -34,25 +35,21 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
     const base = pageBase(request);
     const q = langQuery(base.lang);
     let loginIdShown = "";
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(passwordStepBody, request.body);
-        loginIdShown = body.loginId.slice(0, 64);
-        const result = await login.passwordStep({ ...body, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
-        if (result.kind === "code_sent") {
-          reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(codeTtlSeconds));
-          return reply.redirect(`/login/mfa${q}`, 303);
-        }
-        reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
-        reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
-        return reply.redirect(`/${q}`, 303);
-      },
-      // A wrong ID or password marks both fields invalid (one message for both, by design).
-      ({ shown, status }) =>
-        renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status),
-    );
+    // A wrong ID or password marks both fields invalid (one message for both, by design).
+    const showAgain = ({ shown, status }: ShownRefusal) =>
+      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      const body = parseBody(passwordStepBody, request.body);
+      loginIdShown = body.loginId.slice(0, 64);
+      const result = await login.passwordStep({ ...body, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
+      if (result.kind === "code_sent") {
+        reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(codeTtlSeconds));
+        return reply.redirect(`/login/mfa${q}`, 303);
+      }
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
+      return reply.redirect(`/${q}`, 303);
+    });
   });
 
   app.get("/login/mfa", async (request, reply) => {
@@ -67,27 +64,23 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
   app.post("/login/mfa", formOnly, async (request, reply) => {
     const base = pageBase(request);
     const preauthToken = request.cookies[PREAUTH_COOKIE];
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(codeStepBody, request.body);
-        const result = await login.codeStep({ preauthToken, code: body.code, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
+    // While the code is still pending the form stays; otherwise only the way back to /login.
+    const showAgain = async ({ shown, status }: ShownRefusal) => {
+      const pending = await login.pendingCode(preauthToken);
+      if (pending === null) {
         reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
-        reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
-        reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
-        return reply.redirect(`/${langQuery(base.lang)}`, 303);
-      },
-      // While the code is still pending the form stays; otherwise only the way back to /login.
-      async ({ shown, status }) => {
-        const pending = await login.pendingCode(preauthToken);
-        if (pending === null) {
-          reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
-        }
-        const invalid = pending !== null && shown.code === InvalidCodeError.code;
-        return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown, invalid }, status);
-      },
-    );
+      }
+      const invalid = pending !== null && shown.code === InvalidCodeError.code;
+      return renderPage(reply, "login-mfa", base, { pending: pendingView(pending), error: shown, invalid }, status);
+    };
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      const body = parseBody(codeStepBody, request.body);
+      const result = await login.codeStep({ preauthToken, code: body.code, deviceToken: request.cookies[DEVICE_COOKIE] }, contextOf(request));
+      reply.clearCookie(PREAUTH_COOKIE, clearedCookieOptions());
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
+      reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
+      return reply.redirect(`/${langQuery(base.lang)}`, 303);
+    });
   });
 
   app.post("/logout", formOnly, async (request, reply) => {

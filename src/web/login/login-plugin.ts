@@ -4,6 +4,7 @@ import type { SessionService } from "../../core/login/session.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { loginPages } from "./login-pages.ts";
 import { loginApi, sessionApi } from "./api-v1.ts";
+import type { LOGIN_TEXT } from "./i18n-login.ts";
 
 /** What the login flow needs. */
 export interface LoginWebOptions {
@@ -23,3 +24,8 @@ export const loginPlugin: WebPlugin<LoginWebOptions> = async (app, options) => {
   await app.register(loginApi, { ...options, prefix: "/api/v1" });
   await app.register(sessionApi, { ...options, prefix: "/api/v1" });
 };
+
+// Its texts (i18n-login.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof LOGIN_TEXT)["ja"], string> {}
+}

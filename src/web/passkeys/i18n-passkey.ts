@@ -109,9 +109,3 @@ export const PASSKEY_TEXT = {
     passkeyNewCodeNeeded: "The code has been used. To try again, press “Send a new code” and enter the new code.",
   },
 } as const;
-
-type PasskeyTextKey = keyof (typeof PASSKEY_TEXT)["ja"];
-
-declare module "../kernel/i18n.ts" {
-  interface UiTexts extends Record<PasskeyTextKey, string> {}
-}

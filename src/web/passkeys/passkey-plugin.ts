@@ -8,6 +8,7 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { passkeyPages } from "./passkey-pages.ts";
 import { passkeyApi } from "./api-v1-passkeys.ts";
 import { passkeyLoginApi } from "./api-v1-passkey-login.ts";
+import type { PASSKEY_TEXT } from "./i18n-passkey.ts";
 
 /** What the passkey pages and API need (issue 13). */
 export interface PasskeyWebOptions {
@@ -29,3 +30,8 @@ export const passkeyPlugin: WebPlugin<PasskeyWebOptions> = async (app, options) 
   await app.register(passkeyApi, { ...options, prefix: "/api/v1" });
   await app.register(passkeyLoginApi, { ...options, prefix: "/api/v1" });
 };
+
+// Its texts (i18n-passkey.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof PASSKEY_TEXT)["ja"], string> {}
+}

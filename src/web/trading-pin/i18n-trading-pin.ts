@@ -42,9 +42,3 @@ export const TRADING_PIN_TEXT = {
     tradingPinWrongCount: "Five wrong trading PINs in a row lock the PIN.",
   },
 } as const;
-
-type TradingPinTextKey = keyof (typeof TRADING_PIN_TEXT)["ja"];
-
-declare module "../kernel/i18n.ts" {
-  interface UiTexts extends Record<TradingPinTextKey, string> {}
-}

@@ -66,30 +66,20 @@ export const tradingPinPages: WebPlugin<TradingPinWebOptions> = async (app, { br
   });
 
   app.post("/trading-pin/code", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const sent = await tradingPinChange.sendCode(sessionOf(request), contextOf(request));
-        const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
-        return renderPage(reply, "trading-pin", base(request), { sent: view, step: 2, pinState: "ok", error: null, invalidField: null });
-      },
-      showAgain(request, reply, 1),
-    );
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, 1), async () => {
+      const sent = await tradingPinChange.sendCode(sessionOf(request), contextOf(request));
+      const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
+      return renderPage(reply, "trading-pin", base(request), { sent: view, step: 2, pinState: "ok", error: null, invalidField: null });
+    });
   });
 
   app.post("/trading-pin", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const body = parseBody(tradingPinChangeBody, request.body);
-        await tradingPinChange.change(sessionOf(request), body, contextOf(request));
-        const q = langQuery(detectLang(request));
-        return reply.redirect(`/trading-pin?${q === "" ? "" : "lang=en&"}changed=1`, 303);
-      },
-      // The form stays, with a button for a new code (one that expired or was used up needs it).
-      showAgain(request, reply, 2),
-    );
+    // The form stays, with a button for a new code (one that expired or was used up needs it).
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, 2), async () => {
+      const body = parseBody(tradingPinChangeBody, request.body);
+      await tradingPinChange.change(sessionOf(request), body, contextOf(request));
+      const q = langQuery(detectLang(request));
+      return reply.redirect(`/trading-pin?${q === "" ? "" : "lang=en&"}changed=1`, 303);
+    });
   });
 };

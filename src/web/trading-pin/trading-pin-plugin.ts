@@ -5,6 +5,7 @@ import type { SessionCheck } from "../kernel/customer-session.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { tradingPinPages } from "./trading-pin-pages.ts";
 import { tradingPinApi } from "./api-v1-trading-pin.ts";
+import type { TRADING_PIN_TEXT } from "./i18n-trading-pin.ts";
 
 /** What 取引暗証番号 needs (issue 13 §4). */
 export interface TradingPinWebOptions {
@@ -21,3 +22,8 @@ export const tradingPinPlugin: WebPlugin<TradingPinWebOptions> = async (app, opt
   await app.register(tradingPinPages, options);
   await app.register(tradingPinApi, { ...options, prefix: "/api/v1" });
 };
+
+// Its texts (i18n-trading-pin.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof TRADING_PIN_TEXT)["ja"], string> {}
+}

@@ -1,5 +1,6 @@
 import type { AuditViewQuery } from "../../../core/console/audit-view.ts";
 import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
 import { queryWord, refuseInvalidParameters } from "../../kernel/route-parameters.ts";
 import { consoleAuditQuery } from "../../kernel/validation.ts";
@@ -44,26 +45,22 @@ export const consoleAuditPages: WebPlugin<ConsoleWebOptions> = async (app, { bra
       rows: [] as unknown[],
       error: null as unknown,
     };
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        refuseInvalidParameters(request);
-        const { before, limit, format, ...filters } = request.query;
-        const query: AuditViewQuery = filters;
-        if (format === "csv") {
-          const exported = await auditView.export(query, operatorRequestOf(request));
-          return sendAuditCsv(reply, exported);
-        }
-        const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) }, operatorRequestOf(request));
-        view.rows = page.items.map((item) => ({ ...auditRowView(item, base.lang), customer: item.customer }));
-        // The page size, when one was asked for, stays on the paging links (the form has no field for it).
-        const paging = limit === undefined ? filterParams : { ...filterParams, limit: String(limit) };
-        view.olderHref = page.next === null ? null : consoleHref("/console/audit", base.lang, { ...paging, before: page.next });
-        view.firstHref = before === undefined ? null : consoleHref("/console/audit", base.lang, paging);
-        return renderConsolePage(reply, "console-audit", base, view);
-      },
-      ({ shown, status }) => renderConsolePage(reply, "console-audit", base, { ...view, error: shown }, status),
-    );
+    const showAgain = ({ shown, status }: ShownRefusal) => renderConsolePage(reply, "console-audit", base, { ...view, error: shown }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      refuseInvalidParameters(request);
+      const { before, limit, format, ...filters } = request.query;
+      const query: AuditViewQuery = filters;
+      if (format === "csv") {
+        const exported = await auditView.export(query, operatorRequestOf(request));
+        return sendAuditCsv(reply, exported);
+      }
+      const page = await auditView.page({ ...query, ...(before === undefined ? {} : { before }), ...(limit === undefined ? {} : { limit }) }, operatorRequestOf(request));
+      view.rows = page.items.map((item) => ({ ...auditRowView(item, base.lang), customer: item.customer }));
+      // The page size, when one was asked for, stays on the paging links (the form has no field for it).
+      const paging = limit === undefined ? filterParams : { ...filterParams, limit: String(limit) };
+      view.olderHref = page.next === null ? null : consoleHref("/console/audit", base.lang, { ...paging, before: page.next });
+      view.firstHref = before === undefined ? null : consoleHref("/console/audit", base.lang, paging);
+      return renderConsolePage(reply, "console-audit", base, view);
+    });
   });
 };

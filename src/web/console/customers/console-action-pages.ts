@@ -3,6 +3,7 @@ import type { OperatorAction } from "../../../core/console/operator-action.ts";
 import { InvalidInputError, NotFoundError } from "../../../core/kernel/errors.ts";
 import { formPostOptions } from "../../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import { detectLang } from "../../kernel/i18n.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
 import { consoleBirthDateCheckBody, consoleCustomerParams, consoleEmailChangeRequestBody, consoleEmailVerificationBody, consoleReasonBody, consoleUnfreezeForm, mfaOffRequestParams, parseBody } from "../../kernel/validation.ts";
@@ -105,25 +106,21 @@ export const consoleActionPages: WebPlugin<ConsoleWebOptions> = async (app, opti
 async function act(options: ConsoleWebOptions, request: FastifyRequest, reply: FastifyReply, loginId: string, name: string, run: ActionRun): Promise<FastifyReply> {
   const lang = detectLang(request);
   const typed = typedFields(request.body);
-  return attemptOrShowAgain(
-    request,
-    reply,
-    async () => {
-      const reason = WITHOUT_REASON.has(name) ? "" : parseBody(consoleReasonBody, request.body).reason;
-      const done = await run(loginId, { ...operatorRequestOf(request), reason }, request.body);
-      if (typeof done !== "string") {
-        return renderCustomerPage(options, request, reply, loginId, { done: done.show as ConsoleTextKey, failed: { action: name, error: null, ...typed } });
-      }
-      return reply.redirect(consoleHref(`/console/customers/${encodeURIComponent(loginId)}`, lang, { done }), 303);
-    },
-    ({ shown, status, error }) => {
-      // [4000]'s message is one for every bad field; the form says which rules its fields have.
-      const hint = error instanceof InvalidInputError ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
-      return renderCustomerPage(options, request, reply, loginId, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
-    },
-    // An unknown customer has no page to show the refusal on: the console's error page says [4040].
-    { passOn: (error) => error instanceof NotFoundError },
-  );
+  const showAgain = ({ shown, status, error }: ShownRefusal) => {
+    // [4000]'s message is one for every bad field; the form says which rules its fields have.
+    const hint = error instanceof InvalidInputError ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
+    return renderCustomerPage(options, request, reply, loginId, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
+  };
+  const attempt = async () => {
+    const reason = WITHOUT_REASON.has(name) ? "" : parseBody(consoleReasonBody, request.body).reason;
+    const done = await run(loginId, { ...operatorRequestOf(request), reason }, request.body);
+    if (typeof done !== "string") {
+      return renderCustomerPage(options, request, reply, loginId, { done: done.show as ConsoleTextKey, failed: { action: name, error: null, ...typed } });
+    }
+    return reply.redirect(consoleHref(`/console/customers/${encodeURIComponent(loginId)}`, lang, { done }), 303);
+  };
+  // An unknown customer has no page to show the refusal on: the console's error page says [4040].
+  return attemptOrShowAgain(request, reply, showAgain, attempt, { passOn: (error) => error instanceof NotFoundError });
 }
 
 /** What the operator typed, to give it back with the refusal (bounded: it is only shown again). */

@@ -5,6 +5,7 @@ import type { PageError } from "../../kernel/render.ts";
 import type { ConsoleTextKey } from "../i18n-console.ts";
 import { CONSOLE_SEARCH_MAX_RESULTS } from "../../../core/console/customer-lookup.ts";
 import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
 import { queryWord, refuseInvalidParameters } from "../../kernel/route-parameters.ts";
 import { consoleCustomerParams, consoleCustomerSearchQuery } from "../../kernel/validation.ts";
@@ -66,16 +67,12 @@ export const consoleCustomerPages: WebPlugin<ConsoleWebOptions> = async (app, op
       return renderConsolePage(reply, "console-search", base, { query: "", results: null, truncated: false, error: null });
     }
     const query = typed.trim().slice(0, 100);
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        refuseInvalidParameters(request);
-        const results: CustomerSummary[] = await customerLookup.search(typed, operatorRequestOf(request));
-        return renderConsolePage(reply, "console-search", base, { query, results, truncated: results.length >= CONSOLE_SEARCH_MAX_RESULTS, error: null });
-      },
-      ({ shown, status }) => renderConsolePage(reply, "console-search", base, { query, results: null, truncated: false, error: shown }, status),
-    );
+    const showAgain = ({ shown, status }: ShownRefusal) => renderConsolePage(reply, "console-search", base, { query, results: null, truncated: false, error: shown }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      refuseInvalidParameters(request);
+      const results: CustomerSummary[] = await customerLookup.search(typed, operatorRequestOf(request));
+      return renderConsolePage(reply, "console-search", base, { query, results, truncated: results.length >= CONSOLE_SEARCH_MAX_RESULTS, error: null });
+    });
   });
 
   app.get("/console/customers/:loginId", { schema: { params: consoleCustomerParams, querystring: customerQuery } }, async (request, reply) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../../../core/kernel/errors.ts";
 import { formPostOptions } from "../../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import { detectLang } from "../../kernel/i18n.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
 import type { PageError } from "../../kernel/render.ts";
@@ -34,19 +35,15 @@ export const consoleOperatorPages: WebPlugin<ConsoleWebOptions> = async (app, { 
     const body = (request.body ?? {}) as Record<string, unknown>;
     const typed = (value: unknown, max: number): string => (typeof value === "string" ? value.slice(0, max) : "");
     const state = { typedLoginId: typed(body["loginId"], 64), typedReason: typed(body["reason"], 2000) };
-    return attemptOrShowAgain(
-      request,
-      reply,
-      async () => {
-        const form = parseBody(consoleOperatorUnlockForm, request.body);
-        await operatorUnlock.unlock(form.loginId, { ...operatorRequestOf(request), reason: form.reason });
-        return reply.redirect(consoleHref("/console/operators", lang, { done: "unlocked" }), 303);
-      },
-      ({ shown, status, error }) => {
-        const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
-        return renderOperators(brand, request, reply, { done: false, error: { ...shown, hint }, ...state }, status);
-      },
-    );
+    const showAgain = ({ shown, status, error }: ShownRefusal) => {
+      const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
+      return renderOperators(brand, request, reply, { done: false, error: { ...shown, hint }, ...state }, status);
+    };
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      const form = parseBody(consoleOperatorUnlockForm, request.body);
+      await operatorUnlock.unlock(form.loginId, { ...operatorRequestOf(request), reason: form.reason });
+      return reply.redirect(consoleHref("/console/operators", lang, { done: "unlocked" }), 303);
+    });
   });
 };
 

@@ -4,6 +4,7 @@ import { InvalidInputError } from "../../../core/kernel/errors.ts";
 import { formatJapanTime } from "../../../core/kernel/japan-time.ts";
 import { formPostOptions } from "../../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import { detectLang } from "../../kernel/i18n.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
 import type { PageError } from "../../kernel/render.ts";
@@ -58,23 +59,19 @@ export const consoleRequestPages: WebPlugin<ConsoleWebOptions> = async (app, opt
       const body = request.body as Record<string, unknown> | undefined;
       const typedReason = typeof body?.["reason"] === "string" ? body["reason"].slice(0, 2000) : "";
       let failedId: string | null = null;
-      return attemptOrShowAgain(
-        request,
-        reply,
-        async () => {
-          refuseInvalidParameters(request);
-          const { id } = request.params;
-          failedId = id;
-          const { reason } = parseBody(consoleReasonBody, request.body);
-          const result = await securityRequests[decision](id, { ...operatorRequestOf(request), reason });
-          const done = result.state === "effective" ? "approved-effective" : result.state;
-          return reply.redirect(consoleHref(PAGE, lang, { done }), 303);
-        },
-        ({ shown, status, error }) => {
-          const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
-          return renderRequests(options, request, reply, { done: null, error: { ...shown, hint }, failedId, typedReason }, status);
-        },
-      );
+      const showAgain = ({ shown, status, error }: ShownRefusal) => {
+        const hint = error instanceof InvalidInputError ? consoleText(lang, "reasonRule") : shown.hint;
+        return renderRequests(options, request, reply, { done: null, error: { ...shown, hint }, failedId, typedReason }, status);
+      };
+      return attemptOrShowAgain(request, reply, showAgain, async () => {
+        refuseInvalidParameters(request);
+        const { id } = request.params;
+        failedId = id;
+        const { reason } = parseBody(consoleReasonBody, request.body);
+        const result = await securityRequests[decision](id, { ...operatorRequestOf(request), reason });
+        const done = result.state === "effective" ? "approved-effective" : result.state;
+        return reply.redirect(consoleHref(PAGE, lang, { done }), 303);
+      });
     });
   }
 };

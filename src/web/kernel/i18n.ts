@@ -88,8 +88,8 @@ export const KERNEL_TEXT = {
 } as const;
 
 /**
- * Every key of the UI text: the kernel's, and each feature's, which its texts file adds with
- * `declare module` (i18n-<feature>.ts). src/web/ui-text.ts merges the tables, and the compiler
+ * Every key of the UI text: the kernel's, and each feature's (its i18n-<feature>.ts), which its
+ * plugin file adds with `declare module`. src/web/ui-text.ts merges the tables, and the compiler
  * insists that each key has its Japanese and its English.
  */
 export interface UiTexts extends Record<keyof (typeof KERNEL_TEXT)["ja"], string> {}

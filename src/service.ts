@@ -46,7 +46,7 @@ import { LoginHistory } from "./core/account/login-history.ts";
 import { ensureDemoCustomer } from "./demo-customer.ts";
 import type { DemoCredentials } from "./demo-customer.ts";
 import { buildApp, buildConsoleApp } from "./web/app.ts";
-import type { WebDeps } from "./web/app.ts";
+import type { WebServices } from "./web/app.ts";
 import { createServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import type { ServiceMetrics } from "./adapters/metrics/service-metrics.ts";
 import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
@@ -233,30 +233,35 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
           applyDueSecurityRequests().catch((error: unknown) => logger.warn({ err: error }, "security request sweep failed"));
         }, sweepMs);
   securityRequestTimer?.unref();
-  const webDeps: WebDeps = {
-    config,
-    logger,
-    login,
-    sessions,
-    history: stores.history,
-    loginHistory: new LoginHistory({ activity: stores.audit, clock }),
-    passwordChange,
-    tradingPins,
-    passkeys: buildPasskeyServices({ ...loginDeps, ...passkeyDeps, stepUps: stores.stepUps, knownDevices: stores.knownDevices }),
-    tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }),
-    confirmations: confirmations.confirmations,
-    accountFreeze: new AccountFreeze(loginDeps),
-    passwordReset: recovery.passwordReset,
-    loginIdReminder: recovery.loginIdReminder,
-    noticeSettings: new NoticeSettings({ customers, audit }),
-    console: consoleServices,
-    mailCatcher,
-    isDependencyOutage,
-    checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
-    metrics: metrics.registry,
+  const customerSite = { brand: config.brand, sessions };
+  const web: WebServices = {
+    base: { config, logger, isDependencyOutage },
+    operations: {
+      checkReadiness: () => checkReadiness({ required: requiredChecks, smtp: smtpProbe }),
+      metrics: { source: metrics.registry, token: config.metricsToken },
+      // Development only, with no SMTP_URL: the local catcher's mails, so the demo login works.
+      devMailbox: mailCatcher !== null && config.environment !== "production" ? { catcher: mailCatcher, brand: config.brand } : null,
+    },
+    login: { ...customerSite, codeTtlSeconds: config.codeTtlSeconds, login },
+    account: {
+      ...customerSite,
+      codeTtlSeconds: config.codeTtlSeconds,
+      history: stores.history,
+      loginHistory: new LoginHistory({ activity: stores.audit, clock }),
+      passwordChange,
+      accountFreeze: new AccountFreeze(loginDeps),
+      passwordReset: recovery.passwordReset,
+      loginIdReminder: recovery.loginIdReminder,
+      noticeSettings: new NoticeSettings({ customers, audit }),
+    },
+    passkeys: { ...customerSite, ...buildPasskeyServices({ ...loginDeps, ...passkeyDeps, stepUps: stores.stepUps, knownDevices: stores.knownDevices }) },
+    tradingPin: { ...customerSite, tradingPins, tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }) },
+    confirmations: { sessions, confirmations: confirmations.confirmations },
+    help: { brand: config.brand, codeTtlSeconds: config.codeTtlSeconds, codeMailLimit: config.rateLimits.codeMailsPerCustomer },
+    console: { brand: config.brand, ...consoleServices },
   };
-  const app = await buildApp(webDeps);
-  const consoleApp = config.console.listen === null ? null : await buildConsoleApp(webDeps);
+  const app = await buildApp(web);
+  const consoleApp = config.console.listen === null ? null : await buildConsoleApp(web);
   worker.start();
   recovery.worker.start();
 

@@ -48,7 +48,7 @@ describe("compiled build: node dist/main.js and node dist/cli/main.js", { timeou
   it("compiles every import to .js and copies the views and the stylesheet", () => {
     assert.ok(existsSync(join(dist, "main.js")));
     assert.ok(existsSync(join(dist, "cli", "main.js")));
-    assert.ok(existsSync(join(dist, "web", "views", "login.eta")));
+    assert.ok(existsSync(join(dist, "web", "login", "login.eta")));
     assert.ok(existsSync(join(dist, "web", "static", "style.css")));
   });
 

@@ -1,5 +1,4 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../app.ts";
+import { z } from "zod";
 import type { LoginMethod, LoginOutcome } from "../../core/account/login-history.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../kernel/cookies.ts";
@@ -7,9 +6,12 @@ import type { TextKey } from "../kernel/i18n.ts";
 import { detectLang, langQuery, t } from "../kernel/i18n.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
-import { sessionOrLogin } from "../kernel/page-session.ts";
+import { formPostOptions } from "../kernel/content-type.ts";
+import { customerPages, sessionOf } from "../kernel/customer-session.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
 import { endSessionForm, historyPageQuery, parseBody } from "../kernel/validation.ts";
-import { formPostOptions } from "../kernel/form-post.ts";
+import type { AccountWebOptions } from "./account-plugin.ts";
 
 // Typed as total maps: a new outcome or method in the core does not compile until it has words here.
 // Exported: the console shows an operator the same words the customer reads (console-customer-view.ts).
@@ -34,6 +36,9 @@ export const METHOD_TEXT: Record<LoginMethod, TextKey> = {
   passkey: "methodPasskey",
 };
 
+// Confirmation after an action (/sessions?done=one), carried by the URL alone (as /login?loggedOut=1).
+const sessionsQuery = z.object({ done: queryWord("one", "others") });
+
 // What the list shows at once; 「さらに表示」 fetches the next (older) page by its cursor.
 const HISTORY_PAGE_SIZE = 20;
 
@@ -42,20 +47,16 @@ const HISTORY_PAGE_SIZE = 20;
  * core calls as GET /api/v1/login-history, GET /api/v1/sessions, DELETE /api/v1/sessions/:id
  * and POST /api/v1/sessions/end-others.
  */
-export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebDeps): void {
-  const { config, sessions, loginHistory } = deps;
+export const historyAndSessionsPages: WebPlugin<AccountWebOptions> = async (app, { brand, sessions, loginHistory }) => {
+  customerPages(app, sessions);
   const formOnly = formPostOptions(app);
 
-  app.get("/history", async (request, reply) => {
+  app.get("/history", { schema: { querystring: historyPageQuery } }, async (request, reply) => {
     const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const { before } = parseBody(historyPageQuery, request.query);
-    const page = await loginHistory.page(current.customer.id, { before, limit: HISTORY_PAGE_SIZE });
+    const { before } = request.query;
+    const page = await loginHistory.page(sessionOf(request).customer.id, { before, limit: HISTORY_PAGE_SIZE });
     const q = langQuery(lang);
-    return renderPage(reply, "history", { lang, brand: config.brand }, {
+    return renderPage(reply, "history", { lang, brand }, {
       items: page.items.map((item) => ({
         at: formatJapanTime(item.at),
         ip: item.ip,
@@ -69,16 +70,12 @@ export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebD
     });
   });
 
-  app.get("/sessions", async (request, reply) => {
+  app.get("/sessions", { schema: { querystring: sessionsQuery } }, async (request, reply) => {
     const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
+    const { done } = request.query;
     // この端末 first, then the others newest first (listLive's order).
-    const live = (await sessions.listLive(current)).sort((a, b) => Number(b.current) - Number(a.current));
-    return renderPage(reply, "sessions", { lang, brand: config.brand }, {
+    const live = (await sessions.listLive(sessionOf(request))).sort((a, b) => Number(b.current) - Number(a.current));
+    return renderPage(reply, "sessions", { lang, brand }, {
       items: live.map((session) => ({
         id: session.id,
         device: session.device,
@@ -87,19 +84,14 @@ export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebD
         lastSeenAt: formatJapanTime(session.lastSeenAt),
         current: session.current,
       })),
-      // Confirmation after an action, carried by the URL alone (as /login?loggedOut=1).
       confirmation: done === "one" ? t(lang, "sessionEnded") : done === "others" ? t(lang, "othersEnded") : null,
     });
   });
 
   app.post("/sessions/end", formOnly, async (request, reply) => {
     const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
     const { id } = parseBody(endSessionForm, request.body);
-    const { wasCurrent } = await sessions.endOne(current, id, contextOf(request));
+    const { wasCurrent } = await sessions.endOne(sessionOf(request), id, contextOf(request));
     if (wasCurrent) {
       reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
       return reply.redirect(`/login?loggedOut=1${lang === "en" ? "&lang=en" : ""}`, 303);
@@ -109,11 +101,7 @@ export function registerHistoryAndSessionsPages(app: FastifyInstance, deps: WebD
 
   app.post("/sessions/end-others", formOnly, async (request, reply) => {
     const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    await sessions.endOthers(current, contextOf(request));
+    await sessions.endOthers(sessionOf(request), contextOf(request));
     return reply.redirect(`/sessions?${lang === "en" ? "lang=en&" : ""}done=others`, 303);
   });
-}
+};

@@ -1,10 +1,27 @@
 /**
  * The text of the customer's own security pages (issue 11): マイページ's links and
  * お知らせ設定, ログイン履歴, ご利用中の端末, パスワード変更, the forgotten password and
- * login ID, and 口座の凍結. Merged into i18n.ts's table; `{phone}` and `{hours}` as there.
+ * login ID, and 口座の凍結. Merged into the UI text (src/web/ui-text.ts); `{phone}` and `{hours}`
+ * as in kernel/i18n.ts.
  */
 export const ACCOUNT_TEXT = {
   ja: {
+    myPageTitle: "マイページ",
+    greeting: "{name} 様",
+    previousLogin: "前回のログイン",
+    firstLogin: "今回が初めてのログインです。",
+    ip: "IPアドレス",
+    device: "ご利用環境",
+    time: "日時",
+    importantMail: "重要メール",
+    mfaStatus: "ログイン時多要素認証",
+    mfaOn: "利用中",
+    mfaOff: "解除中",
+    mfaOffBanner:
+      "ログイン時多要素認証が解除されています。不正アクセス防止のため、多要素認証の設定を強くお勧めします。再設定をご希望の場合は、コールセンターまでご連絡ください。",
+    unrecognisedLogin:
+      "身に覚えのないログインがある場合は、ただちにログインパスワードを変更し、コールセンター（{phone}）までご連絡ください。",
+    logout: "ログアウト",
     securityMenu: "セキュリティ",
     historyTitle: "ログイン履歴",
     sessionsTitle: "ご利用中の端末",
@@ -96,6 +113,21 @@ export const ACCOUNT_TEXT = {
     frozenTrades: "身に覚えのない取引が見つかった場合も、コールセンターまでご連絡ください。",
   },
   en: {
+    myPageTitle: "My page",
+    greeting: "Welcome, {name}",
+    previousLogin: "Previous login",
+    firstLogin: "This is your first login.",
+    ip: "IP address",
+    device: "Device",
+    time: "Time",
+    importantMail: "Important mail",
+    mfaStatus: "Login multi-factor authentication",
+    mfaOn: "On",
+    mfaOff: "Off",
+    mfaOffBanner:
+      "Multi-factor authentication is turned off for your account. We strongly recommend turning it back on to prevent unauthorized access: please call the call center.",
+    unrecognisedLogin: "If you see a login you do not recognise, change your password at once and call the call center ({phone}).",
+    logout: "Log out",
     securityMenu: "Security",
     historyTitle: "Login history",
     sessionsTitle: "Devices logged in",

@@ -1,38 +1,38 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../app.ts";
+import { z } from "zod";
 import { describeDevice } from "../../core/kernel/device-label.ts";
 import { maskEmail } from "../../core/kernel/email-address.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import { formPostOptions } from "../kernel/content-type.ts";
+import { customerPages, sessionOf } from "../kernel/customer-session.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
-import { sessionOrLogin } from "../kernel/page-session.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
 import { noticeSettingsForm, parseBody } from "../kernel/validation.ts";
-import { formPostOptions } from "../kernel/form-post.ts";
+import type { AccountWebOptions } from "./account-plugin.ts";
+
+// After お知らせ設定 is saved (/?saved=notices): a confirmation, carried by the URL alone.
+const myPageQuery = z.object({ saved: queryWord("notices") });
 
 /**
  * マイページ, the hub of the customer area (issue 11 item 1): who is logged in, the previous
  * login so a customer can spot one that was not theirs, the 重要メール and MFA status, links to
  * ログイン履歴, ご利用中の端末, パスワード変更 and 口座の凍結, and お知らせ設定.
  */
-export function registerMyPage(app: FastifyInstance, deps: WebDeps): void {
-  const { config, sessions, history, noticeSettings } = deps;
+export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, sessions, history, noticeSettings }) => {
+  customerPages(app, sessions);
 
-  app.get("/", async (request, reply) => {
-    const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
+  app.get("/", { schema: { querystring: myPageQuery } }, async (request, reply) => {
+    const current = sessionOf(request);
     // The newest record is this login; the one before it is what the customer wants to check.
     const [, previous] = await history.recent(current.customer.id, 2);
-    const saved = (request.query as Record<string, unknown> | undefined)?.["saved"] === "notices";
-    return renderPage(reply, "my-page", { lang, brand: config.brand }, {
+    return renderPage(reply, "my-page", { lang: detectLang(request), brand }, {
       customerName: current.customer.name,
       maskedEmail: maskEmail(current.customer.email),
       mfaOff: !current.customer.mfaEnabled,
       notifyEveryLogin: current.customer.notifyEveryLogin,
-      saved,
+      saved: request.query.saved === "notices",
       previous:
         previous === undefined
           ? null
@@ -40,18 +40,11 @@ export function registerMyPage(app: FastifyInstance, deps: WebDeps): void {
     });
   });
 
-  const formOnly = formPostOptions(app);
-
   // お知らせ設定: the same core call as PUT /api/v1/settings/notices; an unticked checkbox sends nothing.
-  app.post("/settings/notices", formOnly, async (request, reply) => {
-    const lang = detectLang(request);
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
+  app.post("/settings/notices", formPostOptions(app), async (request, reply) => {
     const form = parseBody(noticeSettingsForm, request.body);
-    await noticeSettings.setEveryLogin(current, form.everyLogin === "on", contextOf(request));
-    const q = langQuery(lang);
+    await noticeSettings.setEveryLogin(sessionOf(request), form.everyLogin === "on", contextOf(request));
+    const q = langQuery(detectLang(request));
     return reply.redirect(`/${q === "" ? "?" : `${q}&`}saved=notices#notices`, 303);
   });
-}
+};

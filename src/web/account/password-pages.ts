@@ -1,16 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { WebDeps } from "../app.ts";
-import { AuthError, InvalidCodeError, InvalidCredentialsError, PasswordRejectedError } from "../../core/kernel/errors.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { InvalidCodeError, InvalidCredentialsError, PasswordRejectedError } from "../../core/kernel/errors.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import { formPostOptions } from "../kernel/content-type.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../kernel/cookies.ts";
+import { customerPages, sessionOf } from "../kernel/customer-session.ts";
+import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
-import { refuse } from "../kernel/refusal.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
-import { sessionOrLogin } from "../kernel/page-session.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
 import { freezeBody, parseBody, passwordChangeBody } from "../kernel/validation.ts";
-import { formPostOptions } from "../kernel/form-post.ts";
+import type { AccountWebOptions } from "./account-plugin.ts";
 
 /** Which field an error belongs to, for aria-invalid: the current password, the new one or the code. */
 function fieldInError(code: string): "currentPassword" | "newPassword" | "code" | null {
@@ -23,89 +27,64 @@ function fieldInError(code: string): "currentPassword" | "newPassword" | "code" 
   return code === InvalidCodeError.code ? "code" : null;
 }
 
+// After a change (/password?changed=1): the confirmation instead of the form.
+const passwordQuery = z.object({ changed: queryWord("1") });
+
 /**
  * パスワード変更 (`/password`, issue 11 item 4) and 口座の凍結 (`/freeze`, item 7): the same core
  * calls as POST /api/v1/password/code, POST /api/v1/password and POST /api/v1/account/freeze.
  */
-export function registerPasswordPages(app: FastifyInstance, deps: WebDeps): void {
-  const { config, sessions, passwordChange, accountFreeze } = deps;
+export const passwordPages: WebPlugin<AccountWebOptions> = async (app, { brand, sessions, passwordChange, accountFreeze }) => {
+  customerPages(app, sessions);
   const formOnly = formPostOptions(app);
-  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
-  const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown, view: string, data: Record<string, unknown>): FastifyReply => {
-    if (!(error instanceof AuthError)) {
-      throw error;
-    }
-    const page = base(request);
-    const { shown, status } = refuse(request, reply, error, page.lang);
-    return renderPage(reply, view, page, { ...data, error: shown, invalidField: fieldInError(shown.code) }, status);
-  };
+  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand });
+  const showAgain =
+    (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) =>
+    ({ shown, status }: ShownRefusal): FastifyReply =>
+      renderPage(reply, view, base(request), { ...data, error: shown, invalidField: fieldInError(shown.code) }, status);
 
   // Step 1 (the button that mails the code), or after a change the confirmation (?changed=1).
-  app.get("/password", async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const changed = (request.query as Record<string, unknown> | undefined)?.["changed"] === "1";
-    return renderPage(reply, changed ? "password-changed" : "password", base(request), { sent: null, step: 1, error: null, invalidField: null });
+  app.get("/password", { schema: { querystring: passwordQuery } }, async (request, reply) => {
+    const view = request.query.changed === "1" ? "password-changed" : "password";
+    return renderPage(reply, view, base(request), { sent: null, step: 1, error: null, invalidField: null });
   });
 
   // Mails the code and shows step 2 with where and when it went (a newer request supersedes it).
   app.post("/password/code", formOnly, async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    try {
-      const sent = await passwordChange.sendCode(current, contextOf(request));
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 1 }), async () => {
+      const sent = await passwordChange.sendCode(sessionOf(request), contextOf(request));
       const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
       return renderPage(reply, "password", base(request), { sent: view, step: 2, error: null, invalidField: null });
-    } catch (error) {
-      return refused(request, reply, error, "password", { sent: null, step: 1 });
-    }
+    });
   });
 
   app.post("/password", formOnly, async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    try {
+    // The form stays, with a button for a new code (one that expired or was used up needs it).
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 2 }), async () => {
       const body = parseBody(passwordChangeBody, request.body);
-      await passwordChange.change(current, body, contextOf(request));
+      await passwordChange.change(sessionOf(request), body, contextOf(request));
       const q = langQuery(detectLang(request));
       return reply.redirect(`/password?${q === "" ? "" : "lang=en&"}changed=1`, 303);
-    } catch (error) {
-      // The form stays, with a button for a new code (one that expired or was used up needs it).
-      return refused(request, reply, error, "password", { sent: null, step: 2 });
-    }
+    });
   });
 
   app.get("/freeze", async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
     return renderPage(reply, "freeze", base(request), { error: null, invalidField: null });
   });
 
   app.post("/freeze", formOnly, async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    try {
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "freeze", {}), async () => {
       const body = parseBody(freezeBody, request.body);
-      await accountFreeze.freeze(current, body.password, contextOf(request));
-    } catch (error) {
-      return refused(request, reply, error, "freeze", {});
-    }
-    reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
-    return reply.redirect(`/freeze/done${langQuery(detectLang(request))}`, 303);
+      await accountFreeze.freeze(sessionOf(request), body.password, contextOf(request));
+      reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+      return reply.redirect(`/freeze/done${langQuery(detectLang(request))}`, 303);
+    });
   });
+};
 
-  // No session any more: the page says only what happened and how to reopen, nothing of the account.
+/** After 口座の凍結 there is no session any more: the page says only what happened and how to reopen, nothing of the account. */
+export const freezeDonePage: WebPlugin<AccountWebOptions> = async (app, { brand }) => {
   app.get("/freeze/done", async (request, reply) => {
-    return renderPage(reply, "freeze-done", base(request), {});
+    return renderPage(reply, "freeze-done", { lang: detectLang(request), brand }, {});
   });
-}
+};

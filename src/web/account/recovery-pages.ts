@@ -1,32 +1,34 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { WebDeps } from "../app.ts";
-import { AuthError, InvalidCodeError, PasswordRejectedError } from "../../core/kernel/errors.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { InvalidCodeError, PasswordRejectedError } from "../../core/kernel/errors.ts";
+import { formPostOptions } from "../kernel/content-type.ts";
 import { RESET_COOKIE, clearedCookieOptions, preauthCookieOptions } from "../kernel/cookies.ts";
+import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
-import { refuse } from "../kernel/refusal.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
 import { loginIdRemindBody, parseBody, passwordResetBody, passwordResetCompleteBody } from "../kernel/validation.ts";
-import { formPostOptions } from "../kernel/form-post.ts";
+import type { AccountWebOptions } from "./account-plugin.ts";
+
+// After the login ID was asked for (/login-id/forgot?sent=1): the same answer whatever matched.
+const loginIdForgotQuery = z.object({ sent: queryWord("1") });
 
 /**
  * パスワードをお忘れの方 (`/password/forgot`, issue 11 item 5) and ログインIDをお忘れの方
  * (`/login-id/forgot`, item 6), linked from the login page; no session. The same core calls
  * as api-v1-recovery.ts, and like it the first step answers the same whatever matched.
  */
-export function registerRecoveryPages(app: FastifyInstance, deps: WebDeps): void {
-  const { config, passwordReset, loginIdReminder } = deps;
+export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, codeTtlSeconds, passwordReset, loginIdReminder }) => {
   const formOnly = formPostOptions(app);
-  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
-  const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown, view: string, data: Record<string, unknown>): FastifyReply => {
-    if (!(error instanceof AuthError)) {
-      throw error;
-    }
-    const page = base(request);
-    const { shown, status } = refuse(request, reply, error, page.lang);
-    return renderPage(reply, view, page, { ...data, error: shown, invalid: true, invalidField: shown.code === PasswordRejectedError.code ? "newPassword" : shown.code === InvalidCodeError.code ? "code" : null }, status);
-  };
+  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand });
+  const showAgain =
+    (request: FastifyRequest, reply: FastifyReply, view: string, data: () => Record<string, unknown>) =>
+    ({ shown, status }: ShownRefusal): FastifyReply =>
+      renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true, invalidField: invalidFieldOf(shown.code) }, status);
   const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthDate: "" };
 
   app.get("/password/forgot", async (request, reply) => {
@@ -35,16 +37,14 @@ export function registerRecoveryPages(app: FastifyInstance, deps: WebDeps): void
 
   app.post("/password/forgot", formOnly, async (request, reply) => {
     let shown = { loginId: "", birthDate: "" };
-    try {
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown })), async () => {
       const body = parseBody(passwordResetBody, request.body);
       shown = { loginId: body.loginId.slice(0, 64), birthDate: body.birthDate.slice(0, 10) };
       const { resetToken } = await passwordReset.request(body, contextOf(request));
       // Always a fresh token, so the cookie says no more than the next screen does.
-      reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(config.codeTtlSeconds));
+      reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(codeTtlSeconds));
       return reply.redirect(`/password/forgot/code${langQuery(detectLang(request))}`, 303);
-    } catch (error) {
-      return refused(request, reply, error, "password-forgot", { ...fresh, ...shown });
-    }
+    });
   });
 
   // The same screen whether or not anything matched; without the cookie, back to the start.
@@ -56,34 +56,37 @@ export function registerRecoveryPages(app: FastifyInstance, deps: WebDeps): void
   });
 
   app.post("/password/forgot/code", formOnly, async (request, reply) => {
-    try {
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot-code", () => fresh), async () => {
       const body = parseBody(passwordResetCompleteBody, request.body);
       await passwordReset.complete(request.cookies[RESET_COOKIE], body, contextOf(request));
-    } catch (error) {
-      return refused(request, reply, error, "password-forgot-code", fresh);
-    }
-    reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
-    return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
+      reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
+      return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
+    });
   });
 
   app.get("/password/forgot/done", async (request, reply) => {
     return renderPage(reply, "password-forgot-done", base(request), {});
   });
 
-  app.get("/login-id/forgot", async (request, reply) => {
-    const sent = (request.query as Record<string, unknown> | undefined)?.["sent"] === "1";
-    return renderPage(reply, "login-id-forgot", base(request), { ...fresh, sent });
+  app.get("/login-id/forgot", { schema: { querystring: loginIdForgotQuery } }, async (request, reply) => {
+    return renderPage(reply, "login-id-forgot", base(request), { ...fresh, sent: request.query.sent === "1" });
   });
 
   app.post("/login-id/forgot", formOnly, async (request, reply) => {
     let shown = { email: "", birthDate: "" };
-    try {
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown, sent: false })), async () => {
       const body = parseBody(loginIdRemindBody, request.body);
       shown = { email: body.email.slice(0, 320), birthDate: body.birthDate.slice(0, 10) };
       await loginIdReminder.remind(body, contextOf(request));
       return reply.redirect(`/login-id/forgot?${detectLang(request) === "en" ? "lang=en&" : ""}sent=1`, 303);
-    } catch (error) {
-      return refused(request, reply, error, "login-id-forgot", { ...fresh, ...shown, sent: false });
-    }
+    });
   });
+};
+
+/** Which field an error belongs to, for aria-invalid: the new password or the code. */
+function invalidFieldOf(code: string): "newPassword" | "code" | null {
+  if (code === PasswordRejectedError.code) {
+    return "newPassword";
+  }
+  return code === InvalidCodeError.code ? "code" : null;
 }

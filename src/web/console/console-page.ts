@@ -1,13 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Brand } from "../../core/kernel/brand.ts";
-import type { AuthenticatedOperator, OperatorSessions } from "../../core/console/operators/operator-session.ts";
+import type { AuthenticatedOperator } from "../../core/console/operators/operator-session.ts";
 import type { Lang } from "../kernel/i18n.ts";
 import type { ConsoleTextKey } from "./i18n-console.ts";
 import { consoleText } from "./i18n-console.ts";
-import { CONSOLE_COOKIE, consoleCookieOptions } from "../kernel/cookies.ts";
 import { detectLang } from "../kernel/i18n.ts";
 import { renderPage } from "../kernel/render.ts";
-import { contextOf } from "../kernel/request-context.ts";
 
 /** Who is at the console, as the layout shows it (never the operator's ID or secrets). */
 export interface ConsoleViewer {
@@ -52,22 +50,4 @@ export function consoleHref(path: string, lang: Lang, params: Record<string, str
   }
   const query = search.toString();
   return query === "" ? path : `${path}?${query}`;
-}
-
-/**
- * The live console session of a page request, or null after answering with a redirect to
- * /console/login (a stale cookie cleared). Reads the console cookie only, never the customers'.
- */
-export async function operatorOrLogin(operatorSessions: OperatorSessions, request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedOperator | null> {
-  const current = await operatorSessions.authenticate(request.cookies[CONSOLE_COOKIE], contextOf(request));
-  if (current === null) {
-    if (request.cookies[CONSOLE_COOKIE] !== undefined) {
-      reply.clearCookie(CONSOLE_COOKIE, consoleCookieOptions());
-    }
-    await reply.redirect(consoleHref("/console/login", detectLang(request)), 303);
-    return null;
-  }
-  // The error handler (routes/console-pages.ts) keeps the menu on a refusal.
-  request.consoleOperator = current;
-  return current;
 }

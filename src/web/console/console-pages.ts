@@ -1,59 +1,58 @@
-import type { FastifyError, FastifyInstance } from "fastify";
-import type { WebDeps } from "../app.ts";
-import { AuthError, InvalidInputError, NotFoundError } from "../../core/kernel/errors.ts";
-import { consolePageBase, renderConsolePage } from "./console-page.ts";
+import type { FastifyError } from "fastify";
+import { NotFoundError } from "../../core/kernel/errors.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
+import { refusalOf } from "../kernel/framework-errors.ts";
+import type { WebPlugin, WebScope } from "../kernel/plugin.ts";
 import { refuse } from "../kernel/refusal.ts";
+import type { ConsoleWebOptions } from "./console-plugin.ts";
+import { consolePageBase, renderConsolePage } from "./console-page.ts";
 import { registerConsoleStatic } from "./console-static.ts";
-import { registerConsoleLoginPages } from "./console-login-pages.ts";
-import { registerConsoleCustomerPages } from "./customers/console-customer-pages.ts";
-import { registerConsoleActionPages } from "./customers/console-action-pages.ts";
-import { registerConsoleRequestPages } from "./security-requests/console-request-pages.ts";
-import { registerConsoleAuditPages } from "./audit/console-audit-pages.ts";
-import { registerConsoleOperatorPages } from "./operators/console-operator-pages.ts";
+import { consoleLoginPages } from "./console-login-pages.ts";
+import { consoleCustomerPages } from "./customers/console-customer-pages.ts";
+import { consoleActionPages } from "./customers/console-action-pages.ts";
+import { consoleRequestPages } from "./security-requests/console-request-pages.ts";
+import { consoleAuditPages } from "./audit/console-audit-pages.ts";
+import { consoleOperatorPages } from "./operators/console-operator-pages.ts";
 
 /**
  * The console's HTML pages (issue 12), in one encapsulated plugin whose error handler shows
  * a refusal (a bad form, a CSRF refusal, an unknown customer) as a console page, in the
  * console's look, not as the customers' error page with its link to their login.
  */
-export function registerConsolePages(app: FastifyInstance, deps: WebDeps): void {
+export const consolePages: WebPlugin<ConsoleWebOptions> = async (app, options) => {
   registerConsoleStatic(app);
-  app.register(async (pages) => {
+  await app.register(async (pages: WebScope) => {
     pages.setErrorHandler(async (error: FastifyError | AuthError, request, reply) => {
-      let refused: AuthError;
-      if (error instanceof AuthError) {
-        refused = error;
-      } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
-        refused = new InvalidInputError(typeof error.code === "string" ? error.code : "framework error");
-      } else {
+      const refused = refusalOf(error);
+      if (refused === null) {
         // Not ours to word: the app's one handler logs it and answers [5000].
         throw error;
       }
-      const base = consolePageBase(request, deps.config.brand, request.consoleOperator ?? null);
-      const { shown, status } = refuse(request, reply, refused, base.lang, error instanceof AuthError ? {} : { status: error.statusCode ?? 400 });
+      const base = consolePageBase(request, options.brand, request.operator ?? null);
+      const { shown, status } = refuse(request, reply, refused.error, base.lang, refused.status === undefined ? {} : { status: refused.status });
       return renderConsolePage(reply, "console-error", base, { error: shown }, status);
     });
-    registerConsoleLoginPages(pages, deps);
-    registerConsoleCustomerPages(pages, deps);
-    registerConsoleActionPages(pages, deps);
-    registerConsoleRequestPages(pages, deps);
-    registerConsoleAuditPages(pages, deps);
-    registerConsoleOperatorPages(pages, deps);
+    await pages.register(consoleLoginPages, options);
+    await pages.register(consoleCustomerPages, options);
+    await pages.register(consoleActionPages, options);
+    await pages.register(consoleRequestPages, options);
+    await pages.register(consoleAuditPages, options);
+    await pages.register(consoleOperatorPages, options);
   });
   // An unknown path under /console gets the console's look too (not the customers' page and its
   // link to their login); an unknown API path keeps its JSON answer from the app's handler.
-  app.register(
-    async (scope) => {
+  await app.register(
+    async (scope: WebScope) => {
       scope.setNotFoundHandler(async (request, reply) => {
         const missing = new NotFoundError(`${request.method} ${request.url.slice(0, 200)}`);
         if (request.url.startsWith("/console/api/")) {
           throw missing;
         }
-        const base = consolePageBase(request, deps.config.brand, null);
+        const base = consolePageBase(request, options.brand, null);
         const { shown, status } = refuse(request, reply, missing, base.lang);
         return renderConsolePage(reply, "console-error", base, { error: shown }, status);
       });
     },
     { prefix: "/console" },
   );
-}
+};

@@ -1,19 +1,19 @@
-import type { FastifyInstance } from "fastify";
 import type { ConsoleRequestAudit, RequestAuditMarks } from "../../core/console/console-request-audit.ts";
+import type { WebScope } from "../kernel/plugin.ts";
 import { operatorRequestOf } from "./console-operator-request.ts";
 
 /**
  * One place where console requests are audited (issue 17 item 9), on every console route, the API
- * and the pages alike, including routes added later: for a signed-in operator (the console's guards
- * set `request.consoleOperator`), before the answer leaves,
+ * and the pages alike, including routes added later: for a signed-in operator (the console's session
+ * preHandlers set `request.operator`), before the answer leaves,
  * - a request answered by `refuse` below status 500 — a role ([4031]), an action that does not
  *   apply, a bad input, an unknown customer — is recorded as `console.refused`;
  * - an allowed one the core recorded nothing for (a list, the dashboard) as `console.requested`.
  * What the core allowed and recorded (an action, a customer viewed) it audits itself, with its detail.
  */
-export function auditConsoleRequests(app: FastifyInstance, audit: ConsoleRequestAudit, marks: RequestAuditMarks): void {
+export function auditConsoleRequests(app: WebScope, audit: Pick<ConsoleRequestAudit, "refused" | "requested">, marks: Pick<RequestAuditMarks, "take">): void {
   app.addHook("onSend", async (request, reply, payload) => {
-    if (request.consoleOperator === undefined || reply.statusCode >= 500) {
+    if (request.operator === undefined || reply.statusCode >= 500) {
       return payload;
     }
     const recorded = marks.take(request.id);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { FastifyInstance } from "fastify";
+import type { WebScope } from "../kernel/plugin.ts";
 
 // The customers' stylesheet and the console's additions in one response, under /console so
 // it is served on the console's own listener too (CONSOLE_LISTEN), where /static is not.
@@ -9,7 +9,7 @@ const STYLE = Buffer.concat([
   readFileSync(new URL("../static/console.css", import.meta.url)),
 ]);
 
-export function registerConsoleStatic(app: FastifyInstance): void {
+export function registerConsoleStatic(app: WebScope): void {
   app.get("/console/static/console.css", async (_request, reply) => {
     return reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLE);
   });

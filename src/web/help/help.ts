@@ -1,27 +1,35 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { WebDeps } from "../app.ts";
+import type { FastifyRequest } from "fastify";
+import type { Brand } from "../../core/kernel/brand.ts";
 import { codeMailSubject } from "../../core/mail/code-mails.ts";
 import { MAX_CODE_ATTEMPTS } from "../../core/kernel/limits.ts";
 import { detectLang } from "../kernel/i18n.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
+import type { HELP_TEXT } from "./i18n-help.ts";
+
+/** The facts the help pages state, from the configuration. */
+export interface HelpWebOptions {
+  brand: Brand;
+  codeTtlSeconds: number;
+  /** RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: how many code mails in how long. */
+  codeMailLimit: { max: number; windowSeconds: number };
+}
 
 /**
  * The customer help pages, from the seed notice's Q&A (別紙2), in Japanese and English:
  * `/help` (Q1–Q11 and the login steps of 別紙1) and `/help/code-not-received` (Q3's five
  * causes), linked from the login page and the code screen. The facts they state (code
  * lifetime, mail domain, code-mail limit, call center) come from the configuration, so
- * the pages say what the service does.
+ * the pages say what the service does. No session needed.
  */
-export function registerHelp(app: FastifyInstance, deps: Pick<WebDeps, "config">): void {
-  const { config } = deps;
-  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
-  const mailLimit = config.rateLimits.codeMailsPerCustomer;
+export const helpPlugin: WebPlugin<HelpWebOptions> = async (app, { brand, codeTtlSeconds, codeMailLimit }) => {
+  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand });
   const facts = {
-    codeTtlMinutes: Math.round(config.codeTtlSeconds / 60),
+    codeTtlMinutes: Math.round(codeTtlSeconds / 60),
     maxCodeAttempts: MAX_CODE_ATTEMPTS,
-    codeMailSubject: codeMailSubject(config.brand),
-    codeMailLimit: { max: mailLimit.max, windowMinutes: Math.round(mailLimit.windowSeconds / 60) },
+    codeMailSubject: codeMailSubject(brand),
+    codeMailLimit: { max: codeMailLimit.max, windowMinutes: Math.round(codeMailLimit.windowSeconds / 60) },
   };
 
   app.get("/help", async (request, reply) => {
@@ -31,4 +39,9 @@ export function registerHelp(app: FastifyInstance, deps: Pick<WebDeps, "config">
   app.get("/help/code-not-received", async (request, reply) => {
     return renderPage(reply, "help-code-not-received", base(request), facts);
   });
+};
+
+// Its texts (i18n-help.ts) join the UI text, so `t` and TextKey know their keys.
+declare module "../kernel/i18n.ts" {
+  interface UiTexts extends Record<keyof (typeof HELP_TEXT)["ja"], string> {}
 }

@@ -1,29 +1,36 @@
-import { STATUS_CODES } from "node:http";
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Socket } from "node:net";
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import type { Config } from "../../config.ts";
-import type { WebDeps } from "../app.ts";
-import { AuthError, InternalError, InvalidInputError, NotFoundError } from "../../core/kernel/errors.ts";
+import { InternalError, NotFoundError } from "../../core/kernel/errors.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
-import { detectLang } from "./i18n.ts";
+import { detectLang, rememberLang, useTexts } from "./i18n.ts";
+import type { TextTable } from "./i18n.ts";
+import { refusalOf, sendClientError } from "./framework-errors.ts";
 import { renderPage } from "./render.ts";
 import { parseFormStrictly } from "./strict-form.ts";
 import { AccessLog } from "./access-log.ts";
 import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
-import { addParameterCheck } from "./parameter-check.ts";
+import { checkParametersOfEveryRoute } from "./route-parameters.ts";
 import { addNoStoreByDefault } from "./cache-control.ts";
 import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
 import { capConnections, serverLimitOptions } from "./server-limits.ts";
 
-/** What the shared setup needs of the web's dependencies. */
-export type BaseDeps = Pick<WebDeps, "config" | "logger" | "isDependencyOutage">;
+/** What the shared setup needs. */
+export interface BaseOptions {
+  config: Readonly<Config>;
+  logger: FastifyBaseLogger;
+  /** Whether an unexpected error means the database or Redis cannot be reached now (answered 503 [5000], not 500). */
+  isDependencyOutage: (error: unknown) => boolean;
+  /** The customers' UI text (src/web/ui-text.ts), which `t` and the views read. */
+  texts: TextTable;
+}
 
 // While the database or Redis is away (a failover takes seconds): when to try again.
 const OUTAGE_RETRY_AFTER_SECONDS = 5;
@@ -37,7 +44,7 @@ const BODY_LIMIT_BYTES = 16 * 1024;
  * cookies, CSRF, security headers, no-store, the origin check against `origin`
  * (PUBLIC_URL or CONSOLE_PUBLIC_URL), and the one error and not-found handler.
  */
-export async function buildBaseApp(deps: BaseDeps, origin: string, options: { connectionsPerAddress?: "limited" | "off" } = {}): Promise<FastifyInstance> {
+export async function buildBaseApp(deps: BaseOptions, origin: string, options: { connectionsPerAddress?: "limited" | "off" } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -67,6 +74,9 @@ export async function buildBaseApp(deps: BaseDeps, origin: string, options: { co
     // a broken request line) never become a request; answer them in our shape too.
     clientErrorHandler: sendClientError,
   });
+  useTexts(deps.texts);
+  // First: whatever refuses the request below answers in the reader's language.
+  rememberLang(app);
   capConnections(app, deps.config, { perAddress: options.connectionsPerAddress ?? "limited" });
 
   await app.register(cookie);
@@ -97,8 +107,8 @@ export async function buildBaseApp(deps: BaseDeps, origin: string, options: { co
   addCloseAfterResponseOnShutdown(app);
   // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
   addOriginCheck(app, origin);
-  // Control characters in any path or query parameter: [4000] before a handler (issue 17 item 13).
-  addParameterCheck(app);
+  // Path and query parameters: control characters refused here (issue 17 item 13), the rest by each route's schema.
+  checkParametersOfEveryRoute(app);
 
   app.setErrorHandler((error: FastifyError | AuthError, request, reply) => sendError(deps, error, request, reply));
   app.setNotFoundHandler((request, reply) => sendError(deps, new NotFoundError(`${request.method} ${request.url.slice(0, 200)}`), request, reply));
@@ -119,44 +129,18 @@ function trustProxyOption(trust: Config["trustProxy"]): boolean | string[] | ((a
   return Array.isArray(trust) ? [...trust] : trust;
 }
 
-const CLIENT_ERROR_STATUS: Record<string, number> = {
-  HPE_HEADER_OVERFLOW: 431,
-  ERR_HTTP_REQUEST_TIMEOUT: 408,
-};
-
 /**
- * Fastify's default client-error handler, with the body in our error shape. There
- * is no request yet (no URL, no Accept-Language), so it is always JSON in Japanese.
+ * The one error handler. A refusal (an AuthError, or a framework error below 500 as [4000]
+ * with its status: framework-errors.ts) shows its code and public message; the database or
+ * Redis out of reach is a 503 [5000] with Retry-After (issue 17 §1: the client may retry, a
+ * load balancer may try another instance); anything else is logged and shown as a bare [5000].
  */
-function sendClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === "ECONNRESET" || socket.destroyed) {
-    return;
-  }
-  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? 400;
-  const shown = new InvalidInputError(error.code ?? "client error");
-  const body = JSON.stringify({ error: { code: shown.code, message: shown.publicMessage.ja } });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy(error);
-}
-
-/**
- * The one error handler. AuthErrors show their code and public message;
- * framework errors below 500 (bad JSON, wrong content type, too large) show as
- * [4000] with their status; the database or Redis out of reach is a 503 [5000] with
- * Retry-After (issue 17 §1: the client may retry, a load balancer may try another
- * instance); anything else is logged and shown as a bare [5000].
- */
-function sendError(deps: BaseDeps, error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function sendError(deps: BaseOptions, error: FastifyError | AuthError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = detectLang(request);
+  const refused = refusalOf(error);
   let refusal: Refusal;
-  if (error instanceof AuthError) {
-    refusal = refuse(request, reply, error, lang);
-  } else if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
-    refusal = refuse(request, reply, new InvalidInputError(typeof error.code === "string" ? error.code : "framework error"), lang, { status: error.statusCode });
+  if (refused !== null) {
+    refusal = refuse(request, reply, refused.error, lang, refused.status === undefined ? undefined : { status: refused.status });
   } else if (deps.isDependencyOutage(error)) {
     // One line per request, without the stack: an outage brings many.
     request.log.warn({ error: error.message }, "dependency unavailable");

@@ -27,12 +27,15 @@ export async function registerCsrf(app: FastifyInstance): Promise<void> {
   });
 }
 
+/** What the CSRF check needs of the app: the plugin's check (any scope of the app has it). */
+export type CsrfCheck = Pick<FastifyInstance, "csrfProtection">;
+
 /**
  * A preHandler for the HTML POST routes (after the body parser, so the form's
  * `_csrf` field is there). A missing or wrong token is a 403 before the handler
  * runs: no challenge, no mail, no session ended.
  */
-export function requireCsrfToken(app: FastifyInstance): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+export function requireCsrfToken(app: CsrfCheck): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async function checkCsrfToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const refused = await new Promise<Error | null>((resolve) => {
       // The plugin answers a refusal itself, with reply.send(its own error). Catch

@@ -1,3 +1,5 @@
+import { frameworkRefusal } from "./framework-errors.ts";
+
 /**
  * application/x-www-form-urlencoded, refusing what a browser never sends:
  * `%ZZ` or percent-encoded bytes that are not UTF-8 (`%FF%FE`) are a 400,
@@ -30,7 +32,6 @@ function decodeComponent(raw: string): string {
   try {
     return decodeURIComponent(raw.replaceAll("+", " "));
   } catch {
-    // Shaped like a Fastify error: the error handler shows it as [4000] with this status.
-    throw Object.assign(new Error("form field with broken percent-encoding"), { statusCode: 400, code: "BAD_PERCENT_ENCODING" });
+    throw frameworkRefusal("form field with broken percent-encoding", 400, "BAD_PERCENT_ENCODING");
   }
 }

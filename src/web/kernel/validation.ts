@@ -115,10 +115,15 @@ export const mfaOffListQuery = securityRequestListQuery;
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
-    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".") || "body"))];
-    throw new InvalidInputError(`invalid fields: ${fields.join(", ")}`);
+    throw new InvalidInputError(invalidFieldsDetail(result.error));
   }
   return result.data;
+}
+
+/** What the log says of a refused body or parameters: the names of the bad fields, never their values. */
+export function invalidFieldsDetail(error: z.ZodError): string {
+  const fields = [...new Set(error.issues.map((issue) => issue.path.join(".") || "body"))];
+  return `invalid fields: ${fields.join(", ")}`;
 }
 
 /** お知らせ設定 as the page's form sends it: the checkbox's field only when it is ticked. */

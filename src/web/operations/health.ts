@@ -1,5 +1,5 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../app.ts";
+import type { ReadinessReport } from "../../core/kernel/ports-operations.ts";
+import type { WebScope } from "../kernel/plugin.ts";
 
 /**
  * For the load balancer and the orchestrator only (README: keep them off the
@@ -9,12 +9,12 @@ import type { WebDeps } from "../app.ts";
  * no mail, and the outbox keeps the codes until the relay is back
  * (docs/decisions.md).
  */
-export function registerHealth(app: FastifyInstance, deps: Pick<WebDeps, "checkReadiness">): void {
+export function registerHealth(app: WebScope, checkReadiness: () => Promise<ReadinessReport>): void {
   // Probed every few seconds by the load balancer: only problems are worth a log line.
   const quiet = { logLevel: "warn" as const };
   app.get("/healthz", quiet, async () => ({ status: "ok" }));
   app.get("/readyz", quiet, async (request, reply) => {
-    const report = await deps.checkReadiness();
+    const report = await checkReadiness();
     if (report.failed.length === 0) {
       return { status: "ok", smtp: report.smtp };
     }

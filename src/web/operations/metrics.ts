@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
+import type { WebScope } from "../kernel/plugin.ts";
 
 /** What /metrics serves; prom-client's Registry is one. */
 export interface MetricsSource {
@@ -11,7 +12,7 @@ export interface MetricsSource {
  * Prometheus metrics, for the scraper only (README: not on the public listener).
  * With METRICS_TOKEN set, a scrape must bring it as a bearer token.
  */
-export function registerMetrics(app: FastifyInstance, source: MetricsSource, token: string | null): void {
+export function registerMetrics(app: WebScope, source: MetricsSource, token: string | null): void {
   // Scraped every few seconds: only problems are worth a log line.
   app.get("/metrics", { logLevel: "warn" }, async (request, reply) => {
     if (token !== null && !bearerMatches(request, token)) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { FastifyInstance } from "fastify";
+import type { WebScope } from "../kernel/plugin.ts";
 
 // One stylesheet, read once; not worth a static-file plugin.
 const STYLE = readFileSync(new URL("../static/style.css", import.meta.url));
@@ -24,7 +24,8 @@ const SCRIPTS: ReadonlyMap<string, Buffer> = new Map([
   ["passkeys.js", readFileSync(new URL("../static/passkeys.js", import.meta.url))],
 ]);
 
-export function registerStatic(app: FastifyInstance): void {
+/** The stylesheet and the page scripts, cached for an hour. */
+export function registerStatic(app: WebScope): void {
   app.get("/static/style.css", async (_request, reply) => {
     return reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLE);
   });

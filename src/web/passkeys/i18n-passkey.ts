@@ -1,7 +1,7 @@
 /**
  * The text of the passkey pages (issue 13): パスキー in the customer area (register, list,
- * rename, remove, パスキー必須) and the login page's 「パスキーでログイン」. Merged into i18n.ts's
- * table. The page scripts (static/passkey-*.js) get the texts they show from data attributes.
+ * rename, remove, パスキー必須) and the login page's 「パスキーでログイン」. Merged into the UI
+ * text (src/web/ui-text.ts). The page scripts (static/passkey-*.js) get the texts they show from data attributes.
  */
 export const PASSKEY_TEXT = {
   ja: {

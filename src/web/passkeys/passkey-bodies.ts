@@ -1,30 +1,8 @@
 import { z } from "zod";
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { ANY_CONTROL, BROKEN_ENCODING } from "../../core/kernel/credentials.ts";
 import { codeStepBody } from "../kernel/validation.ts";
-
-// The envelopes of @simplewebauthn/browser's answers (issue 13 §7), bounded: base64url fields of
-// sane sizes (a credential ID is at most 1,023 bytes: WebAuthn §5.1), unknown fields dropped. What
-// they say (challenge, origin, flags, signature) is the core's to check, answering [5161].
-const base64url = (maxLength: number): z.ZodString => z.string().max(maxLength).regex(/^[A-Za-z0-9_-]*$/u, "must be base64url");
-const credentialId = base64url(1400).min(1);
-const extensionResults = z.record(z.string(), z.unknown()).default({});
-const attachment = z.enum(["platform", "cross-platform"]).optional();
-
-/** AuthenticationResponseJSON: a passkey's assertion (login, パスキー必須, confirmations). */
-export const passkeyAssertionShape = z.object({
-  id: credentialId,
-  rawId: credentialId,
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: base64url(4096),
-    authenticatorData: base64url(4096),
-    signature: base64url(1024),
-    userHandle: base64url(1400).optional(),
-  }),
-  authenticatorAttachment: attachment,
-  clientExtensionResults: extensionResults,
-});
+import { attachment, base64url, credentialId, extensionResults, passkeyAssertionShape } from "../kernel/passkey-assertion.ts";
 
 /** RegistrationResponseJSON: a new passkey's attestation. */
 export const passkeyAttestationShape = z.object({
@@ -42,11 +20,6 @@ export const passkeyAttestationShape = z.object({
   authenticatorAttachment: attachment,
   clientExtensionResults: extensionResults,
 });
-
-/** The checked envelope as the core takes it (zod's record stands for the extension outputs). */
-export function asAssertion(shape: z.infer<typeof passkeyAssertionShape>): AuthenticationResponseJSON {
-  return shape as AuthenticationResponseJSON;
-}
 
 export function asAttestation(shape: z.infer<typeof passkeyAttestationShape>): RegistrationResponseJSON {
   return shape as RegistrationResponseJSON;

@@ -1,19 +1,23 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../app.ts";
+import { z } from "zod";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import { customerPages, sessionOf } from "../kernel/customer-session.ts";
 import { detectLang } from "../kernel/i18n.ts";
 import type { TextKey } from "../kernel/i18n.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
-import { sessionOrLogin } from "../kernel/page-session.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
+import type { PasskeyWebOptions } from "./passkey-plugin.ts";
 
 /** `?done=…` after a change made by static/passkeys.js: the confirmation it shows. Nothing else is shown. */
-const DONE: Readonly<Record<string, TextKey>> = {
+const DONE = {
   registered: "passkeyDoneRegistered",
   renamed: "passkeyDoneRenamed",
   removed: "passkeyDoneRemoved",
   "required-on": "passkeyDoneRequiredOn",
   "required-off": "passkeyDoneRequiredOff",
-};
+} as const satisfies Record<string, TextKey>;
+
+const passkeysQuery = z.object({ done: queryWord(...(Object.keys(DONE) as Array<keyof typeof DONE>)) });
 
 /** `2026/11/25 09:30` in Japan time: to the minute, so a date and its time fit one line on a phone. */
 function toTheMinute(epochMs: number): string {
@@ -26,18 +30,14 @@ function toTheMinute(epochMs: number): string {
  * removing and the setting go through the JSON API (/api/v1/passkeys…, /api/v1/settings/
  * passkey-required) from static/passkeys.js, the same routes as the smartphone app.
  */
-export function registerPasskeyPages(app: FastifyInstance, deps: Pick<WebDeps, "config" | "sessions" | "passkeys">): void {
-  const { config, sessions } = deps;
-  const { management, required } = deps.passkeys;
+export const passkeyPages: WebPlugin<PasskeyWebOptions> = async (app, { brand, sessions, management, required }) => {
+  customerPages(app, sessions);
 
-  app.get("/passkeys", async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
+  app.get("/passkeys", { schema: { querystring: passkeysQuery } }, async (request, reply) => {
+    const current = sessionOf(request);
     const [list, isRequired] = await Promise.all([management.list(current), required.isOn(current)]);
-    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
-    return renderPage(reply, "passkeys", { lang: detectLang(request), brand: config.brand }, {
+    const { done } = request.query;
+    return renderPage(reply, "passkeys", { lang: detectLang(request), brand }, {
       passkeys: list.map((passkey) => ({
         id: passkey.id,
         name: passkey.name,
@@ -46,7 +46,7 @@ export function registerPasskeyPages(app: FastifyInstance, deps: Pick<WebDeps, "
         backedUp: passkey.backedUp,
       })),
       required: isRequired,
-      done: typeof done === "string" && Object.hasOwn(DONE, done) ? DONE[done] : null,
+      done: done === null ? null : DONE[done],
     });
   });
-}
+};

@@ -1,6 +1,6 @@
 /**
- * The text of 取引暗証番号の変更 (`/trading-pin`, issue 13 §4). Merged into i18n.ts's table;
- * `{phone}` and `{hours}` as there. The call center's words for the PIN are in i18n-console-customer.ts.
+ * The text of 取引暗証番号の変更 (`/trading-pin`, issue 13 §4). Merged into the UI text (src/web/ui-text.ts);
+ * `{phone}` and `{hours}` as in kernel/i18n.ts. The call center's words for the PIN are in i18n-console-customer.ts.
  */
 export const TRADING_PIN_TEXT = {
   ja: {

@@ -1,16 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { WebDeps } from "../app.ts";
-import { AuthError, InvalidCodeError } from "../../core/kernel/errors.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { InvalidCodeError } from "../../core/kernel/errors.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError, WrongTradingPinError } from "../../core/trading-pin/trading-pin-errors.ts";
+import { formPostOptions } from "../kernel/content-type.ts";
+import { customerPages, sessionOf } from "../kernel/customer-session.ts";
+import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
-import { refuse } from "../kernel/refusal.ts";
+import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
-import { sessionOrLogin } from "../kernel/page-session.ts";
+import { queryWord } from "../kernel/route-parameters.ts";
 import { parseBody, tradingPinChangeBody } from "../kernel/validation.ts";
-import { formPostOptions } from "../kernel/form-post.ts";
+import type { TradingPinWebOptions } from "./trading-pin-plugin.ts";
 
 type PinState = "ok" | "locked" | "not_set";
 
@@ -33,65 +37,49 @@ function stateAfter(code: string): PinState | null {
   return code === TradingPinNotSetError.code ? "not_set" : null;
 }
 
+// After a change (/trading-pin?changed=1): the confirmation instead of the form.
+const tradingPinQuery = z.object({ changed: queryWord("1") });
+
 /**
  * 取引暗証番号の変更 (`/trading-pin`, issue 13 §4), built as パスワード変更 is: step 1 mails the
  * code, step 2 takes the current PIN, the new PIN and the code; the same core calls as
  * POST /api/v1/trading-pin/code and PUT /api/v1/trading-pin. A locked PIN, or none, shows whom to call.
  */
-export function registerTradingPinPages(app: FastifyInstance, deps: WebDeps): void {
-  const { config, sessions, tradingPins, tradingPinChange } = deps;
+export const tradingPinPages: WebPlugin<TradingPinWebOptions> = async (app, { brand, sessions, tradingPins, tradingPinChange }) => {
+  customerPages(app, sessions);
   const formOnly = formPostOptions(app);
-  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand: config.brand });
-  const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown, step: 1 | 2): FastifyReply => {
-    if (!(error instanceof AuthError)) {
-      throw error;
-    }
-    const page = base(request);
-    const { shown, status } = refuse(request, reply, error, page.lang);
-    const pinState = stateAfter(shown.code) ?? "ok";
-    return renderPage(reply, "trading-pin", page, { sent: null, step, pinState, error: shown, invalidField: fieldInError(shown.code) }, status);
-  };
+  const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand });
+  const showAgain =
+    (request: FastifyRequest, reply: FastifyReply, step: 1 | 2) =>
+    ({ shown, status }: ShownRefusal): FastifyReply => {
+      const pinState = stateAfter(shown.code) ?? "ok";
+      return renderPage(reply, "trading-pin", base(request), { sent: null, step, pinState, error: shown, invalidField: fieldInError(shown.code) }, status);
+    };
 
-  app.get("/trading-pin", async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    if ((request.query as Record<string, unknown> | undefined)?.["changed"] === "1") {
+  app.get("/trading-pin", { schema: { querystring: tradingPinQuery } }, async (request, reply) => {
+    if (request.query.changed === "1") {
       return renderPage(reply, "trading-pin-changed", base(request), {});
     }
-    const state = await tradingPins.state(current.customer.id);
+    const state = await tradingPins.state(sessionOf(request).customer.id);
     const pinState: PinState = state === null ? "not_set" : state.lockedAt === null ? "ok" : "locked";
     return renderPage(reply, "trading-pin", base(request), { sent: null, step: 1, pinState, error: null, invalidField: null });
   });
 
   app.post("/trading-pin/code", formOnly, async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    try {
-      const sent = await tradingPinChange.sendCode(current, contextOf(request));
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, 1), async () => {
+      const sent = await tradingPinChange.sendCode(sessionOf(request), contextOf(request));
       const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
       return renderPage(reply, "trading-pin", base(request), { sent: view, step: 2, pinState: "ok", error: null, invalidField: null });
-    } catch (error) {
-      return refused(request, reply, error, 1);
-    }
+    });
   });
 
   app.post("/trading-pin", formOnly, async (request, reply) => {
-    const current = await sessionOrLogin(sessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    try {
+    // The form stays, with a button for a new code (one that expired or was used up needs it).
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, 2), async () => {
       const body = parseBody(tradingPinChangeBody, request.body);
-      await tradingPinChange.change(current, body, contextOf(request));
+      await tradingPinChange.change(sessionOf(request), body, contextOf(request));
       const q = langQuery(detectLang(request));
       return reply.redirect(`/trading-pin?${q === "" ? "" : "lang=en&"}changed=1`, 303);
-    } catch (error) {
-      // The form stays, with a button for a new code (one that expired or was used up needs it).
-      return refused(request, reply, error, 2);
-    }
+    });
   });
-}
+};

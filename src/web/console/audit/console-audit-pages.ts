@@ -1,16 +1,21 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../../app.ts";
 import type { AuditViewQuery } from "../../../core/console/audit-view.ts";
-import { AuthError } from "../../../core/kernel/errors.ts";
+import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
+import type { WebPlugin } from "../../kernel/plugin.ts";
+import { queryWord, refuseInvalidParameters } from "../../kernel/route-parameters.ts";
+import { consoleAuditQuery } from "../../kernel/validation.ts";
+import type { ConsoleWebOptions } from "../console-plugin.ts";
+import { consoleHref, consolePageBase, renderConsolePage } from "../console-page.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
+import { operatorOf, operatorPages } from "../console-session.ts";
+import { auditRowView } from "../customers/console-customer-view.ts";
 import { sendAuditCsv } from "./audit-csv.ts";
 import { AUDIT_EVENT_NAMES, auditEventLabel } from "./audit-event-labels.ts";
-import { consoleHref, consolePageBase, operatorOrLogin, renderConsolePage } from "../console-page.ts";
-import { auditRowView } from "../customers/console-customer-view.ts";
-import { refuse } from "../../kernel/refusal.ts";
-import { operatorRequestOf } from "../console-operator-request.ts";
-import { consoleAuditQuery, parseBody } from "../../kernel/validation.ts";
 
 const FILTER_NAMES = ["customer", "operator", "type", "from", "to"] as const;
+
+// The API's filters, and `?format=csv` for the export a link can download.
+const auditPageQuery = consoleAuditQuery.extend({ format: queryWord("csv") });
 
 /**
  * The audit log page (issue 12 §5): filters (customer and operator login IDs, event type,
@@ -18,16 +23,15 @@ const FILTER_NAMES = ["customer", "operator", "type", "from", "to"] as const;
  * the CSV export a link can download (the JSON API answers it to `Accept: text/csv`; a link
  * cannot send that header). Both through the core's AuditView, the export audited there.
  */
-export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): void {
-  const { auditView, operatorSessions } = deps.console;
+export const consoleAuditPages: WebPlugin<ConsoleWebOptions> = async (app, { brand, auditView, operatorSessions }) => {
+  operatorPages(app, operatorSessions);
 
-  app.get("/console/audit", async (request, reply) => {
-    const current = await operatorOrLogin(operatorSessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const base = consolePageBase(request, deps.config.brand, current);
-    const raw = (request.query ?? {}) as Record<string, unknown>;
+  // Refused filters show on this page, in the form, with what was typed.
+  app.get("/console/audit", { schema: { querystring: auditPageQuery }, config: { showsParameterRefusal: true } }, async (request, reply) => {
+    const current = operatorOf(request);
+    const base = consolePageBase(request, brand, current);
+    // As typed when they were refused, as checked when they passed: only texts are shown again.
+    const raw = request.query as Record<string, unknown>;
     // What the form shows again: the filters as typed (bounded), whatever the core makes of them.
     const typed = Object.fromEntries(FILTER_NAMES.map((name) => [name, typeof raw[name] === "string" ? raw[name].slice(0, 64) : ""])) as Record<(typeof FILTER_NAMES)[number], string>;
     const filterParams = Object.fromEntries(Object.entries(typed).filter(([, value]) => value !== ""));
@@ -41,10 +45,12 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
       rows: [] as unknown[],
       error: null as unknown,
     };
-    try {
-      const { before, limit, ...filters } = parseBody(consoleAuditQuery, request.query);
+    const showAgain = ({ shown, status }: ShownRefusal) => renderConsolePage(reply, "console-audit", base, { ...view, error: shown }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      refuseInvalidParameters(request);
+      const { before, limit, format, ...filters } = request.query;
       const query: AuditViewQuery = filters;
-      if (raw["format"] === "csv") {
+      if (format === "csv") {
         const exported = await auditView.export(query, operatorRequestOf(request));
         return sendAuditCsv(reply, exported);
       }
@@ -55,12 +61,6 @@ export function registerConsoleAuditPages(app: FastifyInstance, deps: WebDeps): 
       view.olderHref = page.next === null ? null : consoleHref("/console/audit", base.lang, { ...paging, before: page.next });
       view.firstHref = before === undefined ? null : consoleHref("/console/audit", base.lang, paging);
       return renderConsolePage(reply, "console-audit", base, view);
-    } catch (error) {
-      if (!(error instanceof AuthError)) {
-        throw error;
-      }
-      const { shown, status } = refuse(request, reply, error, base.lang);
-      return renderConsolePage(reply, "console-audit", base, { ...view, error: shown }, status);
-    }
+    });
   });
-}
+};

@@ -1,16 +1,18 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { WebDeps } from "../../app.ts";
-import type { AuthenticatedOperator } from "../../../core/console/operators/operator-session.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { OperatorAction } from "../../../core/console/operator-action.ts";
-import { AuthError, InvalidInputError, NotFoundError } from "../../../core/kernel/errors.ts";
-import { consoleText } from "../i18n-console.ts";
-import { consoleHref, operatorOrLogin } from "../console-page.ts";
+import { InvalidInputError, NotFoundError } from "../../../core/kernel/errors.ts";
+import { formPostOptions } from "../../kernel/content-type.ts";
+import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
 import { detectLang } from "../../kernel/i18n.ts";
-import { formPostOptions } from "../../kernel/form-post.ts";
-import { refuse } from "../../kernel/refusal.ts";
-import { operatorRequestOf } from "../console-operator-request.ts";
-import type { ConsoleTextKey } from "../i18n-console.ts";
+import type { WebPlugin } from "../../kernel/plugin.ts";
 import { consoleBirthDateCheckBody, consoleCustomerParams, consoleEmailChangeRequestBody, consoleEmailVerificationBody, consoleReasonBody, consoleUnfreezeForm, mfaOffRequestParams, parseBody } from "../../kernel/validation.ts";
+import type { ConsoleWebOptions } from "../console-plugin.ts";
+import { consoleHref } from "../console-page.ts";
+import { operatorRequestOf } from "../console-operator-request.ts";
+import { operatorPages } from "../console-session.ts";
+import { consoleText } from "../i18n-console.ts";
+import type { ConsoleTextKey } from "../i18n-console.ts";
 import { renderCustomerPage } from "./console-customer-pages.ts";
 
 /**
@@ -37,8 +39,9 @@ const INPUT_RULE: Record<string, ConsoleTextKey> = {
  * Refused: the customer page again, the error in the card of the form that failed, with
  * what the operator typed.
  */
-export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps): void {
-  const { customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock } = deps.console;
+export const consoleActionPages: WebPlugin<ConsoleWebOptions> = async (app, options) => {
+  const { customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, operatorSessions } = options;
+  operatorPages(app, operatorSessions);
 
   const actions: Record<string, ActionRun> = {
     unlock: async (loginId, action) => {
@@ -94,39 +97,30 @@ export function registerConsoleActionPages(app: FastifyInstance, deps: WebDeps):
     },
   };
 
-  const formOnly = formPostOptions(app);
+  const formOnly = { ...formPostOptions(app), schema: { params: consoleCustomerParams } };
   for (const [name, run] of Object.entries(actions)) {
-    app.post(`/console/customers/:loginId/${name}`, formOnly, async (request, reply) => {
-      const current = await operatorOrLogin(deps.console.operatorSessions, request, reply);
-      if (current === null) {
-        return reply;
-      }
-      return act(deps, request, reply, current, name, run);
-    });
+    app.post(`/console/customers/:loginId/${name}`, formOnly, async (request, reply) => act(options, request, reply, request.params.loginId, name, run));
   }
-}
+};
 
-async function act(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, current: AuthenticatedOperator, name: string, run: ActionRun): Promise<FastifyReply> {
+async function act(options: ConsoleWebOptions, request: FastifyRequest, reply: FastifyReply, loginId: string, name: string, run: ActionRun): Promise<FastifyReply> {
   const lang = detectLang(request);
-  const { loginId } = parseBody(consoleCustomerParams, request.params);
   const typed = typedFields(request.body);
-  try {
+  const showAgain = ({ shown, status, error }: ShownRefusal) => {
+    // [4000]'s message is one for every bad field; the form says which rules its fields have (a reason has its own message).
+    const hint = error instanceof InvalidInputError && error.reason === null ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
+    return renderCustomerPage(options, request, reply, loginId, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
+  };
+  const attempt = async () => {
     const reason = WITHOUT_REASON.has(name) ? "" : parseBody(consoleReasonBody, request.body).reason;
     const done = await run(loginId, { ...operatorRequestOf(request), reason }, request.body);
     if (typeof done !== "string") {
-      return renderCustomerPage(deps, request, reply, current, { done: done.show as ConsoleTextKey, failed: { action: name, error: null, ...typed } });
+      return renderCustomerPage(options, request, reply, loginId, { done: done.show as ConsoleTextKey, failed: { action: name, error: null, ...typed } });
     }
     return reply.redirect(consoleHref(`/console/customers/${encodeURIComponent(loginId)}`, lang, { done }), 303);
-  } catch (error) {
-    // An unknown customer has no page to show the refusal on: the console's error page says [4040].
-    if (!(error instanceof AuthError) || error instanceof NotFoundError) {
-      throw error;
-    }
-    const { shown, status } = refuse(request, reply, error, lang);
-    // [4000]'s message is one for every bad field; the form says which rules its fields have (a reason has its own message).
-    const hint = error instanceof InvalidInputError && error.reason === null ? consoleText(lang, INPUT_RULE[name] ?? "reasonRule") : shown.hint;
-    return renderCustomerPage(deps, request, reply, current, { done: null, failed: { action: name, error: { ...shown, hint }, ...typed } }, status);
-  }
+  };
+  // An unknown customer has no page to show the refusal on: the console's error page says [4040].
+  return attemptOrShowAgain(request, reply, showAgain, attempt, { passOn: (error) => error instanceof NotFoundError });
 }
 
 /** What the operator typed, to give it back with the refusal (bounded: it is only shown again). */

@@ -1,35 +1,31 @@
-import type { FastifyInstance } from "fastify";
-import type { WebDeps } from "../../app.ts";
+import { z } from "zod";
 import type { CustomerFacts } from "../../../core/console/customer-lookup.ts";
 import { isoJapanTime } from "../../../core/kernel/japan-time.ts";
-import { requireOperator } from "../console-session.ts";
+import type { WebPlugin } from "../../kernel/plugin.ts";
+import { consoleCustomerSearchQuery } from "../../kernel/validation.ts";
+import type { ConsoleWebOptions } from "../console-plugin.ts";
 import { operatorRequestOf } from "../console-operator-request.ts";
-import { consoleCustomerSearchQuery, parseBody } from "../../kernel/validation.ts";
+import { operatorApi } from "../console-session.ts";
+
+// Any login ID: one that names no customer is the core's [4040] (control characters are refused before: route-parameters.ts).
+const customerPathParams = z.object({ loginId: z.string() });
 
 /**
  * The console's customer search and customer page as JSON for the brokerage's CRM (issue 12 §3, §7).
  * Any live console session (agent or supervisor) may read; viewing a customer is audited by the core.
  * Times are ISO 8601 in Japan time, as in /api/v1.
  */
-export function registerConsoleApiV1Customers(app: FastifyInstance, deps: WebDeps): void {
-  const { customerLookup, operatorSessions } = deps.console;
+export const consoleCustomersApi: WebPlugin<ConsoleWebOptions> = async (api, { customerLookup, operatorSessions }) => {
+  operatorApi(api, operatorSessions);
 
-  app.register(
-    async (api) => {
-      api.addHook("preHandler", requireOperator(operatorSessions));
+  api.get("/customers", { schema: { querystring: consoleCustomerSearchQuery } }, async (request) => {
+    return { items: await customerLookup.search(request.query.q, operatorRequestOf(request)) };
+  });
 
-      api.get("/customers", async (request) => {
-        const { q } = parseBody(consoleCustomerSearchQuery, request.query);
-        return { items: await customerLookup.search(q, operatorRequestOf(request)) };
-      });
-
-      api.get<{ Params: { loginId: string } }>("/customers/:loginId", async (request) => {
-        return factsJson(await customerLookup.facts(request.params.loginId, operatorRequestOf(request)));
-      });
-    },
-    { prefix: "/console/api/v1" },
-  );
-}
+  api.get("/customers/:loginId", { schema: { params: customerPathParams } }, async (request) => {
+    return factsJson(await customerLookup.facts(request.params.loginId, operatorRequestOf(request)));
+  });
+};
 
 function isoOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : isoJapanTime(epochMs);

@@ -1,17 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { WebDeps } from "../../app.ts";
-import type { AuthenticatedOperator } from "../../../core/console/operators/operator-session.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
 import type { CustomerSummary } from "../../../core/console/customer-lookup.ts";
 import type { PageError } from "../../kernel/render.ts";
 import type { ConsoleTextKey } from "../i18n-console.ts";
 import { CONSOLE_SEARCH_MAX_RESULTS } from "../../../core/console/customer-lookup.ts";
-import { AuthError } from "../../../core/kernel/errors.ts";
-import { consolePageBase, operatorOrLogin, renderConsolePage } from "../console-page.ts";
-import { customerPageView } from "./console-customer-view.ts";
-import { consoleText } from "../i18n-console.ts";
-import { refuse } from "../../kernel/refusal.ts";
+import { attemptOrShowAgain } from "../../kernel/form-page.ts";
+import type { ShownRefusal } from "../../kernel/form-page.ts";
+import type { WebPlugin } from "../../kernel/plugin.ts";
+import { queryWord, refuseInvalidParameters } from "../../kernel/route-parameters.ts";
+import { consoleCustomerParams, consoleCustomerSearchQuery } from "../../kernel/validation.ts";
+import type { ConsoleWebOptions } from "../console-plugin.ts";
+import { consolePageBase, renderConsolePage } from "../console-page.ts";
 import { operatorRequestOf } from "../console-operator-request.ts";
-import { consoleCustomerParams, consoleCustomerSearchQuery, parseBody } from "../../kernel/validation.ts";
+import { operatorOf, operatorPages } from "../console-session.ts";
+import { consoleText } from "../i18n-console.ts";
+import { customerPageView } from "./console-customer-view.ts";
 
 /** What a console action form shows after a refusal: which form, the error, and what the operator typed. */
 export interface FailedAction {
@@ -39,68 +42,61 @@ const DONE_TEXT: Record<string, ConsoleTextKey> = {
   "trading-pin-unlock": "doneTradingPinUnlock",
 };
 
+// The search box: blank searches nothing; anything else is checked as the API checks it, and a
+// refusal shows under the box, with what was typed.
+const searchQuery = z.object({
+  q: z.preprocess((value) => (typeof value === "string" && value.trim() !== "" ? value : undefined), consoleCustomerSearchQuery.shape.q.optional()),
+});
+
+const customerQuery = z.object({ done: queryWord(...Object.keys(DONE_TEXT)) });
+
 /**
  * The console's search (GET /console) and customer page (GET /console/customers/:loginId),
  * issue 12 §3: the same core calls as the JSON API (CustomerLookup), so viewing a customer
  * is audited the same way. Without a live console session both redirect to /console/login.
  */
-export function registerConsoleCustomerPages(app: FastifyInstance, deps: WebDeps): void {
-  const { config } = deps;
-  const { customerLookup, operatorSessions } = deps.console;
+export const consoleCustomerPages: WebPlugin<ConsoleWebOptions> = async (app, options) => {
+  const { brand, customerLookup, operatorSessions } = options;
+  operatorPages(app, operatorSessions);
 
-  app.get("/console", async (request, reply) => {
-    const current = await operatorOrLogin(operatorSessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const base = consolePageBase(request, config.brand, current);
-    const raw = (request.query as Record<string, unknown> | undefined)?.["q"];
-    const query = typeof raw === "string" ? raw.trim().slice(0, 100) : "";
-    if (query === "") {
+  app.get("/console", { schema: { querystring: searchQuery }, config: { showsParameterRefusal: true } }, async (request, reply) => {
+    const base = consolePageBase(request, brand, operatorOf(request));
+    // As typed whether or not it passed: only a text that is not blank can be refused.
+    const typed = request.query.q;
+    if (typed === undefined) {
       return renderConsolePage(reply, "console-search", base, { query: "", results: null, truncated: false, error: null });
     }
-    try {
-      const { q } = parseBody(consoleCustomerSearchQuery, request.query);
-      const results: CustomerSummary[] = await customerLookup.search(q, operatorRequestOf(request));
+    const query = typed.trim().slice(0, 100);
+    const showAgain = ({ shown, status }: ShownRefusal) => renderConsolePage(reply, "console-search", base, { query, results: null, truncated: false, error: shown }, status);
+    return attemptOrShowAgain(request, reply, showAgain, async () => {
+      refuseInvalidParameters(request);
+      const results: CustomerSummary[] = await customerLookup.search(typed, operatorRequestOf(request));
       return renderConsolePage(reply, "console-search", base, { query, results, truncated: results.length >= CONSOLE_SEARCH_MAX_RESULTS, error: null });
-    } catch (error) {
-      if (!(error instanceof AuthError)) {
-        throw error;
-      }
-      const { shown, status } = refuse(request, reply, error, base.lang);
-      return renderConsolePage(reply, "console-search", base, { query, results: null, truncated: false, error: shown }, status);
-    }
+    });
   });
 
-  app.get("/console/customers/:loginId", async (request, reply) => {
-    const current = await operatorOrLogin(operatorSessions, request, reply);
-    if (current === null) {
-      return reply;
-    }
-    const done = (request.query as Record<string, unknown> | undefined)?.["done"];
-    const doneKey = typeof done === "string" ? DONE_TEXT[done] : undefined;
-    return renderCustomerPage(deps, request, reply, current, { done: doneKey ?? null, failed: null });
+  app.get("/console/customers/:loginId", { schema: { params: consoleCustomerParams, querystring: customerQuery } }, async (request, reply) => {
+    const { done } = request.query;
+    return renderCustomerPage(options, request, reply, request.params.loginId, { done: done === null ? null : (DONE_TEXT[done] ?? null), failed: null });
   });
-}
+};
 
 /**
- * Renders the customer page of the `:loginId` in the request's path: the facts, the open
- * security requests, and the action forms (one of them with its refusal, after a failed post).
- * An unknown login ID throws [4040] to the console's error page.
+ * Renders the customer page of `loginId`: the facts, the open security requests, and the
+ * action forms (one of them with its refusal, after a failed post). An unknown login ID
+ * throws [4040] to the console's error page.
  */
 export async function renderCustomerPage(
-  deps: WebDeps,
+  options: Pick<ConsoleWebOptions, "brand" | "customerLookup" | "securityRequests">,
   request: FastifyRequest,
   reply: FastifyReply,
-  current: AuthenticatedOperator,
+  loginId: string,
   state: { done: ConsoleTextKey | null; failed: FailedAction | null },
   status = 200,
 ): Promise<FastifyReply> {
-  const { customerLookup, securityRequests } = deps.console;
-  const base = consolePageBase(request, deps.config.brand, current);
-  const { loginId } = parseBody(consoleCustomerParams, request.params);
-  const facts = await customerLookup.facts(loginId, operatorRequestOf(request));
-  const open = await securityRequests.openFor(facts.loginId);
+  const base = consolePageBase(request, options.brand, operatorOf(request));
+  const facts = await options.customerLookup.facts(loginId, operatorRequestOf(request));
+  const open = await options.securityRequests.openFor(facts.loginId);
   return renderConsolePage(
     reply,
     "console-customer",

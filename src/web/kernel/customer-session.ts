@@ -1,0 +1,72 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AuthenticatedSession, SessionService } from "../../core/login/session.ts";
+import { NotAuthenticatedError } from "../../core/kernel/errors.ts";
+import { SESSION_COOKIE, clearedCookieOptions } from "./cookies.ts";
+import { jsonOnly } from "./content-type.ts";
+import { detectLang, langQuery } from "./i18n.ts";
+import { onEveryRoute } from "./plugin.ts";
+import type { WebScope } from "./plugin.ts";
+import { contextOf } from "./request-context.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the customer session's preHandler on the member pages and APIs: the live session behind the cookie. */
+    customerSession?: AuthenticatedSession;
+  }
+}
+
+/** What the session preHandlers need: the session behind a cookie, checked each time. */
+export type SessionCheck = Pick<SessionService, "authenticate">;
+
+/**
+ * The member pages (マイページ and what it links to): every route of `scope` needs a live session;
+ * without one, a stale cookie is cleared and the browser sent to /login (303), as GET / does.
+ */
+export function customerPages(scope: WebScope, sessions: SessionCheck): void {
+  onEveryRoute(scope, customerPageSession(sessions));
+}
+
+/**
+ * The customer's JSON API (`/api/v1`) where it needs the session: JSON bodies only (415), then a
+ * live session or [4010], on every route of `scope`.
+ */
+export function customerApi(scope: WebScope, sessions: SessionCheck): void {
+  onEveryRoute(scope, jsonOnly, customerApiSession(sessions));
+}
+
+/** The customer's JSON API where no session is needed (login, recovery): JSON bodies only. */
+export function publicApi(scope: WebScope): void {
+  onEveryRoute(scope, jsonOnly);
+}
+
+/** Checked on every request, so a locked or frozen customer's session ends at once. */
+function customerPageSession(sessions: SessionCheck) {
+  return async function customerPageSession(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    if (current === null) {
+      reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+      // Returned, so the hook ends with the answer and the handler does not run.
+      return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
+    }
+    request.customerSession = current;
+    return undefined;
+  };
+}
+
+function customerApiSession(sessions: SessionCheck) {
+  return async function customerApiSession(request: FastifyRequest): Promise<void> {
+    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    if (current === null) {
+      throw new NotAuthenticatedError("no live session");
+    }
+    request.customerSession = current;
+  };
+}
+
+/** The session the group's preHandler found; a route outside a member group asking for it is a programming error. */
+export function sessionOf(request: FastifyRequest): AuthenticatedSession {
+  if (request.customerSession === undefined) {
+    throw new Error(`${request.method} ${request.routeOptions.url ?? ""} is not in a member route group`);
+  }
+  return request.customerSession;
+}

@@ -1,37 +1,12 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { WebScope } from "../kernel/plugin.ts";
 
 // One stylesheet, read once; not worth a static-file plugin.
 const STYLE = readFileSync(new URL("../static/style.css", import.meta.url));
 
-/**
- * @simplewebauthn/browser's UMD bundle (it defines `window.SimpleWebAuthnBrowser`), served from
- * our own origin: the CSP allows scripts from 'self' only. The package exports only its entry
- * point, so the bundle is found beside it (script/index.js → dist/bundle/).
- */
-function webAuthnBundle(): Buffer {
-  const entry = createRequire(import.meta.url).resolve("@simplewebauthn/browser");
-  return readFileSync(join(dirname(entry), "..", "dist", "bundle", "index.umd.min.js"));
-}
-
-/** The page scripts: only files named here are served, each read once at start. */
-const SCRIPTS: ReadonlyMap<string, Buffer> = new Map([
-  ["simplewebauthn-browser.js", webAuthnBundle()],
-  ["passkey-common.js", readFileSync(new URL("../static/passkey-common.js", import.meta.url))],
-  ["passkey-login.js", readFileSync(new URL("../static/passkey-login.js", import.meta.url))],
-  ["passkeys.js", readFileSync(new URL("../static/passkeys.js", import.meta.url))],
-]);
-
-/** The stylesheet and the page scripts, cached for an hour. */
+/** The stylesheet, cached for an hour (the passkey scripts are the passkeys plugin's: web/passkeys/passkey-scripts.ts). */
 export function registerStatic(app: WebScope): void {
   app.get("/static/style.css", async (_request, reply) => {
     return reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLE);
   });
-  for (const [name, script] of SCRIPTS) {
-    app.get(`/static/${name}`, async (_request, reply) => {
-      return reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=3600").send(script);
-    });
-  }
 }

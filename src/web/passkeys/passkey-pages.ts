@@ -8,7 +8,7 @@ import { renderPage } from "../kernel/render.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
 import type { PasskeyWebOptions } from "./passkey-plugin.ts";
 
-/** `?done=…` after a change made by static/passkeys.js: the confirmation it shows. Nothing else is shown. */
+/** `?done=…` after a change made by passkeys.js: the confirmation it shows. Nothing else is shown. */
 const DONE = {
   registered: "passkeyDoneRegistered",
   renamed: "passkeyDoneRenamed",
@@ -28,7 +28,7 @@ function toTheMinute(epochMs: number): string {
  * パスキー (`/passkeys`, issue 13 §1, §3), linked from マイページ: the customer's passkeys and
  * パスキー必須, rendered here so they show without JavaScript too; registering, renaming,
  * removing and the setting go through the JSON API (/api/v1/passkeys…, /api/v1/settings/
- * passkey-required) from static/passkeys.js, the same routes as the smartphone app.
+ * passkey-required) from passkeys.js, the same routes as the smartphone app.
  */
 export const passkeyPages: WebPlugin<PasskeyWebOptions> = async (app, { brand, sessions, management, required }) => {
   customerPages(app, sessions);

@@ -8,6 +8,7 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { passkeyPages } from "./passkey-pages.ts";
 import { passkeyApi } from "./api-v1-passkeys.ts";
 import { passkeyLoginApi } from "./api-v1-passkey-login.ts";
+import { registerPasskeyScripts } from "./passkey-scripts.ts";
 import type { PASSKEY_TEXT } from "./i18n-passkey.ts";
 
 /** What the passkey pages and API need (issue 13). */
@@ -24,8 +25,9 @@ export interface PasskeyWebOptions {
   required: Pick<PasskeyRequired, "isOn" | "options" | "set">;
 }
 
-/** Passkeys (issue 13): the customer's page /passkeys, their JSON API, and logging in with one. */
+/** Passkeys (issue 13): the customer's page /passkeys, their JSON API, logging in with one, and the scripts of both pages. */
 export const passkeyPlugin: WebPlugin<PasskeyWebOptions> = async (app, options) => {
+  registerPasskeyScripts(app);
   await app.register(passkeyPages, options);
   await app.register(passkeyApi, { ...options, prefix: "/api/v1" });
   await app.register(passkeyLoginApi, { ...options, prefix: "/api/v1" });

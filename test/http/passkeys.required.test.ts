@@ -6,6 +6,7 @@ import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { authenticatorFor, loggedIn, passkeyLogin, registerPasskey } from "../support/passkeys.ts";
 import type { SoftAuthenticator } from "../support/soft-authenticator.ts";
+import { visibleText } from "../support/page-login.ts";
 
 const REQUIRED_ON = "【OKB証券】パスキー必須の設定のお知らせ";
 const REQUIRED_OFF = "【OKB証券】パスキー必須の解除のお知らせ";
@@ -63,7 +64,8 @@ describe("パスキー必須 (issue 13 §3): on and off with a passkey assertion
     assert.equal(api.statusCode, 403);
     assert.deepEqual(api.json().error, { code: "5104", message: MESSAGE_5104 });
     const page = await t.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });
-    assert.ok(page.body.includes(`[5104] ${MESSAGE_5104}`), "the login page shows the message");
+    assert.ok(visibleText(page.body).includes(`[5104] ${MESSAGE_5104}`), "the login page shows the message");
+    assert.match(page.body, /<a class="tel" href="tel:0120483744">0120-483744<\/a>/, "its number a tel: link");
     const wrong = await t.client().post("/api/v1/login", { json: { loginId: customer.loginId, password: "not the password" } });
     assert.equal(wrong.json().error.code, "5101", "a wrong password learns nothing about パスキー必須");
     await t.drainOutbox();

@@ -77,7 +77,7 @@ export const KERNEL_TEXT = {
     code: "Authentication code",
     codeHelp: "Enter the 6-digit number from the mail.",
     retryLogin: "Back to login",
-    callCenter: "Call center: {name}",
+    callCenter: "Contact: {name}",
     contactName: "{brand} call center",
     contactPhone: "{phone} (toll-free)",
     contactHours: "Hours: {hours}",

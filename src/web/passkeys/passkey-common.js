@@ -78,13 +78,33 @@
    * whom to call) and moves focus there, for screen readers. A confirmation of an earlier change goes.
    */
   function showError(box, error, ownHint) {
-    box.querySelector(".error-message").textContent = messageOf(error);
+    writeWithPhone(box.querySelector(".error-message"), messageOf(error));
     const hint = box.querySelector(".error-hint");
-    hint.textContent = ownHint ?? (error instanceof PageError && error.hint !== null ? error.hint : "");
+    writeWithPhone(hint, ownHint ?? (error instanceof PageError && error.hint !== null ? error.hint : ""));
     hint.hidden = hint.textContent === "";
     box.hidden = false;
     hideDone();
     box.focus();
+  }
+
+  /**
+   * `text` into `element`, the call center's number in it as a tel: link (as the server's pages
+   * write it), so it is tappable and never broken at its hyphen.
+   */
+  function writeWithPhone(element, text) {
+    const phone = texts().phone ?? "";
+    const parts = phone === "" ? [text] : text.split(phone);
+    element.replaceChildren();
+    parts.forEach((part, index) => {
+      if (index > 0) {
+        const link = document.createElement("a");
+        link.className = "tel";
+        link.href = `tel:${phone.replace(/[^0-9+]/g, "")}`;
+        link.textContent = phone;
+        element.append(link);
+      }
+      element.append(part);
+    });
   }
 
   /** The ?done= confirmation of the last change: out of date once the customer does something else. */

@@ -25,7 +25,7 @@ describe("the code mail (seed 別紙1-2, Q3, Q5, Q9)", () => {
     const code = await t.codeFor(customer.email);
     assert.match(code, /^\d{6}$/);
     assert.match(mail.text, /^佐藤 一郎 様/);
-    assert.match(mail.text, /有効期限: 2026\/11\/25 09:40:00 まで\(メール送信から10分間\)/);
+    assert.match(mail.text, /有効期限: 2026\/11\/25 09:40:00 まで（メール送信から10分間）/);
     assert.match(mail.text, /送信日時: 2026\/11\/25 09:30:00/);
     assert.match(mail.text, /IPアドレス: 192\.0\.2\.44/);
     assert.match(mail.text, /ご利用環境: Chrome 120 \/ Windows 10/);
@@ -40,7 +40,7 @@ describe("the code mail (seed 別紙1-2, Q3, Q5, Q9)", () => {
     assert.match(text, /不審な取引が無いことをご確認ください。/);
     assert.match(text, /ログインパスワードの変更をお勧めします。/);
     assert.match(text, /四方八方みんなよし/);
-    assert.match(text, /\(フリーダイヤル\) 0120-483744/);
+    assert.match(text, /（フリーダイヤル）0120-483744/);
     assert.match(text, /9:00～17:00/);
     assert.match(text, /\[English\]/);
   });

@@ -2,6 +2,7 @@ import type { Brand } from "../kernel/brand.ts";
 import type { Notice } from "./notice.ts";
 import type { RequestOrigin } from "../kernel/request-origin.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "../kernel/japan-time.ts";
+import { UNKNOWN_DEVICE } from "../kernel/device-label.ts";
 
 /** Lines in both languages: a block that notices share, or a notice's own paragraph. */
 export interface Lines {
@@ -46,11 +47,20 @@ function paragraph(lines: readonly string[]): string[] {
 /** An operation of the customer's: when, and from which IP and device (validated values only, STYLE 21). */
 export type OperationFacts = RequestOrigin & { at: number };
 
+/** An IP address or device as each part of a mail writes it: 「不明」 in Japanese, "unknown" in English when not known. */
+function originJa(value: string): string {
+  return value === UNKNOWN_DEVICE ? "不明" : value;
+}
+
+function originEn(value: string): string {
+  return value === UNKNOWN_DEVICE ? "unknown" : value;
+}
+
 /** "[heading]", when, from which IP and device; in English "`labelEn`: time". */
 export function operationLines(heading: string, labelEn: string, facts: OperationFacts): Lines {
   return {
-    ja: [`[${heading}]`, `日時: ${formatJapanTime(facts.at)}`, `IPアドレス: ${facts.ip}`, `ご利用環境: ${facts.device}`],
-    en: [`${labelEn}: ${formatJapanTimeWithZone(facts.at)}`, `IP address: ${facts.ip}`, `Device: ${facts.device}`],
+    ja: [`[${heading}]`, `日時: ${formatJapanTime(facts.at)}`, `IPアドレス: ${originJa(facts.ip)}`, `ご利用環境: ${originJa(facts.device)}`],
+    en: [`${labelEn}: ${formatJapanTimeWithZone(facts.at)}`, `IP address: ${originEn(facts.ip)}`, `Device: ${originEn(facts.device)}`],
   };
 }
 
@@ -90,20 +100,20 @@ export function codeLines(heading: string, facts: CodeMailFacts): Lines {
   return {
     ja: [
       `認証コード: ${facts.code}`,
-      `有効期限: ${formatJapanTime(facts.expiresAt)} まで(メール送信から${facts.ttlMinutes}分間)`,
+      `有効期限: ${formatJapanTime(facts.expiresAt)} まで（メール送信から${facts.ttlMinutes}分間）`,
       "",
       `[${heading}]`,
       `送信日時: ${formatJapanTime(facts.sentAt)}`,
-      `IPアドレス: ${facts.ip}`,
-      `ご利用環境: ${facts.device}`,
+      `IPアドレス: ${originJa(facts.ip)}`,
+      `ご利用環境: ${originJa(facts.device)}`,
     ],
     en: [
       `Code: ${facts.code}`,
       `Valid until: ${formatJapanTimeWithZone(facts.expiresAt)} (${facts.ttlMinutes} minutes from sending)`,
       "",
       `Requested at: ${formatJapanTimeWithZone(facts.sentAt)}`,
-      `IP address: ${facts.ip}`,
-      `Device: ${facts.device}`,
+      `IP address: ${originEn(facts.ip)}`,
+      `Device: ${originEn(facts.device)}`,
     ],
   };
 }

@@ -43,7 +43,7 @@ export function noticeMail(brand: Brand, recipient: NoticeRecipient, notice: Not
 
 export function noticeBody(brand: Brand, customerName: string | undefined, notice: Notice): string {
   const greeting = customerName === undefined ? "お客さま" : `${customerName} 様`;
-  return [greeting, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, ...mailFooterEn(brand)].join("\n");
+  return [greeting, "", ...notice.ja, "", ...mailFooterJa(brand), ...notice.en, "", ...mailFooterEn(brand)].join("\n");
 }
 
 /**
@@ -58,15 +58,20 @@ export function mailFooterJa(brand: Brand): string[] {
     "",
     "[お問い合わせ先] コールセンター",
     brand.callCenterName,
-    `(フリーダイヤル) ${brand.callCenterPhone}`,
-    `受付時間 ${brand.callCenterHours}`,
+    `（フリーダイヤル）${brand.callCenterPhone}`,
+    `受付時間 ${fullWidthBrackets(brand.callCenterHours)}`,
     "",
     "----------------------------------------",
     "[English]",
   ];
 }
 
-/** The English part's closing lines. */
+/** The English part's closing lines (a blank line before them is the body's). */
 export function mailFooterEn(brand: Brand): string[] {
-  return [`${brand.nameEn} never sends links asking for your password or code.`, "", `Call center: ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`, ""];
+  return [`${brand.nameEn} never sends links asking for your password or code.`, "", `Contact: ${brand.callCenterNameEn}, ${brand.callCenterPhone} (toll-free in Japan), ${brand.callCenterHoursEn}`, ""];
+}
+
+/** Japanese text takes full-width brackets: the configured hours may be written with ASCII ones (as views/hours.eta does for the pages). */
+export function fullWidthBrackets(text: string): string {
+  return text.replaceAll("(", "（").replaceAll(")", "）");
 }

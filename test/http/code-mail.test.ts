@@ -37,8 +37,8 @@ describe("the code mail (seed 別紙1-2, Q3, Q5, Q9)", () => {
     await t.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });
     const { text } = await t.mailTo(customer.email);
     assert.match(text, /第三者が不正ログインを試みている可能性があります。/);
-    assert.match(text, /不審な取引が無いことをご確認ください。/);
-    assert.match(text, /ログインパスワードの変更をお勧めします。/);
+    assert.match(text, /あわせてログインパスワードを変更し、不審な取引がないことをご確認ください。/);
+    assert.match(text, /「ログイン履歴」.*\n.*「ご利用中の端末」.*\n.*「口座の凍結（ログイン停止）」/u, "the customer's own tools by their menu names (issue 21)");
     assert.match(text, /四方八方みんなよし/);
     assert.match(text, /（フリーダイヤル）0120-483744/);
     assert.match(text, /9:00～17:00/);

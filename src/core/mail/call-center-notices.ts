@@ -1,6 +1,7 @@
 import type { NoticeTexts } from "./notice-blocks.ts";
 import { IF_NOT_REQUESTED, callCenterActionLines } from "./notice-blocks.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "../kernel/japan-time.ts";
+import { fullWidthBrackets } from "./notice.ts";
 
 /** What a security request would weaken (issue 17: the console's requests, worded here for their mails). */
 export type SecurityRequestKind = "mfa_off" | "email_change" | "passkey_required_off";
@@ -78,7 +79,7 @@ export const CALL_CENTER_ACTIONS: NoticeTexts<CallCenterKinds> = {
     ja: ["お客さまのお申し出により、ご本人確認のうえ、コールセンターにて口座の凍結を解除しました。ログインID・ログインパスワードで、再びログインいただけます。"],
     titleEn: `Logins to your ${brand.nameEn} account have been reopened`,
     en: ["At your request and after confirming your identity, the call center has lifted the freeze on your account. You can log in again with your login ID and password."],
-    facts: callCenterActionLines("口座の凍結解除（ログイン再開）", "freeze lifted, logins reopened", at),
+    facts: callCenterActionLines("口座の凍結解除とログインの再開", "freeze lifted, logins reopened", at),
     after: IF_NOT_REQUESTED,
   }),
   "sessions-ended": (brand, { at }) => ({
@@ -111,7 +112,7 @@ export const CALL_CENTER_ACTIONS: NoticeTexts<CallCenterKinds> = {
         "■解除後のご注意",
         "多要素認証を解除すると、ログインIDとログインパスワードを知っている人は、誰でもお客さまの口座にログインできるようになります。",
         `${brand.name}では不正アクセス防止のため、多要素認証の設定を強くお勧めしています。解除後は十分ご注意ください。`,
-        `多要素認証は、コールセンター（${brand.callCenterPhone}　${brand.callCenterHours}）へご連絡いただければ、いつでも再び設定できます。`,
+        `多要素認証は、コールセンター（${brand.callCenterPhone}）へご連絡いただければ、いつでも再び設定できます。受付時間は${fullWidthBrackets(brand.callCenterHours)}です。`,
         "",
         ...IF_NOT_REQUESTED.ja,
       ],
@@ -151,12 +152,15 @@ export const CALL_CENTER_ACTIONS: NoticeTexts<CallCenterKinds> = {
     facts: callCenterActionLines("重要メールの変更", "important-mail address changed", at),
     after: IF_NOT_REQUESTED,
   }),
-  "passkey-required-off-by-call-center": (_brand, { at }) => ({
+  "passkey-required-off-by-call-center": (brand, { at }) => ({
     subject: "パスキー必須の解除のお知らせ",
-    ja: ["お客さまのお申し出により、口座の「パスキー必須」を解除しました。ログインIDとパスワード（と認証コード）でログインできます。", "紛失した端末のパスキーは、ログイン後にパスキーの管理画面から削除してください。"],
-    titleEn: 'At your request, "passkey required" has been turned off for your account',
-    en: ["You can log in with your login ID and password (and the emailed code). Remove the passkey of a lost", "device on the passkeys page after logging in."],
-    facts: callCenterActionLines("パスキー必須の解除", "Passkey required turned off", at),
+    ja: ["お客さまのお申し出により、口座の「パスキー必須」を解除しました。ログインIDとパスワード（と認証コード）でログインできます。", "紛失した端末のパスキーは、ログイン後にマイページの「パスキー」から削除してください。"],
+    titleEn: `"Passkey required" has been turned off for your ${brand.nameEn} account`,
+    en: [
+      'At your request, the call center has turned off "passkey required". You can log in with your login ID and password',
+      '(and the emailed code). After logging in, remove the passkey of a lost device under "Passkeys" on My page.',
+    ],
+    facts: callCenterActionLines("パスキー必須の解除", "passkey required turned off", at),
     after: IF_NOT_REQUESTED,
   }),
   "trading-pin-unlocked": (brand, { at }) => ({
@@ -204,7 +208,7 @@ export const CALL_CENTER_ACTIONS: NoticeTexts<CallCenterKinds> = {
       ja: [`お申し出いただいた${words.ja}は、行いませんでした。お客さまの設定は変わっていません。`, "ご不明な点は、下記コールセンターまでお問い合わせください。"],
       titleEn: `Not carried out: ${words.en} on your ${brand.nameEn} account`,
       en: [`The request for ${words.en} was not carried out. Your settings have not changed.`, "For any questions, please call the call center below."],
-      facts: callCenterActionLines(`${words.ja}のお申し出（行わず）`, `request for ${words.en} not carried out`, at),
+      facts: callCenterActionLines(`${words.ja}の中止`, `request for ${words.en} not carried out`, at),
       after: { ja: [], en: [] },
     };
   },

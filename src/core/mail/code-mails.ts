@@ -37,15 +37,30 @@ export interface CodeMailKinds {
   "email-verification-code": { code: string; sentAt: number; expiresAt: number };
 }
 
-// The last lines of the warnings of the step-up codes: someone may be logged in as the customer.
-const LOG_OUT_OTHERS_EN = [
-  "this code to anyone. Log in from our website, log out the devices you do not recognise under",
-  '"Devices in use", and change your password. If you find trades you did not make, call the call center below.',
-];
-
-function logOutOthersJa(brand: Brand, close = "ログインパスワードを変更してください。身に覚えのない取引がある場合は、下記コールセンターまでご連絡ください。"): string[] {
-  return [`${brand.name}のホームページからログインし、「ご利用中の端末」で心当たりのない端末をログアウトさせたうえ、`, close];
+/**
+ * What the customer can do at once when a code was not theirs (issue 21 item 7): マイページ's own
+ * tools, by the names its menu shows (web/account/i18n-account.ts). Named, never linked.
+ */
+function ownTools(brand: Brand): Lines {
+  return {
+    ja: [
+      `${brand.name}のホームページからログインし、マイページの次のメニューをご利用ください。`,
+      "・「ログイン履歴」：心当たりのないログインがないかを確認できます。",
+      "・「ご利用中の端末」：心当たりのない端末をログアウトさせられます。",
+      "・「口座の凍結（ログイン停止）」：すべてのログインをすぐに止められます（再開はコールセンターで承ります）。",
+    ],
+    en: [
+      `Log in from the ${brand.nameEn} website and use these menus of My page:`,
+      '- "Login history": check for logins you do not recognise;',
+      '- "Devices logged in": log out the devices you do not recognise;',
+      '- "Freeze account (stop logins)": stop every login at once (the call center reopens the account).',
+    ],
+  };
 }
+
+// The close of the step-up codes' warnings: someone may be logged in as the customer.
+const CHANGE_PASSWORD_JA = "あわせてログインパスワードを変更してください。身に覚えのない取引がある場合は、下記コールセンターまでご連絡ください。";
+const CHANGE_PASSWORD_EN = "Also change your password. If you find trades you did not make, call the call center below.";
 
 /** A step-up code's words: what it is for, where it is typed, and who may be asking if it was not the customer. */
 interface StepUpWords {
@@ -55,20 +70,21 @@ interface StepUpWords {
   operation: string;
   titleEn: string;
   screenEn: string;
-  /** If the customer did not ask: the first lines of the warning (the way to log others out follows). */
+  /** If the customer did not ask: the first lines of the warning (the customer's own tools follow). */
   someone: Lines;
 }
 
 function stepUpCode(brand: Brand, facts: CodeMailFacts, words: StepUpWords): NoticeText {
+  const tools = ownTools(brand);
   return {
     subject: CODE_SUBJECT,
-    ja: [`${words.purpose}のための「認証コード」(6桁の数字)をお知らせします。`],
+    ja: [`${words.purpose}のための「認証コード」（6桁の数字）をお知らせします。`],
     titleEn: `Your ${brand.nameEn} ${words.titleEn}`,
     en: [],
     facts: codeLines(`${words.operation}の操作内容`, facts),
     after: {
-      ja: [`${words.operation}画面の「認証コード」欄に上記の認証コードを入力してください。`, "", `■ご自身が${words.operation}の操作をしていないのにこのメールが届いた場合`, ...words.someone.ja, ...logOutOthersJa(brand)],
-      en: [`Enter this code on the ${words.screenEn} screen.`, "", ...words.someone.en],
+      ja: [`${words.operation}画面の「認証コード」欄に上記の認証コードを入力してください。`, "", `■ご自身が${words.operation}の操作をしていないのにこのメールが届いた場合`, ...words.someone.ja, ...tools.ja, CHANGE_PASSWORD_JA],
+      en: [`Enter this code on the ${words.screenEn} screen.`, "", ...words.someone.en, ...tools.en, CHANGE_PASSWORD_EN],
     },
   };
 }
@@ -78,7 +94,7 @@ const SOMEONE_LOGGED_IN_JA = "第三者がお客さまの口座にログイン�
 export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
   "login-code": (brand, facts) => ({
     subject: CODE_SUBJECT,
-    ja: ["ログイン時多要素認証の「認証コード」(6桁の数字)をお知らせします。"],
+    ja: ["ログイン時多要素認証の「認証コード」（6桁の数字）をお知らせします。"],
     titleEn: `Your ${brand.nameEn} login authentication code`,
     en: [],
     facts: codeLines("ログイン操作の内容", facts),
@@ -88,17 +104,18 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
         "再度ログイン操作を行うと別の認証コードが送信され、このメールの認証コードはご利用いただけなくなります。",
         "",
         "■ご自身がログイン操作をしていないのにこのメールが届いた場合",
-        "第三者が不正ログインを試みている可能性があります。",
-        `${brand.name}のホームページよりご自身の口座にログインし、不審な取引が無いことをご確認ください。`,
-        "併せてログインパスワードの変更をお勧めします。",
+        "第三者が不正ログインを試みている可能性があります。このメールの認証コードは誰にも伝えないでください。",
+        ...ownTools(brand).ja,
+        "あわせてログインパスワードを変更し、不審な取引がないことをご確認ください。",
         "身に覚えのない取引が見つかった場合は、下記コールセンターまでご連絡ください。",
       ],
       en: [
         "Enter this code on the login authentication screen. Logging in again sends a new code and this one stops working.",
         "",
-        "If you did not try to log in, someone else may be trying to access your account.",
-        `Log in from the ${brand.nameEn} website, check that there are no trades you do not recognise,`,
-        "and change your login password. If you find such trades, please call the call center below.",
+        "If you did not try to log in, someone else may be trying to access your account. Do not give this code to anyone.",
+        ...ownTools(brand).en,
+        "Also change your login password and check that there are no trades you do not recognise. If you find such",
+        "trades, please call the call center below.",
       ],
     },
   }),
@@ -108,7 +125,7 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
       operation: "パスワード変更",
       titleEn: "code to change your login password",
       screenEn: "password change",
-      someone: { ja: [SOMEONE_LOGGED_IN_JA], en: ["If you did not ask to change your password, someone else may be logged in to your account. Do not give", ...LOG_OUT_OTHERS_EN] },
+      someone: { ja: [SOMEONE_LOGGED_IN_JA], en: ["If you did not ask to change your password, someone else may be logged in to your account. Do not give", "this code to anyone."] },
     }),
   "passkey-registration-code": (brand, facts) =>
     stepUpCode(brand, facts, {
@@ -121,9 +138,7 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
         ja: ["第三者がお客さまの口座にログインし、自分のパスキーを登録しようとしている可能性があります。", "このメールの認証コードは誰にも伝えないでください。"],
         en: [
           "If you did not ask to register a passkey, someone else may be logged in to your account and trying to add",
-          "a passkey of their own. Do not give this code to anyone. Log in from our website, log out the devices you",
-          'do not recognise under "Devices in use", and change your password. If you find trades you did not make,',
-          "call the call center below.",
+          "a passkey of their own. Do not give this code to anyone.",
         ],
       },
     }),
@@ -133,11 +148,11 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
       operation: "取引暗証番号変更",
       titleEn: "code to change your trading PIN",
       screenEn: "trading PIN change",
-      someone: { ja: [SOMEONE_LOGGED_IN_JA], en: ["If you did not ask to change your trading PIN, someone else may be logged in to your account. Do not give", ...LOG_OUT_OTHERS_EN] },
+      someone: { ja: [SOMEONE_LOGGED_IN_JA], en: ["If you did not ask to change your trading PIN, someone else may be logged in to your account. Do not give", "this code to anyone."] },
     }),
   "password-reset-code": (brand, facts) => ({
     subject: CODE_SUBJECT,
-    ja: ["ログインパスワード再設定のための「認証コード」(6桁の数字)をお知らせします。"],
+    ja: ["ログインパスワード再設定のための「認証コード」（6桁の数字）をお知らせします。"],
     titleEn: `Your ${brand.nameEn} code to reset your login password`,
     en: [],
     facts: codeLines("再設定の操作内容", facts),
@@ -147,12 +162,16 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
         "",
         "■ご自身が再設定の操作をしていないのにこのメールが届いた場合",
         "このメールの認証コードは誰にも伝えないでください。パスワードは変更されていません。",
+        "お客さまのログインIDと生年月日を知っている第三者による操作の可能性があります。",
+        ...ownTools(brand).ja,
         "心当たりのない操作が続く場合は、下記コールセンターまでご連絡ください。",
       ],
       en: [
         "Enter this code on the password reset screen and choose a new password.",
         "",
-        "If you did not ask for this, do not give the code to anyone: your password has not been changed.",
+        "If you did not ask for this, do not give the code to anyone: your password has not been changed. Someone who",
+        "knows your login ID and date of birth may have asked for it.",
+        ...ownTools(brand).en,
         "If it happens again, please call the call center below.",
       ],
     },
@@ -162,10 +181,10 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
     return {
       subject: CODE_SUBJECT,
       ja: [
-        "次のお取引・お手続きを確認するための「認証コード」(6桁の数字)をお知らせします。",
+        "次のお取引・お手続きを確認するための「認証コード」（6桁の数字）をお知らせします。",
         "",
         `ご確認いただく操作: ${facts.summary.ja}`,
-        ...(omitted === 0 ? [] : [`(ほか${omitted}項目。内容はご利用中の画面でご確認ください)`]),
+        ...(omitted === 0 ? [] : [`（ほか${omitted}項目。内容はご利用中の画面でご確認ください）`]),
       ],
       titleEn: `Your ${brand.nameEn} code to confirm an operation`,
       en: [`Operation: ${facts.summary.en}`, ...(omitted === 0 ? [] : [`(and ${omitted} more ${omitted === 1 ? "item" : "items"}: see the screen you are using)`]), ""],
@@ -176,14 +195,16 @@ export const CODE_MAILS: NoticeTexts<CodeMailKinds> = {
           "",
           "■この操作に心当たりがない場合",
           "第三者がお客さまの口座にログインしている可能性があります。このメールの認証コードは誰にも伝えず、入力しないでください。",
-          ...logOutOthersJa(brand, "ログインパスワードを変更し、下記コールセンターまでご連絡ください。"),
+          ...ownTools(brand).ja,
+          "あわせてログインパスワードを変更し、下記コールセンターまでご連絡ください。",
         ],
         en: [
           "If the operation is right, enter this code on the confirmation screen.",
           "",
           "If you did not start this operation, someone else may be logged in to your account. Do not give this",
-          "code to anyone and do not enter it. Log in from our website, log out the devices you do not recognise",
-          'under "Devices in use", change your password and call the call center below.',
+          "code to anyone and do not enter it.",
+          ...ownTools(brand).en,
+          "Also change your password and call the call center below.",
         ],
       },
     };

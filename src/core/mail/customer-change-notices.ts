@@ -46,15 +46,16 @@ interface PasskeyWords {
   subject: string;
   ja: string;
   heading: string;
+  /** With `{brand}` where the brand's English name goes. */
   titleEn: string;
   atEn: string;
 }
 
 function passkeyChange(words: PasskeyWords): (brand: Brand, facts: OperationFacts & { passkeyCreatedAt: number }) => NoticeText {
-  return (_brand, facts) => ({
+  return (brand, facts) => ({
     subject: words.subject,
     ja: [words.ja, `対象のパスキー: ${formatJapanTime(facts.passkeyCreatedAt)} 登録`],
-    titleEn: words.titleEn,
+    titleEn: words.titleEn.replace("{brand}", brand.nameEn),
     en: [`Passkey registered: ${formatJapanTimeWithZone(facts.passkeyCreatedAt)}`],
     facts: operationLines(words.heading, words.atEn, facts),
     after: NOT_YOU,
@@ -75,29 +76,35 @@ export const CUSTOMER_CHANGES: NoticeTexts<CustomerChangeKinds> = {
         "■お心当たりがない場合",
         "第三者がお客さまの口座にログインした可能性があります。ただちにログインパスワードを変更し、",
         "「ご利用中の端末」で心当たりのない端末をログアウトさせたうえ、下記コールセンターまでご連絡ください。",
-        ...(facts.newDevice ? [] : ["", "ログインのたびのお知らせは、マイページの「お知らせ設定」で停止できます(新しい端末からのログインは常にお知らせします)。"]),
+        ...(facts.newDevice ? [] : ["", "ログインのたびのお知らせは、マイページの「お知らせ設定」で停止できます（新しい端末からのログインは常にお知らせします）。"]),
       ],
-      en: ["If this was not you, change your password at once, log out the devices you do not recognise under", '"Devices in use", and call the call center below.'],
+      en: ["If this was not you, change your password at once, log out the devices you do not recognise under", '"Devices logged in", and call the call center below.'],
     },
   }),
+  // Issue 21 item 5: a password reset lifts the lock at once (password-reset.ts), any day; the call center only in its hours.
   "account-locked": (brand, facts) => ({
     subject: "口座ロックのお知らせ",
-    ja: ["ログインパスワードまたは認証コードの誤入力が続いたため、お客様の口座へのログインを停止(ロック)しました。"],
+    ja: ["ログインパスワードまたは認証コードの誤入力が続いたため、お客さまの口座へのログインを停止（ロック）しました。"],
     titleEn: `Your ${brand.nameEn} account has been locked`,
     en: ["After repeated wrong passwords or authentication codes, logins to your account have been stopped."],
     facts: operationLines("ロックの原因となったログイン操作", "Locked at", facts),
     after: {
       ja: [
-        UNLOCK_BY_CALL_CENTER,
+        "■ロックの解除",
+        "ログイン画面の「パスワードをお忘れの方」から、ログインID・生年月日と、メールでお送りする認証コードでログインパスワードを再設定すると、ロックはただちに解除されます。",
+        "コールセンターでも、受付時間内にご本人確認のうえ解除いたします。下記までご連絡ください。",
         "",
         "■ご自身の操作にお心当たりがない場合",
-        "第三者がお客様のログインIDで不正ログインを試みた可能性があります。",
-        "ロック解除後、ただちにログインパスワードを変更し、ログイン履歴に見覚えのないログインが無いことをご確認ください。",
+        "第三者がお客さまのログインIDで不正ログインを試みた可能性があります。",
+        "パスワードの再設定でロックを解除したうえ、マイページの「ログイン履歴」に見覚えのないログインがないことをご確認ください。",
       ],
       en: [
-        "Only the call center can unlock the account, after confirming your identity.",
-        "If this was not you, someone may be trying to log in with your login ID: after the unlock, change your",
-        "login password at once and check your login history.",
+        'Choose "Forgot your password?" on the login page: a new password set with your login ID, your date of birth and the',
+        "code we email you lifts the lock at once. The call center can also unlock the account during its hours, after",
+        "confirming your identity.",
+        "",
+        "If this was not you, someone may be trying to log in with your login ID: after resetting your password, check",
+        '"Login history" on My page for logins you do not recognise.',
       ],
     },
   }),
@@ -151,21 +158,21 @@ export const CUSTOMER_CHANGES: NoticeTexts<CustomerChangeKinds> = {
     subject: "パスキー登録のお知らせ",
     ja: "お客さまの口座に新しいパスキーが登録されました。",
     heading: "登録の操作内容",
-    titleEn: "A new passkey has been registered to your account",
+    titleEn: "A new passkey has been registered to your {brand} account",
     atEn: "Registered at",
   }),
   "passkey-renamed": passkeyChange({
     subject: "パスキーの名前変更のお知らせ",
     ja: "お客さまのパスキーの名前が変更されました。",
     heading: "変更の操作内容",
-    titleEn: "The name of one of your passkeys has been changed",
+    titleEn: "The name of one of your {brand} passkeys has been changed",
     atEn: "Changed at",
   }),
   "passkey-removed": passkeyChange({
     subject: "パスキー削除のお知らせ",
     ja: "お客さまの口座からパスキーが削除されました。このパスキーではログインできなくなりました。",
     heading: "削除の操作内容",
-    titleEn: "A passkey has been removed from your account; it can no longer be used to log in",
+    titleEn: "A passkey has been removed from your {brand} account; it can no longer be used to log in",
     atEn: "Removed at",
   }),
   "passkey-counter-warning": (brand, facts) => ({
@@ -175,22 +182,22 @@ export const CUSTOMER_CHANGES: NoticeTexts<CustomerChangeKinds> = {
     en: ["This can mean the passkey has been copied."],
     facts: operationLines("パスキーが使われた操作", "Used at", facts),
     after: {
-      ja: ["■お心当たりがない場合", "ログイン後、パスキーの管理画面でこのパスキーを削除し、ログインパスワードを変更してください。", "身に覚えのない取引がある場合は、下記コールセンターまでご連絡ください。"],
-      en: ["If this was not you, log in, remove this passkey on the passkeys page and change your login password.", "If you find trades you did not make, call the call center below."],
+      ja: ["■お心当たりがない場合", "ログイン後、マイページの「パスキー」でこのパスキーを削除し、ログインパスワードを変更してください。", "身に覚えのない取引がある場合は、下記コールセンターまでご連絡ください。"],
+      en: ['If this was not you, log in, remove this passkey under "Passkeys" on My page and change your login password.', "If you find trades you did not make, call the call center below."],
     },
   }),
-  "passkey-required-on": (_brand, facts) => ({
+  "passkey-required-on": (brand, facts) => ({
     subject: "パスキー必須の設定のお知らせ",
     ja: ["お客さまの口座を「パスキー必須」に設定しました。今後、ログインIDとパスワードでのログインはできず、パスキーでのみログインできます。"],
-    titleEn: "Your account now requires a passkey to log in",
+    titleEn: `Your ${brand.nameEn} account now requires a passkey to log in`,
     en: ["Logging in with your login ID and password is no longer possible; use your passkey."],
     facts: operationLines("設定の操作内容", "Changed at", facts),
     after: NOT_YOU,
   }),
-  "passkey-required-off": (_brand, facts) => ({
+  "passkey-required-off": (brand, facts) => ({
     subject: "パスキー必須の解除のお知らせ",
     ja: ["お客さまの口座の「パスキー必須」を解除しました。ログインIDとパスワード（と認証コード）でもログインできます。"],
-    titleEn: "Your account no longer requires a passkey to log in",
+    titleEn: `Your ${brand.nameEn} account no longer requires a passkey to log in`,
     en: ["You can log in with your login ID and password (and the emailed code) again."],
     facts: operationLines("設定の操作内容", "Changed at", facts),
     after: NOT_YOU,
@@ -220,7 +227,7 @@ export const CUSTOMER_CHANGES: NoticeTexts<CustomerChangeKinds> = {
       en: [
         "Only the call center can unlock it, after confirming your identity.",
         "If this was not you, someone may be logged in to your account: change your login password at once and log out",
-        'the devices you do not recognise under "Devices in use".',
+        'the devices you do not recognise under "Devices logged in".',
       ],
     },
   }),

@@ -257,7 +257,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passkeys: { ...customerSite, ...buildPasskeyServices({ ...loginDeps, ...passkeyDeps, stepUps: stores.stepUps, knownDevices: stores.knownDevices }) },
     tradingPin: { ...customerSite, tradingPins, tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }) },
     confirmations: { sessions, confirmations: confirmations.confirmations },
-    help: { brand: config.brand, codeTtlSeconds: config.codeTtlSeconds, codeMailLimit: config.rateLimits.codeMailsPerCustomer },
+    help: { brand: config.brand, codeTtlSeconds: config.codeTtlSeconds, codeMailLimit: config.rateLimits.codeMailsPerCustomer, securityChangeDelayHours: config.securityChangeDelayHours },
     console: { brand: config.brand, ...consoleServices },
   };
   const app = await buildApp(web);

@@ -111,6 +111,20 @@ describe("typography at 390 px: addresses and the phone number on one line", { s
       assert.equal(await page.locator("#error a.tel").count(), 1, "the number in the refusal is a tel: link like every other");
     });
 
+    it(`${lang}: the help pages (issue 21 item 7: Q9, the late mail, パスキー and 口座の凍結 pages) at both widths`, async () => {
+      for (const [name, path] of [
+        ["help", "/help"],
+        ["help-code-not-received", "/help/code-not-received"],
+        ["help-passkeys", "/help/passkeys"],
+        ["help-freeze", "/help/freeze"],
+      ] as const) {
+        const response = await page.goto(`${origin}${path}${q}`);
+        assert.equal(response?.status(), 200, path);
+        await checkPageAtBothWidths(page, `typography-${name}-${lang}`);
+        await assertOneLineEach(page, PHONE, `${path} (${lang})`);
+      }
+    });
+
     it(`${lang}: the footer names the call center in the page's language, its number on one line`, async () => {
       await page.goto(`${origin}/help${q}`);
       const footer = await page.locator(".site-footer").innerText();

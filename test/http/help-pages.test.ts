@@ -83,7 +83,7 @@ describe("help pages: /help (seed Q1–Q11) and /help/code-not-received (seed Q3
     }
     assert.match(text, /証券口座への「不正アクセス」が増加しており/);
     assert.match(text, /他のサービスから流出したパスワード/, "Q2 says why a password alone is not enough");
-    for (const cause of ["①", "②", "③", "④", "⑤"]) {
+    for (const cause of ["①", "②", "③", "④", "⑤", "⑥"]) {
       assert.ok(text.includes(`${cause} `), `Q3 cause ${cause}`);
     }
     assert.match(text, /件名：【OKB証券】認証コードのお知らせ/);
@@ -123,7 +123,7 @@ describe("help pages: /help (seed Q1–Q11) and /help/code-not-received (seed Q3
     assert.equal(page.statusCode, 200);
     const summary = /<section class="card" aria-labelledby="no-mail-title" id="no-mail">([\s\S]*?)<\/section>/.exec(page.body)?.[1] ?? "";
     assert.match(summary, /<h2 id="no-mail-title">認証コードが届かない場合<\/h2>/);
-    assert.equal((summary.match(/<li>/g) ?? []).length, 5, "the five causes of seed Q3");
+    assert.equal((summary.match(/<li>/g) ?? []).length, 6, "the five causes of seed Q3 and a late mail (issue 21)");
     assert.match(summary, /別のメールアドレス/);
     assert.match(summary, /迷惑メールフォルダ/);
     assert.match(summary, /「@mail\.okb-test\.example」からのメールを受信できる設定/);

@@ -35,6 +35,8 @@ const PUBLIC = new Set([
   // Help, operations, static files, the trading site's public keys.
   "GET /help",
   "GET /help/code-not-received",
+  "GET /help/passkeys",
+  "GET /help/freeze",
   "GET /healthz",
   "GET /readyz",
   "GET /metrics",

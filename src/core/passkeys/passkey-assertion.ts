@@ -76,7 +76,7 @@ export async function verifyAssertion(
   const passkey = credentialId === "" ? null : await passkeys.findByCredentialId(credentialId);
   if (passkey === null) {
     await refused(input.customerId, "unknown_credential");
-    throw new PasskeyRefusedError("unknown credential");
+    throw new PasskeyRefusedError("unknown credential", { unknownAtLogin: input.ceremony === "login" });
   }
   if (input.customerId !== null && passkey.customerId !== input.customerId) {
     // Another customer's passkey: refused, and recorded on the customer who asked.

@@ -7,23 +7,28 @@ import { AuthError, InvalidInputError } from "../kernel/errors.ts";
  * (`ERROR_CODES`) and the rest of the closed set.
  */
 
+const PASSKEY_REFUSED: PublicMessage = {
+  ja: "パスキーによる認証ができませんでした。お手数ですが、もう一度お試しください。",
+  en: "The passkey could not be verified. Please try again.",
+};
+
+// Issue 21 item 7: trying again cannot help with a passkey the server does not know (one the customer removed).
+const PASSKEY_UNKNOWN_AT_LOGIN: PublicMessage = {
+  ja: "このパスキーは登録されていないか、削除されています。ログインIDとパスワード、メールでお送りする認証コード、または登録済みの別のパスキーでログインしてください。",
+  en: "This passkey is not registered or has been removed. Please log in with your login ID, password and the code we email you, or with another passkey you have registered.",
+};
+
 /**
  * 5161: a passkey's answer (an assertion or an attestation) was refused: wrong or replayed
  * challenge, another origin, no user verification, an unknown credential or another customer's.
- * One message for all of them; the detail says which, in the log only.
+ * One message for all of them (the detail says which, in the log only), but for a passkey login
+ * with a credential the server does not know: that one says which way in still works.
  */
 export class PasskeyRefusedError extends AuthError {
   static readonly code = "5161";
 
-  constructor(detail: string) {
-    super(
-      PasskeyRefusedError.code,
-      {
-        ja: "パスキーによる認証ができませんでした。お手数ですが、もう一度お試しください。",
-        en: "The passkey could not be verified. Please try again.",
-      },
-      detail,
-    );
+  constructor(detail: string, options: { unknownAtLogin?: boolean } = {}) {
+    super(PasskeyRefusedError.code, options.unknownAtLogin === true ? PASSKEY_UNKNOWN_AT_LOGIN : PASSKEY_REFUSED, detail);
   }
 }
 

@@ -18,6 +18,7 @@ export const LOGIN_TEXT = {
     noMailDomain: "「@{domain}」からのメールを受信できる設定になっているか（設定後、もう一度ログインしてください）",
     noMailWrongAddress: "ご登録のメールアドレスが正しいか（相違している場合はコールセンターまでご連絡ください）",
     noMailFull: "メールボックスの容量が一杯になっていないか",
+    noMailLate: "メールの到着が遅れていないか（数分かかることがあります。届いたメールの「送信日時」が上の送信日時と同じかご確認ください）",
     noMailMore: "確認方法をくわしく見る",
   },
   en: {
@@ -35,6 +36,7 @@ export const LOGIN_TEXT = {
     noMailDomain: "that mail from “@{domain}” is allowed (then log in again)",
     noMailWrongAddress: "that your registered address is right (if not, please call the call center)",
     noMailFull: "that your mailbox is not full",
+    noMailLate: "whether the mail is only late (it can take a few minutes; its “Sent at” time should match the one above)",
     noMailMore: "How to check each of these",
   },
 } as const;

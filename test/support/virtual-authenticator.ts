@@ -15,6 +15,8 @@ export interface VirtualAuthenticatorOptions {
   isUserVerified?: boolean;
   /** false: it has no way to verify the user at all (a plain security key); Chromium then lets it answer without. */
   hasUserVerification?: boolean;
+  /** true: its passkeys are synced (backup eligible and backed up: iCloud Keychain, Google Password Manager); default: on this device only. */
+  synced?: boolean;
 }
 
 /**
@@ -44,6 +46,8 @@ export class VirtualAuthenticator {
         hasUserVerification: options.hasUserVerification ?? true,
         isUserVerified: options.isUserVerified ?? options.hasUserVerification ?? true,
         automaticPresenceSimulation: true,
+        defaultBackupEligibility: options.synced ?? false,
+        defaultBackupState: options.synced ?? false,
       },
     });
     return new VirtualAuthenticator(cdp, authenticatorId);

@@ -1,6 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { AuthenticationResponseJSON } from "./passkey-assertion.ts";
 import type { PasskeyServiceDeps } from "./passkey-deps.ts";
+import type { Passkey } from "./ports-passkey.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import type { AuthenticatedSession } from "../login/session.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
@@ -13,6 +14,16 @@ import { buildNotice } from "../mail/notice-kinds.ts";
 import { bindingOf } from "./passkey-registration.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
 import { describeRequestOrigin } from "../kernel/request-origin.ts";
+
+/**
+ * Whether turning パスキー必須 on would stake every login on one device (issue 21 item 6):
+ * the customer's only passkey is not synced (the page's 「登録した端末のみ」; a single-device
+ * credential is never backed up). The page warns and offers a second passkey first; it is still
+ * allowed.
+ */
+export function restsOnOneDevice(passkeys: readonly Pick<Passkey, "backedUp">[]): boolean {
+  return passkeys.length === 1 && passkeys[0]?.backedUp === false;
+}
 
 /**
  * パスキー必須 (issue 13 §3): a customer with a passkey makes it the only way in; the password

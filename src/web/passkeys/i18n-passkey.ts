@@ -42,6 +42,11 @@ export const PASSKEY_TEXT = {
     passkeyRequiredTurnOff: "パスキー必須をオフにする",
     passkeyRequiredHelp: "設定の変更には、登録済みのパスキーでの確認が必要です。",
     passkeyRequiredNeedsPasskey: "パスキーを登録すると設定できます。",
+    passkeyRequiredWarningTitle: "パスキーは1つだけで、登録した端末にのみ保存されています",
+    passkeyRequiredWarning:
+      "このままパスキー必須をオンにすると、その端末をなくしたり故障したりしたときにログインできなくなり、解除にはコールセンターへのお電話とご本人確認が必要になります。先に別の端末で、もう1つパスキーを登録することをお勧めします。",
+    passkeyRequiredAddAnother: "もう1つパスキーを登録する",
+    passkeyRequiredConfirm: "このままオンにする",
     passkeyDoneRegistered: "パスキーを登録しました。次回から、ログイン画面の「パスキーでログイン」でログインできます。",
     passkeyDoneRenamed: "パスキーの名前を変更しました。",
     passkeyDoneRemoved: "パスキーを削除しました。削除したパスキーではログインできません。",
@@ -94,6 +99,11 @@ export const PASSKEY_TEXT = {
     passkeyRequiredTurnOff: "Turn passkey required off",
     passkeyRequiredHelp: "Changing this setting needs a check with one of your passkeys.",
     passkeyRequiredNeedsPasskey: "You can turn this on after registering a passkey.",
+    passkeyRequiredWarningTitle: "You have one passkey, kept only on the device you registered it on",
+    passkeyRequiredWarning:
+      "If you turn passkey required on now and that device is lost or breaks, you cannot log in until you call the call center and confirm your identity to have it turned off. We recommend registering a second passkey on another device first.",
+    passkeyRequiredAddAnother: "Register another passkey",
+    passkeyRequiredConfirm: "Turn it on anyway",
     passkeyDoneRegistered: "Your passkey has been registered. Next time, use “Log in with a passkey” on the login page.",
     passkeyDoneRenamed: "The passkey has been renamed.",
     passkeyDoneRemoved: "The passkey has been removed. It can no longer be used to log in.",

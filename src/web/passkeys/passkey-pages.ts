@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import { restsOnOneDevice } from "../../core/passkeys/passkey-required.ts";
 import { customerPages, sessionOf } from "../kernel/customer-session.ts";
 import { detectLang } from "../kernel/i18n.ts";
 import type { TextKey } from "../kernel/i18n.ts";
@@ -46,6 +47,8 @@ export const passkeyPages: WebPlugin<PasskeyWebOptions> = async (app, { brand, s
         backedUp: passkey.backedUp,
       })),
       required: isRequired,
+      // Issue 21 item 6: turning it on with one passkey on one device warns first (passkeys.js).
+      warnOneDevice: !isRequired && restsOnOneDevice(list),
       done: done === null ? null : DONE[done],
     });
   });

@@ -122,14 +122,37 @@
   // パスキー必須: on or off, each after an assertion with one of the customer's passkeys.
   const toggle = document.getElementById("passkey-required-toggle");
   if (toggle !== null) {
-    toggle.addEventListener("click", async () => {
+    const setRequired = async (button) => {
       const enabled = toggle.dataset.enable === "true";
-      await busy(toggle, document.getElementById("passkey-required-error"), async () => {
+      await busy(button, document.getElementById("passkey-required-error"), async () => {
         const { options } = await api("POST", "/api/v1/settings/passkey-required/options");
         const response = await startAuthentication({ optionsJSON: options });
         await api("PUT", "/api/v1/settings/passkey-required", { enabled, response });
         go("/passkeys", { done: enabled ? "required-on" : "required-off" });
       });
+    };
+    // One passkey on one device (issue 21 item 6): first the warning, which offers a second passkey.
+    const warning = toggle.dataset.warn === undefined ? null : document.getElementById(toggle.dataset.warn);
+    toggle.addEventListener("click", () => {
+      if (warning === null) {
+        void setRequired(toggle);
+        return;
+      }
+      hideDone();
+      warning.hidden = false;
+      warning.focus();
     });
+    if (warning !== null) {
+      document.getElementById("passkey-required-confirm").addEventListener("click", (event) => setRequired(event.currentTarget));
+      document.getElementById("passkey-required-add-another").addEventListener("click", async (event) => {
+        warning.hidden = true;
+        document.getElementById("passkey-register").scrollIntoView();
+        await sendCode(event.currentTarget);
+      });
+      document.getElementById("passkey-required-cancel").addEventListener("click", () => {
+        warning.hidden = true;
+        toggle.focus();
+      });
+    }
   }
 })();

@@ -57,17 +57,18 @@ export class InternalError extends AuthError {
  * 4000: without a reason, the request itself is malformed (missing field, too long, bad encoding),
  * one message for all. With one, it was well formed but does not apply (a passkey change, a
  * console action): the feature that refuses gives the reason's own message (passkey-errors.ts,
- * console-errors.ts), and nothing was written.
+ * console-errors.ts), and nothing was written. A page form's own check (the new password typed
+ * twice differently, web/kernel/validation.ts) gives its message without a reason: the API never sends it.
  */
 export class InvalidInputError extends AuthError {
   static readonly code = "4000";
 
-  constructor(detail: string, refusal?: { reason: ReasonOf<"4000">; message: PublicMessage }) {
+  constructor(detail: string, refusal?: { reason?: ReasonOf<"4000">; message: PublicMessage }) {
     super(
       InvalidInputError.code,
       refusal?.message ?? { ja: "入力内容に誤りがあります。", en: "The request is not valid." },
       detail,
-      refusal === undefined ? undefined : { reason: refusal.reason },
+      refusal?.reason === undefined ? undefined : { reason: refusal.reason },
     );
   }
 }

@@ -112,7 +112,9 @@ describe("account walkthrough: history, sessions, password change, forgotten pas
     await page.goto(`${origin}/login`);
     await Promise.all([page.waitForURL(`${origin}/password/forgot`), page.getByRole("link", { name: "パスワードをお忘れの方" }).click()]);
     await page.getByLabel("ログインID").fill(customer.loginId);
-    await page.getByLabel("生年月日").fill("1975-04-01");
+    await page.getByLabel("年", { exact: true }).fill("1975");
+    await page.getByLabel("月", { exact: true }).fill("4");
+    await page.getByLabel("日", { exact: true }).fill("1");
     await Promise.all([page.waitForURL(`${origin}/password/forgot/code`), page.getByRole("button", { name: "次へ" }).click()]);
     assert.match(await page.locator("#reset-code-sent").innerText(), /ご登録の情報と一致した場合、「重要メール」のメールアドレス宛に認証コードを送信しました。/);
     await page.getByLabel("認証コード", { exact: true }).fill(await t.codeFor(customer.email, 5));

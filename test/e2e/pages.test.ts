@@ -120,11 +120,17 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";
     const label = {
-      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", save: "設定を保存", send: "認証コードを送信", current: "現在のパスワード", newPassword: "新しいパスワード", change: "パスワードを変更", next: "次へ", birthDate: "生年月日", reset: "パスワードを再設定", email: "メールアドレス", freeze: "口座を凍結する（ログインを停止）", logout: "ログアウト" },
-      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", save: "Save settings", send: "Send the code", current: "Current password", newPassword: "New password", change: "Change password", next: "Next", birthDate: "Date of birth", reset: "Reset password", email: "Mail address", freeze: "Freeze my account (stop logins)", logout: "Log out" },
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", save: "設定を保存", send: "認証コードを送信", current: "現在のパスワード", newPassword: "新しいパスワード", change: "パスワードを変更", next: "次へ", year: "年", month: "月", day: "日", reset: "パスワードを再設定", email: "メールアドレス", freeze: "口座を凍結する（ログインを停止）", logout: "ログアウト" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", save: "Save settings", send: "Send the code", current: "Current password", newPassword: "New password", change: "Change password", next: "Next", year: "Year", month: "Month", day: "Day", reset: "Reset password", email: "Mail address", freeze: "Freeze my account (stop logins)", logout: "Log out" },
     }[lang];
 
     it(`${lang}: the customer's security pages (issue 11): マイページ with お知らせ設定, ログイン履歴, ご利用中の端末, パスワード変更, the forgotten password and login ID, 口座の凍結`, async () => {
+      /** The date of birth as 年 / 月 / 日 (issue 21 item 10). */
+      const fillBirthDate = async (year: string, month: string, day: string): Promise<void> => {
+        await page.getByLabel(label.year, { exact: true }).fill(year);
+        await page.getByLabel(label.month, { exact: true }).fill(month);
+        await page.getByLabel(label.day, { exact: true }).fill(day);
+      };
       const customer = await t.addCustomer({ loginId: `account-pages-${lang}`, email: `account-pages-${lang}@example.co.jp`, name: "山田 太郎" });
       await t.service.database.db.updateTable("customers").set({ birth_date: "1980-01-31" }).where("id", "=", customer.customer.id).execute();
       // A second session, so ご利用中の端末 shows one to end.
@@ -173,7 +179,7 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await page.goto(`${origin}/password/forgot${q}`);
       await checkPage(`password-forgot-${lang}`);
       await page.getByLabel(label.loginId).fill(customer.loginId);
-      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await fillBirthDate("1980", "1", "31");
       await Promise.all([page.waitForURL(`${origin}/password/forgot/code${q}`), page.getByRole("button", { name: label.next }).click()]);
       await checkPage(`password-forgot-code-${lang}`);
       await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 4));
@@ -184,7 +190,7 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await page.goto(`${origin}/login-id/forgot${q}`);
       await checkPage(`login-id-forgot-${lang}`);
       await page.getByLabel(label.email).fill(customer.email);
-      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await fillBirthDate("1980", "1", "31");
       await Promise.all([page.waitForURL(/sent=1/), page.getByRole("button", { name: label.next }).click()]);
       await checkPage(`login-id-forgot-sent-${lang}`);
 

@@ -24,3 +24,9 @@ export function visibleText(html: string): string {
     .replaceAll("&#39;", "'")
     .replaceAll("&amp;", "&");
 }
+
+/** A `YYYY-MM-DD` date as the recovery forms send it: 年 / 月 / 日 (issue 21 item 10). */
+export function birthDateFields(date: string): { birthYear: string; birthMonth: string; birthDay: string } {
+  const [birthYear = "", birthMonth = "", birthDay = ""] = date.split("-");
+  return { birthYear, birthMonth, birthDay };
+}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { InvalidCodeError, PasswordRejectedError } from "../../core/kernel/errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { RESET_COOKIE, clearedCookieOptions, preauthCookieOptions } from "../kernel/cookies.ts";
-import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import { attemptOrShowAgain, typedAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
@@ -11,7 +11,7 @@ import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
-import { loginIdRemindBody, parseBody, passwordResetBody, passwordResetCompleteBody } from "../kernel/validation.ts";
+import { birthDateOf, loginIdRemindForm, parseBody, passwordResetCompleteBody, passwordResetForm } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 
 // After the login ID was asked for (/login-id/forgot?sent=1): the same answer whatever matched.
@@ -29,18 +29,17 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
     (request: FastifyRequest, reply: FastifyReply, view: string, data: () => Record<string, unknown>) =>
     ({ shown, status }: ShownRefusal): FastifyReply =>
       renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true, invalidField: invalidFieldOf(shown.code) }, status);
-  const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthDate: "" };
+  const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthYear: "", birthMonth: "", birthDay: "" };
 
   app.get("/password/forgot", async (request, reply) => {
     return renderPage(reply, "password-forgot", base(request), fresh);
   });
 
   app.post("/password/forgot", formOnly, async (request, reply) => {
-    let shown = { loginId: "", birthDate: "" };
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown })), async () => {
-      const body = parseBody(passwordResetBody, request.body);
-      shown = { loginId: body.loginId.slice(0, 64), birthDate: body.birthDate.slice(0, 10) };
-      const { resetToken } = await passwordReset.request(body, contextOf(request));
+    const shown = (): Record<string, string> => typedAgain(request, ["loginId", ...BIRTH_DATE_FIELDS], []).typed;
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown() })), async () => {
+      const { loginId, ...birthDate } = parseBody(passwordResetForm, request.body);
+      const { resetToken } = await passwordReset.request({ loginId, birthDate: birthDateOf(birthDate) }, contextOf(request));
       // Always a fresh token, so the cookie says no more than the next screen does.
       reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(codeTtlSeconds));
       return reply.redirect(`/password/forgot/code${langQuery(detectLang(request))}`, 303);
@@ -73,15 +72,17 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/login-id/forgot", formOnly, async (request, reply) => {
-    let shown = { email: "", birthDate: "" };
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown, sent: false })), async () => {
-      const body = parseBody(loginIdRemindBody, request.body);
-      shown = { email: body.email.slice(0, 320), birthDate: body.birthDate.slice(0, 10) };
-      await loginIdReminder.remind(body, contextOf(request));
+    const shown = (): Record<string, string> => typedAgain(request, ["email", ...BIRTH_DATE_FIELDS], []).typed;
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown(), sent: false })), async () => {
+      const { email, ...birthDate } = parseBody(loginIdRemindForm, request.body);
+      await loginIdReminder.remind({ email, birthDate: birthDateOf(birthDate) }, contextOf(request));
       return reply.redirect(`/login-id/forgot?${detectLang(request) === "en" ? "lang=en&" : ""}sent=1`, 303);
     });
   });
 };
+
+/** The date of birth as the recovery forms ask it: 年 / 月 / 日 (issue 21 item 10). */
+const BIRTH_DATE_FIELDS = ["birthYear", "birthMonth", "birthDay"] as const;
 
 /** Which field an error belongs to, for aria-invalid: the new password or the code. */
 function invalidFieldOf(code: string): "newPassword" | "code" | null {

@@ -33,3 +33,28 @@ export async function attemptOrShowAgain(
     return showAgain({ ...refusal, error });
   }
 }
+
+/** What a form that forgives shows again (kernel/views/form-field.eta): what was typed, the wrong fields, the one focused. */
+export interface TypedAgain {
+  typed: Record<string, string>;
+  wrongFields: readonly string[];
+  focusField: string | null;
+}
+
+// Longer than any field of these forms accepts (a password's 256 characters, NFKC-widened): a refused body is not echoed whole.
+const MAX_TYPED_LENGTH = 1024;
+
+/**
+ * Issue 21 item 4: after a refusal the form keeps what the customer typed in `fields` (a field
+ * sent twice or not at all is left empty); `wrongFields` are emptied and marked, the first focused.
+ * Only to the browser that sent it, on a no-store page: nothing is logged or kept.
+ */
+export function typedAgain(request: FastifyRequest, fields: readonly string[], wrongFields: readonly string[]): TypedAgain {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const typed: Record<string, string> = {};
+  for (const field of fields) {
+    const value = body[field];
+    typed[field] = typeof value === "string" ? value.slice(0, MAX_TYPED_LENGTH) : "";
+  }
+  return { typed, wrongFields, focusField: wrongFields[0] ?? null };
+}

@@ -71,6 +71,24 @@ export const loginIdRemindBody = z.object({
   birthDate: textField(32, ANY_CONTROL),
 });
 
+/**
+ * The recovery forms' date of birth as three numeric fields, 年 / 月 / 日 (issue 21 item 10):
+ * `birthDateOf` writes them as the API's `YYYY-MM-DD`, and the core checks that as it always did.
+ */
+const birthDateFields = { birthYear: textField(16, ANY_CONTROL), birthMonth: textField(16, ANY_CONTROL), birthDay: textField(16, ANY_CONTROL) };
+export const passwordResetForm = z.object({ loginId: textField(256, ANY_CONTROL), ...birthDateFields });
+export const loginIdRemindForm = z.object({ email: textField(320, ANY_CONTROL), ...birthDateFields });
+
+/**
+ * `1956`, `4`, `1` (full-width digits typed with the IME too) → `1956-04-01`. Nothing is guessed:
+ * what is not a date here (a two-digit year, 13月, letters) is not one there either, and the core
+ * refuses it with the one answer a bad date always had ([4000], nothing asked).
+ */
+export function birthDateOf(fields: { birthYear: string; birthMonth: string; birthDay: string }): string {
+  const [year, month, day] = [fields.birthYear, fields.birthMonth, fields.birthDay].map((part) => part.normalize("NFKC").trim());
+  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
+}
+
 export const noticeSettingsBody = z.object({ everyLogin: z.boolean() }).strict();
 
 // Console actions (issue 12 §4): the reason's exact rules (required, 500 characters, no hidden

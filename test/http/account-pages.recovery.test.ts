@@ -51,12 +51,12 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     assert.match(text, /ご登録の情報と一致した場合、「重要メール」のメールアドレス宛に認証コードを送信しました。/);
     assert.match(text, /生年月日をご登録いただいていないお客さま/);
     const code = /認証コード: (\d{6})/.exec((await t.mailTo(customer.email, n, CODE_SUBJECT)).text)?.[1] ?? "";
-    const wrong = await browser.post("/password/forgot/code", { form: { code: wrongCodeFor(code), newPassword: NEW_PASSWORD } });
+    const wrong = await browser.post("/password/forgot/code", { form: { code: wrongCodeFor(code), newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.match(wrong.body, /\[5121\] 認証コードが不正です。/);
     assert.match(wrong.body, /id="code"[^>]*aria-invalid="true"/);
-    const common = await browser.post("/password/forgot/code", { form: { code, newPassword: "password1" } });
+    const common = await browser.post("/password/forgot/code", { form: { code, newPassword: "password1", newPasswordConfirm: "password1" } });
     assert.match(visibleText(common.body), /\[5131\] 新しいパスワードを設定できません。このパスワードはよく使われている/);
-    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD } });
+    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.equal(done.statusCode, 303);
     assert.equal(done.headers.location, "/password/forgot/done");
     assert.equal(browser.cookies.has("__Host-okb_reset"), false);

@@ -27,7 +27,7 @@ export interface AccountWebOptions {
   /** ログイン履歴: logins and failed attempts. */
   loginHistory: Pick<LoginHistory, "page">;
   /** Password change with the current password and a fresh emailed code. */
-  passwordChange: Pick<PasswordChange, "sendCode" | "change">;
+  passwordChange: Pick<PasswordChange, "sendCode" | "change" | "latestCode">;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: Pick<AccountFreeze, "freeze">;
   /** Forgotten password: login ID + date of birth + an emailed code. */

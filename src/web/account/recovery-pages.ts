@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { InvalidCodeError, PasswordRejectedError } from "../../core/kernel/errors.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { RESET_COOKIE, clearedCookieOptions, preauthCookieOptions } from "../kernel/cookies.ts";
 import { attemptOrShowAgain, typedAgain } from "../kernel/form-page.ts";
@@ -11,7 +12,7 @@ import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
-import { birthDateOf, loginIdRemindForm, parseBody, passwordResetCompleteBody, passwordResetForm } from "../kernel/validation.ts";
+import { birthDateOf, loginIdRemindForm, parseBody, passwordResetCompleteForm, passwordResetForm, requireTypedTwice, typedTwiceDifferently } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 
 // After the login ID was asked for (/login-id/forgot?sent=1): the same answer whatever matched.
@@ -28,7 +29,7 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   const showAgain =
     (request: FastifyRequest, reply: FastifyReply, view: string, data: () => Record<string, unknown>) =>
     ({ shown, status }: ShownRefusal): FastifyReply =>
-      renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true, invalidField: invalidFieldOf(shown.code) }, status);
+      renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true }, status);
   const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthYear: "", birthMonth: "", birthDay: "" };
 
   app.get("/password/forgot", async (request, reply) => {
@@ -55,8 +56,12 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/password/forgot/code", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot-code", () => fresh), async () => {
-      const body = parseBody(passwordResetCompleteBody, request.body);
+    // Issue 21 item 4: what was typed stays but the wrong fields; the wrong one has the focus.
+    const showCodeAgain = ({ shown, status, error }: ShownRefusal): FastifyReply =>
+      renderPage(reply, "password-forgot-code", base(request), { ...fresh, error: shown, ...typedAgain(request, RESET_FIELDS, wrongFieldsOf(error)) }, status);
+    return attemptOrShowAgain(request, reply, showCodeAgain, async () => {
+      const { newPasswordConfirm, ...body } = parseBody(passwordResetCompleteForm, request.body);
+      requireTypedTwice(body.newPassword, newPasswordConfirm, "password");
       await passwordReset.complete(request.cookies[RESET_COOKIE], body, contextOf(request));
       reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
       return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
@@ -81,13 +86,16 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 };
 
+/** The reset's step 2, in the page's order. */
+const RESET_FIELDS = ["code", "newPassword", "newPasswordConfirm"] as const;
+
 /** The date of birth as the recovery forms ask it: 年 / 月 / 日 (issue 21 item 10). */
 const BIRTH_DATE_FIELDS = ["birthYear", "birthMonth", "birthDay"] as const;
 
-/** Which field an error belongs to, for aria-invalid: the new password or the code. */
-function invalidFieldOf(code: string): "newPassword" | "code" | null {
-  if (code === PasswordRejectedError.code) {
-    return "newPassword";
+/** The fields an error of the reset's step 2 empties, the first focused: both entries of the new password, or the code. */
+function wrongFieldsOf(error: AuthError): string[] {
+  if (error.code === PasswordRejectedError.code || typedTwiceDifferently(error)) {
+    return ["newPassword", "newPasswordConfirm"];
   }
-  return code === InvalidCodeError.code ? "code" : null;
+  return error.code === InvalidCodeError.code ? ["code"] : [];
 }

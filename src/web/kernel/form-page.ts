@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { AuthError } from "../../core/kernel/errors.ts";
+import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import type { PendingCodeView } from "../../core/login/login-challenge.ts";
 import { detectLang } from "./i18n.ts";
 import { refuse } from "./refusal.ts";
 import type { Refusal } from "./refusal.ts";
@@ -57,4 +59,9 @@ export function typedAgain(request: FastifyRequest, fields: readonly string[], w
     typed[field] = typeof value === "string" ? value.slice(0, MAX_TYPED_LENGTH) : "";
   }
   return { typed, wrongFields, focusField: wrongFields[0] ?? null };
+}
+
+/** Where and when a step-up code went, and until when it is valid, in Japan time, as a code step's page shows them. */
+export function sentCodeView(sent: PendingCodeView): { maskedEmail: string; sentAt: string; expiresAt: string } {
+  return { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
 }

@@ -2,17 +2,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import { fullWidth } from "../support/codes.ts";
-import { visibleText } from "../support/page-login.ts";
+import { inputTag, visibleText } from "../support/page-login.ts";
 
 const BIRTH_DATE = "1956-04-01";
 const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
-
-/** The `<input>` whose id is `id`, as the page wrote it. */
-function inputTag(body: string, id: string): string {
-  const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(body)?.[0];
-  assert.ok(tag !== undefined, `an input #${id} on the page`);
-  return tag;
-}
 
 /**
  * Issue 21 item 10: the recovery forms ask the date of birth as 年 / 月 / 日, three numeric fields

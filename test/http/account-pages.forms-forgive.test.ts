@@ -5,24 +5,12 @@ import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { pageLogin, visibleText } from "../support/page-login.ts";
+import { inputTag, inputValue, pageLogin, visibleText } from "../support/page-login.ts";
 
 const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
 const NEW_PASSWORD = "a brand new passphrase";
 const BIRTH_DATE = "1980-01-31";
 const PIN = "2580";
-
-/** The `<input>` whose id is `id`, as the page wrote it. */
-function inputTag(body: string, id: string): string {
-  const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(body)?.[0];
-  assert.ok(tag !== undefined, `an input #${id} on the page`);
-  return tag;
-}
-
-/** The value the page put back into input #id ("" when none). */
-function valueOf(body: string, id: string): string {
-  return /\svalue="([^"]*)"/.exec(inputTag(body, id))?.[1] ?? "";
-}
 
 /**
  * Issue 21 item 4, forms that forgive: the new password (and the new PIN) typed twice, checked on
@@ -71,12 +59,12 @@ describe("account pages: forms that forgive (/password, /password/forgot/code, /
     assert.match(visibleText(mismatch.body), /\[4000\] 新しいパスワードと、確認のために入力したパスワードが一致しません。/);
     for (const id of ["newPassword", "newPasswordConfirm"]) {
       assert.match(inputTag(mismatch.body, id), /aria-invalid="true"/, id);
-      assert.equal(valueOf(mismatch.body, id), "", `${id} emptied`);
+      assert.equal(inputValue(mismatch.body, id), "", `${id} emptied`);
     }
     assert.match(inputTag(mismatch.body, "newPassword"), /autofocus/);
     assert.match(inputTag(mismatch.body, "newPassword"), /aria-describedby="newPassword-error/);
     assert.match(mismatch.body, /<p class="field-error" id="newPassword-error">新しいパスワードと、確認のために入力したパスワードが一致しません。/);
-    assert.equal(valueOf(mismatch.body, "code"), code, "the code stays");
+    assert.equal(inputValue(mismatch.body, "code"), code, "the code stays");
     assert.match(mismatch.body, /id="masked-email"/, "where the code went stays");
     assert.equal((await t.auditEvents(customer.customer.id)).some((event) => event.event === "password.changed"), false);
     const english = await browser.post("/password?lang=en", { form: { currentPassword: customer.password, newPassword: NEW_PASSWORD, newPasswordConfirm: "something else", code } });
@@ -94,24 +82,24 @@ describe("account pages: forms that forgive (/password, /password/forgot/code, /
     assert.equal(wrong.statusCode, 401);
     assert.match(wrong.body, /\[5101\]/);
     const current = inputTag(wrong.body, "currentPassword");
-    assert.equal(valueOf(wrong.body, "currentPassword"), "");
+    assert.equal(inputValue(wrong.body, "currentPassword"), "");
     assert.match(current, /aria-invalid="true"/);
     assert.match(current, /autofocus/);
     assert.match(current, /aria-describedby="currentPassword-error"/);
     assert.match(wrong.body, /id="currentPassword-error">現在のログインパスワードが正しくありません。/);
     assert.doesNotMatch(wrong.body, /id="error" tabindex="-1" autofocus/, "the field takes the focus, not the box");
-    assert.equal(valueOf(wrong.body, "code"), code);
-    assert.equal(valueOf(wrong.body, "newPassword"), NEW_PASSWORD);
-    assert.equal(valueOf(wrong.body, "newPasswordConfirm"), NEW_PASSWORD);
+    assert.equal(inputValue(wrong.body, "code"), code);
+    assert.equal(inputValue(wrong.body, "newPassword"), NEW_PASSWORD);
+    assert.equal(inputValue(wrong.body, "newPasswordConfirm"), NEW_PASSWORD);
     assert.doesNotMatch(inputTag(wrong.body, "code"), /autofocus|aria-invalid/);
     assert.match(wrong.body, /id="masked-email">[^<]*\*+[^<]*@example\.co\.jp</);
     assert.match(wrong.body, new RegExp(`id="expires-at">${expiresAt}<`));
 
     const wrongCode = await browser.post("/password", { form: { currentPassword: customer.password, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD, code: wrongCodeFor(code) } });
     assert.match(wrongCode.body, /\[5121\]/);
-    assert.equal(valueOf(wrongCode.body, "code"), "", "the wrong code is emptied");
+    assert.equal(inputValue(wrongCode.body, "code"), "", "the wrong code is emptied");
     assert.match(inputTag(wrongCode.body, "code"), /autofocus/);
-    assert.equal(valueOf(wrongCode.body, "currentPassword"), customer.password);
+    assert.equal(inputValue(wrongCode.body, "currentPassword"), customer.password);
     assert.match(wrongCode.body, /id="expires-at">/);
   });
 
@@ -129,14 +117,14 @@ describe("account pages: forms that forgive (/password, /password/forgot/code, /
     const mismatch = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD, newPasswordConfirm: "not the same" } });
     assert.equal(mismatch.statusCode, 400);
     assert.match(visibleText(mismatch.body), /\[4000\] 新しいパスワードと、確認のために入力したパスワードが一致しません。/);
-    assert.equal(valueOf(mismatch.body, "code"), code);
+    assert.equal(inputValue(mismatch.body, "code"), code);
     assert.match(inputTag(mismatch.body, "newPassword"), /autofocus/);
     assert.match(mismatch.body, /id="reset-code-sent"/);
     const wrong = await browser.post("/password/forgot/code", { form: { code: wrongCodeFor(code), newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.match(wrong.body, /\[5121\]/);
-    assert.equal(valueOf(wrong.body, "code"), "");
+    assert.equal(inputValue(wrong.body, "code"), "");
     assert.match(inputTag(wrong.body, "code"), /autofocus/);
-    assert.equal(valueOf(wrong.body, "newPassword"), NEW_PASSWORD);
+    assert.equal(inputValue(wrong.body, "newPassword"), NEW_PASSWORD);
     const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.equal(done.statusCode, 303);
   });
@@ -153,13 +141,13 @@ describe("account pages: forms that forgive (/password, /password/forgot/code, /
     assert.equal(mismatch.statusCode, 400);
     assert.match(visibleText(mismatch.body), /\[4000\] 新しい取引暗証番号と、確認のために入力した取引暗証番号が一致しません。/);
     assert.match(inputTag(mismatch.body, "newPin"), /autofocus/);
-    assert.equal(valueOf(mismatch.body, "code"), code);
+    assert.equal(inputValue(mismatch.body, "code"), code);
     assert.equal(await verify((await t.stores().tradingPins.find(customer.customer.id))?.pinHash ?? "", PIN), true, "the PIN is unchanged");
     const wrong = await browser.post("/trading-pin", { form: { currentPin: "1470", newPin: "8520", newPinConfirm: "８５２０", code } });
     assert.match(wrong.body, /\[5142\]/);
-    assert.equal(valueOf(wrong.body, "currentPin"), "");
+    assert.equal(inputValue(wrong.body, "currentPin"), "");
     assert.match(inputTag(wrong.body, "currentPin"), /autofocus/);
-    assert.equal(valueOf(wrong.body, "code"), code);
+    assert.equal(inputValue(wrong.body, "code"), code);
     assert.match(wrong.body, /id="masked-email"/);
     const done = await browser.post("/trading-pin", { form: { currentPin: PIN, newPin: "8520", newPinConfirm: "８５２０", code } });
     assert.equal(done.statusCode, 303);

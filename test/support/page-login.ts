@@ -30,3 +30,15 @@ export function birthDateFields(date: string): { birthYear: string; birthMonth: 
   const [birthYear = "", birthMonth = "", birthDay = ""] = date.split("-");
   return { birthYear, birthMonth, birthDay };
 }
+
+/** The `<input>` whose id is `id`, as the page wrote it (asserted to be there). */
+export function inputTag(body: string, id: string): string {
+  const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(body)?.[0];
+  assert.ok(tag !== undefined, `an input #${id} on the page`);
+  return tag;
+}
+
+/** The value the page put back into input #id ("" when none). */
+export function inputValue(body: string, id: string): string {
+  return /\svalue="([^"]*)"/.exec(inputTag(body, id))?.[1] ?? "";
+}

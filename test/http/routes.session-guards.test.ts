@@ -39,6 +39,7 @@ const PUBLIC = new Set([
   "GET /readyz",
   "GET /metrics",
   "GET /static/style.css",
+  "GET /static/show-password.js",
   "GET /static/simplewebauthn-browser.js",
   "GET /static/passkey-common.js",
   "GET /static/passkey-login.js",

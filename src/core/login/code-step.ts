@@ -1,12 +1,10 @@
 import type { Customer, LoginChallenge } from "../kernel/ports.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { Lockout } from "./lockout.ts";
-import type { PendingCodeView } from "./login-challenge.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { codeMatches, normalizeCodeInput } from "../kernel/email-code.ts";
-import { maskEmail } from "../kernel/email-address.ts";
 import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
 import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
 import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
@@ -40,22 +38,6 @@ export class CodeStep {
     this.deps = deps;
     this.lockout = lockout;
     this.limit = limit;
-  }
-
-  /** The pending challenge bound to this browser, for the code screen; null when there is none. */
-  async pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
-    if (preauthToken === undefined || preauthToken === "") {
-      return null;
-    }
-    const challenge = await this.deps.challenges.findByPreauthHash(hashToken(preauthToken));
-    if (challenge === null || challenge.status !== "pending") {
-      return null;
-    }
-    const customer = await this.deps.customers.findById(challenge.customerId);
-    if (customer === null || customer.lockedAt !== null || customer.frozenAt !== null) {
-      return null;
-    }
-    return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
   }
 
   async run(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {

@@ -27,9 +27,10 @@ export interface IssuedChallenge extends PendingCodeView {
  * A new login challenge (DESIGN §2): supersedes the customer's pending codes (seed Q6),
  * stores only the code's HMAC, binds the challenge to this browser and mails a code
  * that differs from the previous one, the challenge and its mail in one transaction.
- * Null, with nothing written, when the account is locked at that moment.
+ * Null, with nothing written, when the account is locked at that moment. `resent`: asked for
+ * with 「認証コードを再送信」 rather than a login (the audit trail tells them apart).
  */
-export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, context: RequestContext): Promise<IssuedChallenge | null> {
+export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, context: RequestContext, options?: { resent?: boolean }): Promise<IssuedChallenge | null> {
   const { challenges, random, outbox, settings, audit, clock } = deps;
   const sentAt = clock.now();
   const previous = await challenges.latestForCustomer(customer.id);
@@ -64,7 +65,7 @@ export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, c
   if (!(await outbox.queueWith(mail, (stores) => stores.challenges.start(challenge)))) {
     return null;
   }
-  await auditCustomerEvent(audit, context, "code.sent", "ok", customer.id, { challengeId: id });
+  await auditCustomerEvent(audit, context, "code.sent", "ok", customer.id, { challengeId: id, ...(options?.resent === true ? { resent: true } : {}) });
   return { preauthToken, maskedEmail: maskEmail(customer.email), sentAt, expiresAt: challenge.expiresAt };
 }
 
@@ -74,7 +75,7 @@ export function assertStillPending(challenge: LoginChallenge): void {
     case "pending":
       return;
     case "superseded":
-      throw new InvalidCodeError(`challenge ${challenge.id} superseded by a newer login`, { newerCodeSent: true });
+      throw new InvalidCodeError(`challenge ${challenge.id} superseded by a newer login`, { supersededHere: true });
     case "burned":
       throw new TooManyCodeAttemptsError(`challenge ${challenge.id} burned`);
     case "expired":

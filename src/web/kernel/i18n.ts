@@ -67,6 +67,9 @@ export const KERNEL_TEXT = {
     help: "よくあるご質問",
     switchLang: "English",
     errorTitle: "エラー",
+    otherHostTitle: "このアドレスではご利用いただけません",
+    otherHostLead: "このアドレスでは、ログインなどの操作ができません。お手数ですが、次のアドレスからアクセスしてください。",
+    otherHostBookmark: "ブックマークに登録している場合は、上のアドレスで登録し直してください。",
   },
   en: {
     loginId: "Login ID",
@@ -86,6 +89,9 @@ export const KERNEL_TEXT = {
     help: "Questions and answers",
     switchLang: "日本語",
     errorTitle: "Error",
+    otherHostTitle: "Please use our address",
+    otherHostLead: "Logging in and the other forms do not work at this address. Please open the page at:",
+    otherHostBookmark: "If you bookmarked this page, please bookmark the address above instead.",
   },
 } as const;
 

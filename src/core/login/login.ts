@@ -4,8 +4,9 @@ import type { CodeScreen } from "./code-screen.ts";
 import type { PasswordStepResult } from "./password-step.ts";
 import type { CodeStepResult } from "./code-step.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
+import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import { CodeStep } from "./code-step.ts";
-import { CodeResend } from "./code-resend.ts";
+import { resendLoginCode } from "./code-resend.ts";
 import { codeScreenOf, loginIdToRestart } from "./code-screen.ts";
 import { Lockout } from "./lockout.ts";
 import { PasswordStep } from "./password-step.ts";
@@ -32,17 +33,17 @@ export type PasswordStepOutcome = Exclude<PasswordStepResult, { kind: "logged_in
 export class LoginService {
   private readonly password: PasswordStep;
   private readonly code: CodeStep;
-  private readonly resend: CodeResend;
   private readonly notifier: LoginNotifier;
   private readonly deps: LoginDeps;
+  private readonly guards: { lockout: Lockout; limit: EnforceRateLimit };
 
   constructor(deps: LoginDeps & { knownDevices: KnownDeviceStore }) {
     const lockout = new Lockout(deps);
     const limit = rateLimitsOf(deps);
     this.password = new PasswordStep(deps, lockout, limit);
     this.code = new CodeStep(deps, lockout, limit);
-    this.resend = new CodeResend(deps, lockout, limit);
     this.deps = deps;
+    this.guards = { lockout, limit };
     this.notifier = new LoginNotifier(deps);
   }
 
@@ -62,7 +63,7 @@ export class LoginService {
 
   /** 「認証コードを再送信」: a new code for this browser's pending code (code-resend.ts). */
   resendCode(preauthToken: string | undefined, context: RequestContext): Promise<IssuedChallenge> {
-    return this.resend.run(preauthToken, context);
+    return resendLoginCode(this.deps, this.guards, preauthToken, context);
   }
 
   /** 「もう一度ログインする」: the login ID to fill in, while this browser's pre-auth state lives. */

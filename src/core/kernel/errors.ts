@@ -178,18 +178,33 @@ const NEWER_CODE_SENT_HINT: PublicMessage = {
   en: "A newer code has been sent. Please enter the code from the latest mail.",
 };
 
+/**
+ * The code of this screen was superseded (issue 21 item 1): the newer code belongs to another
+ * browser (a login on the phone), so "enter the newest code" would send the customer nowhere.
+ */
+const SUPERSEDED_HERE_HINT: PublicMessage = {
+  ja: "新しい認証コードが送信されています。別の画面や別の端末でログインの操作が行われた場合などは、この画面ではログインを続けられません。お手数ですが、もう一度ログインしてください。",
+  en: "A newer code has been sent. When a login is started on another screen or device, for example, this screen can no longer complete the login. Please log in again.",
+};
+
 /** 5121: wrong code (seed Q4: the exact text 「[5121] 認証コードが不正です。」). */
 export class InvalidCodeError extends AuthError {
   static readonly code = "5121";
 
-  constructor(detail: string, options?: { newerCodeSent?: boolean }) {
-    super(
-      InvalidCodeError.code,
-      { ja: "認証コードが不正です。", en: "The authentication code is incorrect." },
-      detail,
-      options?.newerCodeSent === true ? { hint: NEWER_CODE_SENT_HINT } : undefined,
-    );
+  /**
+   * `newerCodeSent`: the typed code is one a newer code replaced, and this screen takes the newer
+   * one. `supersededHere`: this screen's own code was replaced, so the way on is a new login.
+   */
+  constructor(detail: string, options?: { newerCodeSent?: boolean; supersededHere?: boolean }) {
+    super(InvalidCodeError.code, { ja: "認証コードが不正です。", en: "The authentication code is incorrect." }, detail, invalidCodeHint(options));
   }
+}
+
+function invalidCodeHint(options?: { newerCodeSent?: boolean; supersededHere?: boolean }): { hint: PublicMessage } | undefined {
+  if (options?.supersededHere === true) {
+    return { hint: SUPERSEDED_HERE_HINT };
+  }
+  return options?.newerCodeSent === true ? { hint: NEWER_CODE_SENT_HINT } : undefined;
 }
 
 /** 5122: the code's 10 minutes (seed Q5) are over. */

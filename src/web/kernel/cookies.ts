@@ -1,4 +1,5 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
+import { PREAUTH_GRACE_SECONDS } from "../../core/kernel/limits.ts";
 
 /**
  * DESIGN §4. The `__Host-` prefix makes the browser refuse the cookie unless
@@ -45,7 +46,7 @@ export function sessionCookieOptions(): CookieSerializeOptions {
  * customer retyped it. The cookie names a challenge that expires on the server anyway, so
  * a longer life grants nothing; 30 minutes covers a customer who comes back to the tab.
  */
-export const PREAUTH_COOKIE_GRACE_SECONDS = 30 * 60;
+export const PREAUTH_COOKIE_GRACE_SECONDS = PREAUTH_GRACE_SECONDS;
 
 /** The pre-auth cookie for a code valid `codeTtlSeconds`: it lives the code's lifetime plus the grace. */
 export function preauthCookieOptions(codeTtlSeconds: number): CookieSerializeOptions {

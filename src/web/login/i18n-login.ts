@@ -1,5 +1,6 @@
 /**
- * The text of the login flow (/login, /login/mfa) and its 「認証コードが届かない場合」 summary.
+ * The text of the login flow (/login, /login/mfa with its resend and its way back) and its
+ * 「認証コードが届かない場合」 summary.
  * Merged into the UI text (src/web/ui-text.ts); `{phone}` and `{hours}` as in kernel/i18n.ts.
  */
 export const LOGIN_TEXT = {
@@ -10,15 +11,23 @@ export const LOGIN_TEXT = {
     loginHelp: "ログインでお困りの方へ（よくあるご質問）",
     mfaTitle: "ログイン時多要素認証 入力",
     mfaLead: "「重要メール」に登録されているメールアドレス宛に「認証コード」（6桁の数字）を送信しました。",
-    newestOnly: "有効なのは最新のメールに記載された認証コードだけです。ログインをやり直すと新しい認証コードが送信され、前回の認証コードはご利用いただけなくなります。",
+    newestOnly: "有効なのは最新のメールに記載された認証コードだけです。認証コードを再送信するか、ログインをやり直すと新しい認証コードが送信され、前回の認証コードはご利用いただけなくなります。",
     noMailTitle: "認証コードが届かない場合",
     noMailLead: "次の点をご確認ください。",
     noMailOtherAddress: "お持ちの別のメールアドレスの受信フォルダに届いていないか",
     noMailSpam: "迷惑メールフォルダに振り分けられていないか",
-    noMailDomain: "「@{domain}」からのメールを受信できる設定になっているか（設定後、もう一度ログインしてください）",
+    noMailDomain: "「@{domain}」からのメールを受信できる設定になっているか（設定後、「認証コードを再送信」を押してください）",
     noMailWrongAddress: "ご登録のメールアドレスが正しいか（相違している場合はコールセンターまでご連絡ください）",
     noMailFull: "メールボックスの容量が一杯になっていないか",
     noMailMore: "確認方法をくわしく見る",
+    resendHelp: "認証コードが届かない場合や、メールを削除してしまった場合は、新しい認証コードをお送りします。",
+    codeResent: "{maskedEmail} 宛てに新しい認証コードを送信しました（送信日時：{sentAt}）。以前の認証コードはご利用いただけません。",
+    codeEndedSuperseded: "新しい認証コードが送信されたため、この画面の認証コードはご利用いただけなくなりました。別の画面や別の端末でログインの操作が行われた場合などに、このようになります。",
+    codeEndedExpired: "認証コードの有効期限が切れました。",
+    codeEndedBurned: "認証コードの入力誤りが上限に達したため、この認証コードはご利用いただけません。",
+    codeEndedClosed: "この画面ではログインを続けられません。",
+    restartLead: "「もう一度ログインする」を押すと、ログインIDが入力された状態でログイン画面が表示されます。",
+    restartLogin: "もう一度ログインする",
   },
   en: {
     loginTitle: "Log in",
@@ -27,14 +36,22 @@ export const LOGIN_TEXT = {
     loginHelp: "Trouble logging in? (Questions and answers)",
     mfaTitle: "Login authentication code",
     mfaLead: "We have sent a 6-digit authentication code to your registered important-mail address.",
-    newestOnly: "Only the code in the latest mail is valid. Logging in again sends a new code, and the previous code can no longer be used.",
+    newestOnly: "Only the code in the latest mail is valid. Asking for a new code, or logging in again, sends a new code, and the previous code can no longer be used.",
     noMailTitle: "If the code does not arrive",
     noMailLead: "Please check:",
     noMailOtherAddress: "the inbox of any other mail address you have",
     noMailSpam: "your spam (junk) folder",
-    noMailDomain: "that mail from “@{domain}” is allowed (then log in again)",
+    noMailDomain: "that mail from “@{domain}” is allowed (then press “Send a new code”)",
     noMailWrongAddress: "that your registered address is right (if not, please call the call center)",
     noMailFull: "that your mailbox is not full",
     noMailMore: "How to check each of these",
+    resendHelp: "If the code has not arrived, or you deleted the mail, we can send you a new code.",
+    codeResent: "We have sent a new code to {maskedEmail} (sent at {sentAt}). Earlier codes can no longer be used.",
+    codeEndedSuperseded: "A new code has been sent, so the code for this screen can no longer be used. This happens, for example, when a login is started on another screen or device.",
+    codeEndedExpired: "The authentication code has expired.",
+    codeEndedBurned: "Too many incorrect codes were entered, so this code can no longer be used.",
+    codeEndedClosed: "The login cannot be completed on this screen.",
+    restartLead: "Press “Log in again” to go back to the login page with your login ID filled in.",
+    restartLogin: "Log in again",
   },
 } as const;

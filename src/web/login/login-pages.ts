@@ -7,7 +7,10 @@ import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, cle
 import { formPostOptions } from "../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
-import { detectLang, langQuery } from "../kernel/i18n.ts";
+import { detectLang, langQuery, t } from "../kernel/i18n.ts";
+import type { TextKey } from "../kernel/i18n.ts";
+import { takeLoginNote } from "../kernel/login-note.ts";
+import type { LoginNote } from "../kernel/login-note.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
@@ -17,6 +20,20 @@ import type { LoginWebOptions } from "./login-plugin.ts";
 
 // After logout (/login?loggedOut=1): a confirmation, carried by the URL alone.
 const loginQuery = z.object({ loggedOut: queryWord("1") });
+
+/** The one sentence for each way a browser is sent here from a member page (issue 21 item 3). */
+const NOTE_TEXT: Record<LoginNote, TextKey> = {
+  login_required: "endedLoginRequired",
+  logged_out: "loggedOut",
+  ended_by_customer: "endedByCustomer",
+  ended_by_operator: "endedByOperator",
+  account_locked: "endedAccountLocked",
+  account_frozen: "endedAccountFrozen",
+  password_changed: "endedPasswordChanged",
+  email_changed: "endedEmailChanged",
+  idle_timeout: "endedIdleTimeout",
+  absolute_timeout: "endedAbsoluteTimeout",
+};
 
 /** The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力) → /. No session needed. */
 export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeTtlSeconds, login, sessions }) => {
@@ -28,7 +45,15 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
   const formOnly = formPostOptions(app);
 
   app.get("/login", { schema: { querystring: loginQuery } }, async (request, reply) => {
-    return renderPage(reply, "login", pageBase(request), { loginId: "", error: null, invalid: false, loggedOut: request.query.loggedOut === "1" });
+    const base = pageBase(request);
+    const note = takeLoginNote(request, reply);
+    return renderPage(reply, "login", base, {
+      loginId: "",
+      error: null,
+      invalid: false,
+      loggedOut: request.query.loggedOut === "1",
+      sessionNote: note === null ? null : t(base.lang, NOTE_TEXT[note]),
+    });
   });
 
   app.post("/login", formOnly, async (request, reply) => {
@@ -37,7 +62,7 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
     let loginIdShown = "";
     // A wrong ID or password marks both fields invalid (one message for both, by design).
     const showAgain = ({ shown, status }: ShownRefusal) =>
-      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status);
+      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false, sessionNote: null }, status);
     return attemptOrShowAgain(request, reply, showAgain, async () => {
       const body = parseBody(passwordStepBody, request.body);
       loginIdShown = body.loginId.slice(0, 64);

@@ -17,6 +17,11 @@ export const LOGIN_TEXT = {
     endedIdleTimeout: "一定時間操作がなかったため、安全のためログアウトしました。",
     endedAbsoluteTimeout: "ログインから一定の時間が経過したため、安全のためログアウトしました。",
     loginHelp: "ログインでお困りの方へ（よくあるご質問）",
+    lockedHelpTitle: "ロックをすぐに解除するには",
+    lockedHelpReset:
+      "パスワードを再設定すると、ロックはその場で解除されます。夜間や土・日・祝日もご利用いただけます。ログインIDと生年月日を入力し、「重要メール」に届く認証コードと新しいパスワードを入力してください。",
+    lockedHelpResetLink: "パスワードを再設定する",
+    lockedHelpCallCenter: "コールセンターでもロックを解除できます。受付時間は{hours}です。",
     mfaTitle: "ログイン時多要素認証 入力",
     mfaLead: "「重要メール」に登録されているメールアドレス宛に「認証コード」（6桁の数字）を送信しました。",
     newestOnly: "有効なのは最新のメールに記載された認証コードだけです。ログインをやり直すと新しい認証コードが送信され、前回の認証コードはご利用いただけなくなります。",
@@ -43,6 +48,11 @@ export const LOGIN_TEXT = {
     endedIdleTimeout: "For your security, you were logged out because there was no activity for a while.",
     endedAbsoluteTimeout: "For your security, you were logged out because a set time has passed since you logged in.",
     loginHelp: "Trouble logging in? (Questions and answers)",
+    lockedHelpTitle: "To unlock your account now",
+    lockedHelpReset:
+      "Resetting your password unlocks your account at once, at any hour, weekends and holidays included. Enter your login ID and date of birth, then the authentication code we mail to your important-mail address and a new password.",
+    lockedHelpResetLink: "Reset your password",
+    lockedHelpCallCenter: "The call center can also unlock it ({hours}).",
     mfaTitle: "Login authentication code",
     mfaLead: "We have sent a 6-digit authentication code to your registered important-mail address.",
     newestOnly: "Only the code in the latest mail is valid. Logging in again sends a new code, and the previous code can no longer be used.",

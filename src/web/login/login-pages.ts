@@ -53,6 +53,8 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
       invalid: false,
       loggedOut: request.query.loggedOut === "1",
       sessionNote: note === null ? null : t(base.lang, NOTE_TEXT[note]),
+      // Locked out: how to lift the lock now (issue 21 item 5), as under [5102].
+      lockedHelp: note === "account_locked",
     });
   });
 
@@ -62,7 +64,7 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
     let loginIdShown = "";
     // A wrong ID or password marks both fields invalid (one message for both, by design).
     const showAgain = ({ shown, status }: ShownRefusal) =>
-      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false, sessionNote: null }, status);
+      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false, sessionNote: null, lockedHelp: false }, status);
     return attemptOrShowAgain(request, reply, showAgain, async () => {
       const body = parseBody(passwordStepBody, request.body);
       loginIdShown = body.loginId.slice(0, 64);

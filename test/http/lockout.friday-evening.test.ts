@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { pageLogin, visibleText } from "../support/page-login.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
+import { nextCodeMail, pageLogin, visibleText } from "../support/page-login.ts";
 
 const BIRTH_DATE = "1980-01-31";
 const NEW_PASSWORD = "a brand new passphrase";
@@ -27,9 +26,6 @@ function lockedHelp(html: string): string | null {
 describe("locked out on a Friday evening: the reset that lifts the lock now, and マイページ's count", () => {
   const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "5", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
 
-  function nextCode(customer: TestCustomer): number {
-    return t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === codeMailSubject(t.config.brand)).length + 1;
-  }
 
   async function wrongPasswords(customer: TestCustomer, times: number, lang: "ja" | "en" = "ja"): Promise<string> {
     let body = "";
@@ -63,7 +59,7 @@ describe("locked out on a Friday evening: the reset that lifts the lock now, and
     const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const browser = await pageLogin(t, customer);
     const other = t.client();
-    const n = nextCode(customer);
+    const n = nextCodeMail(t, customer);
     await other.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
     const code = await t.codeFor(customer.email, n);
     let body = "";
@@ -92,7 +88,7 @@ describe("locked out on a Friday evening: the reset that lifts the lock now, and
 
     const browser = t.client();
     assert.equal((await browser.get("/password/forgot")).statusCode, 200);
-    const n = nextCode(customer);
+    const n = nextCodeMail(t, customer);
     assert.equal((await browser.post("/password/forgot", { form: { loginId: customer.loginId, birthDate: BIRTH_DATE } })).headers.location, "/password/forgot/code");
     await t.drainOutbox();
     const code = await t.codeFor(customer.email, n);

@@ -1,10 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
-import type { TestCustomer } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
-import { pageLogin, visibleText } from "../support/page-login.ts";
-import { codeMailSubject } from "../../src/core/mail/code-mails.ts";
+import { nextCodeMail, pageLogin, visibleText } from "../support/page-login.ts";
 
 const BIRTH_DATE = "1980-01-31";
 const NEW_PASSWORD = "a brand new passphrase";
@@ -19,10 +17,6 @@ const NOTE = /<p class="notice" role="status" id="session-note">([^<]*)<\/p>/u;
 describe("a session that ended says why: the login page's sentence and the API's reason", () => {
   const t = sharedTestService({ env: { LOCKOUT_THRESHOLD: "3", RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60", RATE_LIMIT_CODE_PER_CUSTOMER: "100/60" } });
 
-  /** The n for t.codeFor: the next code mail to `customer`. */
-  function nextCode(customer: TestCustomer): number {
-    return t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === codeMailSubject(t.config.brand)).length + 1;
-  }
 
   /** [4010] of the API for `browser`, unchanged but for the reason; the reason (undefined when none). */
   async function apiReason(browser: WebClient): Promise<string | undefined> {
@@ -47,6 +41,12 @@ describe("a session that ended says why: the login page's sentence and the API's
     return notes[0] === undefined ? null : visibleText(notes[0][1] ?? "");
   }
 
+  /** `browser`'s session ended for `reason`: the API says so in `error.reason`, and the login page in `sentence`. */
+  async function expectEnded(browser: WebClient, reason: string, sentence: string, lang: "ja" | "en" = "ja"): Promise<void> {
+    assert.equal(await apiReason(browser), reason);
+    assert.equal(await noteAfter(browser, lang), sentence);
+  }
+
   it("no session at all: a member page asks to log in first; the API has no reason; /login opened directly says nothing", async () => {
     const stranger = t.client();
     assert.equal(await apiReason(stranger), undefined);
@@ -61,8 +61,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const tablet = await pageLogin(t, customer);
     const pc = await pageLogin(t, customer);
     assert.equal((await pc.post("/sessions/end-others", { form: {} })).statusCode, 303);
-    assert.equal(await apiReason(phone), "ended_by_customer");
-    assert.equal(await noteAfter(phone), "別の端末からログアウトされました。");
+    await expectEnded(phone, "ended_by_customer", "別の端末からログアウトされました。");
     assert.equal(await noteAfter(tablet, "en"), "You were logged out from another device.");
 
     const again = await pageLogin(t, customer);
@@ -79,8 +78,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const { client } = await t.consoleClient({ role: "agent" });
     const ended = await client.post(`/console/api/v1/customers/${customer.loginId}/end-sessions`, { json: { reason: OPERATOR_REASON } });
     assert.deepEqual(ended.json(), { status: "ok", ended: 1 });
-    assert.equal(await apiReason(browser), "ended_by_operator");
-    assert.equal(await noteAfter(browser), "コールセンターの操作によりログアウトしました。");
+    await expectEnded(browser, "ended_by_operator", "コールセンターの操作によりログアウトしました。");
   });
 
   it("ended by a lock (wrong passwords elsewhere)", async () => {
@@ -89,8 +87,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await t.client().post("/login", { form: { loginId: customer.loginId, password: "not the password" } });
     }
-    assert.equal(await apiReason(browser), "account_locked");
-    assert.equal(await noteAfter(browser), "口座がロックされたため、ログアウトしました。");
+    await expectEnded(browser, "account_locked", "口座がロックされたため、ログアウトしました。");
   });
 
   it("ended by the customer's freeze on another device", async () => {
@@ -98,31 +95,28 @@ describe("a session that ended says why: the login page's sentence and the API's
     const phone = await pageLogin(t, customer);
     const pc = await pageLogin(t, customer);
     assert.equal((await pc.post("/freeze", { form: { password: customer.password } })).statusCode, 303);
-    assert.equal(await apiReason(phone), "account_frozen");
-    assert.equal(await noteAfter(phone), "お客さまのお申し出により口座を凍結したため、ログアウトしました。");
+    await expectEnded(phone, "account_frozen", "お客さまのお申し出により口座を凍結したため、ログアウトしました。");
   });
 
   it("ended by a password change on another device, and by a password reset", async () => {
     const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const phone = await pageLogin(t, customer);
     const pc = await pageLogin(t, customer);
-    const n = nextCode(customer);
+    const n = nextCodeMail(t, customer);
     await pc.post("/password/code", { form: {} });
     const code = await t.codeFor(customer.email, n);
     assert.equal((await pc.post("/password", { form: { currentPassword: customer.password, newPassword: NEW_PASSWORD, code } })).statusCode, 303);
-    assert.equal(await apiReason(phone), "password_changed");
-    assert.equal(await noteAfter(phone), "パスワードが変更されたため、すべての端末からログアウトしました。");
+    await expectEnded(phone, "password_changed", "パスワードが変更されたため、すべての端末からログアウトしました。");
 
     const changed = { ...customer, password: NEW_PASSWORD };
     const tablet = await pageLogin(t, changed);
     const forgot = t.client();
-    const m = nextCode(customer);
+    const m = nextCodeMail(t, customer);
     await forgot.post("/api/v1/password-reset", { json: { loginId: customer.loginId, birthDate: BIRTH_DATE } });
     await t.drainOutbox();
     const resetCode = await t.codeFor(customer.email, m);
     assert.equal((await forgot.post("/api/v1/password-reset/complete", { json: { code: resetCode, newPassword: "yet another passphrase" } })).statusCode, 200);
-    assert.equal(await apiReason(tablet), "password_changed");
-    assert.equal(await noteAfter(tablet, "en"), "You were logged out on every device because your password was changed.");
+    await expectEnded(tablet, "password_changed", "You were logged out on every device because your password was changed.", "en");
   });
 
   it("ended by a new 重要メール (a security request that took effect)", async () => {
@@ -136,8 +130,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const requested = await agent.client.post(`/console/api/v1/customers/${customer.loginId}/email-change-requests`, { json: { email, code: verification, reason: OPERATOR_REASON } });
     const requestId = String((requested.json() as { requestId: string }).requestId);
     assert.equal((await supervisor.client.post(`/console/api/v1/security-requests/${requestId}/approve`, { json: { reason: "通話記録を確認" } })).statusCode, 200);
-    assert.equal(await apiReason(browser), "email_changed");
-    assert.equal(await noteAfter(browser), "重要メールのメールアドレスが変更されたため、すべての端末からログアウトしました。");
+    await expectEnded(browser, "email_changed", "重要メールのメールアドレスが変更されたため、すべての端末からログアウトしました。");
   });
 
   it("ended by the idle timeout (30 minutes without a request) and by the 12-hour limit", async () => {
@@ -145,16 +138,14 @@ describe("a session that ended says why: the login page's sentence and the API's
     const idle = await pageLogin(t, customer);
     const busy = await pageLogin(t, customer);
     t.clock.advance(t.config.session.idleSeconds * 1000);
-    assert.equal(await apiReason(idle), "idle_timeout");
-    assert.equal(await noteAfter(idle), "一定時間操作がなかったため、安全のためログアウトしました。");
+    await expectEnded(idle, "idle_timeout", "一定時間操作がなかったため、安全のためログアウトしました。");
     // A session in use ends 12 hours after its login all the same.
     const started = await pageLogin(t, customer);
     for (let elapsed = 0; elapsed < t.config.session.absoluteSeconds * 1000; elapsed += 20 * 60_000) {
       assert.equal((await started.get("/")).statusCode, 200);
       t.clock.advance(20 * 60_000);
     }
-    assert.equal(await apiReason(started), "absolute_timeout");
-    assert.equal(await noteAfter(started), "ログインから一定の時間が経過したため、安全のためログアウトしました。");
+    await expectEnded(started, "absolute_timeout", "ログインから一定の時間が経過したため、安全のためログアウトしました。");
     assert.equal(await noteAfter(busy, "en"), "For your security, you were logged out because there was no activity for a while.");
   });
 
@@ -164,8 +155,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const copy = t.client();
     copy.cookies.set("__Host-okb_session", browser.cookies.get("__Host-okb_session") ?? "");
     await browser.post("/logout", { form: {} });
-    assert.equal(await apiReason(copy), "logged_out");
-    assert.equal(await noteAfter(copy), "ログアウトしました。ご利用ありがとうございました。");
+    await expectEnded(copy, "logged_out", "ログアウトしました。ご利用ありがとうございました。");
     assert.doesNotMatch((await copy.get("/login")).body, /id="session-note"/u, "shown once");
 
     const forged = t.client();

@@ -4,10 +4,15 @@ import type { WebClient } from "./web-client.ts";
 
 const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
 
+/** Which code mail to `customer` comes next (1-based, for `t.codeFor`): one more than have arrived. */
+export function nextCodeMail(t: TestService, customer: TestCustomer): number {
+  return t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === CODE_SUBJECT).length + 1;
+}
+
 /** Logs `customer` in through the HTML pages (password, then the mailed code) in a fresh WebClient. */
 export async function pageLogin(t: TestService, customer: TestCustomer, options?: { userAgent?: string; ip?: string }): Promise<WebClient> {
   const browser = t.client(options);
-  const n = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === CODE_SUBJECT).length + 1;
+  const n = nextCodeMail(t, customer);
   const step1 = await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
   assert.equal(step1.headers.location, "/login/mfa");
   const code = await t.codeFor(customer.email, n);

@@ -69,7 +69,7 @@ export class PasswordChange {
         return false;
       }
       await stores.customers.updatePasswordHash(customer.id, newHash);
-      await stores.sessions.endAllForCustomer(customer.id, changedAt, { except: session.idHash });
+      await stores.sessions.endAllForCustomer(customer.id, changedAt, "password_changed", { except: session.idHash });
       return true;
     });
     if (!changed) {

@@ -108,12 +108,12 @@ export class NotFoundError extends AuthError {
   }
 }
 
-/** 4010: no valid session (not logged in, logged out, or timed out). */
+/** 4010: no valid session (not logged in, logged out, or timed out); with a `reason`, why the session behind the cookie ended. */
 export class NotAuthenticatedError extends AuthError {
   static readonly code = "4010";
 
-  constructor(detail: string) {
-    super(NotAuthenticatedError.code, { ja: "ログインしてください。", en: "Please log in." }, detail);
+  constructor(detail: string, endedBecause?: ReasonOf<"4010"> | null) {
+    super(NotAuthenticatedError.code, { ja: "ログインしてください。", en: "Please log in." }, detail, endedBecause === undefined || endedBecause === null ? undefined : { reason: endedBecause });
   }
 }
 

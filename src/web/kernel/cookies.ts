@@ -53,6 +53,18 @@ export function preauthCookieOptions(codeTtlSeconds: number): CookieSerializeOpt
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: codeTtlSeconds + PREAUTH_COOKIE_GRACE_SECONDS };
 }
 
+/**
+ * Why the browser was sent to the login page (issue 21 item 3): one word of a closed set
+ * (login-note.ts), set by the member pages' session check and read once by GET /login. A cookie,
+ * not a query word, so a link from elsewhere cannot make the login page say it.
+ */
+export const LOGIN_NOTE_COOKIE = "__Host-okb_ended";
+
+/** Long enough to follow the redirect on a slow phone; the login page clears it when it shows it. */
+export function loginNoteCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: 5 * 60 };
+}
+
 export function clearedCookieOptions(): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax" };
 }

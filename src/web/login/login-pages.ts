@@ -5,7 +5,10 @@ import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, cle
 import { formPostOptions } from "../kernel/content-type.ts";
 import { attemptOrShowAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
-import { detectLang, langQuery } from "../kernel/i18n.ts";
+import { detectLang, langQuery, t } from "../kernel/i18n.ts";
+import type { TextKey } from "../kernel/i18n.ts";
+import { takeLoginNote } from "../kernel/login-note.ts";
+import type { LoginNote } from "../kernel/login-note.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
@@ -16,6 +19,20 @@ import type { LoginWebOptions } from "./login-plugin.ts";
 // After logout (/login?loggedOut=1): a confirmation, carried by the URL alone. From the code
 // screen's 「もう一度ログインする」 (/login?again=1): the login ID of this browser's pre-auth state.
 const loginQuery = z.object({ loggedOut: queryWord("1"), again: queryWord("1") });
+
+/** The one sentence for each way a browser is sent here from a member page (issue 21 item 3). */
+const NOTE_TEXT: Record<LoginNote, TextKey> = {
+  login_required: "endedLoginRequired",
+  logged_out: "loggedOut",
+  ended_by_customer: "endedByCustomer",
+  ended_by_operator: "endedByOperator",
+  account_locked: "endedAccountLocked",
+  account_frozen: "endedAccountFrozen",
+  password_changed: "endedPasswordChanged",
+  email_changed: "endedEmailChanged",
+  idle_timeout: "endedIdleTimeout",
+  absolute_timeout: "endedAbsoluteTimeout",
+};
 
 /**
  * The HTML login flow: /login (ID + password) → /login/mfa (ログイン時多要素認証 入力, code-pages.ts)
@@ -29,8 +46,19 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
   // cookie, never from the URL, and only while that state lives; the page is no-store. A page
   // elsewhere may link here, but cannot read the answer (no CORS, frame-ancestors 'none').
   app.get("/login", { schema: { querystring: loginQuery } }, async (request, reply) => {
+    const base = pageBase(request);
     const again = request.query.again === "1" ? await login.loginIdToRestart(request.cookies[PREAUTH_COOKIE]) : null;
-    return renderPage(reply, "login", pageBase(request), { loginId: again ?? "", focusPassword: again !== null, error: null, invalid: false, loggedOut: request.query.loggedOut === "1" });
+    const note = takeLoginNote(request, reply);
+    return renderPage(reply, "login", base, {
+      loginId: again ?? "",
+      focusPassword: again !== null,
+      error: null,
+      invalid: false,
+      loggedOut: request.query.loggedOut === "1",
+      sessionNote: note === null ? null : t(base.lang, NOTE_TEXT[note]),
+      // Locked out: how to lift the lock now (issue 21 item 5), as under [5102].
+      lockedHelp: note === "account_locked",
+    });
   });
 
   app.post("/login", formOnly, async (request, reply) => {
@@ -39,7 +67,7 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
     let loginIdShown = "";
     // A wrong ID or password marks both fields invalid (one message for both, by design).
     const showAgain = ({ shown, status }: ShownRefusal) =>
-      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false }, status);
+      renderPage(reply, "login", base, { loginId: loginIdShown, error: shown, invalid: shown.code === InvalidCredentialsError.code, loggedOut: false, sessionNote: null, lockedHelp: false }, status);
     return attemptOrShowAgain(request, reply, showAgain, async () => {
       const body = parseBody(passwordStepBody, request.body);
       loginIdShown = body.loginId.slice(0, 64);

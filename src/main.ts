@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createService } from "./service.ts";
+import { listenLogText, startBanner } from "./start-banner.ts";
 
 /** Entry point: the only place that reads process.env. */
 async function main(): Promise<void> {
@@ -18,25 +19,13 @@ async function main(): Promise<void> {
   for (const warning of warnings) {
     service.app.log.warn(warning);
   }
-  await service.app.listen({ host: config.host, port: config.port });
+  await service.app.listen({ host: config.host, port: config.port, listenTextResolver: listenLogText(config.publicUrl) });
   if (service.consoleApp !== null && config.console.listen !== null) {
     // A copy: fastify writes into the options it is given, and the configuration is frozen.
-    await service.consoleApp.listen({ host: config.console.listen.host, port: config.console.listen.port });
+    await service.consoleApp.listen({ host: config.console.listen.host, port: config.console.listen.port, listenTextResolver: listenLogText(config.console.publicUrl) });
   }
 
-  const lines = [`okb-login is running at ${config.publicUrl}/login`];
-  lines.push(
-    config.console.listen === null
-      ? `Operator console: ${config.publicUrl}/console`
-      : `Operator console (own listener ${config.console.listen.host}:${config.console.listen.port}): ${config.console.publicUrl}/console`,
-  );
-  if (service.mailCatcher !== null) {
-    lines.push(`Mails go to the local catcher: ${config.publicUrl}/dev/mailbox (development only)`);
-  }
-  if (service.demo !== null) {
-    lines.push(`Demo customer: login ID "${service.demo.loginId}", password "${service.demo.password}" (new at every start)`);
-  }
-  lines.push(`Node.js ${process.version}`);
+  const lines = startBanner(config, { mailCatcher: service.mailCatcher !== null, demo: service.demo, nodeVersion: process.version });
   process.stdout.write(`\n${lines.join("\n")}\n\n`);
 
   // SIGTERM (orchestrator, systemd) or SIGINT: stop taking requests, let those in flight

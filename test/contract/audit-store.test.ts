@@ -94,5 +94,20 @@ for (const backend of DB_BACKENDS) {
       assert.deepEqual(recent.map((event) => event.at), [times[4], times[3]]);
       assert.equal((await audit.recentEvents(customerId, { kinds, since: start, before: null, limit: 1 })).length, 1);
     });
+
+    it("wrongPasswordsAfter: how many of the customer's password.failed came after a time, and when the last did", async () => {
+      const customerId = randomUUID();
+      assert.deepEqual(await audit.wrongPasswordsAfter(customerId, 0), { count: 0, lastAt: null });
+      const times: number[] = [];
+      for (const event of ["password.failed", "code.failed", "password.failed", "password.ok", "password.failed"] as const) {
+        clock.advance(1000);
+        times.push(clock.now());
+        await audit.record(newEvent(customerId, { event }));
+      }
+      await audit.record(newEvent(randomUUID()));
+      assert.deepEqual(await audit.wrongPasswordsAfter(customerId, 0), { count: 3, lastAt: times[4] });
+      assert.deepEqual(await audit.wrongPasswordsAfter(customerId, times[0]!), { count: 2, lastAt: times[4] }, "strictly after");
+      assert.deepEqual(await audit.wrongPasswordsAfter(customerId, times[4]!), { count: 0, lastAt: null });
+    });
   });
 }

@@ -101,7 +101,7 @@ for (const backend of DB_BACKENDS) {
         if (!(await stores.customers.changeEmail(customer.id, customer.email, "new@example.jp"))) {
           return false;
         }
-        return (await stores.sessions.endAllForCustomer(customer.id, NOW)) === 1;
+        return (await stores.sessions.endAllForCustomer(customer.id, NOW, "ended_by_operator")) === 1;
       });
       assert.equal(changed, true);
       assert.deepEqual(await queuedFor(db, [customer.email, "new@example.jp"]), [customer.email, "new@example.jp"].sort());

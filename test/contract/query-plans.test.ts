@@ -5,6 +5,9 @@ import type { Kysely, KyselyPlugin, RootOperationNode } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import type { CustomerStore } from "../../src/core/kernel/ports.ts";
 import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
+import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
+import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
+import { ManualClock } from "../support/manual-clock.ts";
 import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
 import type { OpenedDatabase } from "../support/db-backends.ts";
 
@@ -19,6 +22,11 @@ const BULK_CUSTOMERS = 20_000;
 
 /** A store whose statements are kept, so a test can explain exactly what the store ran. */
 function capturingStore(db: Kysely<Database>): { store: CustomerStore; lastQuery(): CompiledQuery } {
+  return capturing(db, createCustomerStore);
+}
+
+/** Any store made by `make`, its statements kept. */
+function capturing<Store>(db: Kysely<Database>, make: (db: Kysely<Database>) => Store): { store: Store; lastQuery(): CompiledQuery } {
   const nodes: RootOperationNode[] = [];
   const plugin: KyselyPlugin = {
     transformQuery(args) {
@@ -30,7 +38,7 @@ function capturingStore(db: Kysely<Database>): { store: CustomerStore; lastQuery
     },
   };
   return {
-    store: createCustomerStore(db.withPlugin(plugin)),
+    store: make(db.withPlugin(plugin)),
     lastQuery(): CompiledQuery {
       const node = nodes.at(-1);
       if (node === undefined) {
@@ -97,6 +105,47 @@ for (const backend of DB_BACKENDS) {
       } else {
         assert.match(plan, /SEARCH customers USING INDEX sqlite_autoindex_customers_\d+ \(login_id=\?\)/u, plan);
         assert.doesNotMatch(plan, /SCAN customers/u, plan);
+      }
+    });
+  });
+}
+
+/**
+ * BULK_CUSTOMERS audit rows (issue 21 item 5: マイページ counts the wrong passwords since the
+ * previous login), spread over 500 customers and a few kinds of event, then statistics. Sequence
+ * numbers far above the chain's own, which this test never appends to.
+ */
+async function fillAuditEvents(opened: OpenedDatabase): Promise<void> {
+  const { db } = opened.handle;
+  await sql`
+    with recursive g(n) as (select 1 union all select n + 1 from g where n < ${sql.lit(BULK_CUSTOMERS)})
+    insert into audit_events (id, at, event, outcome, customer_id, actor, ip, user_agent, request_id, detail, seq, hash)
+    select 'bulk-' || n, n, case n % 4 when 0 then 'password.failed' when 1 then 'session.created' when 2 then 'code.sent' else 'password.ok' end,
+           'ok', 'bulk-' || (n % 500), 'customer', '192.0.2.1', 'ua', 'r' || n, '{}', 1000000 + n, 'x' from g
+  `.execute(db);
+  await sql`analyze audit_events`.execute(db);
+}
+
+for (const backend of DB_BACKENDS) {
+  describe(`マイページ's wrong-password count reads an index, not the audit log (${backend.name})`, () => {
+    let opened: OpenedDatabase;
+    before(async () => {
+      opened = await backend.open();
+      await fillAuditEvents(opened);
+    });
+    after(() => opened.close());
+
+    it("wrongPasswordsAfter: the partial index audit_events_wrong_password (customer, time) of password.failed rows", async () => {
+      const { store, lastQuery } = capturing(opened.handle.db, (db) => createAuditStore(db, new ManualClock(), nodeRandom));
+      // bulk-0's rows are those with n a multiple of 500: all password.failed (500 is a multiple of 4).
+      assert.deepEqual(await store.wrongPasswordsAfter("bulk-0", 10_000), { count: 20, lastAt: 20_000 });
+      const plan = await explain(opened, lastQuery());
+      if (opened.handle.dialect === "postgres") {
+        assert.match(plan, /Index (Only )?Scan using audit_events_wrong_password on audit_events|Bitmap Index Scan on audit_events_wrong_password/u, plan);
+        assert.doesNotMatch(plan, /Seq Scan/u, plan);
+      } else {
+        assert.match(plan, /SEARCH audit_events USING (COVERING )?INDEX audit_events_wrong_password \(customer_id=\? AND at>\?\)/u, plan);
+        assert.doesNotMatch(plan, /SCAN audit_events/u, plan);
       }
     });
   });

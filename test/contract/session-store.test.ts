@@ -71,10 +71,10 @@ for (const backend of DB_BACKENDS) {
       const other = newSession(customer);
       await sessions.create(session, newLogin(customer));
       await sessions.create(other, newLogin(customer));
-      await sessions.end(session.idHash, NOW + 1_000);
+      await sessions.end(session.idHash, NOW + 1_000, "logged_out");
       assert.equal(await sessions.find(session.idHash), null);
       assert.notEqual(await sessions.find(other.idHash), null);
-      await sessions.end(session.idHash, NOW + 2_000);
+      await sessions.end(session.idHash, NOW + 2_000, "idle_timeout");
       const row = await db.selectFrom("sessions").select("ended_at").where("id_hash", "=", session.idHash).executeTakeFirstOrThrow();
       assert.equal(row.ended_at, NOW + 1_000);
       // Touching an ended session does not bring it back.
@@ -91,15 +91,15 @@ for (const backend of DB_BACKENDS) {
       for (const session of [...live, ended, others]) {
         await sessions.create(session, newLogin(session.customerId === customer.id ? customer : other));
       }
-      await sessions.end(ended.idHash, NOW + 1_000);
-      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 2_000), 2);
+      await sessions.end(ended.idHash, NOW + 1_000, "logged_out");
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 2_000, "account_locked"), 2);
       for (const session of [...live, ended]) {
         assert.equal(await sessions.find(session.idHash), null);
       }
       assert.notEqual(await sessions.find(others.idHash), null, "another customer's session lives on");
       const row = await db.selectFrom("sessions").select("ended_at").where("id_hash", "=", ended.idHash).executeTakeFirstOrThrow();
       assert.equal(row.ended_at, NOW + 1_000, "an ended session keeps its end time");
-      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 3_000), 0);
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 3_000, "account_locked"), 0);
     });
 
     it("listOpen lists the customer's sessions not ended, newest first; endAllForCustomer can spare one", async () => {
@@ -110,11 +110,37 @@ for (const backend of DB_BACKENDS) {
       for (const session of [older, newer, ended]) {
         await sessions.create(session, newLogin(customer));
       }
-      await sessions.end(ended.idHash, NOW + 10_000);
+      await sessions.end(ended.idHash, NOW + 10_000, "logged_out");
       assert.deepEqual((await sessions.listOpen(customer.id)).map((session) => session.idHash), [newer.idHash, older.idHash]);
       assert.equal((await sessions.listOpen(customer.id))[0]?.createdAt, NOW + 5_000);
-      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 11_000, { except: newer.idHash }), 1);
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 11_000, "ended_by_customer", { except: newer.idHash }), 1);
       assert.deepEqual((await sessions.listOpen(customer.id)).map((session) => session.idHash), [newer.idHash]);
+    });
+
+    it("endReason: why an ended session ended (the first reason kept); null while it lives, for an unknown one, or a word outside the closed set", async () => {
+      const customer = await seedCustomer(handle);
+      const alone = newSession(customer);
+      const spared = newSession(customer);
+      const others = [newSession(customer), newSession(customer)];
+      for (const session of [alone, spared, ...others]) {
+        await sessions.create(session, newLogin(customer));
+      }
+      assert.equal(await sessions.endReason(alone.idHash), null, "still live");
+      await sessions.end(alone.idHash, NOW + 1_000, "idle_timeout");
+      await sessions.end(alone.idHash, NOW + 2_000, "logged_out");
+      assert.equal(await sessions.endReason(alone.idHash), "idle_timeout");
+      assert.equal(await sessions.endAllForCustomer(customer.id, NOW + 3_000, "password_changed", { except: spared.idHash }), 2);
+      for (const session of others) {
+        assert.equal(await sessions.endReason(session.idHash), "password_changed");
+      }
+      assert.equal(await sessions.endReason(alone.idHash), "idle_timeout", "an ended session keeps its reason");
+      assert.equal(await sessions.endReason(spared.idHash), null, "the spared one lives");
+      assert.equal(await sessions.endReason("no-such-session"), null);
+      // A row ended before reasons were kept, or holding a word this version does not know.
+      await db.updateTable("sessions").set({ end_reason: null }).where("id_hash", "=", others[0]!.idHash).execute();
+      await db.updateTable("sessions").set({ end_reason: "<b>made up</b>" }).where("id_hash", "=", others[1]!.idHash).execute();
+      assert.equal(await sessions.endReason(others[0]!.idHash), null);
+      assert.equal(await sessions.endReason(others[1]!.idHash), null);
     });
 
     it("recent lists that customer's logins newest first, up to the limit", async () => {

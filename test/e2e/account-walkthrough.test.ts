@@ -98,7 +98,8 @@ describe("account walkthrough: history, sessions, password change, forgotten pas
     await page.getByRole("button", { name: "認証コードを送信" }).click();
     await page.locator("#masked-email").waitFor();
     await page.getByLabel("現在のパスワード").fill(customer.password);
-    await page.getByLabel("新しいパスワード").fill("a walk in the park 2025");
+    await page.getByLabel("新しいパスワード", { exact: true }).fill("a walk in the park 2025");
+    await page.getByLabel("新しいパスワード（確認のためもう一度入力）").fill("a walk in the park 2025");
     await page.getByLabel("認証コード", { exact: true }).fill(await t.codeFor(customer.email, 4));
     await Promise.all([page.waitForURL(/changed=1/), page.getByRole("button", { name: "パスワードを変更" }).click()]);
     assert.match(await page.locator("#password-changed").innerText(), /ログインパスワードを変更しました。/);
@@ -112,11 +113,14 @@ describe("account walkthrough: history, sessions, password change, forgotten pas
     await page.goto(`${origin}/login`);
     await Promise.all([page.waitForURL(`${origin}/password/forgot`), page.getByRole("link", { name: "パスワードをお忘れの方" }).click()]);
     await page.getByLabel("ログインID").fill(customer.loginId);
-    await page.getByLabel("生年月日").fill("1975-04-01");
+    await page.getByLabel("年", { exact: true }).fill("1975");
+    await page.getByLabel("月", { exact: true }).fill("4");
+    await page.getByLabel("日", { exact: true }).fill("1");
     await Promise.all([page.waitForURL(`${origin}/password/forgot/code`), page.getByRole("button", { name: "次へ" }).click()]);
     assert.match(await page.locator("#reset-code-sent").innerText(), /ご登録の情報と一致した場合、「重要メール」のメールアドレス宛に認証コードを送信しました。/);
     await page.getByLabel("認証コード", { exact: true }).fill(await t.codeFor(customer.email, 5));
-    await page.getByLabel("新しいパスワード").fill("reset by the river 2025");
+    await page.getByLabel("新しいパスワード", { exact: true }).fill("reset by the river 2025");
+    await page.getByLabel("新しいパスワード（確認のためもう一度入力）").fill("reset by the river 2025");
     await Promise.all([page.waitForURL(`${origin}/password/forgot/done`), page.getByRole("button", { name: "パスワードを再設定" }).click()]);
     await axeClean(page, "password-forgot-done");
     await first.page.goto(`${origin}/`);

@@ -120,11 +120,17 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";
     const label = {
-      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", save: "設定を保存", send: "認証コードを送信", current: "現在のパスワード", newPassword: "新しいパスワード", change: "パスワードを変更", next: "次へ", birthDate: "生年月日", reset: "パスワードを再設定", email: "メールアドレス", freeze: "口座を凍結する（ログインを停止）", logout: "ログアウト" },
-      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", save: "Save settings", send: "Send the code", current: "Current password", newPassword: "New password", change: "Change password", next: "Next", birthDate: "Date of birth", reset: "Reset password", email: "Mail address", freeze: "Freeze my account (stop logins)", logout: "Log out" },
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", save: "設定を保存", send: "認証コードを送信", current: "現在のパスワード", newPassword: "新しいパスワード", confirm: "新しいパスワード（確認のためもう一度入力）", change: "パスワードを変更", next: "次へ", year: "年", month: "月", day: "日", reset: "パスワードを再設定", email: "メールアドレス", freeze: "口座を凍結する（ログインを停止）", logout: "ログアウト" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", save: "Save settings", send: "Send the code", current: "Current password", newPassword: "New password", confirm: "New password (again, to confirm)", change: "Change password", next: "Next", year: "Year", month: "Month", day: "Day", reset: "Reset password", email: "Mail address", freeze: "Freeze my account (stop logins)", logout: "Log out" },
     }[lang];
 
     it(`${lang}: the customer's security pages (issue 11): マイページ with お知らせ設定, ログイン履歴, ご利用中の端末, パスワード変更, the forgotten password and login ID, 口座の凍結`, async () => {
+      /** The date of birth as 年 / 月 / 日 (issue 21 item 10). */
+      const fillBirthDate = async (year: string, month: string, day: string): Promise<void> => {
+        await page.getByLabel(label.year, { exact: true }).fill(year);
+        await page.getByLabel(label.month, { exact: true }).fill(month);
+        await page.getByLabel(label.day, { exact: true }).fill(day);
+      };
       const customer = await t.addCustomer({ loginId: `account-pages-${lang}`, email: `account-pages-${lang}@example.co.jp`, name: "山田 太郎" });
       await t.service.database.db.updateTable("customers").set({ birth_date: "1980-01-31" }).where("id", "=", customer.customer.id).execute();
       // A second session, so ご利用中の端末 shows one to end.
@@ -150,13 +156,15 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await checkPage(`password-code-sent-${lang}`);
       const code = await t.codeFor(customer.email, 3);
       await page.getByLabel(label.current).fill(customer.password);
-      await page.getByLabel(label.newPassword).fill("password1");
+      await page.getByLabel(label.newPassword, { exact: true }).fill("password1");
+      await page.getByLabel(label.confirm, { exact: true }).fill("password1");
       await page.getByLabel(label.code, { exact: true }).fill(code);
       await page.getByRole("button", { name: label.change }).click();
       await page.locator("#error").waitFor();
       await checkPage(`password-error-${lang}`);
       await page.getByLabel(label.current).fill(customer.password);
-      await page.getByLabel(label.newPassword).fill("a brand new passphrase");
+      await page.getByLabel(label.newPassword, { exact: true }).fill("a brand new passphrase");
+      await page.getByLabel(label.confirm, { exact: true }).fill("a brand new passphrase");
       await page.getByLabel(label.code, { exact: true }).fill(code);
       await Promise.all([page.waitForURL(/changed=1/), page.getByRole("button", { name: label.change }).click()]);
       await checkPage(`password-changed-${lang}`);
@@ -173,18 +181,19 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await page.goto(`${origin}/password/forgot${q}`);
       await checkPage(`password-forgot-${lang}`);
       await page.getByLabel(label.loginId).fill(customer.loginId);
-      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await fillBirthDate("1980", "1", "31");
       await Promise.all([page.waitForURL(`${origin}/password/forgot/code${q}`), page.getByRole("button", { name: label.next }).click()]);
       await checkPage(`password-forgot-code-${lang}`);
       await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, 4));
-      await page.getByLabel(label.newPassword).fill("another new passphrase");
+      await page.getByLabel(label.newPassword, { exact: true }).fill("another new passphrase");
+      await page.getByLabel(label.confirm, { exact: true }).fill("another new passphrase");
       await Promise.all([page.waitForURL(`${origin}/password/forgot/done${q}`), page.getByRole("button", { name: label.reset }).click()]);
       await checkPage(`password-forgot-done-${lang}`);
 
       await page.goto(`${origin}/login-id/forgot${q}`);
       await checkPage(`login-id-forgot-${lang}`);
       await page.getByLabel(label.email).fill(customer.email);
-      await page.getByLabel(label.birthDate).fill("1980-01-31");
+      await fillBirthDate("1980", "1", "31");
       await Promise.all([page.waitForURL(/sent=1/), page.getByRole("button", { name: label.next }).click()]);
       await checkPage(`login-id-forgot-sent-${lang}`);
 
@@ -196,8 +205,8 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";
     const label = {
-      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", send: "認証コードを送信", current: "現在の取引暗証番号", newPin: "新しい取引暗証番号", change: "取引暗証番号を変更" },
-      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", send: "Send the code", current: "Current trading PIN", newPin: "New trading PIN", change: "Change trading PIN" },
+      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード", send: "認証コードを送信", current: "現在の取引暗証番号", newPin: "新しい取引暗証番号", confirmPin: "新しい取引暗証番号（確認のためもう一度入力）", change: "取引暗証番号を変更" },
+      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code", send: "Send the code", current: "Current trading PIN", newPin: "New trading PIN", confirmPin: "New trading PIN (again, to confirm)", change: "Change trading PIN" },
     }[lang];
 
     it(`${lang}: 取引暗証番号の変更 (issue 13 §4): step 1, the code sent, a refused PIN, the change done, and a locked PIN`, async () => {
@@ -217,13 +226,15 @@ describe("every page, phone and desktop, Japanese and English: screenshots, axe-
       await checkPage(`trading-pin-code-sent-${lang}`);
       const code = await t.codeFor(customer.email, 2);
       await page.getByLabel(label.current).fill("2580");
-      await page.getByLabel(label.newPin).fill("1234");
+      await page.getByLabel(label.newPin, { exact: true }).fill("1234");
+      await page.getByLabel(label.confirmPin, { exact: true }).fill("1234");
       await page.getByLabel(label.code, { exact: true }).fill(code);
       await page.getByRole("button", { name: label.change }).click();
       await page.locator("#error").waitFor();
       await checkPage(`trading-pin-error-${lang}`);
       await page.getByLabel(label.current).fill("２５８０");
-      await page.getByLabel(label.newPin).fill("741963");
+      await page.getByLabel(label.newPin, { exact: true }).fill("741963");
+      await page.getByLabel(label.confirmPin, { exact: true }).fill("741963");
       await page.getByLabel(label.code, { exact: true }).fill(code);
       await Promise.all([page.waitForURL(/changed=1/), page.getByRole("button", { name: label.change }).click()]);
       await checkPage(`trading-pin-changed-${lang}`);

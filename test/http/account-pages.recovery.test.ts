@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { pageLogin, visibleText } from "../support/page-login.ts";
+import { birthDateFields, pageLogin, visibleText } from "../support/page-login.ts";
 
 const BIRTH_DATE = "1980-01-31";
 const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
@@ -17,7 +17,7 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
 
   /** Step 1 of the reset; the next screen's visible text. */
   async function askReset(browser: WebClient, loginId: string, birthDate: string): Promise<string> {
-    const response = await browser.post("/password/forgot", { form: { loginId, birthDate } });
+    const response = await browser.post("/password/forgot", { form: { loginId, ...birthDateFields(birthDate) } });
     assert.equal(response.statusCode, 303);
     assert.equal(response.headers.location, "/password/forgot/code");
     const next = await browser.get("/password/forgot/code");
@@ -31,7 +31,7 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     assert.match(login.body, /<a href="\/login-id\/forgot" id="forgot-login-id-link">ログインIDをお忘れの方<\/a>/);
     const forgot = await t.client().get("/password/forgot");
     assert.equal(forgot.statusCode, 200);
-    assert.match(forgot.body, /name="birthDate" type="date"/);
+    assert.match(forgot.body, /name="birthYear" type="text" inputmode="numeric"/);
     assert.match(visibleText(forgot.body), /生年月日をご登録いただいていないお客さまには、認証コードをお送りできません。お手数ですが、コールセンター（0120-483744）までご連絡ください。/);
     assert.equal((await t.client().get("/login-id/forgot")).statusCode, 200);
     assert.equal((await t.client().get("/password/forgot/code")).headers.location, "/password/forgot", "no reset cookie: back to the start");
@@ -51,12 +51,12 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     assert.match(text, /ご登録の情報と一致した場合、「重要メール」のメールアドレス宛に認証コードを送信しました。/);
     assert.match(text, /生年月日をご登録いただいていないお客さま/);
     const code = /認証コード: (\d{6})/.exec((await t.mailTo(customer.email, n, CODE_SUBJECT)).text)?.[1] ?? "";
-    const wrong = await browser.post("/password/forgot/code", { form: { code: wrongCodeFor(code), newPassword: NEW_PASSWORD } });
+    const wrong = await browser.post("/password/forgot/code", { form: { code: wrongCodeFor(code), newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.match(wrong.body, /\[5121\] 認証コードが不正です。/);
     assert.match(wrong.body, /id="code"[^>]*aria-invalid="true"/);
-    const common = await browser.post("/password/forgot/code", { form: { code, newPassword: "password1" } });
+    const common = await browser.post("/password/forgot/code", { form: { code, newPassword: "password1", newPasswordConfirm: "password1" } });
     assert.match(visibleText(common.body), /\[5131\] 新しいパスワードを設定できません。このパスワードはよく使われている/);
-    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD } });
+    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.equal(done.statusCode, 303);
     assert.equal(done.headers.location, "/password/forgot/done");
     assert.equal(browser.cookies.has("__Host-okb_reset"), false);
@@ -77,16 +77,16 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     for (const customer of [wrongDate, noDate]) {
       assert.deepEqual(await t.queuedSubjects(customer.email), []);
     }
-    const bad = await t.client().post("/password/forgot", { form: { loginId: matched.loginId, birthDate: "1980-02-30" } });
+    const bad = await t.client().post("/password/forgot", { form: { loginId: matched.loginId, ...birthDateFields("1980-02-30") } });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /\[4000\]/);
-    assert.match(bad.body, /id="birthDate"[^>]*aria-invalid="true"/);
+    assert.match(bad.body, /id="birthDay"[^>]*aria-invalid="true"/);
   });
 
   it("/login-id/forgot answers the same whether or not anyone matched, and mails the ID only on a match", async () => {
     const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
-    const matched = await t.client().post("/login-id/forgot", { form: { email: customer.email, birthDate: BIRTH_DATE } });
-    const unmatched = await t.client().post("/login-id/forgot", { form: { email: "nobody@example.co.jp", birthDate: BIRTH_DATE } });
+    const matched = await t.client().post("/login-id/forgot", { form: { email: customer.email, ...birthDateFields(BIRTH_DATE) } });
+    const unmatched = await t.client().post("/login-id/forgot", { form: { email: "nobody@example.co.jp", ...birthDateFields(BIRTH_DATE) } });
     assert.equal(matched.statusCode, 303);
     assert.equal(matched.headers.location, "/login-id/forgot?sent=1");
     assert.equal(unmatched.headers.location, matched.headers.location);
@@ -96,7 +96,7 @@ describe("account pages: /password/forgot and /login-id/forgot", () => {
     const mails = await t.queuedSubjects(customer.email);
     assert.equal(mails.length, 1);
     assert.deepEqual(await t.queuedSubjects("nobody@example.co.jp"), []);
-    const english = await t.client().post("/login-id/forgot?lang=en", { form: { email: customer.email, birthDate: BIRTH_DATE } });
+    const english = await t.client().post("/login-id/forgot?lang=en", { form: { email: customer.email, ...birthDateFields(BIRTH_DATE) } });
     assert.equal(english.headers.location, "/login-id/forgot?lang=en&sent=1");
   });
 });

@@ -35,7 +35,9 @@ async function answer(url: string, init: { method?: string; json?: unknown; head
 }
 
 describe("the console on its own listener (CONSOLE_LISTEN), real sockets", () => {
-  const t = sharedTestService({ env: { CONSOLE_LISTEN: "127.0.0.1:0", CONSOLE_PUBLIC_URL: CONSOLE_ORIGIN } });
+  // PUBLIC_URL names the host these tests fetch the public listener by: a page asked for under
+  // another host name answers with a link to PUBLIC_URL instead (issue 21, item 8).
+  const t = sharedTestService({ env: { CONSOLE_LISTEN: "127.0.0.1:0", CONSOLE_PUBLIC_URL: CONSOLE_ORIGIN, PUBLIC_URL: "http://127.0.0.1:3000" } });
   let publicUrl = "";
   let consoleUrl = "";
 

@@ -135,7 +135,8 @@ describe("code step (GET/POST /login/mfa)", () => {
     const expired = await second.browser.post("/login/mfa", { form: { code: second.code } });
     assert.equal(expired.statusCode, 401);
     assert.match(expired.body, /\[5122\] 認証コードの有効期限が切れました。もう一度ログインしてください。/);
-    assert.match(expired.body, /href="\/login"/);
+    // 「もう一度ログインする」 with the login ID filled in (issue 21, item 1).
+    assert.match(expired.body, /href="\/login\?again=1"/);
   });
 
   it("honours OTP_TTL_SECONDS", async (context) => {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
+import { birthDateFields } from "../support/page-login.ts";
 import { createRecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import type { RecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
@@ -33,7 +34,7 @@ describe("recovery requests are resolved after the answer, durably (issue 17 ite
     try {
       const reminder = await t.client().post("/api/v1/login-id/remind", { json: { email: customer.email, birthDate: BIRTH_DATE } });
       assert.equal(reminder.statusCode, 200);
-      const reset = await t.client().post("/password/forgot", { form: { loginId: customer.loginId, birthDate: BIRTH_DATE } });
+      const reset = await t.client().post("/password/forgot", { form: { loginId: customer.loginId, ...birthDateFields(BIRTH_DATE) } });
       assert.equal(reset.statusCode, 303);
       assert.equal(await store().count(), 2, "both requests written before their answers");
       const raw = await rawRows();

@@ -7,6 +7,7 @@ import { writtenState } from "./written-state.ts";
 import type { WrittenState } from "./written-state.ts";
 import { CSRF, PREAUTH, SESSION, resolve } from "./bad-input-cases.ts";
 import type { BadRequest, Setup } from "./bad-input-cases.ts";
+import { LOGIN_NOTE_COOKIE } from "../../src/web/kernel/cookies.ts";
 
 /** Every row a login can write; audit events and rate-limit counters may move (a refused request is audited). */
 export type LoginState = Pick<WrittenState, "challenges" | "sessions" | "history" | "outbox" | "mails">;
@@ -115,7 +116,9 @@ export function badInputSuite(): BadInputSuite {
       }
     }
     for (const cookie of response.cookies) {
-      assert.ok(cookie.value === "" || cookie.maxAge === 0, `${where}: sets no live ${cookie.name}`);
+      // The login page's note (issue 21 item 3) is the redirect's answer, not state: "please log in", nothing more.
+      const pleaseLogIn = cookie.name === LOGIN_NOTE_COOKIE && cookie.value === "login_required";
+      assert.ok(pleaseLogIn || cookie.value === "" || cookie.maxAge === 0, `${where}: sets no live ${cookie.name}`);
     }
     assert.deepEqual(await snapshot(), earlier, `${where}: nothing changed`);
   }

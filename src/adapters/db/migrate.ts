@@ -21,6 +21,8 @@ import { confirmationsMigration } from "./migrations/0014-confirmations.ts";
 import { recoveryRequestsMigration } from "./migrations/0015-recovery-requests.ts";
 import { auditChainMigration } from "./migrations/0016-audit-chain.ts";
 import { securityRequestsMigration } from "./migrations/0017-security-requests.ts";
+import { sessionEndReasonMigration } from "./migrations/0018-session-end-reason.ts";
+import { wrongPasswordIndexMigration } from "./migrations/0019-wrong-password-index.ts";
 
 // Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +43,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0015-recovery-requests": recoveryRequestsMigration,
   "0016-audit-chain": auditChainMigration,
   "0017-security-requests": securityRequestsMigration,
+  "0018-session-end-reason": sessionEndReasonMigration,
+  "0019-wrong-password-index": wrongPasswordIndexMigration,
 };
 
 const provider: MigrationProvider = {

@@ -44,6 +44,8 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   ended_at: number | null;
+  /** Why it ended (migration 0018): a SESSION_END_REASONS word; null while live or when ended before. */
+  end_reason: string | null;
   ip: string;
   user_agent: string;
 }

@@ -39,7 +39,7 @@ export class AccountFreeze {
       if (!(await stores.customers.freeze(customer.id, frozenAt))) {
         return false;
       }
-      await stores.sessions.endAllForCustomer(customer.id, frozenAt);
+      await stores.sessions.endAllForCustomer(customer.id, frozenAt, "account_frozen");
       return true;
     });
     if (!frozen) {

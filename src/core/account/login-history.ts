@@ -1,6 +1,6 @@
 import type { Clock } from "../kernel/ports.ts";
 import type { AccountActivityStore } from "../kernel/ports-audit.ts";
-import type { StoredAuditEvent } from "../kernel/ports-audit.ts";
+import type { StoredAuditEvent, WrongPasswords } from "../kernel/ports-audit.ts";
 import type { AuditEventName } from "../kernel/ports-audit.ts";
 import { formatAuditCursor, parseAuditCursor } from "../kernel/audit-cursor.ts";
 import { describeDevice } from "../kernel/device-label.ts";
@@ -101,6 +101,14 @@ export class LoginHistory {
       items: shown.map(describeAttempt),
       next: more && oldest !== undefined ? formatAuditCursor({ at: oldest.at, id: oldest.id }) : null,
     };
+  }
+
+  /**
+   * マイページ (issue 21 item 5): the wrong passwords since the previous login (`previousLoginAt`;
+   * null at a first login: all of them), at login or on a page that asks for the password.
+   */
+  wrongPasswordsSince(customerId: string, previousLoginAt: number | null): Promise<WrongPasswords> {
+    return this.deps.activity.wrongPasswordsAfter(customerId, previousLoginAt ?? 0);
   }
 }
 

@@ -42,6 +42,11 @@ export class PasswordChange {
     return this.codes.send(current, context);
   }
 
+  /** This session's latest code for a password change: where, when and until when (a page refused after step 2 shows it again). */
+  async latestCode(current: AuthenticatedSession): Promise<PendingCodeView | null> {
+    return this.codes.latest(current);
+  }
+
   async change(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string; code: string }, context: RequestContext): Promise<void> {
     const { hasher, clock, settings, audit, customers, outbox, random, commonPasswords } = this.deps;
     const { customer, session } = current;
@@ -64,7 +69,7 @@ export class PasswordChange {
         return false;
       }
       await stores.customers.updatePasswordHash(customer.id, newHash);
-      await stores.sessions.endAllForCustomer(customer.id, changedAt, { except: session.idHash });
+      await stores.sessions.endAllForCustomer(customer.id, changedAt, "password_changed", { except: session.idHash });
       return true;
     });
     if (!changed) {

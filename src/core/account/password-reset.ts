@@ -113,7 +113,7 @@ export class PasswordReset {
       await stores.customers.updatePasswordHash(customer.id, newHash);
       // The lock came from failed attempts; the customer has just proven the mailbox and chosen a new password.
       await stores.customers.unlock(customer.id);
-      await stores.sessions.endAllForCustomer(customer.id, resetAt);
+      await stores.sessions.endAllForCustomer(customer.id, resetAt, "password_changed");
       return true;
     });
     if (!done) {

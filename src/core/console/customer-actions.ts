@@ -71,7 +71,7 @@ export class CustomerActions {
     let ended = 0;
     const mail = this.mail(customer, buildNotice("sessions-ended", this.deps.brand, { at: now }), now);
     await this.deps.outbox.queueWith(mail, async (stores) => {
-      ended = await stores.sessions.endAllForCustomer(customer.id, now);
+      ended = await stores.sessions.endAllForCustomer(customer.id, now, "ended_by_operator");
       return ended > 0;
     });
     // Audited even when there was nothing to end (issue 17 item 9): the operator asked, and the log says it changed nothing.

@@ -38,8 +38,28 @@ export const OPERATOR_ACTION_REASONS = [
   "use_passkey_required_off_request",
 ] as const;
 
+/**
+ * [4010]: why the session behind the cookie ended (issue 21 item 3), as the session store keeps it
+ * (login/session.ts); none when there was no session to end (no cookie, an unknown one).
+ */
+export const SESSION_END_REASONS = [
+  "logged_out",
+  "ended_by_customer",
+  "ended_by_operator",
+  "account_locked",
+  "account_frozen",
+  "password_changed",
+  "email_changed",
+  "idle_timeout",
+  "absolute_timeout",
+] as const;
+
+/** Why a session ended: one word of SESSION_END_REASONS. */
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
 /** The reasons each code comes with; a code not named here never carries one. */
 export const ERROR_REASONS_BY_CODE = {
+  "4010": SESSION_END_REASONS,
   "4000": [...PASSKEY_ACTION_REASONS, ...OPERATOR_ACTION_REASONS],
   "5131": PASSWORD_REASONS,
   "5144": TRADING_PIN_REASONS,

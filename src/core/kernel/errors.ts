@@ -57,17 +57,18 @@ export class InternalError extends AuthError {
  * 4000: without a reason, the request itself is malformed (missing field, too long, bad encoding),
  * one message for all. With one, it was well formed but does not apply (a passkey change, a
  * console action): the feature that refuses gives the reason's own message (passkey-errors.ts,
- * console-errors.ts), and nothing was written.
+ * console-errors.ts), and nothing was written. A page form's own check (the new password typed
+ * twice differently, web/kernel/validation.ts) gives its message without a reason: the API never sends it.
  */
 export class InvalidInputError extends AuthError {
   static readonly code = "4000";
 
-  constructor(detail: string, refusal?: { reason: ReasonOf<"4000">; message: PublicMessage }) {
+  constructor(detail: string, refusal?: { reason?: ReasonOf<"4000">; message: PublicMessage }) {
     super(
       InvalidInputError.code,
       refusal?.message ?? { ja: "入力内容に誤りがあります。", en: "The request is not valid." },
       detail,
-      refusal === undefined ? undefined : { reason: refusal.reason },
+      refusal?.reason === undefined ? undefined : { reason: refusal.reason },
     );
   }
 }
@@ -107,12 +108,12 @@ export class NotFoundError extends AuthError {
   }
 }
 
-/** 4010: no valid session (not logged in, logged out, or timed out). */
+/** 4010: no valid session (not logged in, logged out, or timed out); with a `reason`, why the session behind the cookie ended. */
 export class NotAuthenticatedError extends AuthError {
   static readonly code = "4010";
 
-  constructor(detail: string) {
-    super(NotAuthenticatedError.code, { ja: "ログインしてください。", en: "Please log in." }, detail);
+  constructor(detail: string, endedBecause?: ReasonOf<"4010"> | null) {
+    super(NotAuthenticatedError.code, { ja: "ログインしてください。", en: "Please log in." }, detail, endedBecause === undefined || endedBecause === null ? undefined : { reason: endedBecause });
   }
 }
 
@@ -177,18 +178,33 @@ const NEWER_CODE_SENT_HINT: PublicMessage = {
   en: "A newer code has been sent. Please enter the code from the latest mail.",
 };
 
+/**
+ * The code of this screen was superseded (issue 21 item 1): the newer code belongs to another
+ * browser (a login on the phone), so "enter the newest code" would send the customer nowhere.
+ */
+const SUPERSEDED_HERE_HINT: PublicMessage = {
+  ja: "新しい認証コードが送信されています。別の画面や別の端末でログインの操作が行われた場合などは、この画面ではログインを続けられません。お手数ですが、もう一度ログインしてください。",
+  en: "A newer code has been sent. When a login is started on another screen or device, for example, this screen can no longer complete the login. Please log in again.",
+};
+
 /** 5121: wrong code (seed Q4: the exact text 「[5121] 認証コードが不正です。」). */
 export class InvalidCodeError extends AuthError {
   static readonly code = "5121";
 
-  constructor(detail: string, options?: { newerCodeSent?: boolean }) {
-    super(
-      InvalidCodeError.code,
-      { ja: "認証コードが不正です。", en: "The authentication code is incorrect." },
-      detail,
-      options?.newerCodeSent === true ? { hint: NEWER_CODE_SENT_HINT } : undefined,
-    );
+  /**
+   * `newerCodeSent`: the typed code is one a newer code replaced, and this screen takes the newer
+   * one. `supersededHere`: this screen's own code was replaced, so the way on is a new login.
+   */
+  constructor(detail: string, options?: { newerCodeSent?: boolean; supersededHere?: boolean }) {
+    super(InvalidCodeError.code, { ja: "認証コードが不正です。", en: "The authentication code is incorrect." }, detail, invalidCodeHint(options));
   }
+}
+
+function invalidCodeHint(options?: { newerCodeSent?: boolean; supersededHere?: boolean }): { hint: PublicMessage } | undefined {
+  if (options?.supersededHere === true) {
+    return { hint: SUPERSEDED_HERE_HINT };
+  }
+  return options?.newerCodeSent === true ? { hint: NEWER_CODE_SENT_HINT } : undefined;
 }
 
 /** 5122: the code's 10 minutes (seed Q5) are over. */

@@ -20,6 +20,12 @@ export const MAX_CODE_ATTEMPTS = 5;
 /** 256-bit random tokens for sessions and the pre-auth binding (OWASP ASVS 3.2.2 asks ≥ 64 bits). */
 export const SESSION_TOKEN_BYTES = 32;
 export const PREAUTH_TOKEN_BYTES = 32;
+/**
+ * How long the pre-auth state (its cookie) outlives its code (issue 11, item 9): long enough to
+ * tell an expired code from a wrong one, and for 「もう一度ログインする」 to fill in the login ID
+ * (issue 21, item 1); after it, a copied pre-auth token tells nothing.
+ */
+export const PREAUTH_GRACE_SECONDS = 30 * 60;
 /** The long-lived device cookie (login notices for new devices): 256 bits, as the other tokens. */
 export const DEVICE_TOKEN_BYTES = 32;
 

@@ -98,4 +98,13 @@ export interface AuditCursor {
 export interface AccountActivityStore {
   /** The customer's events of `kinds` from `since` on, older than `before`, newest first, at most `limit`. */
   recentEvents(customerId: string, query: { kinds: readonly AuditEventName[]; since: number; before: AuditCursor | null; limit: number }): Promise<StoredAuditEvent[]>;
+  /** How many wrong passwords (`password.failed`) of the customer came strictly after `after`, and when the last did. */
+  wrongPasswordsAfter(customerId: string, after: number): Promise<WrongPasswords>;
+}
+
+/** マイページ's count of wrong passwords since the previous login (issue 21 item 5). */
+export interface WrongPasswords {
+  count: number;
+  /** The last one's time; null when there was none. */
+  lastAt: number | null;
 }

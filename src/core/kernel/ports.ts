@@ -4,6 +4,8 @@
  * their own (a frozen clock, a failing store).
  */
 
+import type { SessionEndReason } from "./error-reasons.ts";
+
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
@@ -201,9 +203,12 @@ export interface SessionStore {
   create(session: Session, login: LoginRecord): Promise<void>;
   find(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: number): Promise<void>;
-  end(idHash: string, endedAt: number): Promise<void>;
-  /** Ends every live session of the customer (but `except`, a session's idHash); returns how many were live. */
-  endAllForCustomer(customerId: string, endedAt: number, options?: { except?: string }): Promise<number>;
+  /** Ends the session, keeping why; a session ended already keeps its first end time and reason. */
+  end(idHash: string, endedAt: number, reason: SessionEndReason): Promise<void>;
+  /** Ends every live session of the customer (but `except`, a session's idHash) for `reason`; returns how many were live. */
+  endAllForCustomer(customerId: string, endedAt: number, reason: SessionEndReason, options?: { except?: string }): Promise<number>;
+  /** Why an ended session ended; null while it lives, for an unknown one, or one ended before reasons were kept. */
+  endReason(idHash: string): Promise<SessionEndReason | null>;
   /** The customer's sessions not ended yet (timeouts are the service's to judge), newest first. */
   listOpen(customerId: string): Promise<Session[]>;
 }

@@ -42,15 +42,23 @@ export class TooManyRequestsError extends RetryLaterError {
 export class CodeMailLimitError extends RetryLaterError {
   static readonly code = "5125";
 
-  constructor(limit: { max: number; windowSeconds: number }, retryAfterSeconds: number, detail: string) {
+  /**
+   * `resend`: refused at 「認証コードを再送信」 on the code screen (issue 21, item 2), where the code
+   * already sent still works: the way on is that code, or a resend later, not a new login.
+   */
+  constructor(limit: { max: number; windowSeconds: number }, retryAfterSeconds: number, detail: string, options?: { resend?: boolean }) {
     const window = { ja: durationJa(limit.windowSeconds), en: durationEn(limit.windowSeconds) };
     const waitMinutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    const wait = { ja: `あと${waitMinutes}分ほどお待ちのうえ`, en: `wait about ${waitMinutes} ${waitMinutes === 1 ? "minute" : "minutes"}` };
+    const reached = { ja: `認証コードの送信回数が上限（${window.ja}に${limit.max}回）に達しました。`, en: `You have reached the limit of ${limit.max} code mails in ${window.en}.` };
     super(
       CodeMailLimitError.code,
-      {
-        ja: `認証コードの送信回数が上限（${window.ja}に${limit.max}回）に達しました。あと${waitMinutes}分ほどお待ちのうえ、もう一度ログインしてください。`,
-        en: `You have reached the limit of ${limit.max} code mails in ${window.en}. Please wait about ${waitMinutes} ${waitMinutes === 1 ? "minute" : "minutes"} and log in again.`,
-      },
+      options?.resend === true
+        ? {
+            ja: `${reached.ja}再送信は、${wait.ja}お試しください。送信済みの最新の認証コードは、有効期限まで引き続きご利用いただけます。`,
+            en: `${reached.en} Please ${wait.en} before asking for a new code. The latest code already sent can still be used until it expires.`,
+          }
+        : { ja: `${reached.ja}${wait.ja}、もう一度ログインしてください。`, en: `${reached.en} Please ${wait.en} and log in again.` },
       retryAfterSeconds,
       detail,
     );

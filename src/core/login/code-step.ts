@@ -1,17 +1,14 @@
 import type { Customer, LoginChallenge } from "../kernel/ports.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { Lockout } from "./lockout.ts";
-import type { PendingCodeView } from "./login-challenge.ts";
 import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { codeMatches, normalizeCodeInput } from "../kernel/email-code.ts";
-import { maskEmail } from "../kernel/email-address.ts";
-import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
+import { InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
 import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
 import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
-import { assertStillPending } from "./login-challenge.ts";
-import { refuseFrozen } from "./frozen-refusal.ts";
+import { assertStillPending, customerOfUsableChallenge } from "./login-challenge.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 
 /**
@@ -42,24 +39,8 @@ export class CodeStep {
     this.limit = limit;
   }
 
-  /** The pending challenge bound to this browser, for the code screen; null when there is none. */
-  async pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
-    if (preauthToken === undefined || preauthToken === "") {
-      return null;
-    }
-    const challenge = await this.deps.challenges.findByPreauthHash(hashToken(preauthToken));
-    if (challenge === null || challenge.status !== "pending") {
-      return null;
-    }
-    const customer = await this.deps.customers.findById(challenge.customerId);
-    if (customer === null || customer.lockedAt !== null || customer.frozenAt !== null) {
-      return null;
-    }
-    return { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt };
-  }
-
   async run(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {
-    const { challenges, customers, sessions, clock, settings, audit } = this.deps;
+    const { challenges, customers, sessions, settings, audit } = this.deps;
     if (input.preauthToken === undefined || input.preauthToken === "") {
       throw new InvalidCodeError("no pre-auth token in this browser");
     }
@@ -71,22 +52,7 @@ export class CodeStep {
     const ofCustomer = { customerId: challenge.customerId };
     await this.limit("codePerChallenge", challenge.id, context, ofCustomer);
     await this.limit("codePerCustomer", challenge.customerId, context, ofCustomer);
-    const customer = await customers.findById(challenge.customerId);
-    if (customer === null) {
-      throw new InvalidCodeError(`customer of challenge ${challenge.id} is gone`);
-    }
-    if (customer.frozenAt !== null) {
-      throw await refuseFrozen(this.deps, customer.id, context, "code");
-    }
-    if (customer.lockedAt !== null) {
-      throw await this.lockout.refuse(customer.id, context, "code");
-    }
-    assertStillPending(challenge);
-    if (clock.now() >= challenge.expiresAt) {
-      await challenges.markExpired(challenge.id);
-      await auditCustomerEvent(audit, context, "code.expired", "refused", customer.id, { challengeId: challenge.id });
-      throw new CodeExpiredError(`challenge ${challenge.id} expired`);
-    }
+    const customer = await customerOfUsableChallenge(this.deps, this.lockout, challenge, context);
     const code = normalizeCodeInput(input.code);
     // A field that is not 6 digits after normalisation is a typo, not a guess: no attempt is counted.
     if (code === null) {

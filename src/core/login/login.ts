@@ -1,9 +1,13 @@
 import type { LoginDeps } from "./login-deps.ts";
-import type { PendingCodeView } from "./login-challenge.ts";
+import type { IssuedChallenge } from "./login-challenge.ts";
+import type { CodeScreen } from "./code-screen.ts";
 import type { PasswordStepResult } from "./password-step.ts";
 import type { CodeStepResult } from "./code-step.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
+import type { EnforceRateLimit } from "../kernel/rate-limit.ts";
 import { CodeStep } from "./code-step.ts";
+import { resendLoginCode } from "./code-resend.ts";
+import { codeScreenOf, loginIdToRestart } from "./code-screen.ts";
 import { Lockout } from "./lockout.ts";
 import { PasswordStep } from "./password-step.ts";
 import { rateLimitsOf } from "../kernel/rate-limit.ts";
@@ -11,7 +15,8 @@ import { LoginNotifier } from "./login-notifier.ts";
 import type { KnownDeviceStore } from "./ports-account.ts";
 
 export type { LoginDeps, LoginSettings } from "./login-deps.ts";
-export type { PendingCodeView } from "./login-challenge.ts";
+export type { PendingCodeView, IssuedChallenge } from "./login-challenge.ts";
+export type { CodeScreen, CodeEndedReason } from "./code-screen.ts";
 export type { PasswordStepResult } from "./password-step.ts";
 export type { CodeStepResult } from "./code-step.ts";
 export { AUTH_METHODS_PASSWORD_AND_CODE, AUTH_METHODS_PASSWORD_ONLY } from "./login-deps.ts";
@@ -29,12 +34,16 @@ export class LoginService {
   private readonly password: PasswordStep;
   private readonly code: CodeStep;
   private readonly notifier: LoginNotifier;
+  private readonly deps: LoginDeps;
+  private readonly guards: { lockout: Lockout; limit: EnforceRateLimit };
 
   constructor(deps: LoginDeps & { knownDevices: KnownDeviceStore }) {
     const lockout = new Lockout(deps);
     const limit = rateLimitsOf(deps);
     this.password = new PasswordStep(deps, lockout, limit);
     this.code = new CodeStep(deps, lockout, limit);
+    this.deps = deps;
+    this.guards = { lockout, limit };
     this.notifier = new LoginNotifier(deps);
   }
 
@@ -47,8 +56,19 @@ export class LoginService {
     return { ...result, deviceToken };
   }
 
-  pendingCode(preauthToken: string | undefined): Promise<PendingCodeView | null> {
-    return this.code.pendingCode(preauthToken);
+  /** What the code screen shows for this browser; null when it names no challenge. */
+  codeScreen(preauthToken: string | undefined): Promise<CodeScreen | null> {
+    return codeScreenOf(this.deps, preauthToken);
+  }
+
+  /** 「認証コードを再送信」: a new code for this browser's pending code (code-resend.ts). */
+  resendCode(preauthToken: string | undefined, context: RequestContext): Promise<IssuedChallenge> {
+    return resendLoginCode(this.deps, this.guards, preauthToken, context);
+  }
+
+  /** 「もう一度ログインする」: the login ID to fill in, while this browser's pre-auth state lives. */
+  loginIdToRestart(preauthToken: string | undefined): Promise<string | null> {
+    return loginIdToRestart(this.deps, preauthToken);
   }
 
   async codeStep(input: { preauthToken: string | undefined; code: string; deviceToken?: string }, context: RequestContext): Promise<CodeStepResult & { deviceToken: string }> {

@@ -71,6 +71,16 @@ export class SessionStepUpCodes {
     return { maskedEmail: maskEmail(customer.email), sentAt, expiresAt };
   }
 
+  /**
+   * Where and when this session's latest code went, and until when it is valid (null when it asked
+   * for none): a page refused after step 2 shows it again, beside the code the customer typed.
+   */
+  async latest(current: AuthenticatedSession): Promise<PendingCodeView | null> {
+    const bound = await this.deps.stepUps.recentBound(this.kind.purpose, this.kind.bindingOf(current), 1);
+    const stepUp = bound.find((code) => code.customerId === current.customer.id);
+    return stepUp === undefined ? null : { maskedEmail: maskEmail(current.customer.email), sentAt: stepUp.sentAt, expiresAt: stepUp.expiresAt };
+  }
+
   /** Counts one try toward the codes-per-customer limit ([5124]): first, before anything the request checks. */
   async countTry(current: AuthenticatedSession, context: RequestContext): Promise<void> {
     const { id } = current.customer;

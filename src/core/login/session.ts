@@ -2,6 +2,7 @@ import type { Clock, Customer, CustomerStore, LoginRecord, Random, Session, Sess
 import type { AuditLog } from "../kernel/ports-audit.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import type { RequestContext } from "../kernel/request-context.ts";
+import type { SessionEndReason } from "../kernel/error-reasons.ts";
 import { hashToken } from "../kernel/token-hash.ts";
 import { createHash } from "node:crypto";
 import { describeDevice } from "../kernel/device-label.ts";
@@ -24,6 +25,12 @@ export interface AuthenticatedSession {
   session: Session;
   customer: Customer;
 }
+
+/**
+ * What a cookie's token stands for: the live session, or none and why (issue 21 item 3) — the
+ * reason the session ended, null when there was none to end (no cookie, an unknown token).
+ */
+export type SessionCheckResult = { live: AuthenticatedSession } | { live: null; endedBecause: SessionEndReason | null };
 
 /**
  * How often last-seen is written. Writing it on every request would make each page view
@@ -106,44 +113,48 @@ export class SessionService {
     return auditCustomerEvent(this.deps.audit, context, "session.created", "ok", customerId, { authMethods: authMethods.join(" ") });
   }
 
-  /** The live session behind a cookie token, or null (unknown, ended, idle or too old). */
-  async authenticate(token: string | undefined, context: RequestContext): Promise<AuthenticatedSession | null> {
+  /** The live session behind a cookie token, or why there is none (unknown, ended, idle or too old). */
+  async authenticate(token: string | undefined, context: RequestContext): Promise<SessionCheckResult> {
     if (token === undefined || token === "") {
-      return null;
+      return { live: null, endedBecause: null };
     }
     const { sessions, customers, clock, settings } = this.deps;
     const idHash = hashToken(token);
     const session = await sessions.find(idHash);
     if (session === null) {
-      return null;
+      // Ended already (or never ours): the rare path, so the reason is read only here.
+      return { live: null, endedBecause: await sessions.endReason(idHash) };
     }
     const now = clock.now();
     const expiry = this.expiry(session, now);
     if (expiry.expired) {
-      await sessions.end(idHash, now);
-      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: expiry.reason });
-      return null;
+      return this.endFound(session, expiry.reason, context);
     }
     const customer = await customers.findById(session.customerId);
     if (customer === null) {
-      return null;
+      return { live: null, endedBecause: null };
     }
     // A lock or a freeze ends every session when it lands; a login racing it (a passkey, or a
     // password with MFA off, read just before) may still have made one: it ends here.
     if (customer.lockedAt !== null || customer.frozenAt !== null) {
-      await sessions.end(idHash, now);
-      await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason: customer.lockedAt !== null ? "account_locked" : "account_frozen" });
-      return null;
+      return this.endFound(session, customer.lockedAt !== null ? "account_locked" : "account_frozen", context);
     }
     if (now - session.lastSeenAt >= touchIntervalMs(settings.idleSeconds)) {
       await sessions.touch(idHash, now);
     }
-    return { session, customer };
+    return { live: { session, customer } };
+  }
+
+  /** Ends a session `authenticate` found ended in fact (a timeout, a lock or freeze it raced), audited. */
+  private async endFound(session: Session, reason: "idle_timeout" | "absolute_timeout" | "account_locked" | "account_frozen", context: RequestContext): Promise<SessionCheckResult> {
+    await this.deps.sessions.end(session.idHash, this.deps.clock.now(), reason);
+    await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", session.customerId, { reason });
+    return { live: null, endedBecause: reason };
   }
 
   /** Ends every session of the customer (a lock, and later a freeze or an operator's action); audited with the reason. */
   async endAll(customerId: string, reason: "account_locked", context: RequestContext): Promise<number> {
-    const ended = await this.deps.sessions.endAllForCustomer(customerId, this.deps.clock.now());
+    const ended = await this.deps.sessions.endAllForCustomer(customerId, this.deps.clock.now(), reason);
     if (ended > 0) {
       await auditCustomerEvent(this.deps.audit, context, "session.ended", "info", customerId, { reason, sessions: ended });
     }
@@ -177,28 +188,32 @@ export class SessionService {
     if (target === undefined) {
       throw new NotFoundError(`no live session ${publicId.slice(0, 40)} of customer ${current.customer.id}`);
     }
-    await this.deps.sessions.end(target.idHash, this.deps.clock.now());
+    const wasCurrent = target.idHash === current.session.idHash;
+    // Ending this very session is logging out; any other was ended from another device.
+    await this.deps.sessions.end(target.idHash, this.deps.clock.now(), wasCurrent ? "logged_out" : "ended_by_customer");
     await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "ended_by_customer", sessionId: publicId });
-    return { wasCurrent: target.idHash === current.session.idHash };
+    return { wasCurrent };
   }
 
   /** Ends every session of the customer but this one (a phone left logged in somewhere). */
   async endOthers(current: AuthenticatedSession, context: RequestContext): Promise<number> {
-    const ended = await this.deps.sessions.endAllForCustomer(current.customer.id, this.deps.clock.now(), { except: current.session.idHash });
+    const ended = await this.deps.sessions.endAllForCustomer(current.customer.id, this.deps.clock.now(), "ended_by_customer", { except: current.session.idHash });
     await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", current.customer.id, { reason: "others_ended_by_customer", sessions: ended });
     return ended;
   }
 
-  /** Whether a session has run out at `now`: idle or absolute timeout (OWASP ASVS 3.3). */
+  /**
+   * Whether a session has run out at `now`: idle or absolute timeout (OWASP ASVS 3.3); the reason
+   * is the limit it reached first, so a session left idle long ago says so however old it is now.
+   */
   private expiry(session: Session, now: number): { expired: false } | { expired: true; reason: "idle_timeout" | "absolute_timeout" } {
     const { settings } = this.deps;
-    if (now >= session.createdAt + settings.absoluteSeconds * 1000) {
-      return { expired: true, reason: "absolute_timeout" };
+    const idleEnd = session.lastSeenAt + settings.idleSeconds * 1000;
+    const absoluteEnd = session.createdAt + settings.absoluteSeconds * 1000;
+    if (now < Math.min(idleEnd, absoluteEnd)) {
+      return { expired: false };
     }
-    if (now >= session.lastSeenAt + settings.idleSeconds * 1000) {
-      return { expired: true, reason: "idle_timeout" };
-    }
-    return { expired: false };
+    return { expired: true, reason: idleEnd < absoluteEnd ? "idle_timeout" : "absolute_timeout" };
   }
 
   /** Logout: the session ends on the server, not only in the browser. */
@@ -211,7 +226,7 @@ export class SessionService {
     if (session === null) {
       return;
     }
-    await this.deps.sessions.end(idHash, this.deps.clock.now());
+    await this.deps.sessions.end(idHash, this.deps.clock.now(), "logged_out");
     await auditCustomerEvent(this.deps.audit, context, "session.ended", "ok", session.customerId, { reason: "logout" });
   }
 }

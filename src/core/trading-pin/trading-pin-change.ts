@@ -50,6 +50,11 @@ export class TradingPinChange {
     });
   }
 
+  /** This session's latest code for a PIN change: where, when and until when (a page refused after step 2 shows it again). */
+  async latestCode(current: AuthenticatedSession): Promise<PendingCodeView | null> {
+    return this.codes.latest(current);
+  }
+
   async change(current: AuthenticatedSession, input: { currentPin: string; newPin: string; code: string }, context: RequestContext): Promise<void> {
     const { clock, settings, audit, outbox, random, tradingPins } = this.deps;
     const { customer } = current;

@@ -24,10 +24,10 @@ export interface AccountWebOptions {
   sessions: Pick<SessionService, "authenticate" | "listLive" | "endOne" | "endOthers">;
   /** マイページ's previous login. */
   history: Pick<LoginHistoryStore, "recent">;
-  /** ログイン履歴: logins and failed attempts. */
-  loginHistory: Pick<LoginHistory, "page">;
+  /** ログイン履歴: logins and failed attempts; マイページ's wrong passwords since the previous login. */
+  loginHistory: Pick<LoginHistory, "page" | "wrongPasswordsSince">;
   /** Password change with the current password and a fresh emailed code. */
-  passwordChange: Pick<PasswordChange, "sendCode" | "change">;
+  passwordChange: Pick<PasswordChange, "sendCode" | "change" | "latestCode">;
   /** "Freeze my account" (seed Q9): every login refused until the call center reopens it. */
   accountFreeze: Pick<AccountFreeze, "freeze">;
   /** Forgotten password: login ID + date of birth + an emailed code. */

@@ -17,16 +17,18 @@ const myPageQuery = z.object({ saved: queryWord("notices") });
 
 /**
  * マイページ, the hub of the customer area (issue 11 item 1): who is logged in, the previous
- * login so a customer can spot one that was not theirs, the 重要メール and MFA status, links to
+ * login so a customer can spot one that was not theirs, the wrong passwords since it (issue 21), the 重要メール and MFA status, links to
  * ログイン履歴, ご利用中の端末, パスワード変更 and 口座の凍結, and お知らせ設定.
  */
-export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, sessions, history, noticeSettings }) => {
+export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, sessions, history, loginHistory, noticeSettings }) => {
   customerPages(app, sessions);
 
   app.get("/", { schema: { querystring: myPageQuery } }, async (request, reply) => {
     const current = sessionOf(request);
     // The newest record is this login; the one before it is what the customer wants to check.
     const [, previous] = await history.recent(current.customer.id, 2);
+    // Issue 21 item 5: wrong passwords since then (a lock the customer may not have noticed), counted in the audit log.
+    const wrong = await loginHistory.wrongPasswordsSince(current.customer.id, previous?.at ?? null);
     return renderPage(reply, "my-page", { lang: detectLang(request), brand }, {
       customerName: current.customer.name,
       maskedEmail: maskEmail(current.customer.email),
@@ -37,6 +39,7 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
         previous === undefined
           ? null
           : { at: formatJapanTime(previous.at), ip: previous.ip, device: describeDevice(previous.userAgent) },
+      wrongPasswords: wrong.lastAt === null ? null : { count: String(wrong.count), lastAt: formatJapanTime(wrong.lastAt) },
     });
   });
 

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { InvalidCodeError, InvalidCredentialsError, PasswordRejectedError } from "../../core/kernel/errors.ts";
-import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "../kernel/cookies.ts";
 import { customerPages, sessionOf } from "../kernel/customer-session.ts";
-import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import { attemptOrShowAgain, sentCodeView, typedAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
@@ -13,18 +13,26 @@ import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
-import { freezeBody, parseBody, passwordChangeBody } from "../kernel/validation.ts";
+import { freezeBody, parseBody, passwordChangeForm, requireTypedTwice, typedTwiceDifferently } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 
-/** Which field an error belongs to, for aria-invalid: the current password, the new one or the code. */
-function fieldInError(code: string): "currentPassword" | "newPassword" | "code" | null {
-  if (code === InvalidCredentialsError.code) {
-    return "currentPassword";
+/** The fields of step 2, in the page's order. */
+const CHANGE_FIELDS = ["currentPassword", "newPassword", "newPasswordConfirm", "code"] as const;
+
+/** The fields an error of step 2 empties, the first focused: the current password, both entries of the new one, or the code. */
+function wrongFieldsOf(error: AuthError): string[] {
+  if (error.code === InvalidCredentialsError.code) {
+    return ["currentPassword"];
   }
-  if (code === PasswordRejectedError.code) {
-    return "newPassword";
+  if (error.code === PasswordRejectedError.code || typedTwiceDifferently(error)) {
+    return ["newPassword", "newPasswordConfirm"];
   }
-  return code === InvalidCodeError.code ? "code" : null;
+  return error.code === InvalidCodeError.code ? ["code"] : [];
+}
+
+/** 口座の凍結's one field, for aria-invalid. */
+function freezeFieldInError(code: string): "currentPassword" | null {
+  return code === InvalidCredentialsError.code ? "currentPassword" : null;
 }
 
 // After a change (/password?changed=1): the confirmation instead of the form.
@@ -41,7 +49,15 @@ export const passwordPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   const showAgain =
     (request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>) =>
     ({ shown, status }: ShownRefusal): FastifyReply =>
-      renderPage(reply, view, base(request), { ...data, error: shown, invalidField: fieldInError(shown.code) }, status);
+      renderPage(reply, view, base(request), { ...data, error: shown, invalidField: freezeFieldInError(shown.code) }, status);
+  // Step 2 refused (issue 21 item 4): what was typed stays but the wrong fields, and so does where and until when the code went.
+  const showStep2Again =
+    (request: FastifyRequest, reply: FastifyReply) =>
+    async ({ shown, status, error }: ShownRefusal): Promise<FastifyReply> => {
+      const latest = await passwordChange.latestCode(sessionOf(request));
+      const again = typedAgain(request, CHANGE_FIELDS, wrongFieldsOf(error));
+      return renderPage(reply, "password", base(request), { sent: latest === null ? null : sentCodeView(latest), step: 2, error: shown, ...again }, status);
+    };
 
   // Step 1 (the button that mails the code), or after a change the confirmation (?changed=1).
   app.get("/password", { schema: { querystring: passwordQuery } }, async (request, reply) => {
@@ -53,15 +69,15 @@ export const passwordPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   app.post("/password/code", formOnly, async (request, reply) => {
     return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 1 }), async () => {
       const sent = await passwordChange.sendCode(sessionOf(request), contextOf(request));
-      const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
-      return renderPage(reply, "password", base(request), { sent: view, step: 2, error: null, invalidField: null });
+      return renderPage(reply, "password", base(request), { sent: sentCodeView(sent), step: 2, error: null, invalidField: null });
     });
   });
 
   app.post("/password", formOnly, async (request, reply) => {
     // The form stays, with a button for a new code (one that expired or was used up needs it).
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password", { sent: null, step: 2 }), async () => {
-      const body = parseBody(passwordChangeBody, request.body);
+    return attemptOrShowAgain(request, reply, showStep2Again(request, reply), async () => {
+      const { newPasswordConfirm, ...body } = parseBody(passwordChangeForm, request.body);
+      requireTypedTwice(body.newPassword, newPasswordConfirm, "password");
       await passwordChange.change(sessionOf(request), body, contextOf(request));
       const q = langQuery(detectLang(request));
       return reply.redirect(`/password?${q === "" ? "" : "lang=en&"}changed=1`, 303);

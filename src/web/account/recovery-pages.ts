@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { InvalidCodeError, PasswordRejectedError } from "../../core/kernel/errors.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { RESET_COOKIE, clearedCookieOptions, preauthCookieOptions } from "../kernel/cookies.ts";
-import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import { attemptOrShowAgain, typedAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
@@ -11,7 +12,7 @@ import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
-import { loginIdRemindBody, parseBody, passwordResetBody, passwordResetCompleteBody } from "../kernel/validation.ts";
+import { birthDateOf, loginIdRemindForm, parseBody, passwordResetCompleteForm, passwordResetForm, requireTypedTwice, typedTwiceDifferently } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 
 // After the login ID was asked for (/login-id/forgot?sent=1): the same answer whatever matched.
@@ -28,19 +29,18 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   const showAgain =
     (request: FastifyRequest, reply: FastifyReply, view: string, data: () => Record<string, unknown>) =>
     ({ shown, status }: ShownRefusal): FastifyReply =>
-      renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true, invalidField: invalidFieldOf(shown.code) }, status);
-  const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthDate: "" };
+      renderPage(reply, view, base(request), { ...data(), error: shown, invalid: true }, status);
+  const fresh = { error: null, invalid: false, invalidField: null, loginId: "", email: "", birthYear: "", birthMonth: "", birthDay: "" };
 
   app.get("/password/forgot", async (request, reply) => {
     return renderPage(reply, "password-forgot", base(request), fresh);
   });
 
   app.post("/password/forgot", formOnly, async (request, reply) => {
-    let shown = { loginId: "", birthDate: "" };
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown })), async () => {
-      const body = parseBody(passwordResetBody, request.body);
-      shown = { loginId: body.loginId.slice(0, 64), birthDate: body.birthDate.slice(0, 10) };
-      const { resetToken } = await passwordReset.request(body, contextOf(request));
+    const shown = (): Record<string, string> => typedAgain(request, ["loginId", ...BIRTH_DATE_FIELDS], []).typed;
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot", () => ({ ...fresh, ...shown() })), async () => {
+      const { loginId, ...birthDate } = parseBody(passwordResetForm, request.body);
+      const { resetToken } = await passwordReset.request({ loginId, birthDate: birthDateOf(birthDate) }, contextOf(request));
       // Always a fresh token, so the cookie says no more than the next screen does.
       reply.setCookie(RESET_COOKIE, resetToken, preauthCookieOptions(codeTtlSeconds));
       return reply.redirect(`/password/forgot/code${langQuery(detectLang(request))}`, 303);
@@ -56,8 +56,12 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/password/forgot/code", formOnly, async (request, reply) => {
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "password-forgot-code", () => fresh), async () => {
-      const body = parseBody(passwordResetCompleteBody, request.body);
+    // Issue 21 item 4: what was typed stays but the wrong fields; the wrong one has the focus.
+    const showCodeAgain = ({ shown, status, error }: ShownRefusal): FastifyReply =>
+      renderPage(reply, "password-forgot-code", base(request), { ...fresh, error: shown, ...typedAgain(request, RESET_FIELDS, wrongFieldsOf(error)) }, status);
+    return attemptOrShowAgain(request, reply, showCodeAgain, async () => {
+      const { newPasswordConfirm, ...body } = parseBody(passwordResetCompleteForm, request.body);
+      requireTypedTwice(body.newPassword, newPasswordConfirm, "password");
       await passwordReset.complete(request.cookies[RESET_COOKIE], body, contextOf(request));
       reply.clearCookie(RESET_COOKIE, clearedCookieOptions());
       return reply.redirect(`/password/forgot/done${langQuery(detectLang(request))}`, 303);
@@ -73,20 +77,25 @@ export const recoveryPages: WebPlugin<AccountWebOptions> = async (app, { brand, 
   });
 
   app.post("/login-id/forgot", formOnly, async (request, reply) => {
-    let shown = { email: "", birthDate: "" };
-    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown, sent: false })), async () => {
-      const body = parseBody(loginIdRemindBody, request.body);
-      shown = { email: body.email.slice(0, 320), birthDate: body.birthDate.slice(0, 10) };
-      await loginIdReminder.remind(body, contextOf(request));
+    const shown = (): Record<string, string> => typedAgain(request, ["email", ...BIRTH_DATE_FIELDS], []).typed;
+    return attemptOrShowAgain(request, reply, showAgain(request, reply, "login-id-forgot", () => ({ ...fresh, ...shown(), sent: false })), async () => {
+      const { email, ...birthDate } = parseBody(loginIdRemindForm, request.body);
+      await loginIdReminder.remind({ email, birthDate: birthDateOf(birthDate) }, contextOf(request));
       return reply.redirect(`/login-id/forgot?${detectLang(request) === "en" ? "lang=en&" : ""}sent=1`, 303);
     });
   });
 };
 
-/** Which field an error belongs to, for aria-invalid: the new password or the code. */
-function invalidFieldOf(code: string): "newPassword" | "code" | null {
-  if (code === PasswordRejectedError.code) {
-    return "newPassword";
+/** The reset's step 2, in the page's order. */
+const RESET_FIELDS = ["code", "newPassword", "newPasswordConfirm"] as const;
+
+/** The date of birth as the recovery forms ask it: 年 / 月 / 日 (issue 21 item 10). */
+const BIRTH_DATE_FIELDS = ["birthYear", "birthMonth", "birthDay"] as const;
+
+/** The fields an error of the reset's step 2 empties, the first focused: both entries of the new password, or the code. */
+function wrongFieldsOf(error: AuthError): string[] {
+  if (error.code === PasswordRejectedError.code || typedTwiceDifferently(error)) {
+    return ["newPassword", "newPasswordConfirm"];
   }
-  return code === InvalidCodeError.code ? "code" : null;
+  return error.code === InvalidCodeError.code ? ["code"] : [];
 }

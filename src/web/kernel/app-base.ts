@@ -17,6 +17,7 @@ import { parseFormStrictly } from "./strict-form.ts";
 import { AccessLog } from "./access-log.ts";
 import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
+import { addOtherHostPage } from "./other-host-page.ts";
 import { checkParametersOfEveryRoute } from "./route-parameters.ts";
 import { addNoStoreByDefault } from "./cache-control.ts";
 import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
@@ -107,6 +108,8 @@ export async function buildBaseApp(deps: BaseOptions, origin: string, options: {
   addCloseAfterResponseOnShutdown(app);
   // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
   addOriginCheck(app, origin);
+  // A GET of a page under another host name: which address to use, before the forms on it fail.
+  addOtherHostPage(app, origin, deps.config.brand);
   // Path and query parameters: control characters refused here (issue 17 item 13), the rest by each route's schema.
   checkParametersOfEveryRoute(app);
 

@@ -1,4 +1,5 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
+import { PREAUTH_GRACE_SECONDS } from "../../core/kernel/limits.ts";
 
 /**
  * DESIGN §4. The `__Host-` prefix makes the browser refuse the cookie unless
@@ -45,11 +46,23 @@ export function sessionCookieOptions(): CookieSerializeOptions {
  * customer retyped it. The cookie names a challenge that expires on the server anyway, so
  * a longer life grants nothing; 30 minutes covers a customer who comes back to the tab.
  */
-export const PREAUTH_COOKIE_GRACE_SECONDS = 30 * 60;
+export const PREAUTH_COOKIE_GRACE_SECONDS = PREAUTH_GRACE_SECONDS;
 
 /** The pre-auth cookie for a code valid `codeTtlSeconds`: it lives the code's lifetime plus the grace. */
 export function preauthCookieOptions(codeTtlSeconds: number): CookieSerializeOptions {
   return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: codeTtlSeconds + PREAUTH_COOKIE_GRACE_SECONDS };
+}
+
+/**
+ * Why the browser was sent to the login page (issue 21 item 3): one word of a closed set
+ * (login-note.ts), set by the member pages' session check and read once by GET /login. A cookie,
+ * not a query word, so a link from elsewhere cannot make the login page say it.
+ */
+export const LOGIN_NOTE_COOKIE = "__Host-okb_ended";
+
+/** Long enough to follow the redirect on a slow phone; the login page clears it when it shows it. */
+export function loginNoteCookieOptions(): CookieSerializeOptions {
+  return { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge: 5 * 60 };
 }
 
 export function clearedCookieOptions(): CookieSerializeOptions {

@@ -3,6 +3,7 @@ import type { AuthenticatedSession, SessionService } from "../../core/login/sess
 import { NotAuthenticatedError } from "../../core/kernel/errors.ts";
 import { SESSION_COOKIE, clearedCookieOptions } from "./cookies.ts";
 import { jsonOnly } from "./content-type.ts";
+import { leaveLoginNote } from "./login-note.ts";
 import { detectLang, langQuery } from "./i18n.ts";
 import { onEveryRoute } from "./plugin.ts";
 import type { WebScope } from "./plugin.ts";
@@ -20,7 +21,8 @@ export type SessionCheck = Pick<SessionService, "authenticate">;
 
 /**
  * The member pages (マイページ and what it links to): every route of `scope` needs a live session;
- * without one, a stale cookie is cleared and the browser sent to /login (303), as GET / does.
+ * without one, a stale cookie is cleared and the browser sent to /login (303), as GET / does, with
+ * a note for the login page saying why (the session's end reason, or "please log in first").
  */
 export function customerPages(scope: WebScope, sessions: SessionCheck): void {
   onEveryRoute(scope, customerPageSession(sessions));
@@ -42,24 +44,26 @@ export function publicApi(scope: WebScope): void {
 /** Checked on every request, so a locked or frozen customer's session ends at once. */
 function customerPageSession(sessions: SessionCheck) {
   return async function customerPageSession(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
+    const checked = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    if (checked.live === null) {
       reply.clearCookie(SESSION_COOKIE, clearedCookieOptions());
+      leaveLoginNote(reply, checked.endedBecause ?? "login_required");
       // Returned, so the hook ends with the answer and the handler does not run.
       return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
     }
-    request.customerSession = current;
+    request.customerSession = checked.live;
     return undefined;
   };
 }
 
 function customerApiSession(sessions: SessionCheck) {
   return async function customerApiSession(request: FastifyRequest): Promise<void> {
-    const current = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
-    if (current === null) {
-      throw new NotAuthenticatedError("no live session");
+    const checked = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    if (checked.live === null) {
+      // The reason (when a session ended) as `error.reason`; code and message as ever.
+      throw new NotAuthenticatedError(`no live session (${checked.endedBecause ?? "none"})`, checked.endedBecause);
     }
-    request.customerSession = current;
+    request.customerSession = checked.live;
   };
 }
 

@@ -58,6 +58,7 @@ export const KERNEL_TEXT = {
     matchSentAt: "メール本文の「送信日時」が上の送信日時と同じメールに記載された認証コードを入力してください。",
     code: "認証コード",
     codeHelp: "メールに記載された6桁の数字を入力してください。",
+    resendCode: "認証コードを再送信",
     retryLogin: "ログイン画面へ戻る",
     callCenter: "お問い合わせ先：コールセンター {name}",
     contactName: "{brand}コールセンター",
@@ -66,6 +67,9 @@ export const KERNEL_TEXT = {
     help: "よくあるご質問",
     switchLang: "English",
     errorTitle: "エラー",
+    otherHostTitle: "このアドレスではご利用いただけません",
+    otherHostLead: "このアドレスでは、ログインなどの操作ができません。お手数ですが、次のアドレスからアクセスしてください。",
+    otherHostBookmark: "ブックマークに登録している場合は、上のアドレスで登録し直してください。",
   },
   en: {
     loginId: "Login ID",
@@ -76,6 +80,7 @@ export const KERNEL_TEXT = {
     matchSentAt: "Enter the code from the mail whose “Sent at” time is the one shown above.",
     code: "Authentication code",
     codeHelp: "Enter the 6-digit number from the mail.",
+    resendCode: "Send a new code",
     retryLogin: "Back to login",
     callCenter: "Contact: {name}",
     contactName: "{brand} call center",
@@ -84,6 +89,9 @@ export const KERNEL_TEXT = {
     help: "Questions and answers",
     switchLang: "日本語",
     errorTitle: "Error",
+    otherHostTitle: "Please use our address",
+    otherHostLead: "Logging in and the other forms do not work at this address. Please open the page at:",
+    otherHostBookmark: "If you bookmarked this page, please bookmark the address above instead.",
   },
 } as const;
 

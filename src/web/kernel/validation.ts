@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../../core/kernel/errors.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { MAX_CODE_INPUT_LENGTH, MAX_PASSWORD_LENGTH } from "../../core/kernel/limits.ts";
 import { ANY_CONTROL, BROKEN_ENCODING, CONTROL_BUT_TAB } from "../../core/kernel/credentials.ts";
 import { MAX_REASON_LENGTH } from "../../core/kernel/readable-text.ts";
@@ -52,6 +53,33 @@ export const tradingPinChangeBody = z.object({
   code: textField(MAX_CODE_INPUT_LENGTH, CONTROL_BUT_TAB_CR_LF),
 });
 
+/**
+ * The page forms' new password or PIN, typed a second time (issue 21 item 4): checked here, before
+ * the core is asked, so a mismatch changes and counts nothing. The JSON API has no such field.
+ */
+export const passwordChangeForm = passwordChangeBody.extend({ newPasswordConfirm: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB) });
+export const tradingPinChangeForm = tradingPinChangeBody.extend({ newPinConfirm: textField(MAX_PIN_INPUT_LENGTH, ANY_CONTROL) });
+
+/** The log's word for a new password or PIN typed twice differently: the page knows its fields by it. */
+const TYPED_TWICE_DIFFERENTLY = "new secret typed twice differently";
+
+const TYPED_TWICE_MESSAGES = {
+  password: { ja: "新しいパスワードと、確認のために入力したパスワードが一致しません。両方をもう一度入力してください。", en: "The new password and its confirmation do not match. Please enter both again." },
+  pin: { ja: "新しい取引暗証番号と、確認のために入力した取引暗証番号が一致しません。両方をもう一度入力してください。", en: "The new trading PIN and its confirmation do not match. Please enter both again." },
+} as const;
+
+/** [4000] unless the two are the same as the core reads them (NFKC: full-width digits are digits). */
+export function requireTypedTwice(first: string, second: string, what: keyof typeof TYPED_TWICE_MESSAGES): void {
+  if (first.normalize("NFKC") !== second.normalize("NFKC")) {
+    throw new InvalidInputError(TYPED_TWICE_DIFFERENTLY, { message: TYPED_TWICE_MESSAGES[what] });
+  }
+}
+
+/** Whether `error` is requireTypedTwice's refusal: the page empties and marks both entries. */
+export function typedTwiceDifferently(error: AuthError): boolean {
+  return error instanceof InvalidInputError && error.detail === TYPED_TWICE_DIFFERENTLY;
+}
+
 export const freezeBody = z.object({
   password: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
 });
@@ -66,10 +94,30 @@ export const passwordResetCompleteBody = z.object({
   newPassword: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB),
 });
 
+export const passwordResetCompleteForm = passwordResetCompleteBody.extend({ newPasswordConfirm: textField(MAX_PASSWORD_LENGTH * 4, CONTROL_BUT_TAB) });
+
 export const loginIdRemindBody = z.object({
   email: textField(320, ANY_CONTROL),
   birthDate: textField(32, ANY_CONTROL),
 });
+
+/**
+ * The recovery forms' date of birth as three numeric fields, 年 / 月 / 日 (issue 21 item 10):
+ * `birthDateOf` writes them as the API's `YYYY-MM-DD`, and the core checks that as it always did.
+ */
+const birthDateFields = { birthYear: textField(16, ANY_CONTROL), birthMonth: textField(16, ANY_CONTROL), birthDay: textField(16, ANY_CONTROL) };
+export const passwordResetForm = z.object({ loginId: textField(256, ANY_CONTROL), ...birthDateFields });
+export const loginIdRemindForm = z.object({ email: textField(320, ANY_CONTROL), ...birthDateFields });
+
+/**
+ * `1956`, `4`, `1` (full-width digits typed with the IME too) → `1956-04-01`. Nothing is guessed:
+ * what is not a date here (a two-digit year, 13月, letters) is not one there either, and the core
+ * refuses it with the one answer a bad date always had ([4000], nothing asked).
+ */
+export function birthDateOf(fields: { birthYear: string; birthMonth: string; birthDay: string }): string {
+  const [year, month, day] = [fields.birthYear, fields.birthMonth, fields.birthDay].map((part) => part.normalize("NFKC").trim());
+  return `${year}-${(month ?? "").padStart(2, "0")}-${(day ?? "").padStart(2, "0")}`;
+}
 
 export const noticeSettingsBody = z.object({ everyLogin: z.boolean() }).strict();
 

@@ -1,3 +1,4 @@
+import type { PendingCodeView } from "../../core/login/login.ts";
 import { isoJapanTime } from "../../core/kernel/japan-time.ts";
 import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../kernel/cookies.ts";
 import { customerApi, publicApi, sessionOf } from "../kernel/customer-session.ts";
@@ -5,6 +6,11 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { codeStepBody, parseBody, passwordStepBody } from "../kernel/validation.ts";
 import type { LoginWebOptions } from "./login-plugin.ts";
+
+/** The answer that a code was mailed: where (masked) and when, in Japan time. */
+function mfaRequired(sent: PendingCodeView): { status: "mfa_required"; maskedEmail: string; sentAt: string; expiresAt: string } {
+  return { status: "mfa_required", maskedEmail: sent.maskedEmail, sentAt: isoJapanTime(sent.sentAt), expiresAt: isoJapanTime(sent.expiresAt) };
+}
 
 /**
  * JSON API for the smartphone app (DESIGN §7): the same flow and error codes
@@ -28,12 +34,7 @@ export const loginApi: WebPlugin<LoginWebOptions> = async (api, { codeTtlSeconds
       return { status: "ok", mfaOff: true };
     }
     reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(codeTtlSeconds));
-    return {
-      status: "mfa_required",
-      maskedEmail: result.maskedEmail,
-      sentAt: isoJapanTime(result.sentAt),
-      expiresAt: isoJapanTime(result.expiresAt),
-    };
+    return mfaRequired(result);
   });
 
   api.post("/login/mfa", async (request, reply) => {
@@ -43,6 +44,14 @@ export const loginApi: WebPlugin<LoginWebOptions> = async (api, { codeTtlSeconds
     reply.setCookie(SESSION_COOKIE, result.sessionToken, sessionCookieOptions());
     reply.setCookie(DEVICE_COOKIE, result.deviceToken, deviceCookieOptions());
     return { status: "ok" };
+  });
+
+  // 「認証コードを再送信」 (issue 21, item 2): a new code for this browser's pending code, the
+  // same answer as the password step's; refusals as the code step's, [5125] at the code-mail limit.
+  api.post("/login/mfa/resend", async (request, reply) => {
+    const issued = await login.resendCode(request.cookies[PREAUTH_COOKIE], contextOf(request));
+    reply.setCookie(PREAUTH_COOKIE, issued.preauthToken, preauthCookieOptions(codeTtlSeconds));
+    return mfaRequired(issued);
   });
 
   api.post("/logout", async (request, reply) => {

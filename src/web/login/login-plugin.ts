@@ -3,6 +3,7 @@ import type { LoginService } from "../../core/login/login.ts";
 import type { SessionService } from "../../core/login/session.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { loginPages } from "./login-pages.ts";
+import { codePages } from "./code-pages.ts";
 import { loginApi, sessionApi } from "./api-v1.ts";
 import type { LOGIN_TEXT } from "./i18n-login.ts";
 
@@ -11,7 +12,7 @@ export interface LoginWebOptions {
   brand: Brand;
   /** How long a code (and the pre-auth cookie that names it) lives. */
   codeTtlSeconds: number;
-  login: Pick<LoginService, "passwordStep" | "codeStep" | "pendingCode">;
+  login: Pick<LoginService, "passwordStep" | "codeStep" | "codeScreen" | "resendCode" | "loginIdToRestart">;
   sessions: Pick<SessionService, "authenticate" | "end">;
 }
 
@@ -21,6 +22,7 @@ export interface LoginWebOptions {
  */
 export const loginPlugin: WebPlugin<LoginWebOptions> = async (app, options) => {
   await app.register(loginPages, options);
+  await app.register(codePages, options);
   await app.register(loginApi, { ...options, prefix: "/api/v1" });
   await app.register(sessionApi, { ...options, prefix: "/api/v1" });
 };

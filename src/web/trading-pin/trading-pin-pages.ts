@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { InvalidCodeError } from "../../core/kernel/errors.ts";
-import { formatJapanTime } from "../../core/kernel/japan-time.ts";
+import type { AuthError } from "../../core/kernel/errors.ts";
 import { TradingPinLockedError, TradingPinNotSetError, TradingPinRejectedError, WrongTradingPinError } from "../../core/trading-pin/trading-pin-errors.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
 import { customerPages, sessionOf } from "../kernel/customer-session.ts";
-import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import { attemptOrShowAgain, sentCodeView, typedAgain } from "../kernel/form-page.ts";
 import type { ShownRefusal } from "../kernel/form-page.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
@@ -13,20 +13,23 @@ import { renderPage } from "../kernel/render.ts";
 import type { PageBase } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
-import { parseBody, tradingPinChangeBody } from "../kernel/validation.ts";
+import { parseBody, requireTypedTwice, tradingPinChangeForm, typedTwiceDifferently } from "../kernel/validation.ts";
 import type { TradingPinWebOptions } from "./trading-pin-plugin.ts";
 
 type PinState = "ok" | "locked" | "not_set";
 
-/** Which field an error belongs to, for aria-invalid. */
-function fieldInError(code: string): "currentPin" | "newPin" | "code" | null {
-  if (code === WrongTradingPinError.code) {
-    return "currentPin";
+/** The fields of step 2, in the page's order. */
+const CHANGE_FIELDS = ["currentPin", "newPin", "newPinConfirm", "code"] as const;
+
+/** The fields an error of step 2 empties, the first focused: the current PIN, both entries of the new one, or the code. */
+function wrongFieldsOf(error: AuthError): string[] {
+  if (error.code === WrongTradingPinError.code) {
+    return ["currentPin"];
   }
-  if (code === TradingPinRejectedError.code) {
-    return "newPin";
+  if (error.code === TradingPinRejectedError.code || typedTwiceDifferently(error)) {
+    return ["newPin", "newPinConfirm"];
   }
-  return code === InvalidCodeError.code ? "code" : null;
+  return error.code === InvalidCodeError.code ? ["code"] : [];
 }
 
 /** A refusal that means the form cannot help (locked, none set): the page says whom to call instead. */
@@ -49,11 +52,14 @@ export const tradingPinPages: WebPlugin<TradingPinWebOptions> = async (app, { br
   customerPages(app, sessions);
   const formOnly = formPostOptions(app);
   const base = (request: FastifyRequest): PageBase => ({ lang: detectLang(request), brand });
+  // Step 2 refused (issue 21 item 4): what was typed stays but the wrong fields, and so does where and until when the code went.
   const showAgain =
     (request: FastifyRequest, reply: FastifyReply, step: 1 | 2) =>
-    ({ shown, status }: ShownRefusal): FastifyReply => {
+    async ({ shown, status, error }: ShownRefusal): Promise<FastifyReply> => {
       const pinState = stateAfter(shown.code) ?? "ok";
-      return renderPage(reply, "trading-pin", base(request), { sent: null, step, pinState, error: shown, invalidField: fieldInError(shown.code) }, status);
+      const latest = step === 2 ? await tradingPinChange.latestCode(sessionOf(request)) : null;
+      const again = typedAgain(request, step === 2 ? CHANGE_FIELDS : [], wrongFieldsOf(error));
+      return renderPage(reply, "trading-pin", base(request), { sent: latest === null ? null : sentCodeView(latest), step, pinState, error: shown, ...again }, status);
     };
 
   app.get("/trading-pin", { schema: { querystring: tradingPinQuery } }, async (request, reply) => {
@@ -62,21 +68,21 @@ export const tradingPinPages: WebPlugin<TradingPinWebOptions> = async (app, { br
     }
     const state = await tradingPins.state(sessionOf(request).customer.id);
     const pinState: PinState = state === null ? "not_set" : state.lockedAt === null ? "ok" : "locked";
-    return renderPage(reply, "trading-pin", base(request), { sent: null, step: 1, pinState, error: null, invalidField: null });
+    return renderPage(reply, "trading-pin", base(request), { sent: null, step: 1, pinState, error: null });
   });
 
   app.post("/trading-pin/code", formOnly, async (request, reply) => {
     return attemptOrShowAgain(request, reply, showAgain(request, reply, 1), async () => {
       const sent = await tradingPinChange.sendCode(sessionOf(request), contextOf(request));
-      const view = { maskedEmail: sent.maskedEmail, sentAt: formatJapanTime(sent.sentAt), expiresAt: formatJapanTime(sent.expiresAt) };
-      return renderPage(reply, "trading-pin", base(request), { sent: view, step: 2, pinState: "ok", error: null, invalidField: null });
+      return renderPage(reply, "trading-pin", base(request), { sent: sentCodeView(sent), step: 2, pinState: "ok", error: null });
     });
   });
 
   app.post("/trading-pin", formOnly, async (request, reply) => {
     // The form stays, with a button for a new code (one that expired or was used up needs it).
     return attemptOrShowAgain(request, reply, showAgain(request, reply, 2), async () => {
-      const body = parseBody(tradingPinChangeBody, request.body);
+      const { newPinConfirm, ...body } = parseBody(tradingPinChangeForm, request.body);
+      requireTypedTwice(body.newPin, newPinConfirm, "pin");
       await tradingPinChange.change(sessionOf(request), body, contextOf(request));
       const q = langQuery(detectLang(request));
       return reply.redirect(`/trading-pin?${q === "" ? "" : "lang=en&"}changed=1`, 303);

@@ -14,7 +14,7 @@ export interface TradingPinWebOptions {
   /** Whether a PIN is set, and locked. */
   tradingPins: Pick<TradingPins, "state">;
   /** The customer changes the trading PIN: current PIN + a fresh emailed code. */
-  tradingPinChange: Pick<TradingPinChange, "sendCode" | "change">;
+  tradingPinChange: Pick<TradingPinChange, "sendCode" | "change" | "latestCode">;
 }
 
 /** The trading PIN: its page /trading-pin and the same as JSON for the smartphone app. */

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../../core/kernel/ports.ts";
+import type { SessionEndReason } from "../../../core/kernel/error-reasons.ts";
+import { SESSION_END_REASONS } from "../../../core/kernel/error-reasons.ts";
 import type { Database, SessionsTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 
@@ -13,6 +15,7 @@ export async function insertSession(trx: Transaction<Database>, session: Session
       created_at: session.createdAt,
       last_seen_at: session.lastSeenAt,
       ended_at: null,
+      end_reason: null,
       ip: session.ip,
       user_agent: session.userAgent,
     })
@@ -45,6 +48,11 @@ function toSession(row: Selectable<SessionsTable>): Session {
   };
 }
 
+/** A stored reason as the closed set knows it: a word this version does not know reads as none. */
+function knownEndReason(stored: string | null): SessionEndReason | null {
+  return (SESSION_END_REASONS as readonly string[]).includes(stored ?? "") ? (stored as SessionEndReason) : null;
+}
+
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session: Session, login: LoginRecord): Promise<void> {
@@ -68,17 +76,22 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       await db.updateTable("sessions").set({ last_seen_at: lastSeenAt }).where("id_hash", "=", idHash).execute();
     },
 
-    async end(idHash: string, endedAt: number): Promise<void> {
-      await db.updateTable("sessions").set({ ended_at: endedAt }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
+    async end(idHash: string, endedAt: number, reason: SessionEndReason): Promise<void> {
+      await db.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
     },
 
-    async endAllForCustomer(customerId: string, endedAt: number, options?: { except?: string }): Promise<number> {
-      let update = db.updateTable("sessions").set({ ended_at: endedAt }).where("customer_id", "=", customerId).where("ended_at", "is", null);
+    async endAllForCustomer(customerId: string, endedAt: number, reason: SessionEndReason, options?: { except?: string }): Promise<number> {
+      let update = db.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("customer_id", "=", customerId).where("ended_at", "is", null);
       if (options?.except !== undefined) {
         update = update.where("id_hash", "!=", options.except);
       }
       const result = await update.executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    async endReason(idHash: string): Promise<SessionEndReason | null> {
+      const row = await db.selectFrom("sessions").select("end_reason").where("id_hash", "=", idHash).where("ended_at", "is not", null).executeTakeFirst();
+      return knownEndReason(row?.end_reason ?? null);
     },
 
     async listOpen(customerId: string): Promise<Session[]> {

@@ -50,7 +50,7 @@ export async function applyEmailChange(stores: AtomicStores, customer: Customer,
     return null;
   }
   const codesSuperseded = (await stores.challenges.supersedePending(customer.id)) + (await stores.stepUps.supersedePending(customer.id));
-  const sessionsEnded = await stores.sessions.endAllForCustomer(customer.id, at);
+  const sessionsEnded = await stores.sessions.endAllForCustomer(customer.id, at, "email_changed");
   if (holdUntil > at) {
     await stores.customers.holdEmailRecovery(customer.id, holdUntil);
   }

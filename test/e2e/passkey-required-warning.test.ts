@@ -1,10 +1,9 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserSkipReason, launchBrowser } from "../support/browser.ts";
-import type { TestBrowser } from "../support/browser.ts";
-import { checkPageAtBothWidths, freePort } from "../support/page-checks.ts";
-import { sharedTestService } from "../support/test-service.ts";
+import { browserSkipReason } from "../support/browser.ts";
+import { checkPageAtBothWidths } from "../support/page-checks.ts";
+import { customerBrowser } from "../support/customer-browser.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import { VirtualAuthenticator } from "../support/virtual-authenticator.ts";
 
@@ -12,12 +11,12 @@ type Lang = "ja" | "en";
 
 const LABEL = {
   ja: {
-    loginId: "ログインID", password: "ログインパスワード", login: "ログイン", code: "認証コード", sendCode: "認証コードを送信", name: "パスキーの名前",
+    code: "認証コード", sendCode: "認証コードを送信", name: "パスキーの名前",
     register: "パスキーを登録", requiredOn: "パスキー必須をオンにする", on: "オン", off: "オフ", addAnother: "もう1つパスキーを登録する",
     confirm: "このままオンにする", cancel: "キャンセル", warning: /コールセンター/u,
   },
   en: {
-    loginId: "Login ID", password: "Password", login: "Log in", code: "Authentication code", sendCode: "Send the code", name: "Passkey name",
+    code: "Authentication code", sendCode: "Send the code", name: "Passkey name",
     register: "Register the passkey", requiredOn: "Turn passkey required on", on: "On", off: "Off", addAnother: "Register another passkey",
     confirm: "Turn it on anyway", cancel: "Cancel", warning: /call center/u,
   },
@@ -33,23 +32,14 @@ const CODE_SUBJECT = "【OKB証券】認証コードのお知らせ";
  * authenticator stands in for the phone: its passkeys are on one device unless made "synced".
  */
 describe("パスキー必須 with one passkey on one device: a warning first", { skip: browserSkipReason() ?? false, timeout: 600_000 }, () => {
+  const b = customerBrowser();
+  const { t } = b;
   let origin = "";
-  let browser: TestBrowser;
   let page: Page;
   let authenticator: VirtualAuthenticator | null = null;
 
   before(async () => {
-    origin = `http://localhost:${await freePort()}`;
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  const t = sharedTestService(() => ({ env: { PUBLIC_URL: origin } }));
-  before(async () => {
-    await t.service.app.listen({ host: "127.0.0.1", port: Number(new URL(origin).port) });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
+    ({ origin, page } = b);
     // No passkey autofill on the login page: the tests log in with ID, password and code.
     await page.addInitScript(() => {
       if (typeof PublicKeyCredential !== "undefined") {
@@ -64,20 +54,12 @@ describe("パスキー必須 with one passkey on one device: a warning first", {
     authenticator = await VirtualAuthenticator.add(page, options);
   }
 
-  function codeMailsTo(email: string): number {
-    return t.smtp.mails.filter((mail) => mail.to === email && mail.subject === CODE_SUBJECT).length;
+  async function passwordLogin(lang: Lang, customer: TestCustomer): Promise<void> {
+    await b.logIn(customer, customer.password, lang);
   }
 
-  async function passwordLogin(lang: Lang, customer: TestCustomer): Promise<void> {
-    const q = lang === "en" ? "?lang=en" : "";
-    const label = LABEL[lang];
-    const n = codeMailsTo(customer.email) + 1;
-    await page.goto(`${origin}/login${q}`);
-    await page.getByLabel(label.loginId).fill(customer.loginId);
-    await page.getByLabel(label.password).fill(customer.password);
-    await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.login, exact: true }).click()]);
-    await page.getByLabel(label.code, { exact: true }).fill(await t.codeFor(customer.email, n));
-    await Promise.all([page.waitForURL(`${origin}/${q}`), page.getByRole("button", { name: label.login, exact: true }).click()]);
+  function codeMailsTo(email: string): number {
+    return t.smtp.mails.filter((mail) => mail.to === email && mail.subject === CODE_SUBJECT).length;
   }
 
   /** On /passkeys: the code mailed (by `start`, else the send button), then the name and code, then the browser's dialog. */

@@ -1,12 +1,10 @@
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserSkipReason, launchBrowser } from "../support/browser.ts";
-import type { TestBrowser } from "../support/browser.ts";
-import { checkPageAtBothWidths, freePort } from "../support/page-checks.ts";
-import { sharedTestService } from "../support/test-service.ts";
-
-type Lang = "ja" | "en";
+import { browserSkipReason } from "../support/browser.ts";
+import { checkPageAtBothWidths } from "../support/page-checks.ts";
+import { LABELS, customerBrowser } from "../support/customer-browser.ts";
+import type { Lang } from "../support/customer-browser.ts";
 
 const PHONE = "0120-483744";
 
@@ -50,40 +48,25 @@ async function assertOneLineEach(page: Page, text: string, where: string, atLeas
  * at in both languages and widths (screenshots, axe-core).
  */
 describe("typography at 390 px: addresses and the phone number on one line", { skip: browserSkipReason() ?? false, timeout: 600_000 }, () => {
+  const b = customerBrowser();
+  const { t } = b;
   let origin = "";
-  let browser: TestBrowser;
   let page: Page;
 
-  before(async () => {
-    origin = `http://localhost:${await freePort()}`;
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  const t = sharedTestService(() => ({ env: { PUBLIC_URL: origin } }));
-  before(async () => {
-    await t.service.app.listen({ host: "127.0.0.1", port: Number(new URL(origin).port) });
-    browser = await launchBrowser();
-    page = browser.page;
-    page.setDefaultTimeout(15_000);
+  before(() => {
+    ({ origin, page } = b);
   });
 
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";
-    const label = {
-      ja: { loginId: "ログインID", password: "ログインパスワード", button: "ログイン", code: "認証コード" },
-      en: { loginId: "Login ID", password: "Password", button: "Log in", code: "Authentication code" },
-    }[lang];
+    const label = LABELS[lang];
 
     it(`${lang}: the code screen and マイページ keep the masked address and the phone number whole`, async () => {
       // A long domain, as many customers have: the masked address is still one unbroken word.
       const customer = await t.addCustomer({ loginId: `type-${lang}`, email: `watanabe.${lang}@example-securities.co.jp`, name: "渡辺 健一郎" });
       const masked = `w***@example-securities.co.jp`;
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${origin}/login${q}`);
-      await page.getByLabel(label.loginId).fill(customer.loginId);
-      await page.getByLabel(label.password).fill(customer.password);
-      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), page.getByRole("button", { name: label.button, exact: true }).click()]);
+      await Promise.all([page.waitForURL(`${origin}/login/mfa${q}`), b.typePassword(customer, customer.password, lang)]);
       await checkPageAtBothWidths(page, `typography-login-mfa-${lang}`);
       await assertOneLineEach(page, masked, `code screen (${lang})`);
       await assertOneLineEach(page, PHONE, `code screen (${lang})`);
@@ -100,10 +83,7 @@ describe("typography at 390 px: addresses and the phone number on one line", { s
       const customer = await t.addCustomer({ loginId: `type-frozen-${lang}`, email: `frozen.${lang}@example.co.jp` });
       await t.stores().customers.freeze(customer.customer.id, t.clock.now());
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.goto(`${origin}/login${q}`);
-      await page.getByLabel(label.loginId).fill(customer.loginId);
-      await page.getByLabel(label.password).fill(customer.password);
-      await page.getByRole("button", { name: label.button, exact: true }).click();
+      await b.typePassword(customer, customer.password, lang);
       await page.locator("#error").waitFor();
       await checkPageAtBothWidths(page, `typography-login-frozen-${lang}`);
       assert.match(await page.locator("#error").innerText(), new RegExp(PHONE));

@@ -100,7 +100,7 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     assert.deepEqual(started.required, ["pin", "code"]);
     assert.equal(started.summary, "出金先口座の変更 三菱UFJ銀行 金融機関コード 0005 支店コード 123 普通 口座番号 1234567");
     const { text } = await mailedCode(t, customer, 2);
-    assert.match(text, /ご確認いただく操作: 出金先口座の変更 金融機関コード 0005 支店コード 123 普通 口座番号 1234567\n\(ほか1項目。/);
+    assert.match(text, /ご確認いただく操作: 出金先口座の変更 金融機関コード 0005 支店コード 123 普通 口座番号 1234567\n（ほか1項目。/);
     assert.doesNotMatch(text, /三菱UFJ銀行/);
   });
 
@@ -110,7 +110,7 @@ describe("operation-bound confirmations (POST /api/v1/confirmations, POST /api/v
     assert.equal(started.summary, "出金 5,000円 note=至急 https://okb-sec.example/verify 0120-999-999 へ", "the app shows everything");
     const { text } = await mailedCode(t, customer, 2);
     assert.doesNotMatch(text, /https?:|okb-sec\.example|0120-999/);
-    assert.match(text, /出金 5,000円\n\(ほか1項目。内容はご利用中の画面でご確認ください\)/);
+    assert.match(text, /出金 5,000円\n（ほか1項目。内容はご利用中の画面でご確認ください）/);
   });
 
   it("a wrong PIN answers [5142] and does not use the confirmation up; the right PIN then gives the token", async () => {

@@ -49,12 +49,12 @@ describe("account lockout against password and code guessing (NIST SP 800-63B-4 
     const notice = await t.mailTo(customer.email, 1, LOCK_NOTICE);
     assert.match(notice.from, /@okb-sec\.co\.jp>?$/);
     assert.match(notice.text, new RegExp(`^${customer.name} 様`));
-    assert.match(notice.text, /ログインを停止\(ロック\)しました/);
+    assert.match(notice.text, /ログインを停止（ロック）しました/);
     assert.match(notice.text, /日時: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
     assert.match(notice.text, /IPアドレス: 198\.51\.100\.77/);
     assert.match(notice.text, /ご利用環境: Chrome .*Linux/);
     assert.match(notice.text, /0120-483744/);
-    assert.match(notice.text, /ログインパスワードを変更/);
+    assert.match(notice.text, /ログインパスワードを再設定すると、ロックはただちに解除されます/, "a reset lifts the lock at once (issue 21 item 5)");
     assert.doesNotMatch(notice.text, /https?:\/\/|www\./, "no links: phishing copies have them, ours never do");
     assert.ok(!notice.text.includes(guess), "the password tried is never in the mail");
     const locked = (await t.auditEvents(customer.customer.id)).find((event) => event.event === "account.locked");

@@ -223,7 +223,7 @@ describe("attacker text in our mails: only validated IPs and known browser and O
     assert.equal(started.statusCode, 200, started.body);
     const mail = await t.mailTo(customer.email, 2, "【OKB証券】認証コードのお知らせ");
     record(mail);
-    assert.match(mail.text, /ご確認いただく操作: 出金 30,000円\n\(ほか3項目。/);
+    assert.match(mail.text, /ご確認いただく操作: 出金 30,000円\n（ほか3項目。/);
     const text = withoutFooter(t, mail);
     assert.doesNotMatch(text, /https?:|www\.|@/i, "no link or address outside the footer");
     for (const word of HOSTILE_WORDS) {

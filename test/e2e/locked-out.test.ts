@@ -10,8 +10,8 @@ const BIRTH_DATE = "1980-01-31";
 const FRIDAY_EVENING = Date.UTC(2026, 11, 4, 9, 2, 0);
 
 const RESET = {
-  ja: { birthDate: "生年月日", next: "次へ", newPassword: "新しいパスワード", reset: "パスワードを再設定", resetLink: "パスワードを再設定する" },
-  en: { birthDate: "Date of birth", next: "Next", newPassword: "New password", reset: "Reset password", resetLink: "Reset your password" },
+  ja: { year: "年", month: "月", day: "日", next: "次へ", newPassword: "新しいパスワード", confirm: "新しいパスワード（確認のためもう一度入力）", reset: "パスワードを再設定", resetLink: "パスワードを再設定する" },
+  en: { year: "Year", month: "Month", day: "Day", next: "Next", newPassword: "New password", confirm: "New password (again, to confirm)", reset: "Reset password", resetLink: "Reset your password" },
 } as const;
 
 /**
@@ -53,12 +53,16 @@ describe("locked out on a Friday evening, in the browser", { skip: browserSkipRe
 
       await Promise.all([page.waitForURL(`${origin}/password/forgot${q}`), page.getByRole("link", { name: label.resetLink }).click()]);
       await page.getByLabel(LABELS[lang].loginId).fill(customer.loginId);
-      await page.getByLabel(label.birthDate).fill(BIRTH_DATE);
+      const [year, month, day] = BIRTH_DATE.split("-");
+      await page.getByLabel(label.year, { exact: true }).fill(year ?? "");
+      await page.getByLabel(label.month, { exact: true }).fill(month ?? "");
+      await page.getByLabel(label.day, { exact: true }).fill(day ?? "");
       const n = nextCodeMail(t, customer);
       await Promise.all([page.waitForURL(`${origin}/password/forgot/code${q}`), page.getByRole("button", { name: label.next }).click()]);
       await t.drainOutbox();
       await page.getByLabel(LABELS[lang].code, { exact: true }).fill(await t.codeFor(customer.email, n));
-      await page.getByLabel(label.newPassword).fill(`a Friday evening ${lang}`);
+      await page.getByLabel(label.newPassword, { exact: true }).fill(`a Friday evening ${lang}`);
+      await page.getByLabel(label.confirm, { exact: true }).fill(`a Friday evening ${lang}`);
       await Promise.all([page.waitForURL(`${origin}/password/forgot/done${q}`), page.getByRole("button", { name: label.reset, exact: true }).click()]);
 
       await b.logIn(customer, `a Friday evening ${lang}`, lang);

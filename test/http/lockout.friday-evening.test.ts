@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
 import { wrongCodeFor } from "../support/codes.ts";
-import { nextCodeMail, pageLogin, visibleText } from "../support/page-login.ts";
+import { birthDateFields, nextCodeMail, pageLogin, visibleText } from "../support/page-login.ts";
 
 const BIRTH_DATE = "1980-01-31";
 const NEW_PASSWORD = "a brand new passphrase";
@@ -89,10 +89,10 @@ describe("locked out on a Friday evening: the reset that lifts the lock now, and
     const browser = t.client();
     assert.equal((await browser.get("/password/forgot")).statusCode, 200);
     const n = nextCodeMail(t, customer);
-    assert.equal((await browser.post("/password/forgot", { form: { loginId: customer.loginId, birthDate: BIRTH_DATE } })).headers.location, "/password/forgot/code");
+    assert.equal((await browser.post("/password/forgot", { form: { loginId: customer.loginId, ...birthDateFields(BIRTH_DATE) } })).headers.location, "/password/forgot/code");
     await t.drainOutbox();
     const code = await t.codeFor(customer.email, n);
-    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD } });
+    const done = await browser.post("/password/forgot/code", { form: { code, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD } });
     assert.equal(done.headers.location, "/password/forgot/done");
     assert.match(visibleText((await browser.get("/password/forgot/done")).body), /ログインの失敗によるロックがかかっていた場合は、解除されています。/u);
 

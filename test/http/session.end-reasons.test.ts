@@ -105,7 +105,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const n = nextCodeMail(t, customer);
     await pc.post("/password/code", { form: {} });
     const code = await t.codeFor(customer.email, n);
-    assert.equal((await pc.post("/password", { form: { currentPassword: customer.password, newPassword: NEW_PASSWORD, code } })).statusCode, 303);
+    assert.equal((await pc.post("/password", { form: { currentPassword: customer.password, newPassword: NEW_PASSWORD, newPasswordConfirm: NEW_PASSWORD, code } })).statusCode, 303);
     await expectEnded(phone, "password_changed", "パスワードが変更されたため、すべての端末からログアウトしました。");
 
     const changed = { ...customer, password: NEW_PASSWORD };

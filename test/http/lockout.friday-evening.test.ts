@@ -79,6 +79,7 @@ describe("locked out on a Friday evening: the reset that lifts the lock now, and
     const customer = await t.addCustomer({ birthDate: BIRTH_DATE });
     const earlier = await pageLogin(t, customer);
     await earlier.post("/logout", { form: {} });
+    await t.drainOutbox();
     t.clock.advance(Math.max(0, FRIDAY_EVENING - 5 * 60_000 - t.clock.now()));
     for (let minute = 0; minute < 5; minute += 1) {
       await wrongPasswords(customer, 1);

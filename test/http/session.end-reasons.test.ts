@@ -137,6 +137,7 @@ describe("a session that ended says why: the login page's sentence and the API's
     const customer = await t.addCustomer();
     const idle = await pageLogin(t, customer);
     const busy = await pageLogin(t, customer);
+    await t.drainOutbox();
     t.clock.advance(t.config.session.idleSeconds * 1000);
     await expectEnded(idle, "idle_timeout", "一定時間操作がなかったため、安全のためログアウトしました。");
     // A session in use ends 12 hours after its login all the same.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deviceInWords } from "./device-words.ts";
 import { describeDevice } from "../../core/kernel/device-label.ts";
 import { maskEmail } from "../../core/kernel/email-address.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
@@ -29,7 +30,8 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
     const [, previous] = await history.recent(current.customer.id, 2);
     // Issue 21 item 5: wrong passwords since then (a lock the customer may not have noticed), counted in the audit log.
     const wrong = await loginHistory.wrongPasswordsSince(current.customer.id, previous?.at ?? null);
-    return renderPage(reply, "my-page", { lang: detectLang(request), brand }, {
+    const lang = detectLang(request);
+    return renderPage(reply, "my-page", { lang, brand }, {
       customerName: current.customer.name,
       maskedEmail: maskEmail(current.customer.email),
       mfaOff: !current.customer.mfaEnabled,
@@ -38,7 +40,7 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
       previous:
         previous === undefined
           ? null
-          : { at: formatJapanTime(previous.at), ip: previous.ip, device: describeDevice(previous.userAgent) },
+          : { at: formatJapanTime(previous.at), ip: deviceInWords(previous.ip, lang), device: deviceInWords(describeDevice(previous.userAgent), lang) },
       wrongPasswords: wrong.lastAt === null ? null : { count: String(wrong.count), lastAt: formatJapanTime(wrong.lastAt) },
     });
   });

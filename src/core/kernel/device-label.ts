@@ -1,7 +1,15 @@
 import Bowser from "bowser";
 
-/** What the mails and pages show when the User-Agent names nothing we know. */
+/** What the core records when the User-Agent (or the address) names nothing we know: one value for the audit log and the API. */
 export const UNKNOWN_DEVICE = "不明 (unknown)";
+
+/** A device or IP address as a Japanese or an English text writes it: 「不明」 or "unknown" when we could not name it. */
+export function originInWords(value: string, lang: "ja" | "en"): string {
+  if (value !== UNKNOWN_DEVICE) {
+    return value;
+  }
+  return lang === "ja" ? "不明" : "unknown";
+}
 
 // Only names from the parser's own tables may reach a mail: for a browser word it does not
 // know, Bowser returns the word itself, so a User-Agent such as "Unlock now at https://…/1.0"

@@ -2,7 +2,7 @@ import type { Brand } from "../kernel/brand.ts";
 import type { Notice } from "./notice.ts";
 import type { RequestOrigin } from "../kernel/request-origin.ts";
 import { formatJapanTime, formatJapanTimeWithZone } from "../kernel/japan-time.ts";
-import { UNKNOWN_DEVICE } from "../kernel/device-label.ts";
+import { originInWords } from "../kernel/device-label.ts";
 
 /** Lines in both languages: a block that notices share, or a notice's own paragraph. */
 export interface Lines {
@@ -48,13 +48,8 @@ function paragraph(lines: readonly string[]): string[] {
 export type OperationFacts = RequestOrigin & { at: number };
 
 /** An IP address or device as each part of a mail writes it: 「不明」 in Japanese, "unknown" in English when not known. */
-function originJa(value: string): string {
-  return value === UNKNOWN_DEVICE ? "不明" : value;
-}
-
-function originEn(value: string): string {
-  return value === UNKNOWN_DEVICE ? "unknown" : value;
-}
+const originJa = (value: string): string => originInWords(value, "ja");
+const originEn = (value: string): string => originInWords(value, "en");
 
 /** "[heading]", when, from which IP and device; in English "`labelEn`: time". */
 export function operationLines(heading: string, labelEn: string, facts: OperationFacts): Lines {

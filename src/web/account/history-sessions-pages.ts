@@ -12,7 +12,7 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
 import { endSessionForm, historyPageQuery, parseBody } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
-import { deviceInWords } from "./device-words.ts";
+import { originInWords } from "../../core/kernel/device-label.ts";
 
 // Typed as total maps: a new outcome or method in the core does not compile until it has words here.
 // Exported: the console shows an operator the same words the customer reads (console-customer-view.ts).
@@ -60,8 +60,8 @@ export const historyAndSessionsPages: WebPlugin<AccountWebOptions> = async (app,
     return renderPage(reply, "history", { lang, brand }, {
       items: page.items.map((item) => ({
         at: formatJapanTime(item.at),
-        ip: deviceInWords(item.ip, lang),
-        device: deviceInWords(item.device, lang),
+        ip: originInWords(item.ip, lang),
+        device: originInWords(item.device, lang),
         method: t(lang, METHOD_TEXT[item.method]),
         outcome: t(lang, OUTCOME_TEXT[item.outcome]),
         failed: item.outcome !== "success",
@@ -79,8 +79,8 @@ export const historyAndSessionsPages: WebPlugin<AccountWebOptions> = async (app,
     return renderPage(reply, "sessions", { lang, brand }, {
       items: live.map((session) => ({
         id: session.id,
-        device: deviceInWords(session.device, lang),
-        ip: deviceInWords(session.ip, lang),
+        device: originInWords(session.device, lang),
+        ip: originInWords(session.ip, lang),
         createdAt: formatJapanTime(session.createdAt),
         lastSeenAt: formatJapanTime(session.lastSeenAt),
         current: session.current,

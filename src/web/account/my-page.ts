@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { deviceInWords } from "./device-words.ts";
-import { describeDevice } from "../../core/kernel/device-label.ts";
+import { describeDevice, originInWords } from "../../core/kernel/device-label.ts";
 import { maskEmail } from "../../core/kernel/email-address.ts";
 import { formatJapanTime } from "../../core/kernel/japan-time.ts";
 import { formPostOptions } from "../kernel/content-type.ts";
@@ -40,7 +39,7 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
       previous:
         previous === undefined
           ? null
-          : { at: formatJapanTime(previous.at), ip: deviceInWords(previous.ip, lang), device: deviceInWords(describeDevice(previous.userAgent), lang) },
+          : { at: formatJapanTime(previous.at), ip: originInWords(previous.ip, lang), device: originInWords(describeDevice(previous.userAgent), lang) },
       wrongPasswords: wrong.lastAt === null ? null : { count: String(wrong.count), lastAt: formatJapanTime(wrong.lastAt) },
     });
   });

@@ -79,6 +79,7 @@ describe("the code screen in the browser: two devices, a resend, another host na
     it(`${lang}: PC, then phone; the PC's code screen offers 「${label.restart}」, which fills in the login ID`, async () => {
       const customer = await t.addCustomer({ loginId: `taro-${lang}`, email: `taro.${lang}@example.co.jp` });
       const pcCode = await passwordStep(pc.page, lang, customer, 1);
+      await t.drainOutbox();
       t.clock.advance(60_000);
       await passwordStep(phone.page, lang, customer, 2);
 
@@ -99,11 +100,14 @@ describe("the code screen in the browser: two devices, a resend, another host na
 
       await Promise.all([pc.page.waitForURL(/\/login\?(lang=en&)?again=1$/), pc.page.getByRole("link", { name: label.restart }).click()]);
       assert.equal(await pc.page.getByLabel(label.loginId).inputValue(), customer.loginId);
+      // autofocus is applied at the browser's next rendering step, after the navigation has ended: wait for it.
+      await pc.page.waitForFunction(() => document.activeElement?.id === "password", undefined, { timeout: 5000 }).catch(() => undefined);
       assert.equal(await pc.page.evaluate(() => document.activeElement?.id), "password", "the password field has focus");
       assert.doesNotMatch(pc.page.url(), new RegExp(customer.loginId), "the login ID is not in the URL");
       await look(pc.page, `login-again-${lang}`);
 
       // One password later, a code on the PC again.
+      await t.drainOutbox();
       t.clock.advance(60_000);
       await passwordStep(pc.page, lang, customer, 3, { idFilled: true });
       assert.equal(await pc.page.getByLabel(label.code, { exact: true }).isVisible(), true);
@@ -112,6 +116,7 @@ describe("the code screen in the browser: two devices, a resend, another host na
     it(`${lang}: 「${label.resend}」 says where and when the new code went, and the new code logs in`, async () => {
       const customer = await t.addCustomer({ loginId: `hanako-${lang}`, email: `hanako.${lang}@example.co.jp` });
       await passwordStep(pc.page, lang, customer, 1);
+      await t.drainOutbox();
       t.clock.advance(120_000);
       await Promise.all([pc.page.waitForURL(/resent=1$/), pc.page.getByRole("button", { name: label.resend }).click()]);
       const fresh = await t.codeFor(customer.email, 2);

@@ -23,6 +23,7 @@ import { auditChainMigration } from "./migrations/0016-audit-chain.ts";
 import { securityRequestsMigration } from "./migrations/0017-security-requests.ts";
 import { sessionEndReasonMigration } from "./migrations/0018-session-end-reason.ts";
 import { wrongPasswordIndexMigration } from "./migrations/0019-wrong-password-index.ts";
+import { openIdConnectMigration } from "./migrations/0020-openid-connect.ts";
 
 // Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0017-security-requests": securityRequestsMigration,
   "0018-session-end-reason": sessionEndReasonMigration,
   "0019-wrong-password-index": wrongPasswordIndexMigration,
+  "0020-openid-connect": openIdConnectMigration,
 };
 
 const provider: MigrationProvider = {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
-const CORE_FEATURES_ON_LOGIN = ["core/account", "core/passkeys", "core/trading-pin", "core/confirmations"] as const;
+const CORE_FEATURES_ON_LOGIN = ["core/account", "core/passkeys", "core/trading-pin", "core/confirmations", "core/oidc"] as const;
 const CORE_FOLDERS = ["core/kernel", "core/mail", "core/login", ...CORE_FEATURES_ON_LOGIN, "core/customers", "core/console"];
 const WEB_FEATURES = ["web/login", "web/account", "web/passkeys", "web/trading-pin", "web/confirmations", "web/help", "web/operations"];
 

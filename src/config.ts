@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Brand } from "./core/kernel/brand.ts";
 import { confirmationSettings } from "./confirmation-config.ts";
 import type { ConfirmationConfig } from "./confirmation-config.ts";
+import { oidcSettings } from "./oidc-config.ts";
+import type { OidcConfig } from "./oidc-config.ts";
 import { availableParallelism } from "node:os";
 import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
 import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
@@ -168,6 +170,8 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Operation-bound confirmations for the trading site (issue 13 §5, §6): signing keys, audience, policy, passkey date. */
   confirmations: ConfirmationConfig;
+  /** The OpenID Provider (issue 20): issuer, the API's resource, signing keys. */
+  oidc: OidcConfig;
   /** WEBAUTHN_EXTRA_ORIGINS: where passkey answers may come from besides PUBLIC_URL (the RP ID stays PUBLIC_URL's host). */
   webauthnExtraOrigins: string[];
 }
@@ -232,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     }
   }
   const confirmations = confirmationSettings(env, production, problems);
+  const oidc = oidcSettings(env, publicUrl, production, problems);
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
@@ -285,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     confirmations,
+    oidc,
     webauthnExtraOrigins,
   };
   return { config: deepFreeze(config), warnings };

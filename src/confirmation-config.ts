@@ -84,13 +84,18 @@ export function confirmationSettings(env: Record<string, string | undefined>, pr
  * folder and a test's service on a temporary database keeps its key there too; ./data/ otherwise.
  */
 function defaultKeyFile(databaseUrl: string | undefined): string {
+  return keyFileBesideDatabase(databaseUrl, "confirmation-signing-key.pem");
+}
+
+/** `name` beside the SQLite database, or in ./data/ (the OpenID Provider's key file follows the same rule). */
+export function keyFileBesideDatabase(databaseUrl: string | undefined, name: string): string {
   const url = databaseUrl ?? "sqlite:./data/okb-login.sqlite";
   const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : ":memory:";
-  return path === ":memory:" || path === "" ? "./data/confirmation-signing-key.pem" : join(dirname(path), "confirmation-signing-key.pem");
+  return path === ":memory:" || path === "" ? `./data/${name}` : join(dirname(path), name);
 }
 
 /** null when `pem` is one EC P-256 private key. */
-function signingKeyProblem(pem: string): string | null {
+export function signingKeyProblem(pem: string): string | null {
   try {
     const key = createPrivateKey(pem);
     if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {

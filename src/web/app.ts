@@ -17,6 +17,8 @@ import type { ConfirmationWebOptions } from "./confirmations/api-v1-confirmation
 import { helpPlugin } from "./help/help.ts";
 import type { HelpWebOptions } from "./help/help.ts";
 import { consolePlugin } from "./console/console-plugin.ts";
+import { oidcPlugin } from "./oidc/oidc-plugin.ts";
+import type { OidcWebOptions } from "./oidc/oidc-plugin.ts";
 import type { ConsoleWebOptions } from "./console/console-plugin.ts";
 
 /**
@@ -33,6 +35,8 @@ export interface WebServices {
   tradingPin: TradingPinWebOptions;
   confirmations: ConfirmationWebOptions;
   help: HelpWebOptions;
+  /** The OpenID Provider (issue 20). */
+  oidc: OidcWebOptions;
   console: ConsoleWebOptions;
 }
 
@@ -51,6 +55,7 @@ export async function buildApp(services: WebServices): Promise<FastifyInstance> 
   await app.register(tradingPinPlugin, services.tradingPin);
   await app.register(confirmationPlugin, services.confirmations);
   await app.register(helpPlugin, services.help);
+  await app.register(oidcPlugin, services.oidc);
   if (config.console.listen === null) {
     await app.register(consolePlugin, services.console);
   }

@@ -5,8 +5,9 @@ import { ACCOUNT_TEXT } from "./account/i18n-account.ts";
 import { PASSKEY_TEXT } from "./passkeys/i18n-passkey.ts";
 import { TRADING_PIN_TEXT } from "./trading-pin/i18n-trading-pin.ts";
 import { HELP_TEXT } from "./help/i18n-help.ts";
+import { OIDC_TEXT } from "./oidc/i18n-oidc.ts";
 
-const PARTS = [KERNEL_TEXT, LOGIN_TEXT, ACCOUNT_TEXT, PASSKEY_TEXT, TRADING_PIN_TEXT, HELP_TEXT];
+const PARTS = [KERNEL_TEXT, LOGIN_TEXT, ACCOUNT_TEXT, PASSKEY_TEXT, TRADING_PIN_TEXT, HELP_TEXT, OIDC_TEXT];
 
 // A key two features define would show one of them the other's words: refused at start.
 const keys = PARTS.flatMap((part) => Object.keys(part.ja));
@@ -21,6 +22,6 @@ if (twice.length > 0) {
  * English does not compile.
  */
 export const UI_TEXT = {
-  ja: { ...KERNEL_TEXT.ja, ...LOGIN_TEXT.ja, ...ACCOUNT_TEXT.ja, ...PASSKEY_TEXT.ja, ...TRADING_PIN_TEXT.ja, ...HELP_TEXT.ja },
-  en: { ...KERNEL_TEXT.en, ...LOGIN_TEXT.en, ...ACCOUNT_TEXT.en, ...PASSKEY_TEXT.en, ...TRADING_PIN_TEXT.en, ...HELP_TEXT.en },
+  ja: { ...KERNEL_TEXT.ja, ...LOGIN_TEXT.ja, ...ACCOUNT_TEXT.ja, ...PASSKEY_TEXT.ja, ...TRADING_PIN_TEXT.ja, ...HELP_TEXT.ja, ...OIDC_TEXT.ja },
+  en: { ...KERNEL_TEXT.en, ...LOGIN_TEXT.en, ...ACCOUNT_TEXT.en, ...PASSKEY_TEXT.en, ...TRADING_PIN_TEXT.en, ...HELP_TEXT.en, ...OIDC_TEXT.en },
 } satisfies TextTable;

@@ -58,6 +58,11 @@ export function sessionPublicId(idHash: string): string {
   return createHash("sha256").update(`okb session id\u0000${idHash}`).digest("base64url").slice(0, 22);
 }
 
+/** An access token on the JSON API (`Authorization: Bearer`, issue 20): the session it stands for, or null. */
+export interface BearerCheck {
+  authenticate(token: string): Promise<AuthenticatedSession | null>;
+}
+
 /** Server-side sessions: a random 256-bit token in the cookie, only its SHA-256 stored. */
 export class SessionService {
   private readonly deps: {
@@ -67,6 +72,8 @@ export class SessionService {
     random: Random;
     audit: AuditLog;
     settings: SessionSettings;
+    /** The OpenID Provider's access tokens (core/oidc/bearer-sessions.ts); absent: no bearer is accepted. */
+    bearer?: BearerCheck;
   };
 
   constructor(deps: SessionService["deps"]) {
@@ -143,6 +150,12 @@ export class SessionService {
       await sessions.touch(idHash, now);
     }
     return { live: { session, customer } };
+  }
+
+  /** The session an access token stands for (`Authorization: Bearer` on the JSON API); none without a bearer check. */
+  async authenticateBearer(token: string): Promise<SessionCheckResult> {
+    const live = this.deps.bearer === undefined || token === "" ? null : await this.deps.bearer.authenticate(token);
+    return live === null ? { live: null, endedBecause: null } : { live };
   }
 
   /** Ends a session `authenticate` found ended in fact (a timeout, a lock or freeze it raced), audited. */

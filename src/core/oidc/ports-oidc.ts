@@ -72,3 +72,15 @@ export interface OidcConnectionStore {
    */
   endForClient(customerId: string, clientId: string, at: number, reason: ConnectionEndReason): Promise<number>;
 }
+
+/** What a valid access token for the JSON API says (RFC 9068): whose it is, which client holds it, through which session. */
+export interface AccessTokenClaims {
+  customerId: string;
+  clientId: string;
+  sid: string;
+}
+
+/** Checks an access token's signature, issuer, audience (PUBLIC_URL/api), lifetime and scope; null when any fails. */
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<AccessTokenClaims | null>;
+}

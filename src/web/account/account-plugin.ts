@@ -21,7 +21,7 @@ export interface AccountWebOptions {
   brand: Brand;
   /** How long a forgotten-password code (and the cookie that names it) lives. */
   codeTtlSeconds: number;
-  sessions: Pick<SessionService, "authenticate" | "listLive" | "endOne" | "endOthers">;
+  sessions: Pick<SessionService, "authenticate" | "authenticateBearer" | "listLive" | "endOne" | "endOthers">;
   /** マイページ's previous login. */
   history: Pick<LoginHistoryStore, "recent">;
   /** ログイン履歴: logins and failed attempts; マイページ's wrong passwords since the previous login. */

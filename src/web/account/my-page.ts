@@ -6,6 +6,7 @@ import { formPostOptions } from "../kernel/content-type.ts";
 import { customerPages, sessionOf } from "../kernel/customer-session.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
+import { takePendingInteraction } from "../kernel/pending-interaction.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
@@ -24,6 +25,11 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
   customerPages(app, sessions);
 
   app.get("/", { schema: { querystring: myPageQuery } }, async (request, reply) => {
+    // Logged in for a trading site (OpenID Connect): back to it instead of マイページ.
+    const pending = takePendingInteraction(request, reply);
+    if (pending !== null) {
+      return reply.redirect(pending, 303);
+    }
     const current = sessionOf(request);
     // The newest record is this login; the one before it is what the customer wants to check.
     const [, previous] = await history.recent(current.customer.id, 2);

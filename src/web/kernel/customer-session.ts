@@ -17,7 +17,7 @@ declare module "fastify" {
 }
 
 /** What the session preHandlers need: the session behind a cookie, checked each time. */
-export type SessionCheck = Pick<SessionService, "authenticate">;
+export type SessionCheck = Pick<SessionService, "authenticate" | "authenticateBearer">;
 
 /**
  * The member pages (マイページ and what it links to): every route of `scope` needs a live session;
@@ -56,9 +56,17 @@ function customerPageSession(sessions: SessionCheck) {
   };
 }
 
+/** `Authorization: Bearer TOKEN` (RFC 6750): the app and a trading site's back end, with an access token of the OpenID Provider. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/u;
+
 function customerApiSession(sessions: SessionCheck) {
   return async function customerApiSession(request: FastifyRequest): Promise<void> {
-    const checked = await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request));
+    const authorization = request.headers.authorization;
+    // An Authorization header decides alone: a bad token is [4010] even beside a good cookie.
+    const checked =
+      authorization === undefined
+        ? await sessions.authenticate(request.cookies[SESSION_COOKIE], contextOf(request))
+        : await sessions.authenticateBearer(BEARER.exec(authorization)?.[1] ?? "");
     if (checked.live === null) {
       // The reason (when a session ended) as `error.reason`; code and message as ever.
       throw new NotAuthenticatedError(`no live session (${checked.endedBecause ?? "none"})`, checked.endedBecause);

@@ -39,6 +39,22 @@ export interface PageBase {
   brand: Brand;
 }
 
+/**
+ * A page's HTML alone, for answers fastify does not send: the OpenID Provider's own pages (logout
+ * confirmation, its errors), which oidc-provider writes. Such a page has no form of ours (the
+ * provider's logout form carries its own token), so no CSRF token is offered.
+ */
+export function renderHtml(name: string, base: PageBase, data: Record<string, unknown>): string {
+  const helpers = {
+    t: (key: TextKey, values?: Record<string, string>): string => t(base.lang, key, values),
+    q: langQuery(base.lang),
+    csrfToken: (): string => {
+      throw new Error(`${name} has a form of ours; render it with renderPage`);
+    },
+  };
+  return eta.render(name, { ...base, ...helpers, ...data });
+}
+
 /** Renders `views/NAME.eta` inside the layout as an HTML response. */
 export function renderPage(reply: FastifyReply, name: string, base: PageBase, data: Record<string, unknown>, status = 200): FastifyReply {
   // One token per page: without a CSRF cookie yet, each generateCsrf() would make a new

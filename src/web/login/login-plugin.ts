@@ -13,7 +13,7 @@ export interface LoginWebOptions {
   /** How long a code (and the pre-auth cookie that names it) lives. */
   codeTtlSeconds: number;
   login: Pick<LoginService, "passwordStep" | "codeStep" | "codeScreen" | "resendCode" | "loginIdToRestart">;
-  sessions: Pick<SessionService, "authenticate" | "end">;
+  sessions: Pick<SessionService, "authenticate" | "authenticateBearer" | "end">;
 }
 
 /**

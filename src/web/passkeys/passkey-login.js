@@ -46,7 +46,8 @@
    * customer picks one; the button replaces it (the library aborts it), which is not an error.
    */
   async function offerInAutofill() {
-    if (!(await browserSupportsWebAuthnAutofill())) {
+    // A page without a login ID field (the step-up page for a trading site) has nothing to offer them in.
+    if (!(await browserSupportsWebAuthnAutofill()) || document.querySelector("input[autocomplete$='webauthn']") === null) {
       return;
     }
     try {

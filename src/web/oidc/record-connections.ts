@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+import type Provider from "oidc-provider";
+import type { KoaContextWithOIDC } from "oidc-provider";
+import type { Clock } from "../../core/kernel/ports.ts";
+import type { OidcConnectionStore } from "../../core/oidc/ports-oidc.ts";
+import { liveLoginOf } from "./live-login.ts";
+
+/**
+ * Every authorization code the provider issues is recorded as a connection of the okb-login
+ * session it came through (issue 20 items 6 and 8): the client, its grant and the `sid` its ID
+ * token will carry. Done after the provider's own work and before its answer leaves, so a client
+ * cannot redeem the code before the connection exists, and the end of the session always reaches it.
+ */
+export function recordConnections(provider: Provider, connections: Pick<OidcConnectionStore, "record">, clock: Clock): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    const route = ctx.oidc?.route;
+    if (route !== "authorization" && route !== "resume") {
+      return;
+    }
+    const code = ctx.oidc.entities.AuthorizationCode;
+    const login = liveLoginOf(ctx as unknown as KoaContextWithOIDC);
+    if (code === undefined || login === null || code.accountId !== login.customerId || code.grantId === undefined || code.sid === undefined) {
+      return;
+    }
+    const now = clock.now();
+    await connections.record({
+      id: randomUUID(),
+      customerId: login.customerId,
+      clientId: code.clientId,
+      grantId: code.grantId,
+      sid: code.sid,
+      sessionIdHash: login.sessionIdHash,
+      createdAt: now,
+      lastUsedAt: now,
+    });
+  });
+}

@@ -257,7 +257,10 @@ export interface RecoveryRequestsTable {
 export interface OidcPayloadsTable {
   model: string;
   id_hash: string;
-  /** JSON, without the id itself (`jti`): put back from the id asked for. */
+  /**
+   * The payload's JSON sealed (AES-256-GCM, key `oidc-payload-seal`): findByUid must give a Session back with
+   * its id, the `_session` cookie, and an Interaction carries that cookie, so nothing usable is kept readable.
+   */
   payload: string;
   grant_id: string | null;
   uid: string | null;

@@ -7,6 +7,7 @@ import { SESSION_COOKIE } from "../kernel/cookies.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import type { HandedOver, LiveLogin } from "./live-login.ts";
 import { setHandedOver } from "./live-login.ts";
+import { moveFormSecretToHeader } from "./secret-in-form.ts";
 
 /** The provider's endpoints under our origin (provider-setup.ts `routes`), beside discovery. */
 const PROVIDER_PATHS = ["/.well-known/openid-configuration", "/oidc/auth", "/oidc/auth/*", "/oidc/token", "/oidc/me", "/oidc/jwks", "/oidc/token/revocation", "/oidc/token/introspection", "/oidc/session/end", "/oidc/session/end/*", "/oidc/request"];
@@ -43,6 +44,7 @@ export function mountProvider(scope: WebScope, provider: Provider, readLogin: (r
       context: contextOf(request),
       sessionToken: readsLogin ? request.cookies[SESSION_COOKIE] : undefined,
     };
+    await moveFormSecretToHeader(request);
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) {
         reply.raw.setHeader(name, value);

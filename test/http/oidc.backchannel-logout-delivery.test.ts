@@ -1,8 +1,5 @@
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
@@ -19,54 +16,12 @@ import { ManualClock } from "../support/manual-clock.ts";
 import { until } from "../support/outbox-instance.ts";
 import { NOW, newLogin, newSession } from "../support/rows.ts";
 import { insertClient, newConnection } from "../support/oidc-rows.ts";
+import { BackChannelEndpoint } from "../support/backchannel-endpoint.ts";
 
 // Issue 20 item 6: a client with a back-channel URI hears of a session's end within 10 s, retried
 // durably with backoff while it is down, across a restart, and exactly once with several instances.
 // The client is a real HTTP server on loopback; `deliver` POSTs to it as oidc-provider would (the
 // real one signs a logout_token; here the form carries the sub and sid in the clear).
-
-/** A relying party's back-channel endpoint: what it received, and what it answers (200 unless told). */
-class BackChannelEndpoint {
-  readonly received: { sub: string; sid: string }[] = [];
-  /** Status for the next requests, one per request; 200 once empty. */
-  answers: number[] = [];
-  /** Delay before answering, in ms. */
-  delayMs = 0;
-  private readonly server: Server;
-
-  constructor() {
-    this.server = createServer((request, response) => {
-      let body = "";
-      request.setEncoding("utf8");
-      request.on("data", (chunk: string) => (body += chunk));
-      request.on("end", () => {
-        const status = this.answers.shift() ?? 200;
-        const form = new URLSearchParams(body);
-        const [sub, sid] = (form.get("logout_token") ?? "").split(" ");
-        setTimeout(() => {
-          if (status === 200) {
-            this.received.push({ sub: sub ?? "", sid: sid ?? "" });
-          }
-          response.writeHead(status, { "cache-control": "no-store" }).end();
-        }, this.delayMs);
-      });
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/backchannel`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  sidsFor(sub: string): string[] {
-    return this.received.filter((one) => one.sub === sub).map((one) => one.sid);
-  }
-}
 
 /** POSTs to the client's registered back-channel URI; a status other than 200 is a failure to retry. */
 function deliverOverHttp(db: Kysely<Database>): DeliverLogout {

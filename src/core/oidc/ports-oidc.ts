@@ -58,8 +58,12 @@ export interface ConnectedService {
 export type ConnectionEndReason = "ended_by_customer" | "revoked_by_operator" | "client_removed" | string;
 
 export interface OidcConnectionStore {
-  /** Records the connection; one that exists for the same grant and session is touched instead. */
-  record(connection: OidcConnection): Promise<void>;
+  /**
+   * Records the connection; one that exists for the same grant and session is touched instead.
+   * false when nothing is live to record: the session has ended (a logout racing the grant), or
+   * this grant's connection for it was ended (never revived); the grant must then be refused.
+   */
+  record(connection: OidcConnection): Promise<boolean>;
   /** A token of the grant was used (refresh, userinfo, the API). */
   touchGrant(grantId: string, at: number): Promise<void>;
   /** The live connections of the customer, one line per client, newest use first. */

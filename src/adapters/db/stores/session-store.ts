@@ -4,6 +4,8 @@ import type { SessionEndReason } from "../../../core/kernel/error-reasons.ts";
 import { SESSION_END_REASONS } from "../../../core/kernel/error-reasons.ts";
 import type { Database, SessionsTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
+import { endConnections } from "../oidc-connection-end.ts";
+import type { EndedConnections } from "../oidc-connection-end.ts";
 
 export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
   await trx
@@ -53,7 +55,28 @@ function knownEndReason(stored: string | null): SessionEndReason | null {
   return (SESSION_END_REASONS as readonly string[]).includes(stored ?? "") ? (stored as SessionEndReason) : null;
 }
 
-export function createSessionStore(db: Kysely<Database>): SessionStore {
+/**
+ * The reasons that end every OpenID Connect connection of the customer, even those of sessions
+ * ended before and of the session a password change keeps (issue 20 item 6: "a lock, freeze,
+ * password change or reset ends every token of the customer"). Any other end reaches only the
+ * connections of the sessions it ends.
+ */
+const ENDS_EVERY_CONNECTION: ReadonlySet<SessionEndReason> = new Set<SessionEndReason>(["account_locked", "account_frozen", "password_changed"]);
+
+export interface SessionStoreOptions {
+  /**
+   * Called once a session's end queued a back-channel logout and committed (the delivery worker's
+   * notify). Not called when the store is bound to a caller's transaction: the worker's poll finds it.
+   */
+  onLogoutQueued?: () => void;
+}
+
+export function createSessionStore(db: Kysely<Database>, options: SessionStoreOptions = {}): SessionStore {
+  const afterEnd = (result: EndedConnections): void => {
+    if (result.deliveriesQueued > 0 && !db.isTransaction) {
+      options.onLogoutQueued?.();
+    }
+  };
   return {
     async create(session: Session, login: LoginRecord): Promise<void> {
       await inTransaction(db, async (trx) => {
@@ -77,16 +100,26 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     },
 
     async end(idHash: string, endedAt: number, reason: SessionEndReason): Promise<void> {
-      await db.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
+      // The session and the clients' grants through it end together (issue 20 item 6).
+      const result = await inTransaction(db, async (trx) => {
+        await trx.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
+        return endConnections(trx, { sessionIdHashes: [idHash] }, endedAt, reason);
+      });
+      afterEnd(result);
     },
 
-    async endAllForCustomer(customerId: string, endedAt: number, reason: SessionEndReason, options?: { except?: string }): Promise<number> {
-      let update = db.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("customer_id", "=", customerId).where("ended_at", "is", null);
-      if (options?.except !== undefined) {
-        update = update.where("id_hash", "!=", options.except);
-      }
-      const result = await update.executeTakeFirst();
-      return Number(result.numUpdatedRows);
+    async endAllForCustomer(customerId: string, endedAt: number, reason: SessionEndReason, endOptions?: { except?: string }): Promise<number> {
+      const { sessions, connections } = await inTransaction(db, async (trx) => {
+        let update = trx.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("customer_id", "=", customerId).where("ended_at", "is", null);
+        if (endOptions?.except !== undefined) {
+          update = update.where("id_hash", "!=", endOptions.except);
+        }
+        const ended = await update.returning("id_hash").execute();
+        const which = ENDS_EVERY_CONNECTION.has(reason) ? { customerId } : { sessionIdHashes: ended.map((row) => row.id_hash) };
+        return { sessions: ended.length, connections: await endConnections(trx, which, endedAt, reason) };
+      });
+      afterEnd(connections);
+      return sessions;
     },
 
     async endReason(idHash: string): Promise<SessionEndReason | null> {

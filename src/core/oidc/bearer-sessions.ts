@@ -1,17 +1,13 @@
 import type { AuthenticatedSession, BearerCheck } from "../login/session.ts";
 import type { Clock, CustomerStore, SessionStore } from "../kernel/ports.ts";
-import type { AccessTokenVerifier, OidcConnection } from "./ports-oidc.ts";
+import type { AccessTokenVerifier, OidcConnectionStore } from "./ports-oidc.ts";
 
 /** A connection's last use is written at most this often (the API is called on every screen of the app). */
 const TOUCH_INTERVAL_MS = 60_000;
 
 export interface BearerSessionDeps {
   verifier: AccessTokenVerifier;
-  connections: {
-    /** The live connection of this client and sid whose grant the provider still holds; null otherwise. */
-    findLive(clientId: string, sid: string): Promise<OidcConnection | null>;
-    touchGrant(grantId: string, at: number): Promise<void>;
-  };
+  connections: Pick<OidcConnectionStore, "findLive" | "touchGrant">;
   sessions: Pick<SessionStore, "find">;
   customers: Pick<CustomerStore, "findById">;
   clock: Clock;
@@ -38,7 +34,8 @@ export class BearerSessions implements BearerCheck {
     if (claims === null) {
       return null;
     }
-    const connection = await connections.findLive(claims.clientId, claims.sid);
+    const now = clock.now();
+    const connection = await connections.findLive(claims.clientId, claims.sid, now);
     if (connection === null || connection.customerId !== claims.customerId) {
       return null;
     }
@@ -47,7 +44,6 @@ export class BearerSessions implements BearerCheck {
     if (session === null || customer === null || customer.lockedAt !== null || customer.frozenAt !== null) {
       return null;
     }
-    const now = clock.now();
     if (now - connection.lastUsedAt >= TOUCH_INTERVAL_MS) {
       await connections.touchGrant(connection.grantId, now);
     }

@@ -64,6 +64,11 @@ export interface OidcConnectionStore {
    * this grant's connection for it was ended (never revived); the grant must then be refused.
    */
   record(connection: OidcConnection): Promise<boolean>;
+  /**
+   * The live connection of this client and sid whose grant the provider still holds (not revoked,
+   * not expired); null otherwise. What an access token on the JSON API stands for.
+   */
+  findLive(clientId: string, sid: string, now: number): Promise<OidcConnection | null>;
   /** A token of the grant was used (refresh, userinfo, the API). */
   touchGrant(grantId: string, at: number): Promise<void>;
   /** The live connections of the customer, one line per client, newest use first. */

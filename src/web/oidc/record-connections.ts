@@ -24,7 +24,7 @@ export function recordConnections(provider: Provider, connections: Pick<OidcConn
       return;
     }
     const now = clock.now();
-    await connections.record({
+    const recorded = await connections.record({
       id: randomUUID(),
       customerId: login.customerId,
       clientId: code.clientId,
@@ -34,5 +34,11 @@ export function recordConnections(provider: Provider, connections: Pick<OidcConn
       createdAt: now,
       lastUsedAt: now,
     });
+    if (!recorded) {
+      // The session ended while the provider worked (a logout in another tab): the code it issued must not work.
+      await ctx.oidc.provider.AuthorizationCode.revokeByGrantId(code.grantId);
+      ctx.status = 303;
+      ctx.redirect("/login");
+    }
   });
 }

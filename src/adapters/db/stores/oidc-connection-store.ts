@@ -4,6 +4,7 @@ import type { ConnectedService, ConnectionEndReason, OidcConnection, OidcConnect
 import type { Database } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 import { endConnections } from "../oidc-connection-end.ts";
+import { hashToken } from "../../../core/kernel/token-hash.ts";
 
 export interface OidcConnectionStoreOptions {
   /**
@@ -85,6 +86,41 @@ export function createOidcConnectionStore(db: Kysely<Database>, options: OidcCon
         .orderBy("c.client_id")
         .execute();
       return rows.map((row) => ({ clientId: row.client_id, clientName: row.client_name, since: Number(row.since), lastUsedAt: Number(row.last_used_at) }));
+    },
+
+    async findLive(clientId: string, sid: string, now: number): Promise<OidcConnection | null> {
+      const row = await db
+        .selectFrom("oidc_connections")
+        .selectAll()
+        .where("client_id", "=", clientId)
+        .where("sid", "=", sid)
+        .where("ended_at", "is", null)
+        .orderBy("created_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      if (row === undefined) {
+        return null;
+      }
+      // The grant itself, as the provider keeps it (payload-adapter.ts): gone once revoked (a refresh token's reuse, the revocation endpoint).
+      const grant = await db
+        .selectFrom("oidc_payloads")
+        .select("expires_at")
+        .where("model", "=", "Grant")
+        .where("id_hash", "=", hashToken(row.grant_id))
+        .executeTakeFirst();
+      if (grant === undefined || (grant.expires_at !== null && grant.expires_at <= now)) {
+        return null;
+      }
+      return {
+        id: row.id,
+        customerId: row.customer_id,
+        clientId: row.client_id,
+        grantId: row.grant_id,
+        sid: row.sid,
+        sessionIdHash: row.session_id_hash,
+        createdAt: row.created_at,
+        lastUsedAt: row.last_used_at,
+      };
     },
 
     async isGrantLive(grantId: string): Promise<boolean> {

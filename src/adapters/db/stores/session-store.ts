@@ -63,6 +63,13 @@ function knownEndReason(stored: string | null): SessionEndReason | null {
  */
 const ENDS_EVERY_CONNECTION: ReadonlySet<SessionEndReason> = new Set<SessionEndReason>(["account_locked", "account_frozen", "password_changed"]);
 
+/**
+ * A session found idle or too old ends alone: the clients' grants through it stay (the app's
+ * refresh tokens, offline_access, outlive the browser's session by design; a trading site keeps
+ * its own session rules). Only the ends the customer, the call center or a lock decide reach them.
+ */
+const LEAVES_CONNECTIONS: ReadonlySet<SessionEndReason> = new Set<SessionEndReason>(["idle_timeout", "absolute_timeout"]);
+
 export interface SessionStoreOptions {
   /**
    * Called once a session's end queued a back-channel logout and committed (the delivery worker's
@@ -103,7 +110,7 @@ export function createSessionStore(db: Kysely<Database>, options: SessionStoreOp
       // The session and the clients' grants through it end together (issue 20 item 6).
       const result = await inTransaction(db, async (trx) => {
         await trx.updateTable("sessions").set({ ended_at: endedAt, end_reason: reason }).where("id_hash", "=", idHash).where("ended_at", "is", null).execute();
-        return endConnections(trx, { sessionIdHashes: [idHash] }, endedAt, reason);
+        return LEAVES_CONNECTIONS.has(reason) ? { ended: 0, deliveriesQueued: 0 } : endConnections(trx, { sessionIdHashes: [idHash] }, endedAt, reason);
       });
       afterEnd(result);
     },

@@ -10,6 +10,7 @@ import { operatorAddCommand } from "./operator-add-command.ts";
 import { operatorDisableCommand } from "./operator-disable-command.ts";
 import { operatorUnlockCommand } from "./operator-unlock-command.ts";
 import { auditVerifyCommand } from "./audit-verify-command.ts";
+import { clientAddCommand, clientListCommand, clientRemoveCommand, clientRotateSecretCommand } from "./client-command.ts";
 import { USAGE } from "./usage.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -26,6 +27,10 @@ const COMMANDS: Record<string, Command> = {
   "operator disable": operatorDisableCommand,
   "operator unlock": operatorUnlockCommand,
   "audit verify": auditVerifyCommand,
+  "client add": clientAddCommand,
+  "client list": clientListCommand,
+  "client remove": clientRemoveCommand,
+  "client rotate-secret": clientRotateSecretCommand,
 };
 
 const HELP_WORDS = new Set(["help", "--help", "-h"]);

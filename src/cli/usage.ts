@@ -34,8 +34,22 @@ commands:
       check the audit log's hash chain: prints the row count and the chain
       head when intact; else the first broken link (seq, row ID, time) and
       exits 1 (a row deleted, edited or added with SQL)
+  client add --client-id ID --name NAME --redirect-uri URI [--redirect-uri URI …]
+             [--post-logout-redirect-uri URI …] [--backchannel-logout-uri URI] [--public]
+      register an OpenID Connect relying party: ID of 3-64 characters a-z 0-9 . _ -;
+      exact URIs, https (http only on localhost, 127.0.0.1, [::1]), no fragment, no
+      user:password; prints its secret once as "client_secret: SECRET" (stored
+      hashed); --public: no secret (the app, PKCE only)
+  client list
+      the relying parties: ID, name, public or confidential, URIs, creation time
+  client remove --client-id ID
+      remove a relying party; its connections end and their tokens stop working
+  client rotate-secret --client-id ID
+      a new secret, printed once as "client_secret: SECRET"; the old one stops
+      working at once
   help
       show this text
 
-exit status: 0 success, 1 failure (configuration, database), 2 bad input or usage
+exit status: 0 success, 1 failure (configuration, database), 2 bad input or usage;
+the client commands exit 1 on bad input too (issue 20)
 `;

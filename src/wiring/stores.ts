@@ -8,6 +8,7 @@ import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "../core/console/ports-console-read.ts";
 import type { PasskeyStore, WebAuthnChallengeStore } from "../core/passkeys/ports-passkey.ts";
 import type { TradingPinStore } from "../core/trading-pin/ports-trading-pin.ts";
+import type { OidcClientStore } from "../core/oidc/ports-oidc.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/stores/challenge-store.ts";
@@ -29,6 +30,7 @@ import { createWebAuthnChallengeStore } from "../adapters/db/stores/webauthn-cha
 import { createConfirmationStore } from "../adapters/db/stores/confirmation-store.ts";
 import type { ConfirmationStore } from "../core/confirmations/ports-confirmation.ts";
 import { createTradingPinStore } from "../adapters/db/stores/trading-pin-store.ts";
+import { createOidcClientStore } from "../adapters/db/stores/oidc-client-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
@@ -59,6 +61,8 @@ export interface Stores {
   passkeys: PasskeyStore;
   /** WebAuthn challenges kept server-side (hashed, bound, taken once). */
   webauthnChallenges: WebAuthnChallengeStore;
+  /** The OpenID Provider's relying parties, registered from the CLI (issue 20). */
+  oidcClients: OidcClientStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The console's read side: customer search, a customer's mails and their delivery, the audit log by filters. */
@@ -90,6 +94,7 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     emailVerifications: createEmailVerificationStore(database.db),
     passkeys: createPasskeyStore(database.db),
     webauthnChallenges: createWebAuthnChallengeStore(database.db),
+    oidcClients: createOidcClientStore(database.db, time.clock),
     confirmations: createConfirmationStore(database.db),
     tradingPins: createTradingPinStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),

@@ -6,7 +6,7 @@ import { InvalidInputError } from "../../src/core/kernel/errors.ts";
 
 // Issue 17 item 14: one rule for every free text a person reads. Each bad text with the
 // problem it is refused for; each field checked, so no entry point is left on an old rule.
-const FIELDS: ReadableTextField[] = ["customerName", "operatorName", "passkeyName", "reason", "confirmationDetail"];
+const FIELDS: ReadableTextField[] = ["customerName", "operatorName", "clientName", "passkeyName", "reason", "confirmationDetail"];
 
 const REFUSED_EVERYWHERE: Array<[string, string, string]> = [
   ["NUL", "田中\u0000一郎", "hidden_character"],
@@ -92,7 +92,7 @@ describe("readable text: one rule for names, passkey names, reasons and confirma
     });
   }
 
-  for (const field of ["customerName", "operatorName", "passkeyName"] as const) {
+  for (const field of ["customerName", "operatorName", "clientName", "passkeyName"] as const) {
     it(`${field}: refuses web addresses, hosts and e-mail addresses`, () => {
       const passed = REFUSED_IN_NAMES.filter(([, text]) => {
         const checked = readableTextCheck(field, text);
@@ -103,7 +103,7 @@ describe("readable text: one rule for names, passkey names, reasons and confirma
   }
 
   it("accepts the names people have: kana and kanji with spaces of either width, ー, 々, full-width and half-width letters, IVS, accents", () => {
-    for (const field of ["customerName", "operatorName", "passkeyName", "reason", "confirmationDetail"] as const) {
+    for (const field of ["customerName", "operatorName", "clientName", "passkeyName", "reason", "confirmationDetail"] as const) {
       for (const name of ACCEPTED_NAMES) {
         const checked = readableTextCheck(field, name);
         assert.ok("text" in checked, `${field} ${JSON.stringify(name)}: ${JSON.stringify(checked)}`);
@@ -126,7 +126,7 @@ describe("readable text: one rule for names, passkey names, reasons and confirma
   });
 
   it("limits the length per field, in characters (code points), not bytes", () => {
-    const limits: Array<[ReadableTextField, number]> = [["customerName", 100], ["operatorName", 100], ["passkeyName", 40], ["reason", 500], ["confirmationDetail", 128]];
+    const limits: Array<[ReadableTextField, number]> = [["customerName", 100], ["operatorName", 100], ["clientName", 100], ["passkeyName", 40], ["reason", 500], ["confirmationDetail", 128]];
     for (const [field, max] of limits) {
       assert.ok("text" in readableTextCheck(field, "𠮷".repeat(max)), `${field}: ${max} characters`);
       const over = readableTextCheck(field, "𠮷".repeat(max + 1));

@@ -28,6 +28,8 @@ export const PREAUTH_TOKEN_BYTES = 32;
 export const PREAUTH_GRACE_SECONDS = 30 * 60;
 /** The long-lived device cookie (login notices for new devices): 256 bits, as the other tokens. */
 export const DEVICE_TOKEN_BYTES = 32;
+/** A confidential OIDC client's secret: 256 bits (RFC 6749 §10.10: a guess may succeed with probability 2^-128 at most, 2^-160 better). */
+export const OIDC_CLIENT_SECRET_BYTES = 32;
 
 /** Session timeouts (OWASP ASVS 3.3: idle and absolute limits). */
 export const DEFAULT_SESSION_IDLE_SECONDS = 30 * 60;

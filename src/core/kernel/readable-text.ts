@@ -3,9 +3,10 @@ import { CONFIRMATION_DETAIL_MAX_LENGTH, MAX_NAME_LENGTH, MAX_PASSKEY_NAME_LENGT
 
 /**
  * One rule for every free text a person will read (issue 17 item 14): a customer's or an
- * operator's name, a passkey's name, an operator's reason, a confirmation's detail. They are
- * shown on pages, in mails, in the console and the audit log, where they must read as typed:
- * nothing hidden, nothing reordered, nothing that looks blank, no link dressed as a name.
+ * operator's name, a relying party's name (「連携中のサービス」), a passkey's name, an operator's
+ * reason, a confirmation's detail. They are shown on pages, in mails, in the console and the
+ * audit log, where they must read as typed: nothing hidden, nothing reordered, nothing that
+ * looks blank, no link dressed as a name.
  *
  * Normalisation: NFC, which changes no character a person can tell apart (a kana and its
  * dakuten become one code point); never NFKC, which would turn a customer's ＴＡＮＡＫＡ into
@@ -13,7 +14,7 @@ import { CONFIRMATION_DETAIL_MAX_LENGTH, MAX_NAME_LENGTH, MAX_PASSKEY_NAME_LENGT
  * below, so ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ is seen as the host it is). A confirmation's detail
  * is not normalised at all: the token is bound to the exact text the trading site sent.
  */
-export type ReadableTextField = "customerName" | "operatorName" | "passkeyName" | "reason" | "confirmationDetail";
+export type ReadableTextField = "customerName" | "operatorName" | "clientName" | "passkeyName" | "reason" | "confirmationDetail";
 
 /** Why a text was refused (the words for a person are `readableTextProblemWords`). */
 export type ReadableTextProblem =
@@ -40,6 +41,7 @@ export const MAX_REASON_LENGTH = 500;
 const FIELD_RULES: Record<ReadableTextField, FieldRule> = {
   customerName: { maxLength: MAX_NAME_LENGTH, lines: "one", spaces: "trim", normalise: "nfc", refuseUrls: true },
   operatorName: { maxLength: MAX_NAME_LENGTH, lines: "one", spaces: "trim", normalise: "nfc", refuseUrls: true },
+  clientName: { maxLength: MAX_NAME_LENGTH, lines: "one", spaces: "trim", normalise: "nfc", refuseUrls: true },
   passkeyName: { maxLength: MAX_PASSKEY_NAME_LENGTH, lines: "one", spaces: "collapse", normalise: "nfc", refuseUrls: true },
   reason: { maxLength: MAX_REASON_LENGTH, lines: "multiple", spaces: "trim", normalise: "nfc", refuseUrls: false },
   confirmationDetail: { maxLength: CONFIRMATION_DETAIL_MAX_LENGTH, lines: "one", spaces: "keep", normalise: "none", refuseUrls: false },

@@ -52,6 +52,8 @@ import { createMeteredAuditLog } from "./adapters/metrics/metered-audit-log.ts";
 import { checkReadiness, databaseCheck, redisCheck, smtpCheck, smtpState } from "./adapters/health/readiness-checks.ts";
 import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
 import { isDependencyOutage } from "./adapters/health/dependency-outage.ts";
+import type { LogoutDeliverySettings } from "./adapters/oidc/logout-delivery-worker.ts";
+import { buildOpenIdProvider } from "./wiring/oidc.ts";
 
 export interface ServiceOptions {
   /** Tests pass a clock they can move. */
@@ -63,6 +65,8 @@ export interface ServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults (tests shorten them). */
   smtp?: Partial<SmtpTimeouts>;
+  /** Back-channel logout delivery settings over the defaults (tests shorten the backoff). */
+  logoutDelivery?: Partial<LogoutDeliverySettings>;
   /** How often this instance applies due security requests (default 30 s); null: never on its own (tests call applyDueSecurityRequests). */
   securityRequestSweepMs?: number | null;
 }
@@ -115,7 +119,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   await migrateToLatest(database.db, database.dialect);
   // SQLite only: `customer import` refuses to run while this service uses the file (issue 17 item 12).
   const liveMarker = markSqliteLive(config.databaseUrl, (error) => logger.warn({ err: error }, "cannot mark the SQLite database as in use; customer import will not see this service"));
-  const stores = buildStores(database, config, { clock, random });
+  // The back-channel logout worker is built below; a session's end wakes it through this.
+  const logoutWake = { notify: (): void => {} };
+  const stores = buildStores(database, config, { clock, random }, { logoutQueued: () => logoutWake.notify() });
   const { customers, outbox: outboxStore } = stores;
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
   // As many mails in delivery as SMTP conversations, so none waits inside nodemailer behind a stalled one.
@@ -180,7 +186,9 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     requiredChecks.push(redisCheck(redis));
   }
 
-  const sessions = new SessionService({ sessions: stores.sessions, customers, clock, random, audit, settings: config.session });
+  const oidc = await buildOpenIdProvider(config, stores, database, { clock, logger, logoutDelivery: options.logoutDelivery });
+  const sessions = new SessionService({ sessions: stores.sessions, customers, clock, random, audit, settings: config.session, bearer: oidc.bearer });
+  logoutWake.notify = () => oidc.logoutWorker.notify();
   const loginDeps: LoginDeps = {
     customers,
     challenges: stores.challenges,
@@ -257,12 +265,14 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     tradingPin: { ...customerSite, tradingPins, tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }) },
     confirmations: { sessions, confirmations: confirmations.confirmations },
     help: { brand: config.brand, codeTtlSeconds: config.codeTtlSeconds, codeMailLimit: config.rateLimits.codeMailsPerCustomer, securityChangeDelayHours: config.securityChangeDelayHours },
+    oidc: { brand: config.brand, clock, sessions, ...oidc.web },
     console: { brand: config.brand, ...consoleServices },
   };
   const app = await buildApp(web);
   const consoleApp = config.console.listen === null ? null : await buildConsoleApp(web);
   worker.start();
   recovery.worker.start();
+  oidc.logoutWorker.start();
 
   return {
     app,
@@ -285,6 +295,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       await recovery.worker.runOnce().catch((error: unknown) => logger.warn({ err: error }, "recovery requests: last run failed"));
       await recovery.worker.stop();
       await worker.stop({ drainForMs: SHUTDOWN_MAIL_DRAIN_MS });
+      await oidc.stop();
       if (pruneTimer !== null) {
         clearInterval(pruneTimer);
       }

@@ -1,4 +1,20 @@
+import type { Logger } from "pino";
+import type { AdapterFactory } from "oidc-provider";
 import type { Config } from "../config.ts";
+import type { Clock, Customer } from "../core/kernel/ports.ts";
+import type { OidcConnectionStore } from "../core/oidc/ports-oidc.ts";
+import { BearerSessions } from "../core/oidc/bearer-sessions.ts";
+import { createAccessTokenVerifier } from "../adapters/crypto/access-token-verifier.ts";
+import { publicHalves } from "../adapters/crypto/oidc-signing-keys.ts";
+import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
+import { DEFAULT_LOGOUT_DELIVERY_SETTINGS, LogoutDeliveryWorker } from "../adapters/oidc/logout-delivery-worker.ts";
+import type { LogoutDeliverySettings } from "../adapters/oidc/logout-delivery-worker.ts";
+import { logoutTokenSender } from "../adapters/oidc/logout-token-sender.ts";
+import { purgeExpiredOidcPayloads } from "../adapters/oidc/purge-expired-payloads.ts";
+import { createOidcAdapterFactory } from "../adapters/oidc/payload-adapter.ts";
+import { clientMetadata } from "../adapters/oidc/client-metadata.ts";
+import type { Stores } from "./stores.ts";
+import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import { deriveKey } from "../adapters/crypto/derive-key.ts";
 import { loadOrCreateSigningKey } from "../adapters/crypto/confirmation-key-file.ts";
 import { oidcSigningKeys } from "../adapters/crypto/oidc-signing-keys.ts";
@@ -40,5 +56,90 @@ export async function oidcProviderSettings(config: Readonly<Config>): Promise<{ 
       proxy: config.trustProxy !== false,
     },
     warnings,
+  };
+}
+
+/** The key that signs (the first); the others are only published. */
+export function currentKey(keys: readonly SigningJwk[]): SigningJwk {
+  const [first] = keys;
+  if (first === undefined) {
+    throw new Error("the OpenID Provider has no signing key");
+  }
+  return first;
+}
+
+/** What the server takes from the OpenID Provider's wiring. */
+export interface OpenIdProvider {
+  /** Access tokens on the JSON API (SessionService's `bearer`). */
+  bearer: BearerSessions;
+  logoutWorker: LogoutDeliveryWorker;
+  /** The oidc plugin's options but the brand, clock and sessions (src/web/oidc/oidc-plugin.ts). */
+  web: {
+    settings: OidcProviderSettings;
+    adapter: AdapterFactory;
+    findCustomer(id: string): Promise<Customer | null>;
+    connections: OidcConnectionStore;
+    hasPasskey(customerId: string): Promise<boolean>;
+  };
+  /** Stops the delivery worker and the purge. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The OpenID Provider's parts (issue 20): keys, the adapter over our database (payloads sealed with
+ * a key of SERVER_SECRET), the bearer check of the JSON API, the back-channel logout worker and the
+ * purge of expired rows every 10 minutes.
+ */
+export async function buildOpenIdProvider(
+  config: Readonly<Config>,
+  stores: Stores,
+  database: DatabaseHandle,
+  deps: { clock: Clock; logger: Logger; logoutDelivery?: Partial<LogoutDeliverySettings> },
+): Promise<OpenIdProvider> {
+  const { clock, logger } = deps;
+  const { settings, warnings } = await oidcProviderSettings(config);
+  for (const warning of warnings) {
+    logger.warn(warning);
+  }
+  const bearer = new BearerSessions({
+    verifier: createAccessTokenVerifier({ issuer: settings.issuer, audience: settings.apiResource, publicKeys: publicHalves(settings.signingKeys) }),
+    connections: stores.oidcConnections,
+    sessions: stores.sessions,
+    customers: stores.customers,
+    clock,
+  });
+  const logoutSettings = { ...DEFAULT_LOGOUT_DELIVERY_SETTINGS, ...deps.logoutDelivery };
+  const logoutWorker = new LogoutDeliveryWorker({
+    store: stores.oidcLogoutDeliveries,
+    deliver: logoutTokenSender({ issuer: settings.issuer, signingKey: currentKey(settings.signingKeys), clients: stores.oidcClients, clock, timeoutMs: logoutSettings.sendTimeoutMs }),
+    clock,
+    logger,
+    settings: logoutSettings,
+  });
+  const purgeTimer = setInterval(() => {
+    purgeExpiredOidcPayloads(database.db, clock.now()).catch((error: unknown) => logger.warn({ err: error }, "OpenID Provider purge failed"));
+  }, 10 * 60_000);
+  purgeTimer.unref();
+  return {
+    bearer,
+    logoutWorker,
+    web: {
+      settings,
+      adapter: createOidcAdapterFactory(database.db, {
+        clock,
+        findClient: async (clientId) => {
+          const client = await stores.oidcClients.find(clientId);
+          return client === null ? undefined : clientMetadata(client);
+        },
+        sealer: createBodySealer(deriveKey(config.serverSecret, "oidc-payload-seal")),
+      }),
+      findCustomer: (id) => stores.customers.findById(id),
+      connections: stores.oidcConnections,
+      hasPasskey: async (customerId) => (await stores.passkeys.listForCustomer(customerId)).length > 0,
+    },
+    async stop(): Promise<void> {
+      clearInterval(purgeTimer);
+      await logoutWorker.stop();
+    },
   };
 }

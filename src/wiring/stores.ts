@@ -8,7 +8,7 @@ import type { AuditStore } from "../adapters/db/audit-store.ts";
 import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "../core/console/ports-console-read.ts";
 import type { PasskeyStore, WebAuthnChallengeStore } from "../core/passkeys/ports-passkey.ts";
 import type { TradingPinStore } from "../core/trading-pin/ports-trading-pin.ts";
-import type { OidcClientStore } from "../core/oidc/ports-oidc.ts";
+import type { OidcClientStore, OidcConnectionStore } from "../core/oidc/ports-oidc.ts";
 import type { OutboxStore } from "../adapters/db/outbox-store.ts";
 import { createAuditStore } from "../adapters/db/audit-store.ts";
 import { createChallengeStore } from "../adapters/db/stores/challenge-store.ts";
@@ -16,6 +16,9 @@ import { createCustomerStore } from "../adapters/db/stores/customer-store.ts";
 import { createMailOutbox } from "../adapters/db/mail-outbox.ts";
 import { createOutboxStore } from "../adapters/db/outbox-store.ts";
 import { createLoginHistoryStore, createSessionStore } from "../adapters/db/stores/session-store.ts";
+import { createOidcConnectionStore } from "../adapters/db/stores/oidc-connection-store.ts";
+import { createOidcLogoutDeliveryStore } from "../adapters/db/stores/oidc-logout-delivery-store.ts";
+import type { OidcLogoutDeliveryStore } from "../adapters/db/stores/oidc-logout-delivery-store.ts";
 import { createStepUpStore } from "../adapters/db/stores/step-up-store.ts";
 import { createKnownDeviceStore } from "../adapters/db/stores/known-device-store.ts";
 import { createOperatorStore } from "../adapters/db/stores/operator-store.ts";
@@ -63,6 +66,10 @@ export interface Stores {
   webauthnChallenges: WebAuthnChallengeStore;
   /** The OpenID Provider's relying parties, registered from the CLI (issue 20). */
   oidcClients: OidcClientStore;
+  /** Which client holds a grant through which session (「連携中のサービス」), ended with it. */
+  oidcConnections: OidcConnectionStore;
+  /** Back-channel logouts still to deliver (the delivery worker's side). */
+  oidcLogoutDeliveries: OidcLogoutDeliveryStore;
   /** The append-only audit log (the server counts its events for /metrics on top). */
   audit: AuditStore;
   /** The console's read side: customer search, a customer's mails and their delivery, the audit log by filters. */
@@ -79,12 +86,18 @@ export interface Stores {
  * The one place that knows how the stores are built (STYLE 4): tables, the outbox's
  * sealing keys (HKDF from SERVER_SECRET: outbox bodies, operators' TOTP secrets), the time and randomness they stamp rows with.
  */
-export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Config>, "serverSecret">, time: { clock: Clock; random: Random }): Stores {
+export function buildStores(
+  database: DatabaseHandle,
+  config: Pick<Readonly<Config>, "serverSecret">,
+  time: { clock: Clock; random: Random },
+  // Told when a session's end queued a back-channel logout (the delivery worker's notify); its poll finds the rest.
+  wakes: { logoutQueued?: () => void } = {},
+): Stores {
   const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
   return {
     customers: createCustomerStore(database.db),
     challenges: createChallengeStore(database.db),
-    sessions: createSessionStore(database.db),
+    sessions: createSessionStore(database.db, { onLogoutQueued: wakes.logoutQueued }),
     history: createLoginHistoryStore(database.db),
     stepUps: createStepUpStore(database.db),
     knownDevices: createKnownDeviceStore(database.db),
@@ -95,6 +108,8 @@ export function buildStores(database: DatabaseHandle, config: Pick<Readonly<Conf
     passkeys: createPasskeyStore(database.db),
     webauthnChallenges: createWebAuthnChallengeStore(database.db),
     oidcClients: createOidcClientStore(database.db, time.clock),
+    oidcConnections: createOidcConnectionStore(database.db, { onLogoutQueued: wakes.logoutQueued }),
+    oidcLogoutDeliveries: createOidcLogoutDeliveryStore(database.db, database.dialect),
     confirmations: createConfirmationStore(database.db),
     tradingPins: createTradingPinStore(database.db),
     audit: createAuditStore(database.db, time.clock, time.random),

@@ -19,6 +19,9 @@ import type { Logger } from "pino";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
 import type { SmtpTimeouts } from "../../src/adapters/mail/smtp-transport.ts";
 import { ManualClock } from "./manual-clock.ts";
+import type { LogoutDeliverySettings } from "../../src/adapters/oidc/logout-delivery-worker.ts";
+import { registerClient } from "../../src/core/oidc/client-registration.ts";
+import type { ClientRegistrationInput, RegisteredClient } from "../../src/core/oidc/client-registration.ts";
 import { SmtpCapture } from "./smtp-capture.ts";
 import type { CaughtMail } from "./smtp-capture.ts";
 import { WebClient } from "./web-client.ts";
@@ -43,6 +46,13 @@ export interface TestServiceOptions {
   outbox?: Partial<OutboxWorkerSettings>;
   /** SMTP timeouts over the defaults. */
   smtp?: Partial<SmtpTimeouts>;
+  /**
+   * Start the test clock at the real time (the OpenID Provider's tests: oidc-provider reads the real
+   * clock for its tokens and max_age, so auth_time must be on the same one). The clock still moves only when told.
+   */
+  realTimeClock?: boolean;
+  /** Back-channel logout delivery settings over the defaults. */
+  logoutDelivery?: Partial<LogoutDeliverySettings>;
   /** Let the service apply due security requests on its own every so many ms (default: never; tests call applyDueSecurityRequests). */
   securityRequestSweepMs?: number;
 }
@@ -60,7 +70,7 @@ let counter = 0;
  * (one test) or sharedTestService (the tests of one describe); either closes it.
  */
 export class TestService {
-  readonly clock = new ManualClock();
+  clock = new ManualClock();
   /** The fields below are set once the service has started. */
   service!: Service;
   config!: Readonly<Config>;
@@ -78,6 +88,9 @@ export class TestService {
 
   async start(): Promise<void> {
     const options = typeof this.options === "function" ? await this.options() : this.options;
+    if (options.realTimeClock === true) {
+      this.clock = new ManualClock(Date.now());
+    }
     this.dir = mkdtempSync(join(tmpdir(), "okb-login-test-"));
     this.smtp = new SmtpCapture();
     await this.smtp.listen();
@@ -100,6 +113,7 @@ export class TestService {
       logger: options.logger,
       outbox: { pollIntervalMs: 50, ...options.outbox },
       smtp: options.smtp,
+      logoutDelivery: options.logoutDelivery,
       // Due security requests are applied when a test calls applyDueSecurityRequests, never behind its back.
       securityRequestSweepMs: options.securityRequestSweepMs ?? null,
     });
@@ -130,6 +144,16 @@ export class TestService {
   }
 
   /** Adds an operator as `operator add` would; returns its login ID, password and TOTP secret (base32). */
+  /** A relying party, registered as `npm run cli -- client add` does (the secret in clear, once). */
+  async addClient(input: Partial<ClientRegistrationInput> & { redirectUris: string[] }): Promise<RegisteredClient> {
+    const { stores } = this.running();
+    counter += 1;
+    return registerClient(
+      { clients: stores.oidcClients, clock: this.clock, random: nodeRandom },
+      { clientId: `trading-${counter}`, name: "OKB取引サイト", postLogoutRedirectUris: [], backchannelLogoutUri: null, isPublic: false, ...input },
+    );
+  }
+
   async addOperator(options: { loginId?: string; name?: string; role?: "agent" | "supervisor"; password?: string } = {}): Promise<{ loginId: string; password: string; totpSecret: string }> {
     const { stores, hasher } = this.running();
     counter += 1;

@@ -71,13 +71,10 @@ export function createProvider(settings: ProviderSettings, deps: ProviderDeps): 
         claims: () => ({ sub: customer.id, preferred_username: customer.loginId, name: customer.name }),
       };
     },
+    // How, when and through which session the customer logged in: in every ID token, asked for or not.
     claims: {
-      openid: ["sub"],
+      openid: ["sub", "acr", "amr", "auth_time", "sid"],
       profile: ["preferred_username", "name"],
-      acr: null,
-      amr: null,
-      auth_time: null,
-      sid: null,
     },
     scopes: ["openid", "profile", "offline_access", API_SCOPE],
     acrValues: [...ACR_VALUES],
@@ -164,6 +161,7 @@ export function createProvider(settings: ProviderSettings, deps: ProviderDeps): 
   const provider = new Provider(settings.issuer, configuration);
   provider.proxy = settings.proxy;
   compareSecretsByHash(provider);
+  sidForEveryClient(provider);
   return provider;
 }
 
@@ -184,6 +182,16 @@ function compareSecretsByHash(provider: Provider): void {
   clientPrototype.compareClientSecret = function compareHashes(actual: string) {
     return compare.call(this, clientSecretHash(actual));
   };
+}
+
+/**
+ * oidc-provider puts `sid` in codes and ID tokens only for clients with back-channel (or front-channel)
+ * logout. We want it for every client (issue 20 item 4): a connection is recorded by its sid, and an
+ * access token on the JSON API is checked by it (extraTokenClaims above).
+ */
+function sidForEveryClient(provider: Provider): void {
+  const clientPrototype = provider.Client.prototype as unknown as { includeSid(): boolean };
+  clientPrototype.includeSid = () => true;
 }
 
 export type { Adapter };

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { createLogger } from "./wiring/logger.ts";
-import type { Clock, PasswordHasher, Random, RateLimiter } from "./core/kernel/ports.ts";
+import type { Clock, PasswordHasher, Random } from "./core/kernel/ports.ts";
 import { openDatabase } from "./adapters/db/connect.ts";
 import type { DatabaseHandle } from "./adapters/db/connect.ts";
 import { migrateToLatest } from "./adapters/db/migrate.ts";
@@ -11,10 +11,7 @@ import { markSqliteLive } from "./adapters/db/sqlite-live-marker.ts";
 import { buildPasswordHasher, buildStores } from "./wiring/stores.ts";
 import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
-import { createDbRateLimiter } from "./adapters/rate-limit/db-rate-limiter.ts";
-import { connectRedis, createRedisRateLimiter, firstRedisConnection } from "./adapters/rate-limit/redis-rate-limiter.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
-import type { Redis } from "ioredis";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
@@ -54,6 +51,7 @@ import type { ReadinessCheck } from "./adapters/health/readiness-checks.ts";
 import { isDependencyOutage } from "./adapters/health/dependency-outage.ts";
 import type { LogoutDeliverySettings } from "./adapters/oidc/logout-delivery-worker.ts";
 import { buildOpenIdProvider } from "./wiring/oidc.ts";
+import { buildRateLimitCounters } from "./wiring/rate-limit-counters.ts";
 
 export interface ServiceOptions {
   /** Tests pass a clock they can move. */
@@ -103,9 +101,6 @@ export interface Service {
 // beyond this, what is left waits in the outbox for another instance or the next start.
 const SHUTDOWN_MAIL_DRAIN_MS = 5000;
 
-// At start, how long to wait for Redis before taking requests (a Redis that refuses ends the wait at once).
-const REDIS_START_WAIT_MS = 3000;
-
 /** The one place that builds adapters, core and web from the configuration. */
 export async function createService(config: Readonly<Config>, options: ServiceOptions = {}): Promise<Service> {
   const clock = options.clock ?? systemClock;
@@ -147,32 +142,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   );
   // Every security event passes through the audit log: counting there keeps the core free of metrics.
   const audit = createMeteredAuditLog(stores.audit, metrics.security);
-  const dbLimiter = createDbRateLimiter(database.db);
-  let redis: Redis | null = null;
-  let counters: RateLimiter = dbLimiter;
-  let pruneTimer: NodeJS.Timeout | null = null;
-  if (config.redisUrl !== null) {
-    redis = connectRedis(config.redisUrl);
-    // ioredis reconnects on its own; say so once per outage, not at every retry (and never the URL).
-    let redisDown = false;
-    redis.on("error", (error: Error) => {
-      if (!redisDown) {
-        redisDown = true;
-        logger.warn({ error: error.message }, "redis unavailable; reconnecting");
-      }
-    });
-    redis.on("ready", () => {
-      redisDown = false;
-    });
-    await firstRedisConnection(redis, REDIS_START_WAIT_MS);
-    counters = createRedisRateLimiter(redis, { prefix: `${config.redisPrefix}rl:` });
-  } else {
-    // Expired counters are only clutter; clear them now and then.
-    pruneTimer = setInterval(() => {
-      dbLimiter.prune(clock.now()).catch((error: unknown) => logger.warn({ err: error }, "rate-limit prune failed"));
-    }, 10 * 60_000);
-    pruneTimer.unref();
-  }
+  const { counters, redis, pruneTimer } = await buildRateLimitCounters(config, database, { clock, logger });
   // Passkey challenges nobody answered (a closed dialog) are only clutter after their 5 minutes.
   const challengePruneTimer = setInterval(() => {
     stores.webauthnChallenges.prune(clock.now()).catch((error: unknown) => logger.warn({ err: error }, "passkey challenge prune failed"));

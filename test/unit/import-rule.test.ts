@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
 const CORE_FEATURES_ON_LOGIN = ["core/account", "core/passkeys", "core/trading-pin", "core/confirmations", "core/oidc"] as const;
 const CORE_FOLDERS = ["core/kernel", "core/mail", "core/login", ...CORE_FEATURES_ON_LOGIN, "core/customers", "core/console"];
-const WEB_FEATURES = ["web/login", "web/account", "web/passkeys", "web/trading-pin", "web/confirmations", "web/help", "web/operations"];
+const WEB_FEATURES = ["web/login", "web/account", "web/passkeys", "web/trading-pin", "web/confirmations", "web/help", "web/operations", "web/oidc"];
 
 /**
  * The allowed graph, the one table of it: a folder of src/core or src/web → the folders of its own layer it may

@@ -6,7 +6,7 @@ import { formPostOptions } from "../kernel/content-type.ts";
 import { customerPages, sessionOf } from "../kernel/customer-session.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
-import { takePendingInteraction } from "../kernel/pending-interaction.ts";
+import { takePendingInteraction } from "../kernel/cookies.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";

@@ -6,7 +6,7 @@ import { acrOf, meetsRequestedAcr } from "../../core/oidc/acr.ts";
 import type { AuthenticatedSession } from "../../core/login/session.ts";
 import { SESSION_COOKIE } from "../kernel/cookies.ts";
 import { detectLang, langQuery } from "../kernel/i18n.ts";
-import { rememberPendingInteraction } from "../kernel/pending-interaction.ts";
+import { rememberPendingInteraction } from "../kernel/cookies.ts";
 import type { WebScope } from "../kernel/plugin.ts";
 import { renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";

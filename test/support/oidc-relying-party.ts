@@ -67,3 +67,45 @@ export async function follow(t: TestService, browser: WebClient, start: string, 
 export function redeem(config: oidc.Configuration, callback: URL, started: Started): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce, idTokenExpected: true });
 }
+
+/** The port's listener at PUBLIC_URL (http://localhost:PORT), for the provider's back-channel and openid-client's requests. */
+export async function listenAtPublicUrl(t: TestService): Promise<void> {
+  if (!t.service.app.server.listening) {
+    await t.service.app.listen({ host: "127.0.0.1", port: Number(new URL(t.config.publicUrl).port) });
+  }
+}
+
+/** Logs the customer in on our pages (password + emailed code) in `browser`, as the login page asks after a client sent it there. */
+export async function logInOnOurPages(t: TestService, browser: WebClient, customer: { loginId: string; password: string; email: string }): Promise<void> {
+  const n = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject.includes("認証コード")).length + 1;
+  const password = await browser.post("/login", { form: { loginId: customer.loginId, password: customer.password } });
+  assert.equal(password.headers.location, "/login/mfa", "the password step asks for the code");
+  const code = await browser.post("/login/mfa", { form: { code: await t.codeFor(customer.email, n) } });
+  assert.equal(code.headers.location, "/", "the code step lands on マイページ");
+  await t.drainOutbox();
+}
+
+/**
+ * One authorization from start to tokens: when our login page is shown, the customer logs in there
+ * (`logIn`), then the browser goes on from マイページ. `loginShown` tells whether the page was needed.
+ */
+export async function authorizeAndRedeem(
+  t: TestService,
+  browser: WebClient,
+  config: oidc.Configuration,
+  redirectUri: string,
+  options: { params?: Record<string, string>; logIn?: () => Promise<void> } = {},
+): Promise<{ tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers; loginShown: boolean }> {
+  const started = await startAuthorization(config, redirectUri, options.params);
+  let reached = await follow(t, browser, started.url.href, redirectUri);
+  let loginShown = false;
+  if ("page" in reached) {
+    assert.equal(reached.page, "/login", `expected our login page, got ${reached.page} (${reached.status})`);
+    assert.ok(options.logIn !== undefined, "the login page was shown but the test gave no way to log in");
+    loginShown = true;
+    await options.logIn();
+    reached = await follow(t, browser, "/", redirectUri);
+  }
+  assert.ok("callback" in reached, `expected the client's callback, got ${"page" in reached ? reached.page : ""}`);
+  return { tokens: await redeem(config, reached.callback, started), loginShown };
+}

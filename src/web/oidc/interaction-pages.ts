@@ -107,9 +107,12 @@ function loginResult(live: AuthenticatedSession): NonNullable<InteractionResults
 }
 
 /**
- * A provider session left from another okb-login session (a logout, another login) is dropped
- * first: the new login gets a session of its own, so its `sid`s are new and a back-channel logout
- * of the old session cannot log this one out, nor the other way round.
+ * A provider session left from another okb-login session (a logout and a login again, perhaps as
+ * another customer) is emptied first: no customer, no clients. The new login then fills it, and
+ * each client gets a new `sid` and grant, so a back-channel logout of the old session cannot log
+ * the new one out, nor the other way round. (oidc-provider's own answer to another customer, a
+ * logout form posted by an inline script, would end the new okb-login session too.) The
+ * interaction forgets the session it started in, as oidc-provider itself does in that case.
  */
 async function forgetOtherLogin(provider: Provider, details: Details, live: AuthenticatedSession): Promise<void> {
   const old = details.session;
@@ -117,9 +120,22 @@ async function forgetOtherLogin(provider: Provider, details: Details, live: Auth
     return;
   }
   const stored = await provider.Session.find(old.cookie);
-  if (stored !== undefined && !providerSessionMatches({ customerId: live.customer.id, authMethods: live.session.authMethods, createdAt: live.session.createdAt, sessionIdHash: live.session.idHash }, stored)) {
-    await stored.destroy();
+  const current = { customerId: live.customer.id, authMethods: live.session.authMethods, createdAt: live.session.createdAt, sessionIdHash: live.session.idHash };
+  if (stored === undefined || providerSessionMatches(current, stored)) {
+    return;
   }
+  const interaction = await provider.Interaction.find(details.uid);
+  if (interaction !== undefined) {
+    interaction.session = undefined;
+    await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
+  }
+  const emptied = stored as unknown as { accountId?: string; loginTs?: number; acr?: string; amr?: string[]; authorizations?: object };
+  emptied.accountId = undefined;
+  emptied.loginTs = undefined;
+  emptied.acr = undefined;
+  emptied.amr = undefined;
+  emptied.authorizations = {};
+  await stored.persist();
 }
 
 /**
@@ -145,6 +161,7 @@ async function firstPartyGrant(provider: Provider, details: Details): Promise<st
 
 /** Back to the provider, which redirects the browser on to the client (hijacked: the provider writes the answer). */
 async function finish(provider: Provider, request: FastifyRequest, reply: FastifyReply, result: InteractionResults): Promise<FastifyReply> {
-  const redirectTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+  // Merged with the login given just before (a consent follows it): else prompt=login would ask for the login again.
+  const redirectTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
   return reply.redirect(redirectTo, 303);
 }

@@ -11,6 +11,11 @@ declare module "fastify" {
      * is [4000] before the handler runs.
      */
     showsParameterRefusal?: boolean;
+    /**
+     * The route hands the request on untouched (the OpenID Provider, src/web/oidc/mount-provider.ts),
+     * which answers bad parameters itself in its protocol's words (`invalid_request`): no check here.
+     */
+    answersBadParametersItself?: boolean;
   }
 }
 
@@ -32,6 +37,9 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
  */
 export function checkParametersOfEveryRoute(app: FastifyInstance): void {
   app.addHook("onRequest", async (request: FastifyRequest): Promise<void> => {
+    if (request.routeOptions.config.answersBadParametersItself === true) {
+      return;
+    }
     const where = controlCharacterIn("path", request.params) ?? controlCharacterIn("query", request.query);
     if (where !== null) {
       throw new InvalidInputError(`control character in ${where}`);

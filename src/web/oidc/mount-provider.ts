@@ -57,7 +57,7 @@ export function mountProvider(scope: WebScope, provider: Provider, readLogin: (r
     });
   };
   for (const url of PROVIDER_PATHS) {
-    scope.route({ method: ["GET", "HEAD", "POST", "OPTIONS"], url, onRequest: handOver, handler: unreachable });
+    scope.route({ method: ["GET", "HEAD", "POST", "OPTIONS"], url, config: { answersBadParametersItself: true }, onRequest: handOver, handler: unreachable });
   }
 }
 

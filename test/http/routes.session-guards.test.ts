@@ -56,6 +56,15 @@ const PUBLIC = new Set([
   "POST /console/api/v1/login",
   "POST /console/api/v1/logout",
   "GET /console/static/console.css",
+  // The OpenID Provider (issue 20): oidc-provider's endpoints, handed over untouched (it reads the
+  // session where it needs it), and the interaction pages, which send a browser without one to /login.
+  ...["/.well-known/openid-configuration", "/oidc/auth", "/oidc/auth*", "/oidc/token", "/oidc/me", "/oidc/jwks", "/oidc/token/revocation", "/oidc/token/introspection", "/oidc/session/end", "/oidc/session/end*", "/oidc/request"].flatMap(
+    (path) => ["GET", "HEAD", "POST", "OPTIONS"].map((method) => `${method} ${path}`),
+  ),
+  "GET /oidc/interaction/:uid",
+  "HEAD /oidc/interaction/:uid",
+  "GET /oidc/interaction/:uid/abort",
+  "HEAD /oidc/interaction/:uid/abort",
 ]);
 
 const GUARDS = ["customerPageSession", "customerApiSession", "operatorPageSession", "operatorApiSession"] as const;

@@ -10,6 +10,8 @@ const PRODUCTION_OK = {
   PUBLIC_URL: "https://login.okb-sec.co.jp",
   // Production needs the confirmations' signing key (issue 13 §6); a fresh one for the test.
   CONFIRMATION_SIGNING_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  // And the OpenID Provider's (issue 20).
+  OIDC_SIGNING_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
 };
 
 describe("where the console listens (CONSOLE_LISTEN, CONSOLE_PUBLIC_URL)", () => {

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config.ts";
 import { requiredMethods } from "../../src/core/confirmations/confirmation-policy.ts";
 
 const P256 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-const PRODUCTION = { NODE_ENV: "production", SMTP_URL: "smtp://mail.internal:25", SERVER_SECRET: "x".repeat(40), PUBLIC_URL: "https://login.okb-sec.co.jp" };
+const PRODUCTION = { NODE_ENV: "production", SMTP_URL: "smtp://mail.internal:25", SERVER_SECRET: "x".repeat(40), PUBLIC_URL: "https://login.okb-sec.co.jp", OIDC_SIGNING_KEY: P256 };
 
 describe("confirmation settings (CONFIRMATION_*, PASSKEY_REQUIRED_FOR_WITHDRAWALS_FROM)", () => {
   it("production needs CONFIRMATION_SIGNING_KEY; development keeps a generated key beside the SQLite database", () => {

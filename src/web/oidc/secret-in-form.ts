@@ -15,7 +15,8 @@ type RawWithBody = FastifyRequest["raw"] & { body?: Record<string, string | stri
  * client to the one method it registered, so a form's client_id and client_secret are moved into
  * the header before it runs: every client registered from the CLI can use either. Only on the three
  * endpoints above, only for a form without an Authorization header; anything else is left untouched
- * for the provider to judge. The form read here is handed to the provider as parsed (`req.body`).
+ * for the provider to judge. The form read here is handed to the provider as parsed (`req.body`, its
+ * documented fallback; it logs once per process that it used it: "already parsed request body detected").
  */
 export async function moveFormSecretToHeader(request: FastifyRequest): Promise<void> {
   const path = request.url.split("?")[0] ?? "";

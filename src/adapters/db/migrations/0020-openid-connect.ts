@@ -65,6 +65,8 @@ export const openIdConnectMigration: Migration = {
     await db.schema.createIndex("oidc_connections_session").on("oidc_connections").column("session_id_hash").execute();
     await db.schema.createIndex("oidc_connections_customer").on("oidc_connections").columns(["customer_id", "ended_at"]).execute();
     await db.schema.createIndex("oidc_connections_grant").on("oidc_connections").column("grant_id").execute();
+    // An access token on the JSON API names its client and sid (src/core/oidc/bearer-sessions.ts).
+    await db.schema.createIndex("oidc_connections_client_sid").on("oidc_connections").columns(["client_id", "sid"]).execute();
 
     await db.schema
       .createTable("oidc_logout_deliveries")

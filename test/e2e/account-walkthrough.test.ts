@@ -1,23 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { axeViolations, browserSkipReason, describeViolations, launchBrowser, screenshotPath } from "../support/browser.ts";
 import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import type { TestCustomer } from "../support/test-service.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../support/free-port.ts";
 
 /**
  * Issue 11, the customer's own security walked through in Chromium: a failed attempt, then a

@@ -1,8 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { formatJapanTime } from "../../src/core/kernel/japan-time.ts";
 import { browserSkipReason, launchBrowser, renderedFonts, screenshotPath } from "../support/browser.ts";
@@ -10,23 +8,12 @@ import type { TestBrowser } from "../support/browser.ts";
 import { sharedTestService } from "../support/test-service.ts";
 import { fullWidth, wrongCodeFor } from "../support/codes.ts";
 import type { TestCustomer } from "../support/test-service.ts";
+import { freePort } from "../support/free-port.ts";
 
 /** `123456` → `１２３ ４５６`: what a customer with a Japanese IME in full-width mode may type. */
 function fullWidthWithSpace(code: string): string {
   const wide = fullWidth(code);
   return `${wide.slice(0, 3)} ${wide.slice(3)}`;
-}
-
-/** A loopback port free right now, so PUBLIC_URL can name it before the app listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function pathOf(page: Page): string {

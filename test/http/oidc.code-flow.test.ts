@@ -1,24 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { decodeJwt } from "jose";
 import { sharedTestService } from "../support/test-service.ts";
 import { nextCodeMail } from "../support/page-login.ts";
 import { discoverAs, follow, redeem, startAuthorization } from "../support/oidc-relying-party.ts";
+import { freePort } from "../support/free-port.ts";
 
 const REDIRECT = "https://trade.okb-sec.example/callback";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = (server.address() as AddressInfo);
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Issue 20 items 1, 3, 4, 7: a trading site logs a customer in through okb-login with openid-client,
 // from discovery alone; our pages do the login; the ID token says who, how and when; the access

@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { VIEWPORTS, axeViolations, describeViolations, screenshotPath } from "./browser.ts";
-
-/** A loopback port free right now, so PUBLIC_URL can name it before the app listens. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "./free-port.ts";
 
 /** Buttons, links, fields and textareas smaller than 44 × 44 px, as `tag "text" W×H`. */
 export async function smallTargets(page: Page): Promise<string[]> {

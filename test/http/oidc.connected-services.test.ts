@@ -146,9 +146,9 @@ describe("「連携中のサービス」: the customer sees the services a login
       ],
     );
     const page = visibleText((await own.get("/history")).body);
-    assert.equal(page.match(/ログインしたサービス/gu)?.length, 1, "only the login made for the service says so");
-    assert.match(page, /ログインしたサービス\s*OKB取引サイト/u);
-    assert.match(visibleText((await own.get("/history?lang=en")).body), /Services logged in to\s*OKB取引サイト/u);
+    assert.equal(page.match(/ログイン先/gu)?.length, 1, "only the login made for the service says so");
+    assert.match(page, /ログイン先\s*OKB取引サイト/u);
+    assert.match(visibleText((await own.get("/history?lang=en")).body), /Logged in to\s*OKB取引サイト/u);
     const connected = (await t.auditEvents(customer.customer.id)).filter((event) => event.event === "oidc.connected");
     assert.equal(connected.length, 1);
     assert.deepEqual(Object.keys(connected[0]?.detail ?? {}).sort(), ["clientId", "clientName", "sessionId"]);

@@ -13,6 +13,7 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
 import { endConnectionForm, endSessionForm, historyPageQuery, parseBody } from "../kernel/validation.ts";
 import { attemptOrShowAgain } from "../kernel/form-page.ts";
+import type { ShownRefusal } from "../kernel/form-page.ts";
 import type { PageError } from "../kernel/render.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 import { originInWords } from "../../core/kernel/device-label.ts";
@@ -86,7 +87,7 @@ export const historyAndSessionsPages: WebPlugin<AccountWebOptions> = async (app,
   // 「連携を解除する」: refused (not connected, ended meanwhile), the page again with the error above the services.
   app.post("/sessions/services/end", formOnly, async (request, reply) => {
     const lang = detectLang(request);
-    const showAgain = ({ shown, status }: { shown: PageError; status: number }) => renderSessionsPage(options, request, reply, { confirmation: null, error: shown }, status);
+    const showAgain = ({ shown, status }: ShownRefusal) => renderSessionsPage(options, request, reply, { confirmation: null, error: shown }, status);
     return attemptOrShowAgain(request, reply, showAgain, async () => {
       const { clientId } = parseBody(endConnectionForm, request.body);
       await connectedServices.end(sessionOf(request), clientId, contextOf(request));

@@ -156,7 +156,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     requiredChecks.push(redisCheck(redis));
   }
 
-  const oidc = await buildOpenIdProvider(config, stores, database, { clock, logger, logoutDelivery: options.logoutDelivery });
+  const oidc = await buildOpenIdProvider(config, stores, database, { clock, logger, audit, logoutDelivery: options.logoutDelivery });
   const sessions = new SessionService({ sessions: stores.sessions, customers, clock, random, audit, settings: config.session, bearer: oidc.bearer });
   logoutWake.notify = () => oidc.logoutWorker.notify();
   const loginDeps: LoginDeps = {
@@ -230,6 +230,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       passwordReset: recovery.passwordReset,
       loginIdReminder: recovery.loginIdReminder,
       noticeSettings: new NoticeSettings({ customers, audit }),
+      connectedServices: oidc.connectedServices,
     },
     passkeys: { ...customerSite, ...buildPasskeyServices({ ...loginDeps, ...passkeyDeps, stepUps: stores.stepUps, knownDevices: stores.knownDevices }) },
     tradingPin: { ...customerSite, tradingPins, tradingPinChange: new TradingPinChange({ ...stepUpDeps, tradingPins }) },

@@ -14,6 +14,7 @@ import { SecurityRequests } from "../core/console/security-requests/security-req
 import { EmailVerifications } from "../core/console/security-requests/email-verification.ts";
 import { BirthDateCheck } from "../core/console/birth-date-check.ts";
 import { TradingPinUnlock } from "../core/console/trading-pin-unlock.ts";
+import { ConnectionRevocation } from "../core/console/connection-revocation.ts";
 import { ConsoleRequestAudit, RequestAuditMarks } from "../core/console/console-request-audit.ts";
 import type { OperatorAction } from "../core/console/operator-action.ts";
 import { unlockOperatorFromConsole } from "../core/console/operators/operator-unlock.ts";
@@ -41,6 +42,8 @@ export interface ConsoleServices {
   birthDateCheck: BirthDateCheck;
   /** Lifts a trading PIN's lock (issue 13 §4): audited, a notice to the customer. */
   tradingPinUnlock: TradingPinUnlock;
+  /** Ends a customer's connection to one relying party (issue 20 item 8): audited, a notice to the customer. */
+  connectionRevocation: ConnectionRevocation;
   /** A supervisor lifts an agent's lock (issue 17 item 15): audited. */
   operatorUnlock: { unlock(loginId: string, action: OperatorAction): Promise<void> };
   /** Audits every refused console request, and every allowed one the core recorded nothing for (issue 17 item 9; the web layer's hook calls it). */
@@ -95,9 +98,10 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
   });
   const birthDateCheck = new BirthDateCheck({ customers: stores.customers, audit, limiter, clock });
   const tradingPinUnlock = new TradingPinUnlock({ customers: stores.customers, pins: stores.tradingPins, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
+  const connectionRevocation = new ConnectionRevocation({ customers: stores.customers, connections: stores.oidcConnections, outbox: loginDeps.outbox, audit, clock, random, brand: config.brand });
   const requestAudit = new ConsoleRequestAudit({ customers: stores.customers, audit });
   const operatorUnlock = { unlock: (loginId: string, action: OperatorAction): Promise<void> => unlockOperatorFromConsole({ operators: stores.operators, audit }, loginId, action) };
-  return { operatorLogin, operatorSessions, customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, requestAudit, operatorUnlock, auditMarks, ...buildReadSide(stores, { ...loginDeps, audit }, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
+  return { operatorLogin, operatorSessions, customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, connectionRevocation, requestAudit, operatorUnlock, auditMarks, ...buildReadSide(stores, { ...loginDeps, audit }, options.stuckMail ?? DEFAULT_OUTBOX_SETTINGS) };
 }
 
 /** The console's read side: the customer search and page, the audit log view. */
@@ -112,6 +116,7 @@ function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMai
     tradingPins: stores.tradingPins,
     passkeys: stores.passkeys,
     sessions,
+    connections: stores.oidcConnections,
     loginHistory: new LoginHistory({ activity: stores.audit, clock }),
     clock,
     stuckMail,

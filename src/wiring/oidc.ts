@@ -2,8 +2,9 @@ import type { Logger } from "pino";
 import type { AdapterFactory } from "oidc-provider";
 import type { Config } from "../config.ts";
 import type { Clock, Customer } from "../core/kernel/ports.ts";
-import type { OidcConnectionStore } from "../core/oidc/ports-oidc.ts";
+import type { AuditLog } from "../core/kernel/ports-audit.ts";
 import { BearerSessions } from "../core/oidc/bearer-sessions.ts";
+import { ConnectedServices } from "../core/oidc/connected-services.ts";
 import { createAccessTokenVerifier } from "../adapters/crypto/access-token-verifier.ts";
 import { publicHalves } from "../adapters/crypto/oidc-signing-keys.ts";
 import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
@@ -72,13 +73,15 @@ export function currentKey(keys: readonly SigningJwk[]): SigningJwk {
 export interface OpenIdProvider {
   /** Access tokens on the JSON API (SessionService's `bearer`). */
   bearer: BearerSessions;
+  /** 「連携中のサービス」: listed and ended by the customer (ご利用中の端末, the JSON API); each authorization recorded and audited. */
+  connectedServices: ConnectedServices;
   logoutWorker: LogoutDeliveryWorker;
   /** The oidc plugin's options but the brand, clock and sessions (src/web/oidc/oidc-plugin.ts). */
   web: {
     settings: OidcProviderSettings;
     adapter: AdapterFactory;
     findCustomer(id: string): Promise<Customer | null>;
-    connections: OidcConnectionStore;
+    connections: ConnectedServices;
     hasPasskey(customerId: string): Promise<boolean>;
   };
   /** Stops the delivery worker and the purge. */
@@ -94,7 +97,7 @@ export async function buildOpenIdProvider(
   config: Readonly<Config>,
   stores: Stores,
   database: DatabaseHandle,
-  deps: { clock: Clock; logger: Logger; logoutDelivery?: Partial<LogoutDeliverySettings> },
+  deps: { clock: Clock; logger: Logger; audit: AuditLog; logoutDelivery?: Partial<LogoutDeliverySettings> },
 ): Promise<OpenIdProvider> {
   const { clock, logger } = deps;
   const { settings, warnings } = await oidcProviderSettings(config);
@@ -108,6 +111,7 @@ export async function buildOpenIdProvider(
     customers: stores.customers,
     clock,
   });
+  const connectedServices = new ConnectedServices({ connections: stores.oidcConnections, clients: stores.oidcClients, audit: deps.audit, clock });
   const logoutSettings = { ...DEFAULT_LOGOUT_DELIVERY_SETTINGS, ...deps.logoutDelivery };
   const logoutWorker = new LogoutDeliveryWorker({
     store: stores.oidcLogoutDeliveries,
@@ -122,6 +126,7 @@ export async function buildOpenIdProvider(
   purgeTimer.unref();
   return {
     bearer,
+    connectedServices,
     logoutWorker,
     web: {
       settings,
@@ -134,7 +139,7 @@ export async function buildOpenIdProvider(
         sealer: createBodySealer(deriveKey(config.serverSecret, "oidc-payload-seal")),
       }),
       findCustomer: (id) => stores.customers.findById(id),
-      connections: stores.oidcConnections,
+      connections: connectedServices,
       hasPasskey: async (customerId) => (await stores.passkeys.listForCustomer(customerId)).length > 0,
     },
     async stop(): Promise<void> {

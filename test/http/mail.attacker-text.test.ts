@@ -11,6 +11,7 @@ import { SoftAuthenticator } from "../support/soft-authenticator.ts";
 import type { NoticeKind } from "../../src/core/mail/notice-kinds.ts";
 import { NOTICE_KINDS } from "../../src/core/mail/notice-kinds.ts";
 import { everyMail } from "../support/notice-fixtures.ts";
+import { insertClient, insertGrantPayloads, newConnection } from "../support/oidc-rows.ts";
 
 // A phishing kit built from our own mails: the device line came from the User-Agent, the IP
 // line from X-Forwarded-For, and for an unknown browser word the parser returned the word itself.
@@ -338,6 +339,40 @@ describe("attacker text in our mails: only validated IPs and known browser and O
       }
       assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, `${mail.subject}: the operator's network and device are not the customer's business`);
       assert.match(mail.text, /\[English\]/u, `${mail.subject}: English below the Japanese`);
+    }
+  });
+
+  flow("the call center's end of a connected service (issue 20 item 8): the service's registered name, no link, no request text, not the operator's reason", async () => {
+    const headers = { "x-forwarded-for": HOSTILE_FORWARDED_FOR };
+    const hostileReason = "Unlock now at https://okb-unlock.example or call 0120-999-999";
+    const customer = await t.addCustomer();
+    const app = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await app.post("/api/v1/login", { json: { loginId: customer.loginId, password: customer.password }, headers });
+    await app.post("/api/v1/login/mfa", { json: { code: await codeIn(customer.email, 1) }, headers });
+    // The connection as the provider's adapter and the store write it (the code flow itself: test/http/oidc.connected-services.test.ts).
+    const clientId = await insertClient(t.service.database.db, { name: "OKB取引サイト" });
+    const [session] = await t.stores().sessions.listOpen(customer.customer.id);
+    assert.ok(session !== undefined);
+    const connection = newConnection(customer.customer, session, clientId);
+    await insertGrantPayloads(t.service.database.db, connection.grantId);
+    await t.stores().oidcConnections.record(connection);
+    const operator = await t.addOperator();
+    const console = t.client({ ip: "127.0.0.1", userAgent: HOSTILE_USER_AGENT });
+    await console.post("/console/api/v1/login", { json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, t.clock.now()) }, headers });
+    const revoked = await console.post(`/console/api/v1/customers/${customer.loginId}/revoke-connection`, { json: { clientId, reason: hostileReason }, headers });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    await t.drainOutbox();
+
+    const mails = t.smtp.mails.filter((mail) => mail.to === customer.email && mail.subject === "【OKB証券】サービス連携解除のお知らせ");
+    assert.equal(mails.length, 1);
+    for (const mail of mails) {
+      record(mail);
+      assert.match(mail.text, /「OKB取引サイト」とお客さまの口座との連携を解除しました/u);
+      assert.doesNotMatch(withoutFooter(t, mail), /https?:|www\.|@/i, "no link or address outside the footer");
+      for (const word of HOSTILE_WORDS) {
+        assert.ok(!mail.text.includes(word), `"${word}" from the request or the reason must not appear`);
+      }
+      assert.doesNotMatch(mail.text, /IPアドレス|ご利用環境|IP address|Device:/u, "the operator's network and device are not the customer's business");
     }
   });
 

@@ -78,6 +78,7 @@ const VARIANTS: { [K in NoticeKind]: Variant<K>[] } = {
   "email-changed-new-address": [{ facts: { at: AT } }],
   "passkey-required-off-by-call-center": [{ facts: { at: AT } }],
   "trading-pin-unlocked": [{ facts: { at: AT } }],
+  "connection-revoked": [{ facts: { at: AT, clientName: "OKB取引サイト" } }],
   "security-request-received": [
     ...REQUESTS.map((request) => ({ facts: { request, at: AT, delayHours: 24 }, variant: request })),
     { facts: { request: "mfa_off", at: AT, delayHours: 0 }, variant: "mfa_off.no-wait" },

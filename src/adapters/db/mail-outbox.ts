@@ -12,6 +12,7 @@ import { createEmailVerificationStore } from "./stores/email-verification-store.
 import { createPasskeyStore } from "./stores/passkey-store.ts";
 import { createTradingPinStore } from "./stores/trading-pin-store.ts";
 import { createConfirmationStore } from "./stores/confirmation-store.ts";
+import { createOidcConnectionStore } from "./stores/oidc-connection-store.ts";
 
 /** Thrown inside the transaction to roll back a change that answered false. */
 class ChangeDeclined extends Error {}
@@ -42,6 +43,8 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
             passkeys: createPasskeyStore(trx),
             tradingPins: createTradingPinStore(trx),
             confirmations: createConfirmationStore(trx),
+            // Bound to this transaction it wakes no worker: the back-channel logout worker's poll finds what it queued.
+            oidcConnections: createOidcConnectionStore(trx),
           };
           if (!(await change(stores))) {
             throw new ChangeDeclined();

@@ -24,12 +24,20 @@ export type LoginOutcome =
 /** How the customer logged in, or at which step the attempt stopped. */
 export type LoginMethod = "password_and_code" | "password_only" | "password" | "code" | "passkey";
 
+/** A relying party a login was given to (issue 20 item 8), named as it was registered then. */
+export interface LoginService {
+  clientId: string;
+  clientName: string;
+}
+
 export interface LoginHistoryItem {
   at: number;
   ip: string;
   device: string;
   method: LoginMethod;
   outcome: LoginOutcome;
+  /** The services this login was given to (the trading site, the app), in the order they received it; empty for most. */
+  services: LoginService[];
 }
 
 export interface LoginHistoryPage {
@@ -69,6 +77,11 @@ const PRECEDENCE: LoginOutcome[] = [
 ];
 const CODE_STEP_EVENTS = new Set<AuditEventName>(["code.failed", "code.expired", "code.burned"]);
 
+// The services a page's logins were given to are read in pages of this size, at most this many pages:
+// a client asks for a login once per its own session, so a page of logins has a few of them, not thousands.
+const CONNECTED_FETCH = 200;
+const CONNECTED_MAX_PAGES = 10;
+
 /**
  * ログイン履歴 (seed Q9, DESIGN §4): the last 90 days of the customer's logins and failed
  * attempts, newest first, one line per attempt. Read from the audit log, so it shows exactly
@@ -97,10 +110,45 @@ export class LoginHistory {
     const shown = complete.slice(0, limit);
     const more = complete.length > limit || events.length === fetch;
     const oldest = shown.at(-1)?.at(-1);
+    const items = shown.map(describeAttempt);
+    const services = oldest === undefined ? new Map<string, LoginService[]>() : await this.servicesBySession(customerId, oldest.at);
     return {
-      items: shown.map(describeAttempt),
+      items: items.map((item, index) => ({ ...item, services: services.get(sessionIdOf(shown[index] ?? [])) ?? [] })),
       next: more && oldest !== undefined ? formatAuditCursor({ at: oldest.at, id: oldest.id }) : null,
     };
+  }
+
+  /**
+   * The services given a login since `since`, by the login's session (`oidc.connected`, written each
+   * time a client received an authorization code through it: core/oidc/connected-services.ts), each
+   * client once, in the order it first received the login.
+   */
+  private async servicesBySession(customerId: string, since: number): Promise<Map<string, LoginService[]>> {
+    const bySession = new Map<string, LoginService[]>();
+    let before: { at: number; id: string } | null = null;
+    for (let page = 0; page < CONNECTED_MAX_PAGES; page += 1) {
+      const events = await this.deps.activity.recentEvents(customerId, { kinds: ["oidc.connected"], since, before, limit: CONNECTED_FETCH });
+      // Newest first: walked oldest first, so each session's services keep the order they came in.
+      for (const event of [...events].reverse()) {
+        const sessionId = event.detail["sessionId"];
+        const clientId = event.detail["clientId"];
+        if (typeof sessionId !== "string" || typeof clientId !== "string") {
+          continue;
+        }
+        const services = bySession.get(sessionId) ?? [];
+        const clientName = event.detail["clientName"];
+        if (!services.some((service) => service.clientId === clientId)) {
+          services.push({ clientId, clientName: typeof clientName === "string" ? clientName : clientId });
+        }
+        bySession.set(sessionId, services);
+      }
+      const last = events.at(-1);
+      if (events.length < CONNECTED_FETCH || last === undefined) {
+        break;
+      }
+      before = { at: last.at, id: last.id };
+    }
+    return bySession;
   }
 
   /**
@@ -131,11 +179,17 @@ function groupByRequest(events: StoredAuditEvent[]): StoredAuditEvent[][] {
   return [...groups.values()];
 }
 
-function describeAttempt(events: StoredAuditEvent[]): LoginHistoryItem {
+function describeAttempt(events: StoredAuditEvent[]): Omit<LoginHistoryItem, "services"> {
   const outcomes = new Set(events.map((event) => OUTCOME_BY_EVENT[event.event]));
   const outcome = PRECEDENCE.find((candidate) => outcomes.has(candidate)) ?? "success";
   const first = events[0] as StoredAuditEvent;
   return { at: first.at, ip: first.ip, device: describeDevice(first.userAgent), method: methodOf(events, outcome), outcome };
+}
+
+/** The public ID of the session a successful attempt created (session.ts recordStart); "" for a failed one or an older login. */
+function sessionIdOf(events: StoredAuditEvent[]): string {
+  const sessionId = events.find((event) => event.event === "session.created")?.detail["sessionId"];
+  return typeof sessionId === "string" ? sessionId : "";
 }
 
 function methodOf(events: StoredAuditEvent[], outcome: LoginOutcome): LoginMethod {

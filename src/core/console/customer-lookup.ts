@@ -5,6 +5,7 @@ import type { PasskeyStore } from "../passkeys/ports-passkey.ts";
 import type { TradingPinStore } from "../trading-pin/ports-trading-pin.ts";
 import type { LoginHistory, LoginHistoryItem } from "../account/login-history.ts";
 import type { SessionService } from "../login/session.ts";
+import type { ConnectedService, OidcConnectionStore } from "../oidc/ports-oidc.ts";
 import type { MailDeliveryState, StuckMailRule } from "./mail-delivery-state.ts";
 import type { OperatorRequest } from "./operator-request.ts";
 import { mailDeliveryState } from "./mail-delivery-state.ts";
@@ -95,6 +96,8 @@ export interface CustomerFacts extends CustomerSummary {
   passkeyRequired: boolean;
   /** The trading PIN (取引暗証番号, issue 13 §4): whether one is set and locked; never the PIN or its hash. */
   tradingPin: TradingPinFact;
+  /** 「連携中のサービス」 (issue 20 item 8): one line per client, the most recently used first; an operator can end one. */
+  connectedServices: ConnectedService[];
   /** The last code mails, newest first. */
   codeMails: CodeMailFact[];
   /** The customer's last audit events, newest first. */
@@ -115,6 +118,7 @@ export class CustomerLookup {
     tradingPins: Pick<TradingPinStore, "find">;
     passkeys: Pick<PasskeyStore, "listForCustomer" | "isRequired">;
     sessions: Pick<SessionService, "liveSessionsOf">;
+    connections: Pick<OidcConnectionStore, "listServices">;
     loginHistory: LoginHistory;
     clock: Clock;
     stuckMail: StuckMailRule;
@@ -174,7 +178,7 @@ export class CustomerLookup {
     if (customer === null) {
       throw new NotFoundError(`no customer with login ID ${JSON.stringify(loginId.slice(0, 80))}`, { what: "customer" });
     }
-    const [history, live, codeMails, trail, pin, passkeys, passkeyRequired] = await Promise.all([
+    const [history, live, codeMails, trail, pin, passkeys, passkeyRequired, connectedServices] = await Promise.all([
       loginHistory.page(customer.id, { limit: CONSOLE_LOGIN_HISTORY_ROWS }),
       sessions.liveSessionsOf(customer.id),
       mails.recentForCustomer(customer.id, "code", CONSOLE_CODE_MAILS_SHOWN),
@@ -182,6 +186,7 @@ export class CustomerLookup {
       this.deps.tradingPins.find(customer.id),
       this.deps.passkeys.listForCustomer(customer.id),
       this.deps.passkeys.isRequired(customer.id),
+      this.deps.connections.listServices(customer.id),
     ]);
     // Recorded before answering: a page that was shown is a page that was logged.
     await auditOperatorRead(this.deps.audit, request, { event: "console.customer_viewed", customerId: customer.id });
@@ -197,6 +202,7 @@ export class CustomerLookup {
       passkeys: passkeys.map((passkey) => ({ name: passkey.name, createdAt: passkey.createdAt, lastUsedAt: passkey.lastUsedAt, backedUp: passkey.backedUp })),
       passkeyRequired,
       tradingPin: { set: pin !== null, locked: pin !== null && pin.lockedAt !== null, lockedAt: pin?.lockedAt ?? null },
+      connectedServices,
       codeMails: codeMails.map((mail) => ({
         queuedAt: mail.createdAt,
         state: mailDeliveryState(mail, now, stuckMail),

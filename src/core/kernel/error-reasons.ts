@@ -18,6 +18,9 @@ export const TRADING_PIN_REASONS = ["format", "repeated", "sequence", "same_as_c
 /** [4000]: a customer's passkey change that does not apply (passkeys/passkey-errors.ts). */
 export const PASSKEY_ACTION_REASONS = ["no_passkey", "last_passkey_required"] as const;
 
+/** [4000]: ending a connected service (「連携中のサービス」) that is not connected: the customer's or the call center's (oidc/connected-services.ts). */
+export const CONNECTION_REASONS = ["not_connected"] as const;
+
 /** [4000]: an operator's action that does not apply to what it acts on (console/console-errors.ts). */
 export const OPERATOR_ACTION_REASONS = [
   "not_locked",
@@ -60,7 +63,7 @@ export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 /** The reasons each code comes with; a code not named here never carries one. */
 export const ERROR_REASONS_BY_CODE = {
   "4010": SESSION_END_REASONS,
-  "4000": [...PASSKEY_ACTION_REASONS, ...OPERATOR_ACTION_REASONS],
+  "4000": [...PASSKEY_ACTION_REASONS, ...OPERATOR_ACTION_REASONS, ...CONNECTION_REASONS],
   "5131": PASSWORD_REASONS,
   "5144": TRADING_PIN_REASONS,
 } as const satisfies Partial<Record<ErrorCode, readonly string[]>>;

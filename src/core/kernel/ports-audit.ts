@@ -76,6 +76,8 @@ export type AuditEventName =
   | "confirmation.created"
   | "confirmation.issued"
   | "confirmation.refused"
+  | "oidc.connected"
+  | "oidc.connection_ended"
   | "rate_limited";
 
 export interface AuditLog {

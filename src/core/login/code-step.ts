@@ -74,7 +74,7 @@ export class CodeStep {
     // Only a completed login (both factors) resets the failure count.
     await customers.resetFailures(customer.id);
     await auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id });
-    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
+    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context, prepared.session.idHash);
     return { sessionToken: prepared.token, customer };
   }
 

@@ -111,13 +111,16 @@ export class SessionService {
   async start(customerId: string, authMethods: string[], context: RequestContext): Promise<string> {
     const prepared = this.prepare(customerId, authMethods, context);
     await this.deps.sessions.create(prepared.session, prepared.login);
-    await this.recordStart(customerId, authMethods, context);
+    await this.recordStart(customerId, authMethods, context, prepared.session.idHash);
     return prepared.token;
   }
 
-  /** Audits a session created (by `start`, or by the code step's transaction). */
-  recordStart(customerId: string, authMethods: string[], context: RequestContext): Promise<void> {
-    return auditCustomerEvent(this.deps.audit, context, "session.created", "ok", customerId, { authMethods: authMethods.join(" ") });
+  /**
+   * Audits a session created (by `start`, or by the code step's transaction), with its public ID:
+   * ログイン履歴 finds by it the services this login was given to (`oidc.connected`, issue 20 item 8).
+   */
+  recordStart(customerId: string, authMethods: string[], context: RequestContext, idHash: string): Promise<void> {
+    return auditCustomerEvent(this.deps.audit, context, "session.created", "ok", customerId, { authMethods: authMethods.join(" "), sessionId: sessionPublicId(idHash) });
   }
 
   /** The live session behind a cookie token, or why there is none (unknown, ended, idle or too old). */

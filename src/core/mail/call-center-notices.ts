@@ -30,6 +30,12 @@ export interface CallCenterKinds {
   "passkey-required-off-by-call-center": { at: number };
   /** The trading PIN's lock lifted: trades need the same PIN as before. */
   "trading-pin-unlocked": { at: number };
+  /**
+   * A connected service's connection ended by the call center (issue 20 item 8): that service is
+   * logged out, okb-login's own logins go on. `clientName` is the name the brokerage registered
+   * for the client (`client add --name`), never text from a request.
+   */
+  "connection-revoked": { at: number; clientName: string };
   /** As soon as an operator asks: nothing changed yet, when it could at the earliest, and how to stop it. */
   "security-request-received": { request: SecurityRequestKind; at: number; delayHours: number };
   /** A supervisor approved and the change waits until `effectiveAt`. */
@@ -169,6 +175,19 @@ export const CALL_CENTER_ACTIONS: NoticeTexts<CallCenterKinds> = {
     titleEn: `Your ${brand.nameEn} trading PIN has been unlocked`,
     en: ["At your request, the call center has unlocked your trading PIN. You can trade again with the same PIN as before."],
     facts: callCenterActionLines("取引暗証番号ロックの解除", "trading PIN unlocked", at),
+    after: IF_NOT_REQUESTED,
+  }),
+  // The English part names no service: a client's name is registered in Japanese, and that part stays in English.
+  "connection-revoked": (brand, { at, clientName }) => ({
+    subject: "サービス連携解除のお知らせ",
+    ja: [
+      `お客さまのお申し出により、コールセンターにて「${clientName}」とお客さまの口座との連携を解除しました。「${clientName}」では、ログアウトした状態になっています。引き続きご利用の場合は、もう一度ログインしてください。`,
+    ],
+    titleEn: `A service's connection to your ${brand.nameEn} account has been ended`,
+    en: [
+      "At your request, the call center has ended the connection between your account and the service named in the Japanese part above, which logged you out of that service. Please log in to it again to continue using it.",
+    ],
+    facts: callCenterActionLines(`「${clientName}」との連携の解除`, "connection of a service ended", at),
     after: IF_NOT_REQUESTED,
   }),
   "security-request-received": (brand, { request, at, delayHours }) => {

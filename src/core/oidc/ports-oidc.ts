@@ -93,3 +93,11 @@ export interface AccessTokenClaims {
 export interface AccessTokenVerifier {
   verify(token: string): Promise<AccessTokenClaims | null>;
 }
+
+// The connections join the transaction of a change made with its mail (MailOutbox.queueWith): the
+// call center's revocation and its notice commit together (console/connection-revocation.ts).
+declare module "../kernel/ports.ts" {
+  interface AtomicStores {
+    oidcConnections: OidcConnectionStore;
+  }
+}

@@ -7,6 +7,7 @@ import type { AccountFreeze } from "../../core/account/account-freeze.ts";
 import type { PasswordReset } from "../../core/account/password-reset.ts";
 import type { LoginIdReminder } from "../../core/account/login-id-reminder.ts";
 import type { NoticeSettings } from "../../core/account/notice-settings.ts";
+import type { ConnectedServices } from "../../core/oidc/connected-services.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { myPage } from "./my-page.ts";
 import { historyAndSessionsPages } from "./history-sessions-pages.ts";
@@ -36,6 +37,8 @@ export interface AccountWebOptions {
   loginIdReminder: Pick<LoginIdReminder, "remind">;
   /** お知らせ設定 (login notices). */
   noticeSettings: Pick<NoticeSettings, "setEveryLogin">;
+  /** 「連携中のサービス」 on ご利用中の端末 (issue 20 item 8): listed, and one ended by the customer. */
+  connectedServices: Pick<ConnectedServices, "list" | "end">;
 }
 
 /**

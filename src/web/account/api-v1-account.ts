@@ -4,7 +4,7 @@ import { SESSION_COOKIE, clearedCookieOptions } from "../kernel/cookies.ts";
 import { customerApi, sessionOf } from "../kernel/customer-session.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { contextOf } from "../kernel/request-context.ts";
-import { freezeBody, noticeSettingsBody, parseBody, passwordChangeBody } from "../kernel/validation.ts";
+import { endConnectionForm, freezeBody, noticeSettingsBody, parseBody, passwordChangeBody } from "../kernel/validation.ts";
 import type { AccountWebOptions } from "./account-plugin.ts";
 
 const historyQuery = z.object({
@@ -17,13 +17,13 @@ const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) 
  * The customer's own security in the smartphone app (issue 11): ログイン履歴,
  * ご利用中の端末 and the password change, the same rules and errors as the pages. Every route needs a live session ([4010]).
  */
-export const accountApi: WebPlugin<AccountWebOptions> = async (api, { sessions, loginHistory, passwordChange, accountFreeze, noticeSettings }) => {
+export const accountApi: WebPlugin<AccountWebOptions> = async (api, { sessions, loginHistory, passwordChange, accountFreeze, noticeSettings, connectedServices }) => {
   customerApi(api, sessions);
 
   api.get("/login-history", { schema: { querystring: historyQuery } }, async (request) => {
     const page = await loginHistory.page(sessionOf(request).customer.id, request.query);
     return {
-      items: page.items.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome })),
+      items: page.items.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome, services: item.services })),
       next: page.next,
     };
   });
@@ -52,6 +52,19 @@ export const accountApi: WebPlugin<AccountWebOptions> = async (api, { sessions, 
 
   api.post("/sessions/end-others", async (request) => {
     return { ended: await sessions.endOthers(sessionOf(request), contextOf(request)) };
+  });
+
+  // 「連携中のサービス」 (issue 20 item 8): beside the sessions, a resource of its own.
+  api.get("/connections", async (request) => {
+    const services = await connectedServices.list(sessionOf(request).customer.id);
+    return {
+      items: services.map((service) => ({ clientId: service.clientId, clientName: service.clientName, since: isoJapanTime(service.since), lastUsedAt: isoJapanTime(service.lastUsedAt) })),
+    };
+  });
+
+  api.post("/connections/end", async (request) => {
+    const { clientId } = parseBody(endConnectionForm, request.body);
+    return { status: "ok", ...(await connectedServices.end(sessionOf(request), clientId, contextOf(request))) };
   });
 
   api.post("/password/code", async (request) => {

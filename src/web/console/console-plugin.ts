@@ -9,6 +9,7 @@ import type { SecurityRequests } from "../../core/console/security-requests/secu
 import type { EmailVerifications } from "../../core/console/security-requests/email-verification.ts";
 import type { BirthDateCheck } from "../../core/console/birth-date-check.ts";
 import type { TradingPinUnlock } from "../../core/console/trading-pin-unlock.ts";
+import type { ConnectionRevocation } from "../../core/console/connection-revocation.ts";
 import type { ConsoleRequestAudit, RequestAuditMarks } from "../../core/console/console-request-audit.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { consoleLoginApi, consoleSessionApi } from "./console-api-v1.ts";
@@ -43,6 +44,8 @@ export interface ConsoleWebOptions {
   birthDateCheck: Pick<BirthDateCheck, "check">;
   /** Lifts a trading PIN's lock (issue 13 §4): audited, a notice to the customer. */
   tradingPinUnlock: Pick<TradingPinUnlock, "unlock">;
+  /** Ends a customer's connection to one relying party (issue 20 item 8): audited, a notice to the customer. */
+  connectionRevocation: Pick<ConnectionRevocation, "revoke">;
   /** A supervisor lifts an agent's lock (issue 17 item 15): audited. */
   operatorUnlock: { unlock(loginId: string, action: OperatorAction): Promise<void> };
   /** Audits every refused console request, and every allowed one the core recorded nothing for (issue 17 item 9). */

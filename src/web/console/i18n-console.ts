@@ -1,6 +1,7 @@
 import type { Lang } from "../kernel/i18n.ts";
 import { CONSOLE_CUSTOMER_TEXT } from "./customers/i18n-console-customer.ts";
 import { CONSOLE_TRADING_PIN_TEXT } from "./customers/i18n-console-trading-pin.ts";
+import { CONSOLE_CONNECTIONS_TEXT } from "./customers/i18n-console-connections.ts";
 import { CONSOLE_OPERATORS_TEXT } from "./operators/i18n-console-operators.ts";
 import { CONSOLE_PASSKEY_TEXT } from "./customers/i18n-console-passkey.ts";
 import { CONSOLE_SECURITY_TEXT } from "./security-requests/i18n-console-security.ts";
@@ -14,6 +15,7 @@ import { CONSOLE_SECURITY_TEXT } from "./security-requests/i18n-console-security
 const JA = {
   ...CONSOLE_CUSTOMER_TEXT.ja,
   ...CONSOLE_TRADING_PIN_TEXT.ja,
+  ...CONSOLE_CONNECTIONS_TEXT.ja,
   ...CONSOLE_OPERATORS_TEXT.ja,
   ...CONSOLE_PASSKEY_TEXT.ja,
   ...CONSOLE_SECURITY_TEXT.ja,
@@ -103,6 +105,7 @@ const JA = {
 const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_CUSTOMER_TEXT.en,
   ...CONSOLE_TRADING_PIN_TEXT.en,
+  ...CONSOLE_CONNECTIONS_TEXT.en,
   ...CONSOLE_OPERATORS_TEXT.en,
   ...CONSOLE_PASSKEY_TEXT.en,
   ...CONSOLE_SECURITY_TEXT.en,

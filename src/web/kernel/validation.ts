@@ -128,6 +128,15 @@ const operatorReason = z.string().max(MAX_REASON_LENGTH * 4);
 /** The customer a console action names in its path. */
 export const consoleCustomerParams = z.object({ loginId: textField(256, ANY_CONTROL) });
 
+/**
+ * A relying party by its client ID, as registered (core/oidc/client-registration.ts CLIENT_ID_PATTERN,
+ * any case): an unknown one is the core's `not_connected`.
+ */
+const clientIdField = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/u);
+
+/** The console's 「サービス連携の解除」 (issue 20 item 8): which client, and why. */
+export const consoleRevokeConnectionBody = z.object({ clientId: clientIdField, reason: operatorReason });
+
 /** unlock, end-sessions, mfa-on, mfa-off-requests, and a request's approve or reject. */
 export const consoleReasonBody = z.object({ reason: operatorReason });
 
@@ -179,6 +188,9 @@ export const noticeSettingsForm = z.object({ everyLogin: z.literal("on").optiona
 
 /** ご利用中の端末: the session to end, by its public ID (session.ts sessionPublicId). */
 export const endSessionForm = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u) });
+
+/** 「連携を解除する」 (ご利用中の端末, POST /api/v1/connections/end): the client by its ID. */
+export const endConnectionForm = z.object({ clientId: clientIdField });
 
 /** ログイン履歴's 「さらに表示」 link. */
 export const historyPageQuery = z.object({ before: z.string().max(200).optional() });

@@ -2,7 +2,7 @@ import type { AdapterConstructor, AdapterFactory } from "oidc-provider";
 import type { Brand } from "../../core/kernel/brand.ts";
 import type { Customer } from "../../core/kernel/ports.ts";
 import type { SessionService } from "../../core/login/session.ts";
-import type { OidcConnectionStore } from "../../core/oidc/ports-oidc.ts";
+import type { ConnectedServices } from "../../core/oidc/connected-services.ts";
 import type { Clock } from "../../core/kernel/ports.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
 import { contextOf } from "../kernel/request-context.ts";
@@ -23,7 +23,8 @@ export interface OidcWebOptions {
   adapter: AdapterFactory | AdapterConstructor;
   findCustomer(id: string): Promise<Customer | null>;
   sessions: Pick<SessionService, "authenticate" | "authenticateBearer" | "end">;
-  connections: Pick<OidcConnectionStore, "record">;
+  /** Records (and audits) the connection each authorization code stands for. */
+  connections: Pick<ConnectedServices, "record">;
   hasPasskey(customerId: string): Promise<boolean>;
 }
 

@@ -67,6 +67,8 @@ const LABELS: Record<AuditEventName, Record<Lang, string>> = {
   "confirmation.created": { ja: "お取引・お手続きの確認の開始", en: "Operation confirmation started" },
   "confirmation.issued": { ja: "お取引・お手続きの確認完了（確認トークン発行）", en: "Operation confirmed (token issued)" },
   "confirmation.refused": { ja: "お取引・お手続きの確認の拒否", en: "Operation confirmation refused" },
+  "oidc.connected": { ja: "連携サービスへのログイン", en: "Logged in to a connected service" },
+  "oidc.connection_ended": { ja: "サービス連携の解除", en: "Connected service ended" },
   "session.created": { ja: "ログイン", en: "Logged in" },
   "session.ended": { ja: "ログアウト・セッション終了", en: "Session ended" },
   rate_limited: { ja: "アクセス制限", en: "Rate limited" },

@@ -6,7 +6,17 @@ import { attemptOrShowAgain } from "../../kernel/form-page.ts";
 import type { ShownRefusal } from "../../kernel/form-page.ts";
 import { detectLang } from "../../kernel/i18n.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
-import { consoleBirthDateCheckBody, consoleCustomerParams, consoleEmailChangeRequestBody, consoleEmailVerificationBody, consoleReasonBody, consoleUnfreezeForm, mfaOffRequestParams, parseBody } from "../../kernel/validation.ts";
+import {
+  consoleBirthDateCheckBody,
+  consoleCustomerParams,
+  consoleEmailChangeRequestBody,
+  consoleEmailVerificationBody,
+  consoleReasonBody,
+  consoleRevokeConnectionBody,
+  consoleUnfreezeForm,
+  mfaOffRequestParams,
+  parseBody,
+} from "../../kernel/validation.ts";
 import type { ConsoleWebOptions } from "../console-plugin.ts";
 import { consoleHref } from "../console-page.ts";
 import { operatorRequestOf } from "../console-operator-request.ts";
@@ -40,7 +50,7 @@ const INPUT_RULE: Record<string, ConsoleTextKey> = {
  * what the operator typed.
  */
 export const consoleActionPages: WebPlugin<ConsoleWebOptions> = async (app, options) => {
-  const { customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, operatorSessions } = options;
+  const { customerActions, securityRequests, emailVerifications, birthDateCheck, tradingPinUnlock, connectionRevocation, operatorSessions } = options;
   operatorPages(app, operatorSessions);
 
   const actions: Record<string, ActionRun> = {
@@ -89,6 +99,12 @@ export const consoleActionPages: WebPlugin<ConsoleWebOptions> = async (app, opti
     "trading-pin-unlock": async (loginId, action) => {
       await tradingPinUnlock.unlock(loginId, action);
       return "trading-pin-unlock";
+    },
+    // 「サービス連携の解除」 (issue 20 item 8): one form per connected service, the client in a hidden field.
+    "revoke-connection": async (loginId, action, body) => {
+      const form = parseBody(consoleRevokeConnectionBody, body);
+      await connectionRevocation.revoke(loginId, form.clientId, action);
+      return "connection-revoked";
     },
     "passkey-required-off-requests": async (loginId, action, body) => {
       const form = parseBody(consoleUnfreezeForm, body);

@@ -1,6 +1,6 @@
 import { operatorActionRefused } from "../../../core/console/console-errors.ts";
 import type { WebPlugin } from "../../kernel/plugin.ts";
-import { consoleCustomerParams, consoleEmailBody, consoleReasonBody, consoleUnfreezeBody, parseBody } from "../../kernel/validation.ts";
+import { consoleCustomerParams, consoleEmailBody, consoleReasonBody, consoleRevokeConnectionBody, consoleUnfreezeBody, parseBody } from "../../kernel/validation.ts";
 import type { ConsoleWebOptions } from "../console-plugin.ts";
 import { operatorActionOf } from "../console-operator-request.ts";
 import { operatorApi } from "../console-session.ts";
@@ -13,7 +13,7 @@ const onCustomer = { schema: { params: consoleCustomerParams } };
  * once), every body checked here and every rule in the core (CustomerActions). An action
  * that does not apply answers [4000] with `error.reason` (console-errors.ts operatorActionRefused).
  */
-export const consoleActionsApi: WebPlugin<ConsoleWebOptions> = async (api, { customerActions, operatorSessions }) => {
+export const consoleActionsApi: WebPlugin<ConsoleWebOptions> = async (api, { customerActions, connectionRevocation, operatorSessions }) => {
   // As console-api-v1.ts: no CSRF token, JSON only, the origin check, a SameSite=Strict cookie.
   operatorApi(api, operatorSessions);
 
@@ -40,6 +40,13 @@ export const consoleActionsApi: WebPlugin<ConsoleWebOptions> = async (api, { cus
   api.post("/customers/:loginId/end-sessions", onCustomer, async (request) => {
     const body = parseBody(consoleReasonBody, request.body);
     const { ended } = await customerActions.endSessions(request.params.loginId, operatorActionOf(request, body.reason));
+    return { status: "ok", ended };
+  });
+
+  // Issue 20 item 8: one connected service ended (its tokens, a back-channel logout); the customer's sessions go on.
+  api.post("/customers/:loginId/revoke-connection", onCustomer, async (request) => {
+    const body = parseBody(consoleRevokeConnectionBody, request.body);
+    const { ended } = await connectionRevocation.revoke(request.params.loginId, body.clientId, operatorActionOf(request, body.reason));
     return { status: "ok", ended };
   });
 

@@ -44,11 +44,12 @@ function factsJson(facts: CustomerFacts): Record<string, unknown> {
     failedCount: facts.failedCount,
     frozen: facts.frozen,
     frozenAt: isoOrNull(facts.frozenAt),
-    loginHistory: facts.loginHistory.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome })),
+    loginHistory: facts.loginHistory.map((item) => ({ at: isoJapanTime(item.at), ip: item.ip, device: item.device, method: item.method, outcome: item.outcome, services: item.services })),
     sessions: facts.sessions.map((session) => ({ createdAt: isoJapanTime(session.createdAt), lastSeenAt: isoJapanTime(session.lastSeenAt), ip: session.ip, device: session.device })),
     passkeys: facts.passkeys.map((passkey) => ({ name: passkey.name, createdAt: isoJapanTime(passkey.createdAt), lastUsedAt: isoOrNull(passkey.lastUsedAt), backedUp: passkey.backedUp })),
     passkeyRequired: facts.passkeyRequired,
     tradingPin: { set: facts.tradingPin.set, locked: facts.tradingPin.locked, lockedAt: isoOrNull(facts.tradingPin.lockedAt) },
+    connectedServices: facts.connectedServices.map((service) => ({ clientId: service.clientId, clientName: service.clientName, since: isoJapanTime(service.since), lastUsedAt: isoJapanTime(service.lastUsedAt) })),
     codeMails: facts.codeMails.map((mail) => ({
       queuedAt: isoJapanTime(mail.queuedAt),
       state: mail.state,

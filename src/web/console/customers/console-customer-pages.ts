@@ -40,6 +40,7 @@ const DONE_TEXT: Record<string, ConsoleTextKey> = {
   "mfa-off-requested": "doneMfaOffRequested",
   "mfa-on": "doneMfaOn",
   "trading-pin-unlock": "doneTradingPinUnlock",
+  "connection-revoked": "doneConnectionRevoked",
 };
 
 // The search box: blank searches nothing; anything else is checked as the API checks it, and a

@@ -89,6 +89,13 @@ export function customerPageView(facts: CustomerFacts, open: SecurityRequestItem
       method: t(lang, METHOD_TEXT[item.method]),
       ip: item.ip,
       device: item.device,
+      services: item.services.map((service) => service.clientName).join(lang === "ja" ? "、" : ", "),
+    })),
+    connectedServices: facts.connectedServices.map((service) => ({
+      clientId: service.clientId,
+      name: service.clientName,
+      since: formatJapanTime(service.since),
+      lastUsedAt: formatJapanTime(service.lastUsedAt),
     })),
     sessions: facts.sessions.map((session) => ({ createdAt: formatJapanTime(session.createdAt), lastSeenAt: formatJapanTime(session.lastSeenAt), ip: session.ip, device: session.device })),
     passkeyRequired: facts.passkeyRequired,

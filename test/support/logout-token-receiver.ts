@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRemoteJWKSet, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, jwtVerify } from "jose";
+import type { FetchImplementation } from "jose";
 import type { JWTPayload } from "jose";
 
 const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -10,16 +11,19 @@ const BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout";
  * A trading site's back-channel logout endpoint as OIDC Back-Channel Logout 1.0 §2.6 asks it to check
  * a logout token: signed by a key of the provider's JWKS (ES256), typ logout+jwt, our issuer, its own
  * client ID (one of those registered with it) as audience, the back-channel event, a sid, no nonce. Keeps the verified ones; answers 400
- * to anything else (and 503 while `down`).
+ * to anything else (and 503 while `down`), after `delayMs`.
  */
 export class LogoutTokenReceiver {
   readonly verified: JWTPayload[] = [];
   readonly refused: string[] = [];
   down = false;
+  /** Delay before answering a token, in ms (a slow client: its delivery stays in flight meanwhile). */
+  delayMs = 0;
   private readonly server: Server;
 
-  constructor(expect: { issuer: string; jwksUri: string; clientIds: () => string[] }) {
-    const keys = createRemoteJWKSet(new URL(expect.jwksUri));
+  /** `fetch`: how the JWKS is fetched (another instance behind a load balancer), else the global fetch. */
+  constructor(expect: { issuer: string; jwksUri: string; clientIds: () => string[]; fetch?: FetchImplementation }) {
+    const keys = createRemoteJWKSet(new URL(expect.jwksUri), expect.fetch === undefined ? {} : { [customFetch]: expect.fetch });
     this.server = createServer((request, response) => {
       let body = "";
       request.setEncoding("utf8");
@@ -37,7 +41,7 @@ export class LogoutTokenReceiver {
               throw new Error("not a logout token");
             }
             this.verified.push(payload);
-            response.writeHead(200, { "cache-control": "no-store" }).end();
+            setTimeout(() => response.writeHead(200, { "cache-control": "no-store" }).end(), this.delayMs);
           })
           .catch((error: unknown) => {
             this.refused.push(String(error));

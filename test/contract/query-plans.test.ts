@@ -301,19 +301,12 @@ for (const backend of DB_BACKENDS) {
       }
     });
 
-    // findLive has no index today: SQLite scans oidc_connections, PostgreSQL too (Seq Scan). The index
-    // asked of the lead for migration 0020 (which has not shipped): oidc_connections_live_sid on
-    // (client_id, sid) where ended_at is null. A todo until it is there: its failure is reported, not counted.
-    it(
-      "connections by (client_id, sid), live (findLive: every bearer call of the JSON API): oidc_connections_live_sid",
-      { todo: "oidc_connections has no (client_id, sid) index yet: asked of the lead for migration 0020" },
-      async () => {
-        const { store, queries } = capturingAll(opened.handle.db, (db) => createOidcConnectionStore(db));
-        // conn-10 (client-0, sid-5) is live; its grant is not a payload here, so findLive answers null.
-        assert.equal(await store.findLive("client-0", "sid-5", 3_000_000), null);
-        assertUsesIndex(opened, await explain(opened, theStatement(queries(), /from "oidc_connections"/u)), "oidc_connections", "oidc_connections_live_sid");
-      },
-    );
+    it("connections by (client_id, sid) (findLive: every bearer call of the JSON API): oidc_connections_client_sid", async () => {
+      const { store, queries } = capturingAll(opened.handle.db, (db) => createOidcConnectionStore(db));
+      // conn-10 (client-0, sid-5) is live; its grant is not a payload here, so findLive answers null.
+      assert.equal(await store.findLive("client-0", "sid-5", 3_000_000), null);
+      assertUsesIndex(opened, await explain(opened, theStatement(queries(), /from "oidc_connections"/u)), "oidc_connections", "oidc_connections_client_sid");
+    });
 
     it("logout deliveries due (every worker's poll, on every instance): oidc_logout_deliveries_due", async () => {
       const { store, queries } = capturingAll(opened.handle.db, (db) => createOidcLogoutDeliveryStore(db, opened.handle.dialect));

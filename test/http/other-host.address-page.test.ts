@@ -64,6 +64,12 @@ describe("a page opened under another host name than PUBLIC_URL's: which address
     assert.equal(style.statusCode, 200);
     assert.match(String(style.headers["content-type"]), /^text\/css/);
     assert.equal((await client.get("/.well-known/jwks.json", { headers: { host: OTHER_HOST } })).statusCode, 200);
+    // The OpenID Provider's machine endpoints: a client back end may fetch the keys by an internal name.
+    const keys = await client.get("/oidc/jwks", { headers: { host: OTHER_HOST } });
+    assert.equal(keys.statusCode, 200);
+    assert.ok(Array.isArray(keys.json().keys));
+    assert.equal((await client.get("/.well-known/openid-configuration", { headers: { host: OTHER_HOST } })).statusCode, 200);
+    assert.notEqual((await client.get("/oidc/me", { headers: { host: OTHER_HOST } })).statusCode, 421);
     assert.equal((await client.get("/no-such-page", { headers: { host: OTHER_HOST } })).statusCode, 404);
   });
 

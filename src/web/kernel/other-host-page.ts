@@ -4,7 +4,7 @@ import { detectLang } from "./i18n.ts";
 import { renderPage } from "./render.ts";
 
 // Routes that are no page a person opens: the APIs, health and metrics, files, JSON.
-const NOT_PAGES = [/^\/api\//, /^\/console\/api\//, /^\/static\//, /^\/console\/static\//, /^\/\.well-known\//, /^\/(healthz|readyz|metrics)$/, /\.json$/];
+const NOT_PAGES = [/^\/api\//, /^\/console\/api\//, /^\/static\//, /^\/console\/static\//, /^\/\.well-known\//, /^\/(healthz|readyz|metrics)$/, /\.json$/, /^\/oidc\/(jwks|me)$/];
 
 /**
  * Issue 21, item 8: a page opened by another host name than `origin`'s (PUBLIC_URL, or

@@ -107,9 +107,11 @@ function loginResult(live: AuthenticatedSession): NonNullable<InteractionResults
 }
 
 /**
- * A provider session left from another okb-login session (a logout, another login) is dropped
- * first: the new login gets a session of its own, so its `sid`s are new and a back-channel logout
- * of the old session cannot log this one out, nor the other way round.
+ * A provider session left from another okb-login session (a logout, another login, the passkey of a
+ * step-up) is dropped first: the new login gets a session of its own, so its `sid`s are new and a
+ * back-channel logout of the old session cannot log this one out, nor the other way round. The
+ * interaction is unbound from it too, as oidc-provider's resume does when the account changes: else
+ * the provider refuses to finish an interaction whose session is gone ("session not found").
  */
 async function forgetOtherLogin(provider: Provider, details: Details, live: AuthenticatedSession): Promise<void> {
   const old = details.session;
@@ -119,6 +121,9 @@ async function forgetOtherLogin(provider: Provider, details: Details, live: Auth
   const stored = await provider.Session.find(old.cookie);
   if (stored !== undefined && !providerSessionMatches({ customerId: live.customer.id, authMethods: live.session.authMethods, createdAt: live.session.createdAt, sessionIdHash: live.session.idHash }, stored)) {
     await stored.destroy();
+    delete details.session;
+    // Its remaining life, on the provider's own (real) clock.
+    await details.save(details.exp - Math.floor(Date.now() / 1000));
   }
 }
 

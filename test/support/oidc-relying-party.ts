@@ -50,8 +50,10 @@ export async function follow(t: TestService, browser: WebClient, start: string, 
     const path = location.startsWith(origin) ? location.slice(origin.length) : location;
     // The Host a browser would send, so the provider's own absolute URLs name our origin.
     const response = await browser.get(path, { headers: { host: new URL(origin).host } });
-    const next = response.headers.location;
-    if (response.statusCode < 300 || response.statusCode >= 400 || typeof next !== "string") {
+    // A redirect, or マイページ's way back to the client after a login: a page that moves on by itself (oidc-continue.eta).
+    const redirect = response.statusCode >= 300 && response.statusCode < 400 ? response.headers.location : undefined;
+    const next = response.statusCode === 200 ? /<meta http-equiv="refresh" content="0; url=([^"]+)">/u.exec(response.body)?.[1] : redirect;
+    if (typeof next !== "string") {
       return { page: path.split("?")[0] ?? path, status: response.statusCode, body: response.body };
     }
     if (next.startsWith(redirectUri)) {

@@ -25,10 +25,12 @@ export const myPage: WebPlugin<AccountWebOptions> = async (app, { brand, session
   customerPages(app, sessions);
 
   app.get("/", { schema: { querystring: myPageQuery } }, async (request, reply) => {
-    // Logged in for a trading site (OpenID Connect): back to it instead of マイページ.
+    // Logged in for a trading site (OpenID Connect): back to it instead of マイページ. By a page whose
+    // meta refresh starts a new navigation, not a redirect: Chromium holds every redirect after the login
+    // form's POST to that page's CSP `form-action 'self'`, so a chain ending at the site's callback was blocked.
     const pending = takePendingInteraction(request, reply);
     if (pending !== null) {
-      return reply.redirect(pending, 303);
+      return renderPage(reply, "oidc-continue", { lang: detectLang(request), brand }, { continueUrl: pending });
     }
     const current = sessionOf(request);
     // The newest record is this login; the one before it is what the customer wants to check.

@@ -20,6 +20,7 @@ export function providerPages(brand: Brand): ProviderDeps["pages"] {
   };
   return {
     logout: async (ctx, form) => {
+      allowFormToLeadTo(ctx, ctx.oidc.params?.["post_logout_redirect_uri"]);
       html(ctx, "oidc-logout", { providerForm: form });
     },
     loggedOut: async (ctx) => {
@@ -29,4 +30,22 @@ export function providerPages(brand: Brand): ProviderDeps["pages"] {
       html(ctx, "oidc-error", { gone: false, errorName: KNOWN_ERROR.test(out.error) ? out.error : "server_error" });
     },
   };
+}
+
+/**
+ * The logout form's POST is answered with a redirect to the client's post_logout_redirect_uri, which
+ * Chromium holds to this page's CSP `form-action` (a redirect after a form's POST counts): 'self'
+ * alone blocked it. The URI's origin is added on this page only; the provider has checked the URI
+ * against the client's registered ones before it asks for this page.
+ */
+function allowFormToLeadTo(ctx: KoaContextWithOIDC, postLogoutRedirectUri: unknown): void {
+  const policy = ctx.response.get("content-security-policy");
+  if (typeof postLogoutRedirectUri !== "string" || typeof policy !== "string" || !policy.includes("form-action 'self'")) {
+    return;
+  }
+  const { origin } = new URL(postLogoutRedirectUri);
+  if (origin === "null") {
+    return;
+  }
+  ctx.set("content-security-policy", policy.replace("form-action 'self'", `form-action 'self' ${origin}`));
 }

@@ -79,6 +79,11 @@ describe("forms that forgive, and the date of birth on a phone", { skip: browser
   }
 
   const focusedId = (): Promise<string> => page.evaluate(() => document.activeElement?.id ?? "");
+  /** The field a page focuses as it loads (autofocus, applied a moment after the load event): waited for, then read. */
+  const focusedAfterLoad = async (id: string): Promise<string> => {
+    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 5000 }).catch(() => undefined);
+    return focusedId();
+  };
 
   for (const lang of ["ja", "en"] as const satisfies readonly Lang[]) {
     const q = lang === "en" ? "?lang=en" : "";
@@ -118,7 +123,7 @@ describe("forms that forgive, and the date of birth on a phone", { skip: browser
       await page.getByLabel(label.code, { exact: true }).fill(code);
       await page.getByRole("button", { name: label.change }).click();
       await page.locator("#error").waitFor();
-      assert.equal(await focusedId(), "currentPassword", "the wrong field has the focus");
+      assert.equal(await focusedAfterLoad("currentPassword"), "currentPassword", "the wrong field has the focus");
       assert.equal(await page.locator("#currentPassword").inputValue(), "");
       assert.equal(await page.locator("#currentPassword").getAttribute("type"), "password", "shown again as dots after the post");
       assert.equal(await page.locator("#code").inputValue(), code, "the code stays");
@@ -132,7 +137,7 @@ describe("forms that forgive, and the date of birth on a phone", { skip: browser
       await page.getByRole("button", { name: label.change }).click();
       await page.locator("#error").waitFor();
       assert.match(await page.locator("#error").innerText(), new RegExp(`\\[4000\\] ${label.mismatch.replace(/[.()]/g, "\\$&")}`));
-      assert.equal(await focusedId(), "newPassword");
+      assert.equal(await focusedAfterLoad("newPassword"), "newPassword");
       assert.equal(await page.locator("#newPasswordConfirm").inputValue(), "");
       assert.equal(await page.locator("#code").inputValue(), code);
       await check(`forms-password-mismatch-${lang}`);
@@ -169,7 +174,7 @@ describe("forms that forgive, and the date of birth on a phone", { skip: browser
       await page.getByLabel(label.confirm, { exact: true }).fill("another thing entirely");
       await page.getByRole("button", { name: label.reset }).click();
       await page.locator("#error").waitFor();
-      assert.equal(await focusedId(), "newPassword");
+      assert.equal(await focusedAfterLoad("newPassword"), "newPassword");
       assert.equal(await page.locator("#code").inputValue(), code, "the code stays");
       await check(`forms-reset-mismatch-${lang}`);
       await page.getByLabel(label.newPassword, { exact: true }).fill(NEW_PASSWORD);
@@ -210,7 +215,7 @@ describe("forms that forgive, and the date of birth on a phone", { skip: browser
       await page.getByRole("button", { name: label.changePin }).click();
       await page.locator("#error").waitFor();
       assert.match(await page.locator("#error").innerText(), /\[4000\]/);
-      assert.equal(await focusedId(), "newPin");
+      assert.equal(await focusedAfterLoad("newPin"), "newPin");
       assert.equal(await page.locator("#code").inputValue(), code);
       await check(`forms-trading-pin-mismatch-${lang}`);
     });

@@ -47,7 +47,8 @@ export class CookieBrowser {
 
   /**
    * GETs `start`, then each redirect on the public origin, at the instance `pick` names for it;
-   * stops at a page (not a redirect) or at a redirect off the public origin (a client's redirect URI).
+   * and the page that moves on by itself (a meta refresh); stops at a page (not a redirect) or at a redirect off
+   * the public origin (a client's redirect URI).
    */
   async follow(pick: (path: string) => string, start: string): Promise<{ hops: Hop[]; page: Forwarded | null; offOrigin: URL | null }> {
     const hops: Hop[] = [];
@@ -58,8 +59,10 @@ export class CookieBrowser {
       const instance = pick(path);
       const answer = await this.get(instance, path);
       hops.push({ instance, path: path.split("?")[0] ?? path, status: answer.status });
-      const location = answer.headers.get("location");
-      if (answer.status < 300 || answer.status >= 400 || location === null) {
+      // マイページ's 「ご利用のサービスに戻ります」 (oidc-continue.eta) moves on by a meta refresh, as a browser follows it.
+      const refresh = answer.status === 200 ? /<meta http-equiv="refresh" content="0; url=([^"]+)">/u.exec(answer.body)?.[1] : undefined;
+      const location = answer.headers.get("location") ?? refresh?.replaceAll("&amp;", "&") ?? null;
+      if ((refresh === undefined && (answer.status < 300 || answer.status >= 400)) || location === null) {
         return { hops, page: answer, offOrigin: null };
       }
       if (!location.startsWith("/") && new URL(location).origin !== origin) {

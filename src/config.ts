@@ -7,11 +7,11 @@ import type { OidcConfig } from "./oidc-config.ts";
 import { availableParallelism } from "node:os";
 import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
 import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
+import { RATE_LIMIT_ENV_SHAPE, rateLimitSettings } from "./rate-limit-config.ts";
 import type { ConsoleConfig } from "./console-config.ts";
 import type { RateLimitName, RateRule } from "./core/kernel/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
-  DEFAULT_RATE_LIMITS,
   ARGON2_MIN_MEMORY_KIB,
   ARGON2_MIN_TIME_COST,
   DEFAULT_CODE_TTL_SECONDS,
@@ -28,27 +28,6 @@ const DEFAULT_SMTP_MAX_CONNECTIONS = 20;
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** `RATE_LIMIT_PASSWORD_PER_IP=300/300`: at most 300 requests per 300-second window. */
-const rateRule = (fallback: RateRule) =>
-  z
-    .string()
-    .regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,5}$/, "must be MAX/WINDOW_SECONDS, e.g. 5/900")
-    .transform((value): RateRule => {
-      const [max, windowSeconds] = value.split("/").map(Number);
-      return { max: max ?? fallback.max, windowSeconds: windowSeconds ?? fallback.windowSeconds };
-    })
-    .default(fallback);
-
-const RATE_LIMIT_VARIABLES: Record<RateLimitName, string> = {
-  passwordPerIp: "RATE_LIMIT_PASSWORD_PER_IP",
-  passwordPerLoginId: "RATE_LIMIT_PASSWORD_PER_LOGIN_ID",
-  codeMailsPerCustomer: "RATE_LIMIT_CODE_MAILS_PER_CUSTOMER",
-  codePerChallenge: "RATE_LIMIT_CODE_PER_CHALLENGE",
-  codePerCustomer: "RATE_LIMIT_CODE_PER_CUSTOMER",
-  codePerIp: "RATE_LIMIT_CODE_PER_IP",
-  passkeyPerIp: "RATE_LIMIT_PASSKEY_PER_IP",
-  passkeyPerCustomer: "RATE_LIMIT_PASSKEY_PER_CUSTOMER",
-};
 
 const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -57,6 +36,8 @@ const ENV_SCHEMA = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   // CONSOLE_LISTEN, CONSOLE_PUBLIC_URL (console-config.ts).
   ...CONSOLE_ENV_SHAPE,
+  // RATE_LIMIT_* (rate-limit-config.ts).
+  ...RATE_LIMIT_ENV_SHAPE,
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "must start with sqlite: or postgres://")
@@ -84,14 +65,6 @@ const ENV_SCHEMA = z.object({
   LOCKOUT_THRESHOLD: int(3, 100, DEFAULT_LOCKOUT_THRESHOLD),
   // Issue 17: hours from a supervisor's approval to a weakening change taking effect (0: at approval, for tests).
   SECURITY_CHANGE_DELAY_HOURS: int(0, 24 * 30, DEFAULT_SECURITY_CHANGE_DELAY_HOURS),
-  RATE_LIMIT_PASSWORD_PER_IP: rateRule(DEFAULT_RATE_LIMITS.passwordPerIp),
-  RATE_LIMIT_PASSWORD_PER_LOGIN_ID: rateRule(DEFAULT_RATE_LIMITS.passwordPerLoginId),
-  RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codeMailsPerCustomer),
-  RATE_LIMIT_CODE_PER_CHALLENGE: rateRule(DEFAULT_RATE_LIMITS.codePerChallenge),
-  RATE_LIMIT_CODE_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.codePerCustomer),
-  RATE_LIMIT_CODE_PER_IP: rateRule(DEFAULT_RATE_LIMITS.codePerIp),
-  RATE_LIMIT_PASSKEY_PER_IP: rateRule(DEFAULT_RATE_LIMITS.passkeyPerIp),
-  RATE_LIMIT_PASSKEY_PER_CUSTOMER: rateRule(DEFAULT_RATE_LIMITS.passkeyPerCustomer),
   /** Read, not set: libuv sizes its pool before any of our code runs (npm start sets it). */
   UV_THREADPOOL_SIZE: int(1, 1024, 4),
   HASH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).optional(),
@@ -268,9 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     redisPrefix: e.REDIS_PREFIX,
     lockoutThreshold: e.LOCKOUT_THRESHOLD,
     securityChangeDelayHours: e.SECURITY_CHANGE_DELAY_HOURS,
-    rateLimits: Object.fromEntries(
-      Object.entries(RATE_LIMIT_VARIABLES).map(([name, variable]) => [name, e[variable as keyof typeof e] as RateRule]),
-    ) as Record<RateLimitName, RateRule>,
+    rateLimits: rateLimitSettings(e),
     hashGate: { maxInFlight: hashesInFlight, maxQueue: e.HASH_MAX_QUEUE },
     dkim:
       e.DKIM_SELECTOR === undefined || e.DKIM_PRIVATE_KEY === undefined

@@ -7,6 +7,8 @@
 #   and this runs as root (scripts/services.sh).
 # - Chromium at CHROMIUM_PATH (default /usr/bin/chromium) for the browser tests: never
 #   installed from here (the test command does not install system packages).
+# - promtool (Debian's prometheus) for the alert rule checks (test/unit/prometheus-alerts.test.ts),
+#   skipped without it outside CI like the browser tests.
 #
 # Outside CI anything still missing gets one loud line and the suite runs anyway: browser
 # tests skip themselves (test/support/browser.ts), PostgreSQL and Redis tests fail. Under
@@ -61,15 +63,19 @@ elif command -v fc-list >/dev/null 2>&1 && ! grep -qi "IPAGothic" <<<"$(fc-list 
   echo "test preflight: note: no IPA Gothic font (apt-get install -y fonts-ipafont-gothic); screenshots will show boxes for Japanese text"
 fi
 
+if ! command -v promtool >/dev/null 2>&1; then
+  missing+=("alert rule checks (no promtool; apt-get install -y prometheus)")
+fi
+
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "test preflight: PostgreSQL, Redis and Chromium ($chromium) ready"
+  echo "test preflight: PostgreSQL, Redis, Chromium ($chromium) and promtool ready"
   exit 0
 fi
 
 for item in "${missing[@]}"; do
   if [ "$ci" = true ]; then
     echo "*** MISSING under CI: $item ***" >&2
-  elif [[ "$item" == "browser tests"* ]]; then
+  elif [[ "$item" == "browser tests"* || "$item" == "alert rule checks"* ]]; then
     echo "*** SKIPPED: $item ***" >&2
   else
     echo "*** WILL FAIL: $item ***" >&2

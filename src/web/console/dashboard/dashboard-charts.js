@@ -3,6 +3,9 @@
 // from our own origin (/console/static/uplot.js); no inline script or style (CSP 'self').
 "use strict";
 (function () {
+  if (typeof uPlot !== "function") {
+    return;
+  }
   // Distinct on white and for the common colour-vision deficiencies (Okabe–Ito).
   var COLOURS = ["#0072b2", "#d55e00", "#cc79a7", "#000000", "#009e73", "#e69f00"];
 
@@ -18,9 +21,23 @@
     return { data: data, labels: labels };
   }
 
+  var TIME = uPlot.fmtDate("{HH}:{mm}");
+  var DAY = uPlot.fmtDate("{M}/{D}");
+
+  function japanTime(seconds) {
+    return uPlot.tzDate(new Date(seconds * 1000), "Asia/Tokyo");
+  }
+
+  function timeLabels(_u, splits) {
+    return splits.map(function (seconds) {
+      var date = japanTime(seconds);
+      return date.getHours() === 0 && date.getMinutes() === 0 ? DAY(date) : TIME(date);
+    });
+  }
+
   function draw(box) {
     var table = document.getElementById(box.getAttribute("data-table"));
-    if (table === null || typeof uPlot !== "function") {
+    if (table === null) {
       return;
     }
     var figures = tableData(table);
@@ -33,9 +50,10 @@
       height: window.matchMedia("(max-width: 40rem)").matches ? 200 : 260,
       series: series,
       // Times in Japan time, whatever the browser's zone.
-      tzDate: function (seconds) { return uPlot.tzDate(new Date(seconds * 1000), "Asia/Tokyo"); },
+      tzDate: japanTime,
       scales: { y: { range: function (_u, min, max) { return [0, Math.max(5, max)]; } } },
-      axes: [{}, { size: 48 }],
+      // 24-hour times, the date under midnight: the same words in Japanese and English.
+      axes: [{ values: timeLabels }, { size: 48 }],
       legend: { live: false },
       cursor: { show: false },
     }, figures.data, box);

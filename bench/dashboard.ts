@@ -59,15 +59,15 @@ async function main(): Promise<void> {
       with recursive g(n) as (select 1 union all select n + 1 from g where n < ${sql.lit(ROWS)}),
       e(k, name) as (${events})
       insert into audit_events (id, at, event, outcome, customer_id, actor, ip, user_agent, request_id, detail)
-      select 'a' || n, ${sql.lit(NOW)} - (n * ${sql.lit(SPAN_MS)}) / ${sql.lit(ROWS)}, e.name, 'info', case when e.name = 'account.locked' then 'c' || (n % 1000) else null end, 'customer',
+      select 'a' || n, ${sql.lit(NOW)} - (cast(n as bigint) * ${sql.lit(SPAN_MS)}) / ${sql.lit(ROWS)}, e.name, 'info', case when e.name = 'account.locked' then 'c' || (n % 1000) else null end, 'customer',
         '203.0.' || (n % 250) || '.' || (n % 200), 'bench', 'r' || n, '{}'
       from g join e on e.k = n % ${sql.lit(EVENTS.length)}
     `.execute(db);
     await sql`
       with recursive g(n) as (select 1 union all select n + 1 from g where n < ${sql.lit(MAILS)})
       insert into mail_outbox (id, recipient, subject, body, status, attempts, next_attempt_at, created_at, sent_at, kind)
-      select 'm' || n, 'a@example.jp', 's', 'b', 'sent', 1, 0, ${sql.lit(NOW)} - (n * ${sql.lit(SPAN_MS)}) / ${sql.lit(MAILS)},
-        ${sql.lit(NOW)} - (n * ${sql.lit(SPAN_MS)}) / ${sql.lit(MAILS)} + 2000, 'code'
+      select 'm' || n, 'a@example.jp', 's', 'b', 'sent', 1, 0, ${sql.lit(NOW)} - (cast(n as bigint) * ${sql.lit(SPAN_MS)}) / ${sql.lit(MAILS)},
+        ${sql.lit(NOW)} - (cast(n as bigint) * ${sql.lit(SPAN_MS)}) / ${sql.lit(MAILS)} + 2000, 'code'
       from g
     `.execute(db);
     await sql`analyze`.execute(db);

@@ -7,6 +7,7 @@ import { bindRateLimits } from "../core/kernel/rate-limit.ts";
 import type { StuckMailRule } from "../core/console/mail-delivery-state.ts";
 import { CustomerLookup } from "../core/console/customer-lookup.ts";
 import { AuditView } from "../core/console/audit-view.ts";
+import { Dashboard } from "../core/console/dashboard/dashboard.ts";
 import { LoginHistory } from "../core/account/login-history.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../adapters/mail/outbox-settings.ts";
 import { CustomerActions } from "../core/console/customer-actions.ts";
@@ -29,6 +30,8 @@ export interface ConsoleServices {
   customerLookup: CustomerLookup;
   /** The audit log by filters, paged, and its CSV export (audited). */
   auditView: AuditView;
+  /** The operations dashboard (issue 22 §2). */
+  dashboard: Dashboard;
   /** Unlock, unfreeze, end sessions, MFA on: audited, each with a notice to the customer. */
   customerActions: CustomerActions;
   /**
@@ -105,7 +108,7 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
 }
 
 /** The console's read side: the customer search and page, the audit log view. */
-function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMailRule): Pick<ConsoleServices, "customerLookup" | "auditView"> {
+function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMailRule): Pick<ConsoleServices, "customerLookup" | "auditView" | "dashboard"> {
   const { clock, audit, sessions } = loginDeps;
   const customerLookup = new CustomerLookup({
     customers: stores.customers,
@@ -122,5 +125,6 @@ function buildReadSide(stores: Stores, loginDeps: LoginDeps, stuckMail: StuckMai
     stuckMail,
   });
   const auditView = new AuditView({ customers: stores.customers, operators: stores.operators, auditQuery: stores.auditQuery, audit, clock });
-  return { customerLookup, auditView };
+  const dashboard = new Dashboard({ query: stores.dashboardQuery, clock });
+  return { customerLookup, auditView, dashboard };
 }

@@ -26,6 +26,8 @@ import { createOperatorSessionStore } from "../adapters/db/stores/operator-sessi
 import { createCustomerDirectory } from "../adapters/db/stores/customer-directory.ts";
 import { createMailDeliveryLog } from "../adapters/db/mail-delivery-log.ts";
 import { createAuditQuery } from "../adapters/db/audit-query.ts";
+import { createDashboardQuery } from "../adapters/db/dashboard-query.ts";
+import type { DashboardQuery } from "../core/console/dashboard/ports-dashboard.ts";
 import { createSecurityRequestStore } from "../adapters/db/stores/security-request-store.ts";
 import { createEmailVerificationStore } from "../adapters/db/stores/email-verification-store.ts";
 import { createPasskeyStore } from "../adapters/db/stores/passkey-store.ts";
@@ -76,6 +78,8 @@ export interface Stores {
   customerDirectory: CustomerDirectory;
   mailDeliveries: MailDeliveryLog;
   auditQuery: AuditQuery;
+  /** The operations dashboard's grouped counts (issue 22 §2). */
+  dashboardQuery: DashboardQuery;
   /** The delivery side of the outbox: what the worker claims and marks. */
   outbox: OutboxStore;
   /** The core's way to queue mail; `wake` is told once a mail is committed. */
@@ -116,6 +120,7 @@ export function buildStores(
     customerDirectory: createCustomerDirectory(database.db),
     mailDeliveries: createMailDeliveryLog(database.db),
     auditQuery: createAuditQuery(database.db),
+    dashboardQuery: createDashboardQuery(database.db),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
     mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),
   };

@@ -56,6 +56,8 @@ const PUBLIC = new Set([
   "POST /console/api/v1/login",
   "POST /console/api/v1/logout",
   "GET /console/static/console.css",
+  "GET /console/static/uplot.js",
+  "GET /console/static/dashboard-charts.js",
   // The OpenID Provider (issue 20): oidc-provider's endpoints, handed over untouched (it reads the
   // session where it needs it), and the interaction pages, which send a browser without one to /login.
   ...["/.well-known/openid-configuration", "/oidc/auth", "/oidc/auth*", "/oidc/token", "/oidc/me", "/oidc/jwks", "/oidc/token/revocation", "/oidc/token/introspection", "/oidc/session/end", "/oidc/session/end*", "/oidc/request"].flatMap(

@@ -13,6 +13,7 @@ import { consoleActionPages } from "./customers/console-action-pages.ts";
 import { consoleRequestPages } from "./security-requests/console-request-pages.ts";
 import { consoleAuditPages } from "./audit/console-audit-pages.ts";
 import { consoleOperatorPages } from "./operators/console-operator-pages.ts";
+import { consoleDashboardPages } from "./dashboard/console-dashboard-pages.ts";
 
 /**
  * The console's HTML pages (issue 12), in one encapsulated plugin whose error handler shows
@@ -38,6 +39,7 @@ export const consolePages: WebPlugin<ConsoleWebOptions> = async (app, options) =
     await pages.register(consoleRequestPages, options);
     await pages.register(consoleAuditPages, options);
     await pages.register(consoleOperatorPages, options);
+    await pages.register(consoleDashboardPages, options);
   });
   // An unknown path under /console gets the console's look too (not the customers' page and its
   // link to their login); an unknown API path keeps its JSON answer from the app's handler.

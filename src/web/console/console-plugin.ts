@@ -4,6 +4,7 @@ import type { OperatorLogin } from "../../core/console/operators/operator-login.
 import type { OperatorSessions } from "../../core/console/operators/operator-session.ts";
 import type { CustomerLookup } from "../../core/console/customer-lookup.ts";
 import type { AuditView } from "../../core/console/audit-view.ts";
+import type { Dashboard } from "../../core/console/dashboard/dashboard.ts";
 import type { CustomerActions } from "../../core/console/customer-actions.ts";
 import type { SecurityRequests } from "../../core/console/security-requests/security-requests.ts";
 import type { EmailVerifications } from "../../core/console/security-requests/email-verification.ts";
@@ -15,6 +16,7 @@ import type { WebPlugin } from "../kernel/plugin.ts";
 import { consoleLoginApi, consoleSessionApi } from "./console-api-v1.ts";
 import { consoleCustomersApi } from "./customers/console-api-v1-customers.ts";
 import { consoleAuditApi } from "./audit/console-api-v1-audit.ts";
+import { consoleDashboardApi } from "./dashboard/console-api-v1-dashboard.ts";
 import { consoleActionsApi } from "./customers/console-api-v1-actions.ts";
 import { consoleMfaOffApi } from "./customers/console-api-v1-mfa-off.ts";
 import { consoleSecurityRequestsApi } from "./security-requests/console-api-v1-security-requests.ts";
@@ -34,6 +36,8 @@ export interface ConsoleWebOptions {
   customerLookup: Pick<CustomerLookup, "search" | "facts">;
   /** The audit log by filters, paged, and its CSV export (audited). */
   auditView: Pick<AuditView, "page" | "export">;
+  /** The operations dashboard's figures (issue 22 §2): agents and supervisors alike. */
+  dashboard: Pick<Dashboard, "figures">;
   /** Unlock, unfreeze, end sessions, MFA on: audited, each with a notice to the customer. */
   customerActions: Pick<CustomerActions, "unlock" | "unfreeze" | "endSessions" | "mfaOn">;
   /** Security requests (issue 17): MFA off, a new 重要メール, パスキー必須 off; four eyes and a delay. */
@@ -68,6 +72,7 @@ export const consolePlugin: WebPlugin<ConsoleWebOptions> = async (app, options) 
   await app.register(consoleSessionApi, { ...options, prefix: API });
   await app.register(consoleCustomersApi, { ...options, prefix: API });
   await app.register(consoleAuditApi, { ...options, prefix: API });
+  await app.register(consoleDashboardApi, { ...options, prefix: API });
   await app.register(consoleActionsApi, { ...options, prefix: API });
   await app.register(consoleMfaOffApi, { ...options, prefix: API });
   await app.register(consoleSecurityRequestsApi, { ...options, prefix: API });

@@ -5,6 +5,7 @@ import { CONSOLE_CONNECTIONS_TEXT } from "./customers/i18n-console-connections.t
 import { CONSOLE_OPERATORS_TEXT } from "./operators/i18n-console-operators.ts";
 import { CONSOLE_PASSKEY_TEXT } from "./customers/i18n-console-passkey.ts";
 import { CONSOLE_SECURITY_TEXT } from "./security-requests/i18n-console-security.ts";
+import { CONSOLE_DASHBOARD_TEXT } from "./dashboard/i18n-console-dashboard.ts";
 
 /**
  * The console's text (issue 12), for call-center staff: Japanese first, English with
@@ -19,6 +20,7 @@ const JA = {
   ...CONSOLE_OPERATORS_TEXT.ja,
   ...CONSOLE_PASSKEY_TEXT.ja,
   ...CONSOLE_SECURITY_TEXT.ja,
+  ...CONSOLE_DASHBOARD_TEXT.ja,
   consoleName: "コールセンター管理画面",
   staffOnly: "社内専用",
   switchLang: "English",
@@ -109,6 +111,7 @@ const EN: Record<keyof typeof JA, string> = {
   ...CONSOLE_OPERATORS_TEXT.en,
   ...CONSOLE_PASSKEY_TEXT.en,
   ...CONSOLE_SECURITY_TEXT.en,
+  ...CONSOLE_DASHBOARD_TEXT.en,
   consoleName: "Call center console",
   staffOnly: "Staff only",
   switchLang: "日本語",

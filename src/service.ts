@@ -14,6 +14,7 @@ import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { currentKey, deriveKeyring } from "./adapters/crypto/keyring.ts";
+import { resealOperatorSecrets } from "./wiring/secret-rotation.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
@@ -118,6 +119,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const logoutWake = { notify: (): void => {} };
   const stores = buildStores(database, config, { clock, random }, { logoutQueued: () => logoutWake.notify() });
   const { customers, outbox: outboxStore } = stores;
+  await resealOperatorSecrets(database, config, logger);
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
   // As many mails in delivery as SMTP conversations, so none waits inside nodemailer behind a stalled one.
   const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, maxInFlight: config.smtpMaxConnections, ...options.outbox };

@@ -55,10 +55,23 @@ async function storedKeyIds(service: TestService, email: string): Promise<{ code
   return { codes: codes.map((row) => row.code_hmac.split(":")[0] ?? ""), bodies: bodies.map((row) => row.body.split(":").slice(0, 2).join(":")) };
 }
 
+async function operatorKeyIds(service: TestService): Promise<string[]> {
+  const rows = await service.service.database.db.selectFrom("operators").select("totp_secret").execute();
+  return rows.map((row) => row.totp_secret.split(":").slice(0, 2).join(":"));
+}
+
+async function consoleLogin(service: TestService, operator: { loginId: string; password: string; totpSecret: string }): Promise<void> {
+  const response = await service.client().post("/console/api/v1/login", {
+    json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, service.clock.now()) },
+  });
+  assert.equal(response.statusCode, 200, response.body);
+}
+
 /**
  * Issue 22 §4: SERVER_SECRET=A, codes pending and mails queued (the relay refuses); a restart on the
  * same database with SERVER_SECRETS=B,A; the pending code verifies, the queued mails go out readable,
- * new codes and mails use B; then SERVER_SECRETS=B alone, and what was made under B still works.
+ * new codes and mails use B, operators' TOTP secrets are sealed again with B; then SERVER_SECRETS=B
+ * alone, and what was made under B still works, the operators' console logins too.
  */
 describe("rotating the server secret while codes are pending and mails are queued (issue 22 §4)", () => {
   it("loses nothing: SERVER_SECRET=A → SERVER_SECRETS=B,A → SERVER_SECRETS=B", async (t) => {
@@ -80,6 +93,7 @@ describe("rotating the server secret while codes are pending and mails are queue
     await first.drainOutbox();
     assert.deepEqual((await first.pendingMails()).map((mail) => mail.recipient).sort(), [pending.email, queued.email].sort(), "both mails wait");
     assert.deepEqual(await storedKeyIds(first, pending.email), { codes: [idA], bodies: [`aesgcm2:${idA}`] }, "the key ID is stored with the HMAC and the sealed body");
+    assert.deepEqual(await operatorKeyIds(first), [`aesgcm2:${idA}`]);
     await first.close();
 
     // 2. SERVER_SECRETS=B,A on the same database, a relay that takes mail.
@@ -92,11 +106,9 @@ describe("rotating the server secret while codes are pending and mails are queue
     const pendingCode = await second.codeFor(pending.email);
     await codeStep(sameBrowser(pendingBrowser, second), pendingCode);
     await codeStep(sameBrowser(queuedBrowser, second), await second.codeFor(queued.email));
-    // The operator's TOTP secret was sealed with A.
-    const consoleLogin = await second.client().post("/console/api/v1/login", {
-      json: { loginId: operator.loginId, password: operator.password, totp: totpCode(operator.totpSecret, second.clock.now()) },
-    });
-    assert.equal(consoleLogin.statusCode, 200, consoleLogin.body);
+    // The operator's TOTP secret, sealed with A, was sealed again with B at the start.
+    assert.deepEqual(await operatorKeyIds(second), [`aesgcm2:${idB}`]);
+    await consoleLogin(second, operator);
 
     // New codes and mails under B: one delivered and pending, one left queued (the relay now answers 451).
     const later = await second.addCustomer();
@@ -121,5 +133,6 @@ describe("rotating the server secret while codes are pending and mails are queue
     assert.deepEqual(await third.pendingMails(), []);
     await codeStep(sameBrowser(laterBrowser, third), laterCode);
     await codeStep(sameBrowser(waitingBrowser, third), await third.codeFor(waiting.email));
+    await consoleLogin(third, operator);
   });
 });

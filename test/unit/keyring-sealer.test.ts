@@ -27,6 +27,8 @@ describe("the keyring's sealer (issue 22 §4)", () => {
     const after = rotated.seal("認証コード 654321");
     assert.ok(after.startsWith(`aesgcm2:${secretKeyId(NEW)}:`));
     assert.equal(createKeyringSealer(deriveKeyring([NEW], "outbox-seal")).open(after), "認証コード 654321");
+    assert.equal(rotated.sealedWithCurrentKey(after), true);
+    assert.equal(rotated.sealedWithCurrentKey(before), false, "worth sealing again (operators' TOTP secrets)");
   });
 
   it("refuses a body whose key has left the keyring, or that was tampered with", () => {

@@ -34,12 +34,17 @@ export function createBodySealer(key: Buffer): BodySealer {
 
 const KEYED_PREFIX = "aesgcm2:";
 
+export interface KeyringSealer extends BodySealer {
+  /** Whether `sealed` opens with the current key alone (else it is worth sealing again after a rotation). */
+  sealedWithCurrentKey(sealed: string): boolean;
+}
+
 /**
  * The sealer of a keyring (SERVER_SECRETS, issue 22 §4): seals with the current key and writes
  * its ID in front (`aesgcm2:<key id>:…`), so opening takes the one key that sealed it. Bodies
  * sealed before keyrings (`aesgcm1:`, no ID) are tried with each key, current first.
  */
-export function createKeyringSealer(keys: readonly KeyringKey[]): BodySealer {
+export function createKeyringSealer(keys: readonly KeyringKey[]): KeyringSealer {
   const [current] = keys;
   if (current === undefined) {
     throw new Error("the keyring needs at least one key");
@@ -49,6 +54,9 @@ export function createKeyringSealer(keys: readonly KeyringKey[]): BodySealer {
     seal(plain: string): string {
       const sealed = (sealers.get(current.id) as BodySealer).seal(plain);
       return `${KEYED_PREFIX}${current.id}:${sealed.slice(PREFIX.length)}`;
+    },
+    sealedWithCurrentKey(sealed: string): boolean {
+      return sealed.startsWith(`${KEYED_PREFIX}${current.id}:`);
     },
     open(sealed: string): string {
       if (sealed.startsWith(KEYED_PREFIX)) {

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { DatabaseHandle } from "../adapters/db/connect.ts";
 import { createKeyringSealer } from "../adapters/crypto/body-sealer.ts";
-import { deriveKeyring } from "../adapters/crypto/keyring.ts";
+import { deriveKeyring, secretKeyId } from "../adapters/crypto/keyring.ts";
 import { resealOperatorTotpSecrets } from "../adapters/db/stores/operator-store.ts";
 
 /**
@@ -11,6 +11,8 @@ import { resealOperatorTotpSecrets } from "../adapters/db/stores/operator-store.
  * Provider's payloads are not: they expire, and an older key opens them until then.
  */
 export async function resealOperatorSecrets(database: DatabaseHandle, config: Pick<Readonly<Config>, "serverSecrets">, logger: Logger): Promise<void> {
+  // The IDs, never the secrets: during a rotation, every instance must log the same list (docs/deploy.md).
+  logger.info({ keyIds: config.serverSecrets.map(secretKeyId) }, "SERVER_SECRETS key IDs, current first");
   const { resealed, unreadable } = await resealOperatorTotpSecrets(database.db, createKeyringSealer(deriveKeyring(config.serverSecrets, "operator-totp")));
   if (resealed > 0) {
     logger.info({ resealed }, "operators' TOTP secrets sealed again with the current SERVER_SECRETS key");

@@ -3,6 +3,7 @@ import type { Brand } from "./core/kernel/brand.ts";
 import { confirmationSettings } from "./confirmation-config.ts";
 import type { ConfirmationConfig } from "./confirmation-config.ts";
 import { oidcSettings } from "./oidc-config.ts";
+import { serverSecretSettings } from "./secret-config.ts";
 import type { OidcConfig } from "./oidc-config.ts";
 import { availableParallelism } from "node:os";
 import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
@@ -20,8 +21,6 @@ import {
   DEFAULT_SECURITY_CHANGE_DELAY_HOURS,
 } from "./core/kernel/limits.ts";
 
-/** Only for development; a production start with it is refused. */
-const DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production";
 
 // The SMTP adapter's own default (SMTP_POOL_CONNECTIONS in src/adapters/mail/smtp-transport.ts).
 const DEFAULT_SMTP_MAX_CONNECTIONS = 20;
@@ -46,7 +45,7 @@ const ENV_SCHEMA = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   // SMTP conversations with the relay at once (issue 17 §11): a stalled one holds only its own mail.
   SMTP_MAX_CONNECTIONS: int(1, 200, DEFAULT_SMTP_MAX_CONNECTIONS),
-  SERVER_SECRET: z.string().min(32, "must be at least 32 characters").default(DEVELOPMENT_SECRET),
+  // SERVER_SECRET, SERVER_SECRETS (secret-config.ts).
   OTP_TTL_SECONDS: int(60, 3600, DEFAULT_CODE_TTL_SECONDS),
   SESSION_IDLE_SECONDS: int(60, 24 * 3600, DEFAULT_SESSION_IDLE_SECONDS),
   SESSION_ABSOLUTE_SECONDS: int(300, 7 * 24 * 3600, DEFAULT_SESSION_ABSOLUTE_SECONDS),
@@ -110,7 +109,8 @@ export interface Config {
   /** SMTP_MAX_CONNECTIONS: conversations with the relay at once, and so mails in delivery at once. */
   smtpMaxConnections: number;
   mailFrom: string;
-  serverSecret: string;
+  /** SERVER_SECRETS (or SERVER_SECRET): the first makes new code HMACs and sealed bodies; the rest verify and open older ones. */
+  serverSecrets: readonly string[];
   codeTtlSeconds: number;
   session: { idleSeconds: number; absoluteSeconds: number };
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
@@ -170,15 +170,11 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     if (e.SMTP_URL === undefined) {
       problems.push("  SMTP_URL: required in production (the local mail catcher is for development only)");
     }
-    if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
-      problems.push("  SERVER_SECRET: set a random secret of at least 32 characters in production");
-    }
     if (!publicUrl.startsWith("https://")) {
       problems.push("  PUBLIC_URL: must be https:// in production");
     }
-  } else if (e.SERVER_SECRET === DEVELOPMENT_SECRET) {
-    warnings.push("SERVER_SECRET is the development default; never use it in production");
   }
+  const serverSecrets = serverSecretSettings(env, production, problems, warnings);
   const consoleSetting = consoleSettings(e, publicUrl, problems, { production });
   if (e.SESSION_IDLE_SECONDS > e.SESSION_ABSOLUTE_SECONDS) {
     problems.push("  SESSION_IDLE_SECONDS: must not exceed SESSION_ABSOLUTE_SECONDS");
@@ -223,7 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     smtpUrl: e.SMTP_URL ?? null,
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
-    serverSecret: e.SERVER_SECRET,
+    serverSecrets,
     codeTtlSeconds: e.OTP_TTL_SECONDS,
     session: { idleSeconds: e.SESSION_IDLE_SECONDS, absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS },
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: 1 },

@@ -13,7 +13,8 @@ import { createHashGate } from "./adapters/crypto/hash-gate.ts";
 import type { HashGateStats } from "./adapters/crypto/hash-gate.ts";
 import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
-import { deriveKey } from "./adapters/crypto/derive-key.ts";
+import { currentKey, deriveKeyring } from "./adapters/crypto/keyring.ts";
+import { resealOperatorSecrets } from "./wiring/secret-rotation.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
@@ -118,6 +119,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   const logoutWake = { notify: (): void => {} };
   const stores = buildStores(database, config, { clock, random }, { logoutQueued: () => logoutWake.notify() });
   const { customers, outbox: outboxStore } = stores;
+  await resealOperatorSecrets(database, config, logger);
   const hasher = createHashGate(buildPasswordHasher(config), config.hashGate);
   // As many mails in delivery as SMTP conversations, so none waits inside nodemailer behind a stalled one.
   const outboxSettings = { ...DEFAULT_OUTBOX_SETTINGS, maxInFlight: config.smtpMaxConnections, ...options.outbox };
@@ -148,7 +150,8 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     stores.webauthnChallenges.prune(clock.now()).catch((error: unknown) => logger.warn({ err: error }, "passkey challenge prune failed"));
   }, 10 * 60_000);
   challengePruneTimer.unref();
-  const limiter = withHashedKeys(counters, deriveKey(config.serverSecret, "rate-limit-keys"));
+  // Counters live minutes: hashed with the current secret's key only, so a rotation starts them afresh (docs/deploy.md).
+  const limiter = withHashedKeys(counters, currentKey(config.serverSecrets, "rate-limit-keys"));
   const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
   // The relay is reported, not required (docs/decisions.md): customers with MFA off need no mail.
   const requiredChecks: ReadinessCheck[] = [databaseCheck(database.db)];
@@ -172,7 +175,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     passkeyRequirement: stores.passkeys,
     settings: {
       codeTtlSeconds: config.codeTtlSeconds,
-      codeKey: deriveKey(config.serverSecret, "code-hmac"),
+      codeKeys: deriveKeyring(config.serverSecrets, "code-hmac"),
       brand: config.brand,
       lockoutThreshold: config.lockoutThreshold,
       rateLimits: config.rateLimits,

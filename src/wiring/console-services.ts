@@ -85,7 +85,7 @@ export function buildConsoleServices(stores: Stores, loginDeps: LoginDeps, confi
     clock,
     random,
     brand: config.brand,
-    codeKey: loginDeps.settings.codeKey,
+    codeKeys: loginDeps.settings.codeKeys,
   });
   const securityRequests = new SecurityRequests({
     customers: stores.customers,

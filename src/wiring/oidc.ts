@@ -7,7 +7,8 @@ import { BearerSessions } from "../core/oidc/bearer-sessions.ts";
 import { ConnectedServices } from "../core/oidc/connected-services.ts";
 import { createAccessTokenVerifier } from "../adapters/crypto/access-token-verifier.ts";
 import { publicHalves } from "../adapters/crypto/oidc-signing-keys.ts";
-import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
+import { createKeyringSealer } from "../adapters/crypto/body-sealer.ts";
+import { deriveKeyring } from "../adapters/crypto/keyring.ts";
 import { DEFAULT_LOGOUT_DELIVERY_SETTINGS, LogoutDeliveryWorker } from "../adapters/oidc/logout-delivery-worker.ts";
 import type { LogoutDeliverySettings } from "../adapters/oidc/logout-delivery-worker.ts";
 import { logoutTokenSender } from "../adapters/oidc/logout-token-sender.ts";
@@ -52,7 +53,8 @@ export async function oidcProviderSettings(config: Readonly<Config>): Promise<{ 
       issuer: config.oidc.issuer,
       apiResource: config.oidc.apiResource,
       signingKeys: await oidcSigningKeys(pem, config.oidc.previousSigningKeys),
-      cookieKeys: [deriveKey(config.serverSecret, "oidc-cookies").toString("base64url")],
+      // oidc-provider signs cookies with the first key and accepts every one: a rotation keeps its sessions.
+      cookieKeys: config.serverSecrets.map((secret) => deriveKey(secret, "oidc-cookies").toString("base64url")),
       sessionSeconds: config.session.absoluteSeconds,
       proxy: config.trustProxy !== false,
     },
@@ -136,7 +138,7 @@ export async function buildOpenIdProvider(
           const client = await stores.oidcClients.find(clientId);
           return client === null ? undefined : clientMetadata(client);
         },
-        sealer: createBodySealer(deriveKey(config.serverSecret, "oidc-payload-seal")),
+        sealer: createKeyringSealer(deriveKeyring(config.serverSecrets, "oidc-payload-seal")),
       }),
       findCustomer: (id) => stores.customers.findById(id),
       connections: connectedServices,

@@ -4,8 +4,8 @@ import type { LoginDeps } from "../core/login/login-deps.ts";
 import type { PasswordChangeDeps } from "../core/account/password-change.ts";
 import type { RecoveryQueue } from "../core/account/ports-recovery.ts";
 import type { RecoveryWorkerSettings } from "../adapters/mail/recovery-worker.ts";
-import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
-import { deriveKey } from "../adapters/crypto/derive-key.ts";
+import { createKeyringSealer } from "../adapters/crypto/body-sealer.ts";
+import { deriveKeyring } from "../adapters/crypto/keyring.ts";
 import { createRecoveryQueueStore } from "../adapters/db/stores/recovery-queue-store.ts";
 import type { RecoveryQueueStore } from "../adapters/db/stores/recovery-queue-store.ts";
 import { RecoveryWorker } from "../adapters/mail/recovery-worker.ts";
@@ -24,12 +24,11 @@ export interface RecoveryServices {
 
 export function buildRecovery(
   database: DatabaseHandle,
-  secrets: { serverSecret: string; olderServerSecrets?: readonly string[] },
+  secrets: { serverSecrets: readonly string[] },
   deps: { login: LoginDeps; stepUp: PasswordChangeDeps; logger: Logger; settings: RecoveryWorkerSettings },
 ): RecoveryServices {
-  // New rows are sealed with the current secret's key; rows waiting from before a rotation open with an older one's.
-  const sealer = (secret: string): ReturnType<typeof createBodySealer> => createBodySealer(deriveKey(secret, "recovery-seal"));
-  const store = createRecoveryQueueStore(database.db, sealer(secrets.serverSecret), (secrets.olderServerSecrets ?? []).map(sealer));
+  // New rows are sealed with the current secret's key; rows waiting from before a rotation open with an older one's (the key ID in the row picks it).
+  const store = createRecoveryQueueStore(database.db, createKeyringSealer(deriveKeyring(secrets.serverSecrets, "recovery-seal")));
   let worker: RecoveryWorker | null = null;
   const recoveries: RecoveryQueue = {
     async add(request): Promise<void> {

@@ -37,8 +37,8 @@ import type { ConfirmationStore } from "../core/confirmations/ports-confirmation
 import { createTradingPinStore } from "../adapters/db/stores/trading-pin-store.ts";
 import { createOidcClientStore } from "../adapters/db/stores/oidc-client-store.ts";
 import { createArgon2Hasher } from "../adapters/crypto/argon2-hasher.ts";
-import { createBodySealer } from "../adapters/crypto/body-sealer.ts";
-import { deriveKey } from "../adapters/crypto/derive-key.ts";
+import { createKeyringSealer } from "../adapters/crypto/body-sealer.ts";
+import { deriveKeyring } from "../adapters/crypto/keyring.ts";
 
 /** Every store on one database, as the server, the CLI and the tests use them. */
 export interface Stores {
@@ -88,16 +88,16 @@ export interface Stores {
 
 /**
  * The one place that knows how the stores are built (STYLE 4): tables, the outbox's
- * sealing keys (HKDF from SERVER_SECRET: outbox bodies, operators' TOTP secrets), the time and randomness they stamp rows with.
+ * sealing keys (HKDF from SERVER_SECRETS, current first: outbox bodies, operators' TOTP secrets), the time and randomness they stamp rows with.
  */
 export function buildStores(
   database: DatabaseHandle,
-  config: Pick<Readonly<Config>, "serverSecret">,
+  config: Pick<Readonly<Config>, "serverSecrets">,
   time: { clock: Clock; random: Random },
   // Told when a session's end queued a back-channel logout (the delivery worker's notify); its poll finds the rest.
   wakes: { logoutQueued?: () => void } = {},
 ): Stores {
-  const sealer = createBodySealer(deriveKey(config.serverSecret, "outbox-seal"));
+  const sealer = createKeyringSealer(deriveKeyring(config.serverSecrets, "outbox-seal"));
   return {
     customers: createCustomerStore(database.db),
     challenges: createChallengeStore(database.db),
@@ -105,7 +105,7 @@ export function buildStores(
     history: createLoginHistoryStore(database.db),
     stepUps: createStepUpStore(database.db),
     knownDevices: createKnownDeviceStore(database.db),
-    operators: createOperatorStore(database.db, createBodySealer(deriveKey(config.serverSecret, "operator-totp"))),
+    operators: createOperatorStore(database.db, createKeyringSealer(deriveKeyring(config.serverSecrets, "operator-totp"))),
     operatorSessions: createOperatorSessionStore(database.db),
     securityRequests: createSecurityRequestStore(database.db),
     emailVerifications: createEmailVerificationStore(database.db),

@@ -4,8 +4,8 @@ import { sharedTestService } from "../support/test-service.ts";
 import { birthDateFields } from "../support/page-login.ts";
 import { createRecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
 import type { RecoveryQueueStore } from "../../src/adapters/db/stores/recovery-queue-store.ts";
-import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
-import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
+import { createKeyringSealer } from "../../src/adapters/crypto/body-sealer.ts";
+import { deriveKeyring } from "../../src/adapters/crypto/keyring.ts";
 import { DEFAULT_RECOVERY_SETTINGS } from "../../src/adapters/mail/recovery-worker.ts";
 
 const BIRTH_DATE = "1980-01-31";
@@ -19,7 +19,7 @@ describe("recovery requests are resolved after the answer, durably (issue 17 ite
   const t = sharedTestService({ env: { RATE_LIMIT_CODE_MAILS_PER_CUSTOMER: "100/60" } });
 
   function store(): RecoveryQueueStore {
-    return createRecoveryQueueStore(t.service.database.db, createBodySealer(deriveKey(t.config.serverSecret, "recovery-seal")));
+    return createRecoveryQueueStore(t.service.database.db, createKeyringSealer(deriveKeyring(t.config.serverSecrets, "recovery-seal")));
   }
 
   async function rawRows(): Promise<string> {

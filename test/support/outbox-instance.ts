@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { createOutboxStore } from "../../src/adapters/db/outbox-store.ts";
 import type { OutboxStore } from "../../src/adapters/db/outbox-store.ts";
-import { createBodySealer } from "../../src/adapters/crypto/body-sealer.ts";
-import { deriveKey } from "../../src/adapters/crypto/derive-key.ts";
+import { createKeyringSealer } from "../../src/adapters/crypto/body-sealer.ts";
+import { deriveKeyring } from "../../src/adapters/crypto/keyring.ts";
 import { OutboxWorker } from "../../src/adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "../../src/adapters/mail/outbox-settings.ts";
 import type { OutboxWorkerSettings } from "../../src/adapters/mail/outbox-settings.ts";
@@ -14,7 +14,7 @@ import type { TestService } from "./test-service.ts";
 
 /** Another handle on the test service's outbox table, as a second instance would have. */
 export function outboxStoreOf(t: TestService): OutboxStore {
-  return createOutboxStore(t.service.database.db, t.service.database.dialect, createBodySealer(deriveKey(t.config.serverSecret, "outbox-seal")));
+  return createOutboxStore(t.service.database.db, t.service.database.dialect, createKeyringSealer(deriveKeyring(t.config.serverSecrets, "outbox-seal")));
 }
 
 export interface OutboxInstance {

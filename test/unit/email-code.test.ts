@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../../src/core/kernel/email-code.ts";
 import { nodeRandom } from "../../src/adapters/crypto/node-random.ts";
 
-const KEY = Buffer.alloc(32, 7);
+const KEY = [{ id: "0000000a", key: Buffer.alloc(32, 7) }];
+const OTHER_KEY = { id: "0000000b", key: Buffer.alloc(32, 8) };
 
 describe("code input normalisation (seed Q4)", () => {
   const accepted: Array<[string, string]> = [
@@ -39,7 +40,7 @@ describe("code generation and storage", () => {
 
   it("binds the HMAC to the challenge: the same code hashes differently in two challenges", () => {
     assert.notEqual(codeHmac(KEY, "challenge-a", "123456"), codeHmac(KEY, "challenge-b", "123456"));
-    assert.match(codeHmac(KEY, "challenge-a", "123456"), /^[0-9a-f]{64}$/);
+    assert.match(codeHmac(KEY, "challenge-a", "123456"), /^0000000a:[0-9a-f]{64}$/);
   });
 
   it("matches only the right code, challenge and key", () => {
@@ -47,14 +48,32 @@ describe("code generation and storage", () => {
     assert.equal(codeMatches(KEY, "c1", "123456", stored), true);
     assert.equal(codeMatches(KEY, "c1", "123457", stored), false);
     assert.equal(codeMatches(KEY, "c2", "123456", stored), false);
-    assert.equal(codeMatches(Buffer.alloc(32, 8), "c1", "123456", stored), false);
+    assert.equal(codeMatches([OTHER_KEY], "c1", "123456", stored), false);
+    assert.equal(codeMatches([{ ...OTHER_KEY, id: "0000000a" }], "c1", "123456", stored), false, "the ID picks the key, the key must still be right");
     assert.equal(codeMatches(KEY, "c1", "123456", "abcd"), false, "a truncated hash never matches");
+    assert.equal(codeMatches(KEY, "c1", "123456", "0000000a:abcd"), false, "a truncated hash never matches");
+  });
+
+  it("after a rotation makes new HMACs with the first key and still checks the older key's (issue 22 §4)", () => {
+    const before = codeHmac(KEY, "c1", "123456");
+    const rotated = [OTHER_KEY, ...KEY];
+    assert.match(codeHmac(rotated, "c2", "654321"), /^0000000b:/);
+    assert.equal(codeMatches(rotated, "c1", "123456", before), true, "a code sent before the rotation still verifies");
+    assert.equal(codeMatches(rotated, "c1", "123457", before), false);
+    assert.equal(codeMatches([OTHER_KEY], "c1", "123456", before), false, "once its key has left the keyring, it matches nothing");
+  });
+
+  it("checks an HMAC stored before keyrings (bare hex) against each key", () => {
+    const bare = codeHmac(KEY, "c1", "123456").split(":")[1] ?? "";
+    assert.equal(codeMatches([OTHER_KEY, ...KEY], "c1", "123456", bare), true);
+    assert.equal(codeMatches([OTHER_KEY, ...KEY], "c1", "000000", bare), false);
+    assert.equal(codeMatches([OTHER_KEY], "c1", "123456", bare), false);
   });
 });
 
 describe("codeHmac known-answer vector", () => {
   it("is HMAC-SHA256(key, challengeId ‖ NUL ‖ code), hex (computed independently with openssl dgst -mac HMAC)", () => {
-    const key = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
-    assert.equal(codeHmac(key, "challenge-0001", "123456"), "0c3fe05e8b6de1887548624c222848e28ddd822c38d2f1c2a5cd30f04fe74eeb");
+    const key = [{ id: "1a2b3c4d", key: Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex") }];
+    assert.equal(codeHmac(key, "challenge-0001", "123456"), "1a2b3c4d:0c3fe05e8b6de1887548624c222848e28ddd822c38d2f1c2a5cd30f04fe74eeb");
   });
 });

@@ -10,18 +10,56 @@ export function generateCode(random: Random): string {
 }
 
 /**
- * HMAC-SHA256(key, challengeId ‖ code). Binding the challenge ID means equal
+ * The code HMAC keys (SERVER_SECRETS, issue 22 §4), current first. Each stored HMAC carries the
+ * ID of its key in front (`<key id>:<hex>`): a code sent before a rotation is checked with the
+ * one key that made it, still one HMAC per try.
+ */
+export interface CodeKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+export type CodeKeys = readonly CodeKey[];
+
+/**
+ * `<key id>:` HMAC-SHA256(current key, challengeId ‖ code). Binding the challenge ID means equal
  * codes of two challenges hash differently, and a stolen table row cannot be
  * checked against 10^6 codes without the server key.
  */
-export function codeHmac(key: Buffer, challengeId: string, code: string): string {
+export function codeHmac(keys: CodeKeys, challengeId: string, code: string): string {
+  const current = currentKey(keys);
+  return `${current.id}:${hmacHex(current.key, challengeId, code)}`;
+}
+
+/**
+ * Constant-time comparison of a candidate code against a stored HMAC. An HMAC stored before
+ * keyrings (bare hex, no key ID) is checked against each key; one whose key has left
+ * SERVER_SECRETS matches nothing.
+ */
+export function codeMatches(keys: CodeKeys, challengeId: string, code: string, storedHmac: string): boolean {
+  const colon = storedHmac.indexOf(":");
+  if (colon < 0) {
+    return keys.map((entry) => hexEqual(hmacHex(entry.key, challengeId, code), storedHmac)).includes(true);
+  }
+  const id = storedHmac.slice(0, colon);
+  const entry = keys.find((candidate) => candidate.id === id);
+  return entry !== undefined && hexEqual(hmacHex(entry.key, challengeId, code), storedHmac.slice(colon + 1));
+}
+
+function currentKey(keys: CodeKeys): CodeKey {
+  const [current] = keys;
+  if (current === undefined) {
+    throw new Error("no code HMAC key configured");
+  }
+  return current;
+}
+
+function hmacHex(key: Buffer, challengeId: string, code: string): string {
   return createHmac("sha256", key).update(`${challengeId}\u0000${code}`).digest("hex");
 }
 
-/** Constant-time comparison of a candidate code against a stored HMAC. */
-export function codeMatches(key: Buffer, challengeId: string, code: string, storedHmac: string): boolean {
-  const candidate = Buffer.from(codeHmac(key, challengeId, code), "hex");
-  const stored = Buffer.from(storedHmac, "hex");
+function hexEqual(candidateHex: string, storedHex: string): boolean {
+  const candidate = Buffer.from(candidateHex, "hex");
+  const stored = Buffer.from(storedHex, "hex");
   return candidate.length === stored.length && timingSafeEqual(candidate, stored);
 }
 

@@ -58,7 +58,7 @@ export class CodeStep {
     if (code === null) {
       throw new InvalidCodeError(`malformed code for challenge ${challenge.id}`);
     }
-    if (!codeMatches(settings.codeKey, challenge.id, code, challenge.codeHmac)) {
+    if (!codeMatches(settings.codeKeys, challenge.id, code, challenge.codeHmac)) {
       await this.wrongCode(challenge, context, { supersededCode: await this.isSupersededCode(challenge, code) });
     }
     const prepared = sessions.prepare(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context);
@@ -87,7 +87,7 @@ export class CodeStep {
   private async isSupersededCode(challenge: LoginChallenge, code: string): Promise<boolean> {
     const { challenges, settings } = this.deps;
     const previous = await challenges.previousForCustomer(challenge, SUPERSEDED_CODES_RECOGNISED);
-    return previous.some((earlier) => codeMatches(settings.codeKey, earlier.id, code, earlier.codeHmac));
+    return previous.some((earlier) => codeMatches(settings.codeKeys, earlier.id, code, earlier.codeHmac));
   }
 
   /**

@@ -40,14 +40,14 @@ export async function issueLoginChallenge(deps: LoginDeps, customer: Customer, c
   let code = generateCode(random);
   // Seed Q6: "同じ認証コードは再発行されません". The previous code is known only
   // by its HMAC, so test each candidate against it.
-  while (previous !== null && codeMatches(settings.codeKey, previous.id, code, previous.codeHmac)) {
+  while (previous !== null && codeMatches(settings.codeKeys, previous.id, code, previous.codeHmac)) {
     code = generateCode(random);
   }
   const preauthToken = random.token(PREAUTH_TOKEN_BYTES);
   const challenge: LoginChallenge = {
     id,
     customerId: customer.id,
-    codeHmac: codeHmac(settings.codeKey, id, code),
+    codeHmac: codeHmac(settings.codeKeys, id, code),
     preauthHash: hashToken(preauthToken),
     status: "pending",
     failedAttempts: 0,

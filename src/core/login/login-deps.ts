@@ -1,4 +1,5 @@
 import type { Brand } from "../kernel/brand.ts";
+import type { CodeKeys } from "../kernel/email-code.ts";
 import type { ChallengeStore, Clock, CustomerStore, MailOutbox, PasswordHasher, Random, RateLimiter } from "../kernel/ports.ts";
 import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RateLimits } from "../kernel/rate-limit.ts";
@@ -6,8 +7,8 @@ import type { SessionService } from "./session.ts";
 
 export interface LoginSettings {
   codeTtlSeconds: number;
-  /** HMAC key for stored codes (derived from the server secret). */
-  codeKey: Buffer;
+  /** HMAC keys for stored codes (derived from SERVER_SECRETS, current first). */
+  codeKeys: CodeKeys;
   brand: Brand;
   /** Consecutive failures that lock the account. */
   lockoutThreshold: number;

@@ -5,6 +5,7 @@ import type { StepUpCode, StepUpPurpose, StepUpStore } from "./ports-account.ts"
 import type { RequestContext } from "../kernel/request-context.ts";
 import { auditCustomerEvent } from "../kernel/audit.ts";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../kernel/email-code.ts";
+import type { CodeKeys } from "../kernel/email-code.ts";
 import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../kernel/errors.ts";
 import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
 import { Lockout } from "./lockout.ts";
@@ -23,13 +24,13 @@ export const STEP_UP = { stepUp: true } as const;
  * then the code, when the caller has none (a confirmation brings its own).
  */
 export function newStepUpCode(
-  deps: { random: Random; settings: { codeKey: Buffer } },
+  deps: { random: Random; settings: { codeKeys: CodeKeys } },
   fields: { id?: string | null; customerId: string; purpose: StepUpPurpose; bindingHash: string; sentAt: number; expiresAt: number },
 ): { stepUp: StepUpCode; code: string } {
   const id = fields.id ?? deps.random.id();
   const code = generateCode(deps.random);
   const { customerId, purpose, bindingHash, sentAt, expiresAt } = fields;
-  const stepUp: StepUpCode = { id, customerId, purpose, bindingHash, codeHmac: codeHmac(deps.settings.codeKey, id, code), status: "pending", failedAttempts: 0, sentAt, expiresAt };
+  const stepUp: StepUpCode = { id, customerId, purpose, bindingHash, codeHmac: codeHmac(deps.settings.codeKeys, id, code), status: "pending", failedAttempts: 0, sentAt, expiresAt };
   return { stepUp, code };
 }
 
@@ -75,15 +76,15 @@ export async function checkTypedCode(
   context: RequestContext,
   options?: { earlier?: readonly StepUpCode[]; countsTowardLockout?: boolean },
 ): Promise<void> {
-  const { codeKey } = deps.settings;
+  const { codeKeys } = deps.settings;
   const code = normalizeCodeInput(typed);
   if (code === null) {
     throw new InvalidCodeError(`malformed code for step-up ${stepUp.id}`);
   }
-  if (codeMatches(codeKey, stepUp.id, code, stepUp.codeHmac)) {
+  if (codeMatches(codeKeys, stepUp.id, code, stepUp.codeHmac)) {
     return;
   }
-  const newerCodeSent = (options?.earlier ?? []).some((earlier) => earlier.status === "superseded" && codeMatches(codeKey, earlier.id, code, earlier.codeHmac));
+  const newerCodeSent = (options?.earlier ?? []).some((earlier) => earlier.status === "superseded" && codeMatches(codeKeys, earlier.id, code, earlier.codeHmac));
   const outcome = await deps.stepUps.recordWrongCode(stepUp.id, MAX_CODE_ATTEMPTS);
   await auditCustomerEvent(deps.audit, context, "code.failed", "refused", stepUp.customerId, { purpose: stepUp.purpose, attempt: outcome?.failedAttempts ?? null });
   if (options?.countsTowardLockout !== false) {

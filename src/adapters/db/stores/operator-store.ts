@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { NewOperatorRow, Operator, OperatorRole, OperatorStore } from "../../../core/console/operators/ports-operator.ts";
-import type { BodySealer } from "../../crypto/body-sealer.ts";
+import type { BodySealer, KeyringSealer } from "../../crypto/body-sealer.ts";
 import type { Database, OperatorsTable } from "../schema.ts";
 import { normalizeLoginId } from "../../../core/kernel/credentials.ts";
 import { InvalidInputError } from "../../../core/kernel/errors.ts";
@@ -97,4 +97,31 @@ export function createOperatorStore(db: Kysely<Database>, sealer: BodySealer): O
       return Number(result.numUpdatedRows) === 1;
     },
   };
+}
+
+/**
+ * Operators' TOTP secrets live for years: after a rotation (SERVER_SECRETS=new,old…) those sealed
+ * with an older key are sealed again with the current one at start, so the old secret can leave
+ * the keyring without locking anyone out of the console. Compare-and-set: a row changed meanwhile
+ * waits for the next start. `unreadable`: sealed with a key no longer configured (re-enrol them).
+ */
+export async function resealOperatorTotpSecrets(db: Kysely<Database>, sealer: KeyringSealer): Promise<{ resealed: number; unreadable: number }> {
+  const rows = await db.selectFrom("operators").select(["id", "totp_secret"]).execute();
+  let resealed = 0;
+  let unreadable = 0;
+  for (const row of rows) {
+    if (sealer.sealedWithCurrentKey(row.totp_secret)) {
+      continue;
+    }
+    let plain: string;
+    try {
+      plain = sealer.open(row.totp_secret);
+    } catch {
+      unreadable += 1;
+      continue;
+    }
+    const result = await db.updateTable("operators").set({ totp_secret: sealer.seal(plain) }).where("id", "=", row.id).where("totp_secret", "=", row.totp_secret).executeTakeFirst();
+    resealed += Number(result.numUpdatedRows);
+  }
+  return { resealed, unreadable };
 }

@@ -7,6 +7,7 @@ import { auditOperatorRead } from "../operator-request.ts";
 import { customerForAction } from "../console-customer.ts";
 import { checkedNewEmail } from "./email-change.ts";
 import { codeHmac, codeMatches, generateCode, normalizeCodeInput } from "../../kernel/email-code.ts";
+import type { CodeKeys } from "../../kernel/email-code.ts";
 import { maskEmail } from "../../kernel/email-address.ts";
 import { CodeExpiredError, InvalidCodeError, TooManyCodeAttemptsError } from "../../kernel/errors.ts";
 import { consoleRateLimit } from "../console-rate-limit.ts";
@@ -23,8 +24,8 @@ export interface EmailVerificationsDeps {
   clock: Clock;
   random: Random;
   brand: Brand;
-  /** The server's key for code HMACs (as for login codes). */
-  codeKey: Buffer;
+  /** The server's keys for code HMACs, current first (as for login codes). */
+  codeKeys: CodeKeys;
 }
 
 /**
@@ -43,7 +44,7 @@ export class EmailVerifications {
 
   /** Mails a code to `email` for the customer's 重要メール change. [4000] for a bad or the same address, [4040], [5124]. */
   async send(loginId: string, email: string, request: OperatorRequest): Promise<void> {
-    const { customers, outbox, audit, clock, random, brand, codeKey } = this.deps;
+    const { customers, outbox, audit, clock, random, brand, codeKeys } = this.deps;
     const customer = await customerForAction(customers, loginId);
     const newEmail = checkedNewEmail(customer, email);
     await consoleRateLimit(this.deps, request, "emailVerificationPerCustomer", customer.id, EMAIL_VERIFICATION_PER_CUSTOMER, customer.id);
@@ -52,7 +53,7 @@ export class EmailVerifications {
     const code = generateCode(random);
     const sentAt = clock.now();
     const expiresAt = sentAt + EMAIL_VERIFICATION_TTL_MS;
-    const verification = { id, customerId: customer.id, operatorId: request.operator.id, email: newEmail, codeHmac: codeHmac(codeKey, id, code), createdAt: sentAt, expiresAt };
+    const verification = { id, customerId: customer.id, operatorId: request.operator.id, email: newEmail, codeHmac: codeHmac(codeKeys, id, code), createdAt: sentAt, expiresAt };
     // The address is not verified yet (an agent typed it): no name, nothing that tells it who has an account.
     const mail = noticeMail(brand, { id: customer.id, email: newEmail }, buildNotice("email-verification-code", brand, { code, sentAt, expiresAt }), { id: random.id(), createdAt: sentAt, kind: "code" });
     await outbox.queueWith(mail, async (stores) => {
@@ -68,7 +69,7 @@ export class EmailVerifications {
    * 5th burns it: [5123]) or [5122] (expired). Nothing is written but the count.
    */
   async checkCode(customer: Customer, operatorId: string, email: string, typed: string): Promise<EmailVerification> {
-    const { verifications, clock, codeKey } = this.deps;
+    const { verifications, clock, codeKeys } = this.deps;
     const pending = await verifications.latestPending(customer.id, operatorId);
     if (pending === null) {
       throw new InvalidCodeError(`no pending e-mail verification of customer ${customer.id} by operator ${operatorId}`);
@@ -77,7 +78,7 @@ export class EmailVerifications {
       throw new CodeExpiredError(`e-mail verification ${pending.id} expired`, { stepUp: true });
     }
     const code = normalizeCodeInput(typed);
-    if (code === null || pending.email.toLowerCase() !== email.toLowerCase() || !codeMatches(codeKey, pending.id, code, pending.codeHmac)) {
+    if (code === null || pending.email.toLowerCase() !== email.toLowerCase() || !codeMatches(codeKeys, pending.id, code, pending.codeHmac)) {
       const counted = await verifications.recordWrongCode(pending.id, EMAIL_VERIFICATION_MAX_ATTEMPTS);
       if (counted !== null && counted.status === "burned") {
         throw new TooManyCodeAttemptsError(`e-mail verification ${pending.id} burned`, { stepUp: true });

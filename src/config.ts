@@ -8,6 +8,8 @@ import { availableParallelism } from "node:os";
 import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.ts";
 import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
 import type { ConsoleConfig } from "./console-config.ts";
+import { BOUNCE_ENV_SHAPE, bounceSettings } from "./bounce-config.ts";
+import type { BounceConfig } from "./bounce-config.ts";
 import type { RateLimitName, RateRule } from "./core/kernel/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
@@ -74,6 +76,8 @@ const ENV_SCHEMA = z.object({
   BRAND_NAME: z.string().min(1).default("OKB証券"),
   BRAND_NAME_EN: z.string().min(1).default("OKB Securities"),
   MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain name").default("okb-sec.co.jp"),
+  // BOUNCE_DOMAIN, BOUNCE_LISTEN (bounce-config.ts).
+  ...BOUNCE_ENV_SHAPE,
   CALL_CENTER_NAME: z.string().min(1).default("四方八方みんなよし"),
   CALL_CENTER_NAME_EN: z.string().min(1).optional(),
   CALL_CENTER_PHONE: z.string().min(1).default("0120-483744"),
@@ -137,6 +141,8 @@ export interface Config {
   /** SMTP_MAX_CONNECTIONS: conversations with the relay at once, and so mails in delivery at once. */
   smtpMaxConnections: number;
   mailFrom: string;
+  /** Issue 22 §1: the domain of every mail's return path (VERP), and where the bounce listener listens. */
+  bounce: BounceConfig;
   serverSecret: string;
   codeTtlSeconds: number;
   session: { idleSeconds: number; absoluteSeconds: number };
@@ -250,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     smtpUrl: e.SMTP_URL ?? null,
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
+    bounce: bounceSettings(e),
     serverSecret: e.SERVER_SECRET,
     codeTtlSeconds: e.OTP_TTL_SECONDS,
     session: { idleSeconds: e.SESSION_IDLE_SECONDS, absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS },

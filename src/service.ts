@@ -15,6 +15,7 @@ import { withHashedKeys } from "./adapters/rate-limit/hashed-keys.ts";
 import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
+import { verpAddress } from "./adapters/mail/verp.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
 import { stuckCriteria } from "./adapters/mail/stuck-mail-watch.ts";
@@ -149,7 +150,10 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   }, 10 * 60_000);
   challengePruneTimer.unref();
   const limiter = withHashedKeys(counters, deriveKey(config.serverSecret, "rate-limit-keys"));
-  const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
+  const worker = new OutboxWorker({
+    store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox,
+    returnPath: (mailId) => verpAddress(mailId, config.bounce.domain),
+  });
   // The relay is reported, not required (docs/decisions.md): customers with MFA off need no mail.
   const requiredChecks: ReadinessCheck[] = [databaseCheck(database.db)];
   if (redis !== null) {

@@ -16,6 +16,8 @@ import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { deriveKey } from "./adapters/crypto/derive-key.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { verpAddress } from "./adapters/mail/verp.ts";
+import type { BounceListener } from "./adapters/mail/bounce-listener.ts";
+import { startBounceListener } from "./wiring/bounces.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
 import { stuckCriteria } from "./adapters/mail/stuck-mail-watch.ts";
@@ -80,6 +82,8 @@ export interface Service {
   recoveryWorker: RecoveryWorker;
   /** The local mail catcher, when no SMTP_URL was given (development). */
   mailCatcher: MailCatcher | null;
+  /** The inbound SMTP listener for bounces on BOUNCE_LISTEN (issue 22 §1); null when it is off. */
+  bounceListener: BounceListener | null;
   /** Password hashes running, waiting and shed (load shedding). */
   hashGate: { stats(): HashGateStats };
   demo: DemoCredentials | null;
@@ -248,6 +252,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   worker.start();
   recovery.worker.start();
   oidc.logoutWorker.start();
+  const bounceListener = await startBounceListener(config, database, { audit, clock, logger, dropped: metrics.bounceDropped });
 
   return {
     app,
@@ -256,6 +261,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     worker,
     recoveryWorker: recovery.worker,
     mailCatcher,
+    bounceListener,
     hashGate: hasher,
     demo,
     metrics,
@@ -279,6 +285,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       await redis?.quit().catch(() => redis?.disconnect());
       transport.close();
       await mailCatcher?.close();
+      await bounceListener?.close();
       await database.close();
       liveMarker.stop();
     },

@@ -24,6 +24,7 @@ import { securityRequestsMigration } from "./migrations/0017-security-requests.t
 import { sessionEndReasonMigration } from "./migrations/0018-session-end-reason.ts";
 import { wrongPasswordIndexMigration } from "./migrations/0019-wrong-password-index.ts";
 import { openIdConnectMigration } from "./migrations/0020-openid-connect.ts";
+import { bouncesMigration } from "./migrations/0021-bounces.ts";
 
 // Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0018-session-end-reason": sessionEndReasonMigration,
   "0019-wrong-password-index": wrongPasswordIndexMigration,
   "0020-openid-connect": openIdConnectMigration,
+  "0021-bounces": bouncesMigration,
 };
 
 const provider: MigrationProvider = {

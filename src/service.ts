@@ -18,6 +18,7 @@ import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
 import { verpAddress } from "./adapters/mail/verp.ts";
 import type { BounceListener } from "./adapters/mail/bounce-listener.ts";
 import { startBounceListener } from "./wiring/bounces.ts";
+import { createMailBounceStore } from "./adapters/db/mail-bounces.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
 import { stuckCriteria } from "./adapters/mail/stuck-mail-watch.ts";
@@ -178,6 +179,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     audit,
     limiter,
     passkeyRequirement: stores.passkeys,
+    codeMailDeliveries: createMailBounceStore(database.db),
     settings: {
       codeTtlSeconds: config.codeTtlSeconds,
       codeKey: deriveKey(config.serverSecret, "code-hmac"),

@@ -1,35 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import nodemailer from "nodemailer";
 import { sharedTestService, startTestService } from "../support/test-service.ts";
 import type { TestService } from "../support/test-service.ts";
 import { RawSmtp, dsnMessage } from "../support/raw-smtp.ts";
-
-/** Sends `raw` over SMTP to the bounce listener, as a receiving MTA returns a DSN: MAIL FROM <>. */
-async function sendToListener(t: TestService, to: string, raw: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: t.service.bounceListener?.port ?? 0, secure: false, ignoreTLS: true });
-  try {
-    await transport.sendMail({ envelope: { from: "", to }, raw });
-  } finally {
-    transport.close();
-  }
-}
+import { sendToListener, sentMailTo } from "../support/bounces.ts";
 
 /** A customer logs in; their code mail goes out; its outbox ID and return path. */
 async function sentCodeMail(t: TestService): Promise<{ customerId: string; mailId: string; returnPath: string }> {
   const customer = await t.addCustomer();
   await t.client().post("/login", { form: { loginId: customer.loginId, password: customer.password } });
-  const mail = await t.mailTo(customer.email);
-  // The worker records the mail as sent just after the relay took it: wait for that.
-  for (;;) {
-    const sent = await t.service.database.db.selectFrom("mail_outbox").select("status").where("recipient", "=", customer.email).executeTakeFirstOrThrow();
-    if (sent.status === "sent") {
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const row = await t.service.database.db.selectFrom("mail_outbox").select(["id", "customer_id"]).where("recipient", "=", customer.email).executeTakeFirstOrThrow();
-  return { customerId: row.customer_id ?? "", mailId: row.id, returnPath: mail.returnPath };
+  return sentMailTo(t, customer.email);
 }
 
 async function outboxRow(t: TestService, id: string) {

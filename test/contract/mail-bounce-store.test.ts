@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { enqueueMail } from "../../src/adapters/db/outbox-store.ts";
 import { createMailBounceStore } from "../../src/adapters/db/mail-bounces.ts";
+import { createMailDeliveryLog } from "../../src/adapters/db/mail-delivery-log.ts";
 import type { MailBounceStore } from "../../src/adapters/db/mail-bounces.ts";
 import { DB_BACKENDS, testSealer } from "../support/db-backends.ts";
 
@@ -69,6 +70,22 @@ for (const backend of DB_BACKENDS) {
       await mail(customer, NOW - 1000, true);
       await mail(customer, NOW, true);
       assert.deepEqual(await store.lastCodeDelivery(customer, NOW - DAY), { state: "sent", reason: null }, "three newer mails: the old bounce is no longer news");
+    });
+
+    it("flags an address whose two newest sent mails both bounced hard, for that address only", async () => {
+      const log = createMailDeliveryLog(db);
+      const customer = randomUUID();
+      const first = await mail(customer, NOW - 3000, true);
+      const second = await mail(customer, NOW - 2000, true);
+      await mail(customer, NOW, false);
+      const hard = { state: "bounced", reason: "no_such_user" } as const;
+      await store.mark(first, hard, { status: "5.1.1", diagnostic: null, at: NOW });
+      assert.equal(await log.hardBouncedTwice(customer, "hanako@example.co.jp"), false);
+      await store.mark(second, hard, { status: "5.1.1", diagnostic: null, at: NOW });
+      assert.equal(await log.hardBouncedTwice(customer, "hanako@example.co.jp"), true, "a pending mail does not count");
+      assert.equal(await log.hardBouncedTwice(customer, "new@example.co.jp"), false, "a new address starts clean");
+      await mail(customer, NOW + 1000, true);
+      assert.equal(await log.hardBouncedTwice(customer, "hanako@example.co.jp"), false, "a newer mail with nothing back clears it");
     });
   });
 }

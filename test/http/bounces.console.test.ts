@@ -29,6 +29,7 @@ describe("the console shows what came back (issue 22 §1)", () => {
     assert.ok(page.body.includes("返送（メールボックスの容量が一杯）"));
     assert.ok(page.body.includes("遅延（受信側で配信が遅れている）"));
     assert.ok(page.body.includes("返送（迷惑メールとして受信拒否）"));
+    assert.ok(page.body.includes("受信側の通知：5.7.1 smtp; 550 5.1.1 &lt;hanako@example.co.jp&gt;: Recipient address rejected"), "the remote server's text, escaped, for the agent");
     const english = await client.get(`/console/customers/${customer.loginId}?lang=en`);
     assert.ok(english.body.includes("Bounced (mailbox full)"));
     const facts = (await client.get(`/console/api/v1/customers/${customer.loginId}`)).json();
@@ -36,6 +37,7 @@ describe("the console shows what came back (issue 22 §1)", () => {
       facts.codeMails.map((mail: { state: string; bounceReason: string | null }) => [mail.state, mail.bounceReason]),
       [["bounced", "refused"], ["delayed", "delayed"], ["bounced", "mailbox_full"]],
     );
+    assert.equal(facts.codeMails[0].bounceText, "5.7.1 smtp; 550 5.1.1 <hanako@example.co.jp>: Recipient address rejected");
     assert.equal(facts.emailUndeliverable, false, "a delay between breaks the row of hard bounces");
   });
 

@@ -158,7 +158,7 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     assert.equal(facts.codeMails.length, 2);
     const [retrying, sent] = facts.codeMails;
     for (const mail of facts.codeMails) {
-      assert.deepEqual(Object.keys(mail), ["queuedAt", "state", "sentAt", "smtpResponse", "attempts", "lastError", "bounceReason"]);
+      assert.deepEqual(Object.keys(mail), ["queuedAt", "state", "sentAt", "smtpResponse", "attempts", "lastError", "bounceReason", "bounceText"]);
     }
     assert.equal(sent.state, "sent");
     assert.match(sent.sentAt, ISO_JST);

@@ -11,7 +11,7 @@ export function createMailDeliveryLog(db: Kysely<Database>): MailDeliveryLog {
       const rows = await db
         .selectFrom("mail_outbox")
         // Never the body (a pending code mail still holds its code) nor the recipient.
-        .select(["id", "created_at", "status", "sent_at", "attempts", "last_error", "smtp_response", "bounce_state", "bounce_reason"])
+        .select(["id", "created_at", "status", "sent_at", "attempts", "last_error", "smtp_response", "bounce_state", "bounce_reason", "bounce_status", "bounce_diagnostic"])
         .where("customer_id", "=", customerId)
         .where("kind", "=", kind)
         .orderBy("created_at", "desc")
@@ -27,6 +27,7 @@ export function createMailDeliveryLog(db: Kysely<Database>): MailDeliveryLog {
         lastError: row.last_error,
         smtpResponse: row.smtp_response,
         bounce: row.bounce_state === null ? null : { state: row.bounce_state, reason: BOUNCE_REASONS.find((known) => known === row.bounce_reason) ?? "other" },
+        bounceText: row.bounce_status === null ? null : [row.bounce_status, row.bounce_diagnostic].filter((part) => part !== null).join(" "),
       }));
     },
 

@@ -48,6 +48,8 @@ export interface CodeMailFact {
   lastError: string | null;
   /** Why it came back (state bounced or delayed); null otherwise. */
   bounceReason: BounceReason | null;
+  /** What the receiving side said (status code and its text), for the agent; never shown to the customer or mailed. */
+  bounceText: string | null;
 }
 
 /** A live session: where and since when; never its token or hash. */
@@ -221,6 +223,7 @@ export class CustomerLookup {
         attempts: mail.attempts,
         lastError: mail.lastError,
         bounceReason: mail.bounce?.reason ?? null,
+        bounceText: mail.bounceText,
       })),
       auditTrail: trail.map((event) => ({ at: event.at, event: event.event, outcome: event.outcome, actor: auditedActor(event), detail: event.detail })),
     };

@@ -29,6 +29,8 @@ export interface MailDelivery {
   smtpResponse: string | null;
   /** Issue 22 §1: what came back for it (bounced or delayed, and why); null while nothing did. */
   bounce: Bounce | null;
+  /** The bounce's status code and the remote server's text ("5.2.2 smtp; 552 Mailbox full"), bounded and printable; for the call center only. */
+  bounceText: string | null;
 }
 
 export interface MailDeliveryLog {

@@ -31,7 +31,7 @@ function isoOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : isoJapanTime(epochMs);
 }
 
-/** The facts with every time in JST; `codeMails` exactly `{queuedAt,state,sentAt,smtpResponse,attempts,lastError,bounceReason}`. */
+/** The facts with every time in JST; `codeMails` exactly `{queuedAt,state,sentAt,smtpResponse,attempts,lastError,bounceReason,bounceText}`. */
 function factsJson(facts: CustomerFacts): Record<string, unknown> {
   return {
     loginId: facts.loginId,
@@ -59,6 +59,7 @@ function factsJson(facts: CustomerFacts): Record<string, unknown> {
       attempts: mail.attempts,
       lastError: mail.lastError,
       bounceReason: mail.bounceReason,
+      bounceText: mail.bounceText,
     })),
     auditTrail: facts.auditTrail.map((entry) => ({ at: isoJapanTime(entry.at), event: entry.event, outcome: entry.outcome, actor: entry.actor, detail: entry.detail })),
   };

@@ -144,6 +144,9 @@ function codeMailView(mail: CodeMailFact, lang: Lang): CodeMailView {
   if (mail.smtpResponse !== null) {
     lines.push(consoleText(lang, "relayResponse", { response: mail.smtpResponse }));
   }
+  if (mail.bounceText !== null) {
+    lines.push(consoleText(lang, "bounceText", { text: mail.bounceText }));
+  }
   if (mail.state !== "sent" && mail.lastError !== null) {
     lines.push(consoleText(lang, "lastError", { error: mail.lastError }));
   }

@@ -28,7 +28,8 @@ export async function parseDsn(raw: Buffer): Promise<ParsedDsn | null> {
   if (contentType?.value?.toLowerCase() !== "multipart/report" || contentType.params?.["report-type"]?.toLowerCase() !== "delivery-status") {
     return null;
   }
-  const part = parsed.attachments.find((attachment) => attachment.contentType.toLowerCase() === "message/delivery-status");
+  // RFC 6533's message/global-delivery-status is the same fields in UTF-8 (from an SMTPUTF8 relay).
+  const part = parsed.attachments.find((attachment) => ["message/delivery-status", "message/global-delivery-status"].includes(attachment.contentType.toLowerCase()));
   if (part === undefined) {
     return null;
   }

@@ -10,6 +10,8 @@ import { isTrustProxy, parseOriginList, parseTrustProxy } from "./config-values.
 import { CONSOLE_ENV_SHAPE, consoleSettings } from "./console-config.ts";
 import { RATE_LIMIT_ENV_SHAPE, rateLimitSettings } from "./rate-limit-config.ts";
 import type { ConsoleConfig } from "./console-config.ts";
+import { BOUNCE_ENV_SHAPE, bounceSettings } from "./bounce-config.ts";
+import type { BounceConfig } from "./bounce-config.ts";
 import type { RateLimitName, RateRule } from "./core/kernel/limits.ts";
 import {
   DEFAULT_LOCKOUT_THRESHOLD,
@@ -54,6 +56,8 @@ const ENV_SCHEMA = z.object({
   BRAND_NAME: z.string().min(1).default("OKB証券"),
   BRAND_NAME_EN: z.string().min(1).default("OKB Securities"),
   MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain name").default("okb-sec.co.jp"),
+  // BOUNCE_DOMAIN, BOUNCE_LISTEN (bounce-config.ts).
+  ...BOUNCE_ENV_SHAPE,
   CALL_CENTER_NAME: z.string().min(1).default("四方八方みんなよし"),
   CALL_CENTER_NAME_EN: z.string().min(1).optional(),
   CALL_CENTER_PHONE: z.string().min(1).default("0120-483744"),
@@ -111,6 +115,8 @@ export interface Config {
   mailFrom: string;
   /** SERVER_SECRETS (or SERVER_SECRET): the first makes new code HMACs and sealed bodies; the rest verify and open older ones. */
   serverSecrets: readonly string[];
+  /** Issue 22 §1: the domain of every mail's return path (VERP), and where the bounce listener listens. */
+  bounce: BounceConfig;
   codeTtlSeconds: number;
   session: { idleSeconds: number; absoluteSeconds: number };
   argon2: { memoryKiB: number; timeCost: number; parallelism: number };
@@ -220,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): { config: R
     smtpMaxConnections: e.SMTP_MAX_CONNECTIONS,
     mailFrom: e.MAIL_FROM ?? `${e.BRAND_NAME} <no-reply@${e.MAIL_DOMAIN}>`,
     serverSecrets,
+    bounce: bounceSettings(e),
     codeTtlSeconds: e.OTP_TTL_SECONDS,
     session: { idleSeconds: e.SESSION_IDLE_SECONDS, absoluteSeconds: e.SESSION_ABSOLUTE_SECONDS },
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: 1 },

@@ -16,6 +16,10 @@ import { nodeRandom, systemClock } from "./adapters/crypto/node-random.ts";
 import { currentKey, deriveKeyring } from "./adapters/crypto/keyring.ts";
 import { resealOperatorSecrets } from "./wiring/secret-rotation.ts";
 import { MailCatcher } from "./adapters/mail/mail-catcher.ts";
+import { verpAddress } from "./adapters/mail/verp.ts";
+import type { BounceListener } from "./adapters/mail/bounce-listener.ts";
+import { startBounceListener } from "./wiring/bounces.ts";
+import { createMailBounceStore } from "./adapters/db/mail-bounces.ts";
 import { OutboxWorker } from "./adapters/mail/outbox-worker.ts";
 import { DEFAULT_OUTBOX_SETTINGS } from "./adapters/mail/outbox-settings.ts";
 import { stuckCriteria } from "./adapters/mail/stuck-mail-watch.ts";
@@ -80,6 +84,8 @@ export interface Service {
   recoveryWorker: RecoveryWorker;
   /** The local mail catcher, when no SMTP_URL was given (development). */
   mailCatcher: MailCatcher | null;
+  /** The inbound SMTP listener for bounces on BOUNCE_LISTEN (issue 22 §1); null when it is off. */
+  bounceListener: BounceListener | null;
   /** Password hashes running, waiting and shed (load shedding). */
   hashGate: { stats(): HashGateStats };
   demo: DemoCredentials | null;
@@ -152,7 +158,10 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   challengePruneTimer.unref();
   // Counters live minutes: hashed with the current secret's key only, so a rotation starts them afresh (docs/deploy.md).
   const limiter = withHashedKeys(counters, currentKey(config.serverSecrets, "rate-limit-keys"));
-  const worker = new OutboxWorker({ store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox });
+  const worker = new OutboxWorker({
+    store: outboxStore, transport, clock, logger, settings: outboxSettings, metrics: metrics.outbox,
+    returnPath: (mailId) => verpAddress(mailId, config.bounce.domain),
+  });
   // The relay is reported, not required (docs/decisions.md): customers with MFA off need no mail.
   const requiredChecks: ReadinessCheck[] = [databaseCheck(database.db)];
   if (redis !== null) {
@@ -173,6 +182,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     audit,
     limiter,
     passkeyRequirement: stores.passkeys,
+    codeMailDeliveries: createMailBounceStore(database.db),
     settings: {
       codeTtlSeconds: config.codeTtlSeconds,
       codeKeys: deriveKeyring(config.serverSecrets, "code-hmac"),
@@ -247,6 +257,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
   worker.start();
   recovery.worker.start();
   oidc.logoutWorker.start();
+  const bounceListener = await startBounceListener(config, database, { audit, clock, logger, dropped: metrics.bounceDropped });
 
   return {
     app,
@@ -255,6 +266,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
     worker,
     recoveryWorker: recovery.worker,
     mailCatcher,
+    bounceListener,
     hashGate: hasher,
     demo,
     metrics,
@@ -278,6 +290,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       await redis?.quit().catch(() => redis?.disconnect());
       transport.close();
       await mailCatcher?.close();
+      await bounceListener?.close();
       await database.close();
       liveMarker.stop();
     },

@@ -120,7 +120,7 @@ for (const backend of DB_BACKENDS) {
       const listed = await mails.recentForCustomer(customerId, "code", 10);
       assert.deepEqual(listed.map((m) => m.id), [queued.id, failing.id, sent.id]);
       const [q, f, s] = listed;
-      assert.deepEqual(q, { id: queued.id, createdAt: NOW - 1000, status: "pending", sentAt: null, attempts: 0, lastError: null, smtpResponse: null });
+      assert.deepEqual(q, { id: queued.id, createdAt: NOW - 1000, status: "pending", sentAt: null, attempts: 0, lastError: null, smtpResponse: null, bounce: null, bounceText: null });
       assert.equal(f?.status, "pending");
       assert.equal(f?.lastError, "Message failed: 451 mailbox unavailable");
       assert.equal(s?.status, "sent");

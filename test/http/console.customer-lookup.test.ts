@@ -24,7 +24,7 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     const exact = await client.get(`/console/api/v1/customers?q=${encodeURIComponent(taro.loginId.toUpperCase())}`);
     assert.equal(exact.statusCode, 200, exact.body);
     assert.deepEqual(exact.json().items, [
-      { loginId: taro.loginId, name: "山田 太郎", maskedEmail: `${taro.loginId.slice(0, 1)}***@example.co.jp`, mfaEnabled: true, locked: false, frozen: false },
+      { loginId: taro.loginId, name: "山田 太郎", maskedEmail: `${taro.loginId.slice(0, 1)}***@example.co.jp`, mfaEnabled: true, locked: false, frozen: false, emailUndeliverable: false },
     ]);
     // Full-width, as typed with a Japanese IME.
     const wide = [...stem].map((char) => String.fromCodePoint((char.codePointAt(0) ?? 0) + 0xfee0)).join("");
@@ -158,7 +158,7 @@ describe("console customer lookup (GET /console/api/v1/customers, /customers/{lo
     assert.equal(facts.codeMails.length, 2);
     const [retrying, sent] = facts.codeMails;
     for (const mail of facts.codeMails) {
-      assert.deepEqual(Object.keys(mail), ["queuedAt", "state", "sentAt", "smtpResponse", "attempts", "lastError"]);
+      assert.deepEqual(Object.keys(mail), ["queuedAt", "state", "sentAt", "smtpResponse", "attempts", "lastError", "bounceReason", "bounceText"]);
     }
     assert.equal(sent.state, "sent");
     assert.match(sent.sentAt, ISO_JST);

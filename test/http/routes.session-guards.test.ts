@@ -17,6 +17,7 @@ const PUBLIC = new Set([
   "POST /login/mfa/resend",
   "POST /logout",
   "POST /api/v1/login",
+  "GET /api/v1/login/mfa",
   "POST /api/v1/login/mfa",
   "POST /api/v1/login/mfa/resend",
   "POST /api/v1/logout",

@@ -25,6 +25,7 @@ import { sessionEndReasonMigration } from "./migrations/0018-session-end-reason.
 import { wrongPasswordIndexMigration } from "./migrations/0019-wrong-password-index.ts";
 import { openIdConnectMigration } from "./migrations/0020-openid-connect.ts";
 import { dashboardMigration } from "./migrations/0021-dashboard.ts";
+import { bouncesMigration } from "./migrations/0022-bounces.ts";
 
 // Listed in code rather than read from a folder, so the same list runs from src/ (type stripping), in tests and in dist/.
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0019-wrong-password-index": wrongPasswordIndexMigration,
   "0020-openid-connect": openIdConnectMigration,
   "0021-dashboard": dashboardMigration,
+  "0022-bounces": bouncesMigration,
 };
 
 const provider: MigrationProvider = {

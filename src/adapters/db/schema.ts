@@ -81,6 +81,13 @@ export interface MailOutboxTable {
   kind: string | null;
   /** The relay's reply line when it took the mail (≤ 200 chars, control characters removed). */
   smtp_response: string | null;
+  /** Migration 0021 (issue 22 §1): a bounce that came back for this mail; all null while none did. */
+  bounce_state: "bounced" | "delayed" | null;
+  bounce_reason: string | null;
+  /** The DSN's status code ("5.2.2") and the remote server's text (≤ 200 printable characters), for the call center. */
+  bounce_status: string | null;
+  bounce_diagnostic: string | null;
+  bounced_at: number | null;
 }
 
 /** Append-only: rows are inserted, never updated or deleted by the application. */

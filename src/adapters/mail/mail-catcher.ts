@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 
 export interface CaughtMail {
   from: string;
+  /** The SMTP envelope's MAIL FROM: where a bounce would go (our VERP address, verp.ts). */
+  returnPath: string;
   to: string;
   subject: string;
   text: string;
@@ -30,7 +32,7 @@ export class MailCatcher {
       disabledCommands: ["STARTTLS", "AUTH"],
       logger: false,
       size: 1024 * 1024,
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         const refusal = this.refusal();
         if (refusal !== null) {
           stream.resume();
@@ -41,6 +43,7 @@ export class MailCatcher {
           .then((parsed) => {
             const mail: CaughtMail = {
               from: parsed.from?.text ?? "",
+              returnPath: session.envelope.mailFrom === false ? "" : session.envelope.mailFrom.address,
               to: Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : (parsed.to?.text ?? ""),
               subject: parsed.subject ?? "",
               text: parsed.text ?? "",

@@ -28,6 +28,8 @@ export class OutboxWorker {
     logger: Logger;
     settings: OutboxWorkerSettings;
     metrics?: OutboxMetrics;
+    /** The return path (VERP) each mail is sent with, so its bounce names it (verp.ts). */
+    returnPath?: (mailId: string) => string;
   };
   private readonly recovery: RelayRecovery;
   private timer: NodeJS.Timeout | null = null;
@@ -242,10 +244,11 @@ export class OutboxWorker {
   }
 
   private async deliver(mail: ClaimedMail): Promise<void> {
-    const { store, transport, clock, logger, settings, metrics } = this.deps;
+    const { store, transport, clock, logger, settings, metrics, returnPath } = this.deps;
     let relayResponse: string | null;
     try {
-      relayResponse = await transport.send({ to: mail.recipient, subject: mail.subject, text: mail.body }, { timeoutMs: settings.sendTimeoutMs });
+      const outgoing = { to: mail.recipient, subject: mail.subject, text: mail.body, ...(returnPath === undefined ? {} : { returnPath: returnPath(mail.id) }) };
+      relayResponse = await transport.send(outgoing, { timeoutMs: settings.sendTimeoutMs });
     } catch (error) {
       await this.recordFailure(mail, error);
       return;

@@ -4,6 +4,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** The SMTP envelope's MAIL FROM (VERP, verp.ts): where a bounce of this mail goes. Absent: the From address. */
+  returnPath?: string;
 }
 
 export interface MailTransport {
@@ -75,6 +77,7 @@ export function createSmtpTransport(
           to: mail.to,
           subject: mail.subject,
           text: mail.text,
+          ...(mail.returnPath === undefined ? {} : { envelope: { from: mail.returnPath, to: mail.to } }),
           // RFC 3834: tells auto-responders not to answer.
           headers: { "Auto-Submitted": "auto-generated" },
           ...(dkim === undefined ? {} : { dkim }),

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditLog } from "../../core/kernel/ports-audit.ts";
 import type { SecurityMetrics } from "./service-metrics.ts";
+import { BOUNCE_REASONS } from "../../core/mail/bounce.ts";
 
 /**
  * The AuditLog port, counted: every security event (logins, codes, lockouts,
@@ -45,6 +46,11 @@ function count(metrics: SecurityMetrics, event: AuditEvent): void {
       const limit = event.detail["limit"];
       // A closed set (core/limits.ts); anything else must not become a new series.
       metrics.rateLimited.inc({ limit: typeof limit === "string" && /^[A-Za-z]{1,40}$/.test(limit) ? limit : "other" });
+      break;
+    }
+    case "mail.bounced": {
+      const reason = event.detail["reason"];
+      metrics.bounces.inc({ reason: BOUNCE_REASONS.find((known) => known === reason) ?? "other" });
       break;
     }
     default:

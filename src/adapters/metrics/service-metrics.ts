@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { HashGateStats } from "../crypto/hash-gate.ts";
 import type { OutboxMetrics } from "../mail/outbox-worker.ts";
+import type { DroppedWhy } from "../mail/bounce-listener.ts";
+import { BOUNCE_REASONS } from "../../core/mail/bounce.ts";
 
 /** Read at scrape time, so every instance shows the shared outbox as it is now. */
 export interface MetricSources {
@@ -18,6 +20,8 @@ export interface SecurityMetrics {
   codeFailures: Counter<"reason">;
   lockouts: Counter;
   rateLimited: Counter<"limit">;
+  /** Issue 22 §1: bounces and delays that came back (the `mail.bounced` event), by reason. */
+  bounces: Counter<"reason">;
 }
 
 export interface ServiceMetrics {
@@ -25,6 +29,8 @@ export interface ServiceMetrics {
   registry: Registry;
   security: SecurityMetrics;
   outbox: OutboxMetrics;
+  /** A message to the bounce listener dropped or refused, by why (bounce-listener.ts). */
+  bounceDropped(why: DroppedWhy): void;
 }
 
 export const LOGIN_OUTCOMES = ["success", "wrong_password", "unknown_login_id", "locked"] as const;
@@ -50,6 +56,19 @@ export function createServiceMetrics(sources: MetricSources, options: { rateLimi
   }
   for (const reason of CODE_FAILURE_REASONS) {
     codeFailures.inc({ reason }, 0);
+  }
+  const bounces = new Counter({ name: "okb_mail_bounces_total", help: "Mails that came back (bounced, 5.x.x) or were reported delayed (4.x.x), by reason", labelNames: ["reason"], registers });
+  for (const reason of BOUNCE_REASONS) {
+    bounces.inc({ reason }, 0);
+  }
+  const bounceDropped = new Counter({
+    name: "okb_bounce_messages_dropped_total",
+    help: "Messages to the bounce listener dropped (not_dsn, no_failure) or refused (too_large, rate_limited)",
+    labelNames: ["why"],
+    registers,
+  });
+  for (const why of ["not_dsn", "no_failure", "too_large", "rate_limited"]) {
+    bounceDropped.inc({ why }, 0);
   }
   for (const limit of options.rateLimitNames ?? []) {
     rateLimited.inc({ limit }, 0);
@@ -117,7 +136,8 @@ export function createServiceMetrics(sources: MetricSources, options: { rateLimi
 
   return {
     registry,
-    security: { logins, codesSent, codeFailures, lockouts, rateLimited },
+    security: { logins, codesSent, codeFailures, lockouts, rateLimited, bounces },
+    bounceDropped: (why: DroppedWhy) => bounceDropped.inc({ why }),
     outbox: {
       delivered(latencyMs: number): void {
         deliverySeconds.observe(Math.max(0, latencyMs) / 1000);

@@ -1,3 +1,4 @@
+import type { BounceReason } from "../mail/bounce.ts";
 import type { Clock, Customer, CustomerStore } from "../kernel/ports.ts";
 import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { AuditQuery, CustomerDirectory, MailDeliveryLog } from "./ports-console-read.ts";
@@ -33,6 +34,8 @@ export interface CustomerSummary {
   mfaEnabled: boolean;
   locked: boolean;
   frozen: boolean;
+  /** Issue 22 §1: the last two mails to the 重要メール came back (hard bounces): mail does not reach the customer. */
+  emailUndeliverable: boolean;
 }
 
 /** A code mail and its delivery (seed Q3: "the code does not arrive"). Times are epoch ms. */
@@ -43,6 +46,10 @@ export interface CodeMailFact {
   smtpResponse: string | null;
   attempts: number;
   lastError: string | null;
+  /** Why it came back (state bounced or delayed); null otherwise. */
+  bounceReason: BounceReason | null;
+  /** What the receiving side said (status code and its text), for the agent; never shown to the customer or mailed. */
+  bounceText: string | null;
 }
 
 /** A live session: where and since when; never its token or hash. */
@@ -144,7 +151,7 @@ export class CustomerLookup {
       const found = await customers.findByEmail(query, CONSOLE_SEARCH_MAX_RESULTS);
       // Never the address in clear in the log (issue 17 item 9): masked as the console shows it; the customer it found names it.
       await this.auditSearch(request, { kind: "email", query: maskEmail(query) }, found);
-      return found.map(summarize);
+      return this.summaries(found);
     }
     const byLoginId = await directory.findByLoginIdPrefix(normalizeLoginId(query), CONSOLE_SEARCH_MAX_RESULTS);
     const fold = foldName(query);
@@ -158,7 +165,11 @@ export class CustomerLookup {
       }
     }
     await this.auditSearch(request, { kind: "login_id_or_name", query }, found);
-    return found.map(summarize);
+    return this.summaries(found);
+  }
+
+  private async summaries(found: Customer[]): Promise<CustomerSummary[]> {
+    return Promise.all(found.map(async (customer) => summarize(customer, await this.deps.mails.hardBouncedTwice(customer.id, customer.email))));
   }
 
   /** Who searched for what (`console.customers_searched`); a search that found one customer is in that customer's trail. */
@@ -178,7 +189,7 @@ export class CustomerLookup {
     if (customer === null) {
       throw new NotFoundError(`no customer with login ID ${JSON.stringify(loginId.slice(0, 80))}`, { what: "customer" });
     }
-    const [history, live, codeMails, trail, pin, passkeys, passkeyRequired, connectedServices] = await Promise.all([
+    const [history, live, codeMails, trail, pin, passkeys, passkeyRequired, connectedServices, emailUndeliverable] = await Promise.all([
       loginHistory.page(customer.id, { limit: CONSOLE_LOGIN_HISTORY_ROWS }),
       sessions.liveSessionsOf(customer.id),
       mails.recentForCustomer(customer.id, "code", CONSOLE_CODE_MAILS_SHOWN),
@@ -187,12 +198,13 @@ export class CustomerLookup {
       this.deps.passkeys.listForCustomer(customer.id),
       this.deps.passkeys.isRequired(customer.id),
       this.deps.connections.listServices(customer.id),
+      mails.hardBouncedTwice(customer.id, customer.email),
     ]);
     // Recorded before answering: a page that was shown is a page that was logged.
     await auditOperatorRead(this.deps.audit, request, { event: "console.customer_viewed", customerId: customer.id });
     const now = clock.now();
     return {
-      ...summarize(customer),
+      ...summarize(customer, emailUndeliverable),
       birthDateOnRecord: customer.birthDate !== null,
       lockedAt: customer.lockedAt,
       failedCount: customer.failedCount,
@@ -210,13 +222,15 @@ export class CustomerLookup {
         smtpResponse: mail.smtpResponse,
         attempts: mail.attempts,
         lastError: mail.lastError,
+        bounceReason: mail.bounce?.reason ?? null,
+        bounceText: mail.bounceText,
       })),
       auditTrail: trail.map((event) => ({ at: event.at, event: event.event, outcome: event.outcome, actor: auditedActor(event), detail: event.detail })),
     };
   }
 }
 
-function summarize(customer: Customer): CustomerSummary {
+function summarize(customer: Customer, emailUndeliverable: boolean): CustomerSummary {
   return {
     loginId: customer.loginId,
     name: customer.name,
@@ -224,5 +238,6 @@ function summarize(customer: Customer): CustomerSummary {
     mfaEnabled: customer.mfaEnabled,
     locked: customer.lockedAt !== null,
     frozen: customer.frozenAt !== null,
+    emailUndeliverable,
   };
 }

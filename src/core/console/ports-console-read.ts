@@ -1,3 +1,4 @@
+import type { Bounce } from "../mail/bounce.ts";
 /**
  * The ports of the console's read side (issue 12 §3, §5): finding a customer, a customer's
  * code mails with their delivery, and the audit log read by filters..
@@ -26,11 +27,20 @@ export interface MailDelivery {
   lastError: string | null;
   /** The relay's reply line when it took the mail. */
   smtpResponse: string | null;
+  /** Issue 22 §1: what came back for it (bounced or delayed, and why); null while nothing did. */
+  bounce: Bounce | null;
+  /** The bounce's status code and the remote server's text ("5.2.2 smtp; 552 Mailbox full"), bounded and printable; for the call center only. */
+  bounceText: string | null;
 }
 
 export interface MailDeliveryLog {
   /** The customer's mails of `kind`, newest first, at most `limit`. */
   recentForCustomer(customerId: string, kind: MailKind, limit: number): Promise<MailDelivery[]>;
+  /**
+   * Issue 22 §1: the two newest mails the relay took for the customer at `address` (their 重要メール now)
+   * both came back as hard bounces. A newer mail with no bounce, or a new address, clears it.
+   */
+  hardBouncedTwice(customerId: string, address: string): Promise<boolean>;
 }
 
 /** Which audit events to read; every field narrows, none means all. */

@@ -28,6 +28,7 @@ export type AuditEventName =
   | "code.expired"
   | "code.burned"
   | "code.used"
+  | "mail.bounced"
   | "account.locked"
   | "account.unlocked"
   | "account.frozen"

@@ -1,6 +1,7 @@
 import type { Customer, LoginChallenge } from "../kernel/ports.ts";
 import type { LoginDeps } from "./login-deps.ts";
 import type { PendingCodeView } from "./login-challenge.ts";
+import type { LastDelivery } from "../mail/bounce.ts";
 import { maskEmail } from "../kernel/email-address.ts";
 import { PREAUTH_GRACE_SECONDS } from "../kernel/limits.ts";
 import { hashToken } from "../kernel/token-hash.ts";
@@ -12,9 +13,15 @@ export type CodeEndedReason = "superseded" | "expired" | "burned" | "closed";
  * What the code screen (ログイン時多要素認証 入力) shows for the challenge bound to this browser
  * (issue 21, item 1): the code field while its code is pending, else why not and the way back.
  */
-export type CodeScreen = { state: "pending"; code: PendingCodeView } | { state: "ended"; reason: CodeEndedReason };
+export type CodeScreen = ({ state: "pending"; code: PendingCodeView } | { state: "ended"; reason: CodeEndedReason }) & {
+  /** Issue 22 §1: how the customer's last code mail fared (a bounce that came back); null when unknown. */
+  lastDelivery: LastDelivery | null;
+};
 
-type ScreenDeps = Pick<LoginDeps, "challenges" | "customers" | "clock">;
+/** A bounce of a code mail sent up to a day before this challenge is still worth telling. */
+const DELIVERY_LOOKBACK_MS = 24 * 3600_000;
+
+type ScreenDeps = Pick<LoginDeps, "challenges" | "customers" | "clock" | "codeMailDeliveries">;
 
 /** The challenge a pre-auth token names and its customer, or null for no token, an unknown one, or a customer gone. */
 async function challengeOf(deps: ScreenDeps, preauthToken: string | undefined): Promise<{ challenge: LoginChallenge; customer: Customer } | null> {
@@ -36,7 +43,8 @@ export async function codeScreenOf(deps: ScreenDeps, preauthToken: string | unde
     return null;
   }
   const { challenge, customer } = found;
-  const ended = (reason: CodeEndedReason): CodeScreen => ({ state: "ended", reason });
+  const lastDelivery = (await deps.codeMailDeliveries?.lastCodeDelivery(customer.id, challenge.sentAt - DELIVERY_LOOKBACK_MS)) ?? null;
+  const ended = (reason: CodeEndedReason): CodeScreen => ({ state: "ended", reason, lastDelivery });
   // A locked or frozen account says so at the password step, not here (as the code step would).
   if (customer.lockedAt !== null || customer.frozenAt !== null) {
     return ended("closed");
@@ -46,7 +54,7 @@ export async function codeScreenOf(deps: ScreenDeps, preauthToken: string | unde
       if (deps.clock.now() >= challenge.expiresAt) {
         return ended("expired");
       }
-      return { state: "pending", code: { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt } };
+      return { state: "pending", code: { maskedEmail: maskEmail(customer.email), sentAt: challenge.sentAt, expiresAt: challenge.expiresAt }, lastDelivery };
     case "superseded":
       return ended("superseded");
     case "expired":

@@ -4,6 +4,7 @@ import type { ChallengeStore, Clock, CustomerStore, MailOutbox, PasswordHasher, 
 import type { AuditLog } from "../kernel/ports-audit.ts";
 import type { RateLimits } from "../kernel/rate-limit.ts";
 import type { SessionService } from "./session.ts";
+import type { CodeMailDeliveries } from "../mail/bounce.ts";
 
 export interface LoginSettings {
   codeTtlSeconds: number;
@@ -29,6 +30,8 @@ export interface LoginDeps {
   settings: LoginSettings;
   /** Passkeys (issue 13): the password step asks whether パスキー必須 is on. */
   passkeyRequirement: { isRequired(customerId: string): Promise<boolean> };
+  /** Issue 22 §1: what came back for the customer's code mails (the code screen says so); absent: nothing known. */
+  codeMailDeliveries?: CodeMailDeliveries;
 }
 
 /** RFC 8176 authentication method references, reported by GET /api/v1/session. */

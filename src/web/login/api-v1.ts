@@ -1,5 +1,6 @@
 import type { PendingCodeView } from "../../core/login/login.ts";
 import { isoJapanTime } from "../../core/kernel/japan-time.ts";
+import { NotAuthenticatedError } from "../../core/kernel/errors.ts";
 import { DEVICE_COOKIE, PREAUTH_COOKIE, SESSION_COOKIE, deviceCookieOptions, clearedCookieOptions, preauthCookieOptions, sessionCookieOptions } from "../kernel/cookies.ts";
 import { customerApi, publicApi, sessionOf } from "../kernel/customer-session.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
@@ -35,6 +36,19 @@ export const loginApi: WebPlugin<LoginWebOptions> = async (api, { codeTtlSeconds
     }
     reply.setCookie(PREAUTH_COOKIE, result.preauthToken, preauthCookieOptions(codeTtlSeconds));
     return mfaRequired(result);
+  });
+
+  // Issue 22 §1: this browser's pending code as the code screen shows it, with how the last code mail
+  // fared (`lastDelivery`: sent, pending, or bounced/delayed with why); [4010] without a pending login.
+  api.get("/login/mfa", async (request) => {
+    const screen = await login.codeScreen(request.cookies[PREAUTH_COOKIE]);
+    if (screen === null) {
+      throw new NotAuthenticatedError("no pre-auth state in this browser");
+    }
+    if (screen.state === "pending") {
+      return { ...mfaRequired(screen.code), lastDelivery: screen.lastDelivery };
+    }
+    return { status: "code_ended", reason: screen.reason, lastDelivery: screen.lastDelivery };
   });
 
   api.post("/login/mfa", async (request, reply) => {

@@ -20,12 +20,14 @@ const codeScreenQuery = z.object({ resent: queryWord("1") });
 
 /** What login-mfa.eta shows: the pending code (where, when, until when), or why there is none. */
 function screenView(screen: CodeScreen | null): Record<string, unknown> {
+  // Issue 22 §1: only what came back is news; a mail sent or pending says nothing more.
+  const lastDelivery = screen?.lastDelivery?.reason == null ? null : screen.lastDelivery;
   if (screen?.state !== "pending") {
     // Without a pre-auth state there is no login ID to fill in, and the page does not promise one.
-    return { pending: null, ended: screen?.reason ?? "closed", idKnown: screen !== null };
+    return { pending: null, ended: screen?.reason ?? "closed", idKnown: screen !== null, lastDelivery };
   }
   const { maskedEmail, sentAt, expiresAt } = screen.code;
-  return { pending: { maskedEmail, sentAt: formatJapanTime(sentAt), expiresAt: formatJapanTime(expiresAt) }, ended: null };
+  return { pending: { maskedEmail, sentAt: formatJapanTime(sentAt), expiresAt: formatJapanTime(expiresAt) }, ended: null, lastDelivery };
 }
 
 /**

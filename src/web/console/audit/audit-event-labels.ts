@@ -21,6 +21,7 @@ const LABELS: Record<AuditEventName, Record<Lang, string>> = {
   "code.expired": { ja: "認証コード期限切れ", en: "Code expired" },
   "code.burned": { ja: "認証コード入力誤りの上限", en: "Too many wrong codes" },
   "code.used": { ja: "認証コード確認（成功）", en: "Code right" },
+  "mail.bounced": { ja: "メール返送・遅延の通知", en: "Mail bounced or delayed" },
   "account.locked": { ja: "口座ロック", en: "Account locked" },
   "account.unlocked": { ja: "ロック解除", en: "Account unlocked" },
   "account.frozen": { ja: "口座凍結（お客さま）", en: "Account frozen (by the customer)" },

@@ -31,12 +31,13 @@ function isoOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : isoJapanTime(epochMs);
 }
 
-/** The facts with every time in JST; `codeMails` exactly `{queuedAt,state,sentAt,smtpResponse,attempts,lastError}`. */
+/** The facts with every time in JST; `codeMails` exactly `{queuedAt,state,sentAt,smtpResponse,attempts,lastError,bounceReason,bounceText}`. */
 function factsJson(facts: CustomerFacts): Record<string, unknown> {
   return {
     loginId: facts.loginId,
     name: facts.name,
     maskedEmail: facts.maskedEmail,
+    emailUndeliverable: facts.emailUndeliverable,
     birthDateOnRecord: facts.birthDateOnRecord,
     mfaEnabled: facts.mfaEnabled,
     locked: facts.locked,
@@ -57,6 +58,8 @@ function factsJson(facts: CustomerFacts): Record<string, unknown> {
       smtpResponse: mail.smtpResponse,
       attempts: mail.attempts,
       lastError: mail.lastError,
+      bounceReason: mail.bounceReason,
+      bounceText: mail.bounceText,
     })),
     auditTrail: facts.auditTrail.map((entry) => ({ at: isoJapanTime(entry.at), event: entry.event, outcome: entry.outcome, actor: entry.actor, detail: entry.detail })),
   };

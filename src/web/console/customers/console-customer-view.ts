@@ -32,12 +32,22 @@ export interface CodeMailView {
   attempts: string;
 }
 
-const MAIL_STATUS: Record<CodeMailFact["state"], { kind: StatusView["kind"]; key: "mailQueued" | "mailSent" | "mailRetrying" | "mailStuck" }> = {
+const MAIL_STATUS: Record<CodeMailFact["state"], { kind: StatusView["kind"]; key: "mailQueued" | "mailSent" | "mailRetrying" | "mailStuck" | "mailBounced" | "mailDelayed" }> = {
   queued: { kind: "warn", key: "mailQueued" },
   sent: { kind: "ok", key: "mailSent" },
   retrying: { kind: "warn", key: "mailRetrying" },
   stuck: { kind: "bad", key: "mailStuck" },
+  bounced: { kind: "bad", key: "mailBounced" },
+  delayed: { kind: "warn", key: "mailDelayed" },
 };
+
+const BOUNCE_REASON_KEY = {
+  mailbox_full: "bounceMailboxFull",
+  no_such_user: "bounceNoSuchUser",
+  refused: "bounceRefused",
+  delayed: "bounceDelayed",
+  other: "bounceOther",
+} as const;
 
 // Shown beside the event already (the actor column).
 const DETAIL_SHOWN_ELSEWHERE = new Set(["operatorLoginId"]);
@@ -67,6 +77,7 @@ export function customerPageView(facts: CustomerFacts, open: SecurityRequestItem
     loginId: facts.loginId,
     name: facts.name,
     maskedEmail: facts.maskedEmail,
+    emailUndeliverable: facts.emailUndeliverable,
     // Never the date itself (issue 17 item 2): 「生年月日の確認」 checks what the caller says.
     birthDateOnRecord: facts.birthDateOnRecord,
     birthDate: ct(facts.birthDateOnRecord ? "birthDateOnRecord" : "birthDateNotOnRecord"),
@@ -133,10 +144,14 @@ function codeMailView(mail: CodeMailFact, lang: Lang): CodeMailView {
   if (mail.smtpResponse !== null) {
     lines.push(consoleText(lang, "relayResponse", { response: mail.smtpResponse }));
   }
+  if (mail.bounceText !== null) {
+    lines.push(consoleText(lang, "bounceText", { text: mail.bounceText }));
+  }
   if (mail.state !== "sent" && mail.lastError !== null) {
     lines.push(consoleText(lang, "lastError", { error: mail.lastError }));
   }
-  return { queuedAt: formatJapanTime(mail.queuedAt), status: { kind: status.kind, text: consoleText(lang, status.key) }, lines, attempts: String(mail.attempts) };
+  const reason = mail.bounceReason === null ? "" : consoleText(lang, BOUNCE_REASON_KEY[mail.bounceReason]);
+  return { queuedAt: formatJapanTime(mail.queuedAt), status: { kind: status.kind, text: consoleText(lang, status.key, { reason }) }, lines, attempts: String(mail.attempts) };
 }
 
 /** HH:MM:SS when the relay took the mail the day it was queued (nearly always), else the date too. */

@@ -22,6 +22,8 @@ export function startBanner(config: Readonly<Config>, facts: StartFacts): string
       ? `Operator console: ${config.publicUrl}/console`
       : `Operator console (own listener ${config.console.listen.host}:${config.console.listen.port}): ${config.console.publicUrl}/console`,
   );
+  // Where a trading site or the app points openid-client (issue 20).
+  lines.push(`OpenID Provider: ${config.oidc.issuer}/.well-known/openid-configuration (clients: npm run cli -- client add …)`);
   if (facts.mailCatcher) {
     lines.push(`Mails go to the local catcher: ${config.publicUrl}/dev/mailbox (development only)`);
   }

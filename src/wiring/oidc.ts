@@ -44,6 +44,9 @@ export async function oidcProviderSettings(config: Readonly<Config>): Promise<{ 
   } else {
     const loaded = loadOrCreateSigningKey(config.oidc.signingKey.file);
     pem = loaded.pem;
+    if (loaded.created) {
+      warnings.push(`created an OpenID Provider signing key in ${config.oidc.signingKey.file} (development; set OIDC_SIGNING_KEY in production)`);
+    }
     if (loaded.warning !== null) {
       warnings.push(loaded.warning.replace("the confirmation signing key", "the OpenID Provider's signing key"));
     }

@@ -17,6 +17,7 @@ describe("the start banner and the log name PUBLIC_URL as the address to open", 
     assert.equal(lines[0], "okb-login is running at http://localhost:3000/login");
     assert.equal(lines[1], "Open the pages at PUBLIC_URL http://localhost:3000: forms work at this address only (listening on 127.0.0.1:3000)");
     assert.ok(lines.includes("Operator console: http://localhost:3000/console"));
+    assert.ok(lines.includes("OpenID Provider: http://localhost:3000/.well-known/openid-configuration (clients: npm run cli -- client add …)"));
     assert.equal(lines.at(-1), "Node.js v24.0.0");
   });
 

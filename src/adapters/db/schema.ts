@@ -60,8 +60,6 @@ export interface LoginHistoryTable {
   ip: string;
   user_agent: string;
   auth_methods: string;
-  /** Migration 0020: the OpenID Connect client the login was made for; absent (null) for a login on our own pages. */
-  client_id?: string | null;
 }
 
 export interface MailOutboxTable {

@@ -12,7 +12,6 @@ import type { Migration } from "kysely/migration";
 //   so that the end of that session reaches the client, and the customer and the call center see it.
 // - oidc_logout_deliveries: back-channel logout tokens still to deliver, retried with backoff
 //   (durable like the mail outbox); one per client and sid.
-// - login_history.client_id: the client a login was made for.
 export const openIdConnectMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
@@ -89,7 +88,5 @@ export const openIdConnectMigration: Migration = {
       .column("next_attempt_at")
       .where(sql<boolean>`delivered_at is null and given_up_at is null`)
       .execute();
-
-    await db.schema.alterTable("login_history").addColumn("client_id", "text").execute();
   },
 };

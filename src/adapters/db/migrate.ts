@@ -59,12 +59,33 @@ const provider: MigrationProvider = {
   },
 };
 
+/**
+ * One migration at a time in the whole PostgreSQL database (a session-level advisory lock, "okb" in hex): Kysely's
+ * Migrator reads the catalog of every schema (its introspection), and a migration running in another schema at the
+ * same moment (another deployment's, or a test's beside it) made that read fail with "column … does not exist".
+ */
+const MIGRATION_LOCK_KEY = 0x6f6b62;
+
 /** Applies every pending migration; returns the names applied. Throws on failure. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  if (dialect !== "postgres") {
+    return runMigrator(db, undefined);
+  }
+  // The lock is held by one pooled connection while the Migrator works on the others.
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      return await runMigrator(db, await currentSchema(db));
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    }
+  });
+}
+
+async function runMigrator(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<string[]> {
   // On PostgreSQL the Migrator looks for its tables in every schema: another schema's
   // kysely_migration table (a second deployment or a test run in the same database) made
   // it skip creating its own and then fail. Name the schema this connection works in.
-  const migrationTableSchema = dialect === "postgres" ? await currentSchema(db) : undefined;
   const migrator = new Migrator({ db, provider, ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -37,7 +37,12 @@ describe("OpenID Connect: the authorization code flow through our own login page
     assert.equal(meta["authorization_response_iss_parameter_supported"], true);
     assert.equal(meta["backchannel_logout_supported"], true);
     assert.deepEqual(meta["acr_values_supported"], ["urn:okb:acr:passkey", "urn:okb:acr:mfa", "urn:okb:acr:password"]);
-    assert.ok(!JSON.stringify(meta).includes('"none"') || (meta["token_endpoint_auth_methods_supported"] as string[]).includes("none"), "no alg none anywhere");
+    // No signing algorithm list offers `none` ("none" is a client authentication method only: the app's PKCE).
+    const algorithmLists = Object.entries(meta).filter(([key]) => key.endsWith("_alg_values_supported"));
+    assert.ok(algorithmLists.some(([key]) => key === "id_token_signing_alg_values_supported"), algorithmLists.map(([key]) => key).join(", "));
+    for (const [key, values] of algorithmLists) {
+      assert.ok(!(values as string[]).includes("none"), `${key}: ${JSON.stringify(values)}`);
+    }
   });
 
   it("without a session: our login page, password and emailed code, then back to the client with a code; the ID token names the customer opaquely", async () => {

@@ -6,6 +6,7 @@ import type { MailTransport } from "./smtp-transport.ts";
 import type { OutboxWorkerSettings } from "./outbox-settings.ts";
 import { checkLeaseOutlivesSend } from "./outbox-settings.ts";
 import { RelayRecovery } from "./relay-recovery.ts";
+import { claimWhileFree } from "./claim-while-free.ts";
 
 /** Told how delivery goes (the /metrics adapter implements it). */
 export interface OutboxMetrics {
@@ -116,22 +117,7 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     const { store, clock, settings } = this.deps;
     await this.quiet();
-    let tried = 0;
-    for (;;) {
-      const free = settings.maxInFlight - this.sending.size;
-      if (free <= 0) {
-        await Promise.race(this.sending);
-        continue;
-      }
-      const claimed = await store.claim(clock.now(), settings.leaseMs, free);
-      for (const mail of claimed) {
-        this.send(mail);
-      }
-      tried += claimed.length;
-      if (claimed.length < free) {
-        break;
-      }
-    }
+    const tried = await claimWhileFree(settings.maxInFlight, this.sending, (limit) => store.claim(clock.now(), settings.leaseMs, limit), (mail) => this.send(mail));
     await this.quiet();
     return tried;
   }

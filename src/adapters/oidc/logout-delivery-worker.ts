@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../../core/kernel/ports.ts";
 import type { ClaimedLogoutDelivery, OidcLogoutDeliveryStore } from "../db/stores/oidc-logout-delivery-store.ts";
+import { claimWhileFree } from "../mail/claim-while-free.ts";
 
 /** What one back-channel logout is about: the client to tell, and the customer (`sub`) and session (`sid`) that ended. */
 export interface LogoutDeliveryTarget {
@@ -112,22 +113,7 @@ export class LogoutDeliveryWorker {
   async runOnce(): Promise<number> {
     const { store, clock, settings } = this.deps;
     await this.quiet();
-    let tried = 0;
-    for (;;) {
-      const free = settings.maxInFlight - this.sending.size;
-      if (free <= 0) {
-        await Promise.race(this.sending);
-        continue;
-      }
-      const claimed = await store.claim(clock.now(), settings.leaseMs, free);
-      for (const delivery of claimed) {
-        this.send(delivery);
-      }
-      tried += claimed.length;
-      if (claimed.length < free) {
-        break;
-      }
-    }
+    const tried = await claimWhileFree(settings.maxInFlight, this.sending, (limit) => store.claim(clock.now(), settings.leaseMs, limit), (delivery) => this.send(delivery));
     await this.quiet();
     return tried;
   }

@@ -10,7 +10,7 @@ import { InvalidInputError } from "../../src/core/kernel/errors.ts";
 import { createCustomerStore } from "../../src/adapters/db/stores/customer-store.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
-import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
+import { migrateToLatest, withMigrationLock } from "../../src/adapters/db/migrate.ts";
 import { loginFlowMigration } from "../../src/adapters/db/migrations/0001-login-flow.ts";
 import { abuseResistanceMigration } from "../../src/adapters/db/migrations/0002-abuse-resistance.ts";
 import { loginIdLowerCaseMigration } from "../../src/adapters/db/migrations/0003-login-id-lower-case.ts";
@@ -256,7 +256,7 @@ for (const empty of EMPTY_DATABASES) {
       try {
         const before = { "0001-login-flow": loginFlowMigration, "0002-abuse-resistance": abuseResistanceMigration, "0003-login-id-lower-case": loginIdLowerCaseMigration };
         const provider = { getMigrations: () => Promise.resolve(before) };
-        const { error } = await new Migrator({ db: handle.db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest();
+        const { error } = await withMigrationLock(handle.db, handle.dialect, () => new Migrator({ db: handle.db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest());
         assert.equal(error, undefined);
         const id = randomUUID();
         await handle.db

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { migrateToLatest, unappliedMigrations } from "../../src/adapters/db/migrate.ts";
+import { migrateToLatest, unappliedMigrations, withMigrationLock } from "../../src/adapters/db/migrate.ts";
 import { loginIdLowerCaseMigration } from "../../src/adapters/db/migrations/0003-login-id-lower-case.ts";
 import { mfaOffRequestsMigration } from "../../src/adapters/db/migrations/0011-mfa-off-requests.ts";
 import { securityRequestsMigration } from "../../src/adapters/db/migrations/0017-security-requests.ts";
@@ -63,18 +63,21 @@ for (const backend of DB_BACKENDS) {
 
     it("moves every MFA-off request: an approved one (which took effect at approval) is effective, the others keep their state", async () => {
       const db = opened.handle.db;
-      // Back to the schema before 0017, as a database of the previous release has it.
-      await db.schema.dropTable("security_requests").execute();
-      await db.schema.dropTable("email_verifications").execute();
-      await db.schema.alterTable("customers").dropColumn("email_hold_until").execute();
-      await mfaOffRequestsMigration.up(db as Kysely<unknown>);
+      // Back to the schema before 0017, as a database of the previous release has it (under the migration lock: another
+      // test process migrating beside this one must not read the catalog mid-change).
+      await withMigrationLock(db, opened.handle.dialect, async () => {
+        await db.schema.dropTable("security_requests").execute();
+        await db.schema.dropTable("email_verifications").execute();
+        await db.schema.alterTable("customers").dropColumn("email_hold_until").execute();
+        await mfaOffRequestsMigration.up(db as Kysely<unknown>);
+      });
       const customerId = randomUUID();
       await db.insertInto("customers").values({ id: customerId, login_id: "moved01", email: "m@example.jp", name: "テスト", password_hash: "x", mfa_enabled: 0, created_at: 0 }).execute();
       const operatorId = randomUUID();
       await createOperatorStore(db, testSealer()).create({ id: operatorId, loginId: "op-moved", name: "佐藤", role: "supervisor", passwordHash: "x", totpSecret: "JBSWY3DPEHPK3PXP", createdAt: 0 });
       const rows = ["approved", "pending", "rejected", "expired"].map((state, i) => ({ id: `r${i}`, customer_id: customerId, requested_by: operatorId, reason: "依頼", created_at: 1000 + i, expires_at: 9_000_000, state, decided_by: state === "approved" || state === "rejected" ? operatorId : null, decided_at: state === "approved" || state === "rejected" ? 2000 : null, decision_reason: null }));
       await (db as unknown as Kysely<{ mfa_off_requests: (typeof rows)[number] }>).insertInto("mfa_off_requests").values(rows).execute();
-      await securityRequestsMigration.up(db as Kysely<unknown>);
+      await withMigrationLock(db, opened.handle.dialect, () => securityRequestsMigration.up(db as Kysely<unknown>));
       const store = createSecurityRequestStore(db);
       const moved = await Promise.all(rows.map((row) => store.findById(row.id, 5000)));
       assert.deepEqual(moved.map((request) => [request?.kind, request?.state, request?.effectiveAt]), [

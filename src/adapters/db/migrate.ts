@@ -68,14 +68,21 @@ const MIGRATION_LOCK_KEY = 0x6f6b62;
 
 /** Applies every pending migration; returns the names applied. Throws on failure. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectName): Promise<string[]> {
+  return withMigrationLock(db, dialect, async () => runMigrator(db, dialect === "postgres" ? await currentSchema(db) : undefined));
+}
+
+/**
+ * Runs `change` (schema changes) while no other migration in the same PostgreSQL database runs; on SQLite at once.
+ * The lock is held by one pooled connection while `change` works on the others.
+ */
+export async function withMigrationLock<Result>(db: Kysely<Database>, dialect: DialectName, change: () => Promise<Result>): Promise<Result> {
   if (dialect !== "postgres") {
-    return runMigrator(db, undefined);
+    return change();
   }
-  // The lock is held by one pooled connection while the Migrator works on the others.
   return db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
-      return await runMigrator(db, await currentSchema(db));
+      return await change();
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }

@@ -10,7 +10,7 @@ import { setImmediate } from "node:timers/promises";
 import type { AuditEvent } from "../../src/core/kernel/ports-audit.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/connect.ts";
 import { openDatabase } from "../../src/adapters/db/connect.ts";
-import { migrateToLatest } from "../../src/adapters/db/migrate.ts";
+import { migrateToLatest, withMigrationLock } from "../../src/adapters/db/migrate.ts";
 import { createAuditStore } from "../../src/adapters/db/audit-store.ts";
 import { checkAuditChain } from "../../src/adapters/db/audit-chain-check.ts";
 import { auditChainMigration } from "../../src/adapters/db/migrations/0016-audit-chain.ts";
@@ -217,7 +217,8 @@ for (const backend of BACKENDS) {
       const old = await backend.open();
       try {
         const db = old.first.db;
-        await auditChainMigration.down!(db);
+        // Schema changes by hand under the migration lock: another test process may be migrating beside this one.
+        await withMigrationLock(db, old.first.dialect, () => auditChainMigration.down!(db));
         for (let i = 0; i < 7; i += 1) {
           clock.advance(1_000);
           await db
@@ -225,7 +226,7 @@ for (const backend of BACKENDS) {
             .values({ id: randomUUID(), at: clock.now(), event: "code.sent", outcome: "ok", customer_id: null, actor: "system", ip: "192.0.2.1", user_agent: "", request_id: randomUUID(), detail: `{"n":${i}}` } as never)
             .execute();
         }
-        await auditChainMigration.up(db);
+        await withMigrationLock(db, old.first.dialect, () => auditChainMigration.up(db));
         assert.deepEqual(await checkAuditChain(db), { ...(await checkAuditChain(db)), intact: true, rows: 7, headSeq: 7 });
         const details = await db.selectFrom("audit_events").select("detail").orderBy("seq").execute();
         assert.deepEqual(details.map((row) => JSON.parse(row.detail).n), [0, 1, 2, 3, 4, 5, 6]);

@@ -38,7 +38,7 @@ for (const backend of DB_BACKENDS) {
       const db = opened.handle.db;
       await insertRawCustomer(db, "Taro01");
       await insertRawCustomer(db, "jiro02");
-      await loginIdLowerCaseMigration.up(db);
+      await withMigrationLock(db, opened.handle.dialect, () => loginIdLowerCaseMigration.up(db));
       assert.deepEqual(await loginIds(db), ["jiro02", "taro01"]);
     });
 
@@ -47,7 +47,7 @@ for (const backend of DB_BACKENDS) {
       await insertRawCustomer(db, "HANAKO");
       await insertRawCustomer(db, "hanako");
       await insertRawCustomer(db, "Saburo");
-      await assert.rejects(loginIdLowerCaseMigration.up(db), /differ only in case.*hanako/);
+      await assert.rejects(withMigrationLock(db, opened.handle.dialect, () => loginIdLowerCaseMigration.up(db)), /differ only in case.*hanako/);
       assert.deepEqual(await loginIds(db), ["HANAKO", "Saburo", "hanako", "jiro02", "taro01"].sort());
     });
   });

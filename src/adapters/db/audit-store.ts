@@ -9,6 +9,7 @@ import type { AuditEventsTable, Database } from "./schema.ts";
 import type { ChainedRow } from "./audit-chain.ts";
 import { chainHash } from "./audit-chain.ts";
 import { inTransaction } from "./in-transaction.ts";
+import { prepareQuery } from "./prepared-query.ts";
 
 export type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
 
@@ -79,16 +80,29 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
  */
 async function appendChained(db: Kysely<Database>, row: Omit<ChainedRow, "seq">): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const head = await trx.updateTable("audit_chain").set((eb) => ({ seq: eb("seq", "+", 1) })).where("id", "=", 1).returning(["seq", "hash"]).executeTakeFirst();
+    const head = (await advanceChainHead(trx, {})).rows[0];
     if (head === undefined) {
       throw new Error("audit_chain has no head row: run `npm run cli -- migrate`");
     }
     const seq = Number(head.seq);
     const hash = chainHash(head.hash, { ...row, seq });
-    await trx.insertInto("audit_events").values({ ...row, seq, hash }).execute();
-    await trx.updateTable("audit_chain").set({ hash }).where("id", "=", 1).execute();
+    await insertAuditEvent(trx, { ...row, seq, hash });
+    await setChainHash(trx, { hash });
   });
 }
+
+// The three statements of every audit row, built once (issue 23: the storm writes six rows per login).
+const advanceChainHead = prepareQuery<Record<string, never>, { seq: number; hash: string }>((db) =>
+  db.updateTable("audit_chain").set((eb) => ({ seq: eb("seq", "+", 1) })).where("id", "=", 1).returning(["seq", "hash"]),
+);
+const insertAuditEvent = prepareQuery<ChainedRow & { hash: string }, unknown>((db, bind) =>
+  db.insertInto("audit_events").values({
+    id: bind("id"), at: bind("at"), event: bind("event"), outcome: bind("outcome"), customer_id: bind("customer_id"),
+    actor: bind("actor"), ip: bind("ip"), user_agent: bind("user_agent"), request_id: bind("request_id"),
+    detail: bind("detail"), seq: bind("seq"), hash: bind("hash"),
+  }),
+);
+const setChainHash = prepareQuery<{ hash: string }, unknown>((db, bind) => db.updateTable("audit_chain").set({ hash: bind("hash") }).where("id", "=", 1));
 
 /** An audit_events row as the core sees it (also read by the console's audit query). */
 export function toStoredEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {

@@ -34,26 +34,48 @@ function capturingStore(db: Kysely<Database>): { store: CustomerStore; lastQuery
   return capturing(db, createCustomerStore);
 }
 
-/** Any store made by `make`, its statements kept. */
+/**
+ * Any store made by `make`, its statements kept: those it builds (seen by a plugin as they are
+ * compiled) and those it runs already compiled (prepared-query.ts, handed to executeQuery).
+ */
 function capturing<Store>(db: Kysely<Database>, make: (db: Kysely<Database>) => Store): { store: Store; lastQuery(): CompiledQuery } {
-  const nodes: RootOperationNode[] = [];
+  const seen: (RootOperationNode | CompiledQuery)[] = [];
   const plugin: KyselyPlugin = {
     transformQuery(args) {
-      nodes.push(args.node);
+      seen.push(args.node);
       return args.node;
     },
     transformResult(args) {
       return Promise.resolve(args.result);
     },
   };
+  const withPlugin = db.withPlugin(plugin);
+  // Kysely keeps its state in private fields: every method runs on the real object, executeQuery noted first.
+  const watched = new Proxy(withPlugin, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") {
+        return value;
+      }
+      if (property === "executeQuery") {
+        return (query: CompiledQuery | { compile(): CompiledQuery }, ...rest: unknown[]) => {
+          if ("sql" in query) {
+            seen.push(query);
+          }
+          return (value as (...args: unknown[]) => unknown).call(target, query, ...rest);
+        };
+      }
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
   return {
-    store: make(db.withPlugin(plugin)),
+    store: make(watched),
     lastQuery(): CompiledQuery {
-      const node = nodes.at(-1);
-      if (node === undefined) {
+      const last = seen.at(-1);
+      if (last === undefined) {
         throw new Error("the store ran no statement");
       }
-      return db.getExecutor().compileQuery(node, createQueryId());
+      return "sql" in last ? last : db.getExecutor().compileQuery(last, createQueryId());
     },
   };
 }

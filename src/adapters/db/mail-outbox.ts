@@ -33,19 +33,7 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
       const mails: readonly OutboxMail[] = "id" in mail ? [mail] : mail;
       try {
         await db.transaction().execute(async (trx) => {
-          const stores: AtomicStores = {
-            challenges: createChallengeStore(trx),
-            customers: createCustomerStore(trx),
-            sessions: createSessionStore(trx),
-            stepUps: createStepUpStore(trx),
-            securityRequests: createSecurityRequestStore(trx),
-            emailVerifications: createEmailVerificationStore(trx),
-            passkeys: createPasskeyStore(trx),
-            tradingPins: createTradingPinStore(trx),
-            confirmations: createConfirmationStore(trx),
-            // Bound to this transaction it wakes no worker: the back-channel logout worker's poll finds what it queued.
-            oidcConnections: createOidcConnectionStore(trx),
-          };
+          const stores = new TransactionStores(trx);
           if (!(await change(stores))) {
             throw new ChangeDeclined();
           }
@@ -63,4 +51,59 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
       return true;
     },
   };
+}
+
+/**
+ * The stores a change may use, each built on the transaction the first time the change reads it:
+ * a login's change uses one or two of the ten, and building all of them for every code mail cost
+ * the storm's CPU for nothing (issue 23).
+ */
+class TransactionStores implements AtomicStores {
+  readonly #trx: Kysely<Database>;
+  #challenges?: AtomicStores["challenges"];
+  #customers?: AtomicStores["customers"];
+  #sessions?: AtomicStores["sessions"];
+  #stepUps?: AtomicStores["stepUps"];
+  #securityRequests?: AtomicStores["securityRequests"];
+  #emailVerifications?: AtomicStores["emailVerifications"];
+  #passkeys?: AtomicStores["passkeys"];
+  #tradingPins?: AtomicStores["tradingPins"];
+  #confirmations?: AtomicStores["confirmations"];
+  #oidcConnections?: AtomicStores["oidcConnections"];
+
+  constructor(trx: Kysely<Database>) {
+    this.#trx = trx;
+  }
+
+  get challenges(): AtomicStores["challenges"] {
+    return (this.#challenges ??= createChallengeStore(this.#trx));
+  }
+  get customers(): AtomicStores["customers"] {
+    return (this.#customers ??= createCustomerStore(this.#trx));
+  }
+  get sessions(): AtomicStores["sessions"] {
+    return (this.#sessions ??= createSessionStore(this.#trx));
+  }
+  get stepUps(): AtomicStores["stepUps"] {
+    return (this.#stepUps ??= createStepUpStore(this.#trx));
+  }
+  get securityRequests(): AtomicStores["securityRequests"] {
+    return (this.#securityRequests ??= createSecurityRequestStore(this.#trx));
+  }
+  get emailVerifications(): AtomicStores["emailVerifications"] {
+    return (this.#emailVerifications ??= createEmailVerificationStore(this.#trx));
+  }
+  get passkeys(): AtomicStores["passkeys"] {
+    return (this.#passkeys ??= createPasskeyStore(this.#trx));
+  }
+  get tradingPins(): AtomicStores["tradingPins"] {
+    return (this.#tradingPins ??= createTradingPinStore(this.#trx));
+  }
+  get confirmations(): AtomicStores["confirmations"] {
+    return (this.#confirmations ??= createConfirmationStore(this.#trx));
+  }
+  /** Bound to the transaction it wakes no worker: the back-channel logout worker's poll finds what it queued. */
+  get oidcConnections(): AtomicStores["oidcConnections"] {
+    return (this.#oidcConnections ??= createOidcConnectionStore(this.#trx));
+  }
 }

@@ -4,6 +4,10 @@ import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
 import type { BodySealer } from "../crypto/body-sealer.ts";
 import type { OutboxMail } from "../../core/kernel/ports.ts";
+import type { Bind } from "./prepared-query.ts";
+import { prepareQuery } from "./prepared-query.ts";
+
+type ClaimedRow = { id: string; recipient: string; subject: string; body: string; attempts: number; created_at: number };
 
 export interface ClaimedMail {
   id: string;
@@ -58,55 +62,77 @@ export interface StuckMail {
 
 /** Puts a mail into the outbox, its body sealed; pass a transaction to make it part of the caller's change. */
 export async function enqueueMail(db: Kysely<Database>, sealer: BodySealer, mail: OutboxMail): Promise<void> {
-  await db
-    .insertInto("mail_outbox")
-    .values({
-      id: mail.id,
-      recipient: mail.recipient,
-      subject: mail.subject,
-      body: sealer.seal(mail.body),
-      status: "pending",
-      next_attempt_at: mail.createdAt,
-      created_at: mail.createdAt,
-      customer_id: mail.customerId ?? null,
-      kind: mail.kind ?? null,
-    })
-    .execute();
+  await insertPendingMail(db, {
+    id: mail.id,
+    recipient: mail.recipient,
+    subject: mail.subject,
+    body: sealer.seal(mail.body),
+    createdAt: mail.createdAt,
+    customerId: mail.customerId ?? null,
+    kind: mail.kind ?? null,
+  });
+}
+
+// Two mails per login, each queued, claimed and marked sent: built once (issue 23; prepared-query.ts).
+const insertPendingMail = prepareQuery<
+  { id: string; recipient: string; subject: string; body: string; createdAt: number; customerId: string | null; kind: string | null },
+  unknown
+>((db, bind) =>
+  db.insertInto("mail_outbox").values({
+    id: bind("id"), recipient: bind("recipient"), subject: bind("subject"), body: bind("body"), status: "pending",
+    next_attempt_at: bind("createdAt"), created_at: bind("createdAt"), customer_id: bind("customerId"), kind: bind("kind"),
+  }),
+);
+const markMailSent = prepareQuery<{ id: string; sentAt: number; smtpResponse: string | null }, unknown>((db, bind) =>
+  db
+    .updateTable("mail_outbox")
+    // A delivered code mail needs no body any more: keep who, what and when, drop the code.
+    .set({ status: "sent", sent_at: bind("sentAt"), claimed_until: null, last_error: null, body: "", smtp_response: bind("smtpResponse") })
+    .where("id", "=", bind("id")),
+);
+
+type ClaimValues = { now: number; leaseUntil: number; limit: number; triedAtMost: number };
+
+/** The claim of due mails (one statement), for this dialect, with or without a bound on the attempts so far. */
+function claimQuery(db: Kysely<Database>, bind: Bind<ClaimValues>, dialect: DialectName, boundAttempts: boolean) {
+  let due = db
+    .selectFrom("mail_outbox")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", bind("now"))
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", bind("now"))]))
+    .orderBy("next_attempt_at")
+    .limit(bind("limit"));
+  if (boundAttempts) {
+    due = due.where("attempts", "<=", bind("triedAtMost"));
+  }
+  if (dialect === "postgres") {
+    // Several instances poll the same table: skip rows another worker is claiming right now.
+    due = due.forUpdate().skipLocked();
+  }
+  // A materialized CTE picks the due rows once. As a plain `IN (subquery)`, PostgreSQL may plan a
+  // semi-join that rescans the subquery per row; each rescan skips the rows this statement has
+  // just updated and its LIMIT takes the next ones, so one claim leased every due mail.
+  // The claim condition is repeated in the UPDATE so a row leased meanwhile is not taken twice.
+  return db
+    .with((cte) => cte("due").materialized(), () => due)
+    .updateTable("mail_outbox")
+    .set({ claimed_until: bind("leaseUntil"), attempts: sql`attempts + 1` })
+    .where("id", "in", (eb) => eb.selectFrom("due").select("due.id"))
+    .where("status", "=", "pending")
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", bind("now"))]))
+    .returning(["id", "recipient", "subject", "body", "attempts", "created_at"]);
 }
 
 export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, sealer: BodySealer): OutboxStore {
+  const claimAny = prepareQuery<ClaimValues, ClaimedRow>((query, bind) => claimQuery(query, bind, dialect, false));
+  const claimTriedAtMost = prepareQuery<ClaimValues, ClaimedRow>((query, bind) => claimQuery(query, bind, dialect, true));
   return {
     enqueue: (mail: OutboxMail) => enqueueMail(db, sealer, mail),
 
     async claim(now: number, leaseMs: number, limit: number, options?: { triedAtMost?: number }): Promise<ClaimedMail[]> {
-      let due = db
-        .selectFrom("mail_outbox")
-        .select("id")
-        .where("status", "=", "pending")
-        .where("next_attempt_at", "<=", now)
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
-        .orderBy("next_attempt_at")
-        .limit(limit);
-      if (options?.triedAtMost !== undefined) {
-        due = due.where("attempts", "<=", options.triedAtMost);
-      }
-      if (dialect === "postgres") {
-        // Several instances poll the same table: skip rows another worker is claiming right now.
-        due = due.forUpdate().skipLocked();
-      }
-      // A materialized CTE picks the due rows once. As a plain `IN (subquery)`, PostgreSQL may plan a
-      // semi-join that rescans the subquery per row; each rescan skips the rows this statement has
-      // just updated and its LIMIT takes the next ones, so one claim leased every due mail.
-      // The claim condition is repeated in the UPDATE so a row leased meanwhile is not taken twice.
-      const rows = await db
-        .with((cte) => cte("due").materialized(), () => due)
-        .updateTable("mail_outbox")
-        .set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
-        .where("id", "in", (eb) => eb.selectFrom("due").select("due.id"))
-        .where("status", "=", "pending")
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
-        .returning(["id", "recipient", "subject", "body", "attempts", "created_at"])
-        .execute();
+      const claim = options?.triedAtMost === undefined ? claimAny : claimTriedAtMost;
+      const { rows } = await claim(db, { now, leaseUntil: now + leaseMs, limit, triedAtMost: options?.triedAtMost ?? 0 });
       return rows.map((row) => ({
         id: row.id,
         recipient: row.recipient,
@@ -118,12 +144,7 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
     },
 
     async markSent(id: string, sentAt: number, smtpResponse?: string | null): Promise<void> {
-      await db
-        .updateTable("mail_outbox")
-        // A delivered code mail needs no body any more: keep who, what and when, drop the code.
-        .set({ status: "sent", sent_at: sentAt, claimed_until: null, last_error: null, body: "", smtp_response: relayReply(smtpResponse) })
-        .where("id", "=", id)
-        .execute();
+      await markMailSent(db, { id, sentAt, smtpResponse: relayReply(smtpResponse) });
     },
 
     async markFailed(id: string, nextAttemptAt: number, error: string): Promise<void> {

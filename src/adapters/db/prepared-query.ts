@@ -20,7 +20,8 @@ interface Compiled<R> {
  * A hot query built and compiled once per dialect, then run with new values (issue 23: building
  * a query with Kysely cost more of the storm's CPU than SQLite running it). Only for queries whose
  * SQL does not depend on the values (no IN lists, no optional clauses); on SQLite the same SQL text
- * also reuses its prepared statement (statement-cache.ts).
+ * also reuses its prepared statement (statement-cache.ts). Kysely plugins see the query once, when it
+ * is compiled (the application uses none).
  */
 export function prepareQuery<P extends Record<string, unknown>, R>(build: (db: Kysely<Database>, bind: Bind<P>) => Compilable<R>): PreparedQuery<P, R> {
   // Keyed by the dialect's adapter, shared by a database and its transactions: tests open SQLite and PostgreSQL in one process.

@@ -4,6 +4,7 @@ import type { Database, LoginChallengesTable } from "../schema.ts";
 import { insertLoginRecord, insertSession } from "./session-store.ts";
 import { inTransaction } from "../in-transaction.ts";
 import { recordWrongCodeIn } from "../wrong-code-count.ts";
+import { prepareQuery } from "../prepared-query.ts";
 
 function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
   return {
@@ -21,7 +22,7 @@ function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallenge {
 }
 
 /** A challenge as its table row. */
-export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallengesTable> {
+export function challengeRow(challenge: LoginChallenge): Required<Insertable<LoginChallengesTable>> {
   return {
     id: challenge.id,
     customer_id: challenge.customerId,
@@ -43,28 +44,46 @@ export function challengeRow(challenge: LoginChallenge): Insertable<LoginChallen
  * first is seen, one that comes later waits.
  */
 export async function holdOpenCustomer(trx: Transaction<Database>, customerId: string, options?: { evenIfLocked?: boolean }): Promise<boolean> {
-  let update = trx
+  const hold = options?.evenIfLocked === true ? holdUnfrozen : holdUnfrozenUnlocked;
+  const result = await hold(trx, { customerId });
+  return Number(result.numAffectedRows ?? 0n) === 1;
+}
+
+// The login path's statements, built once (issue 23; prepared-query.ts).
+const holdUnfrozen = prepareQuery<{ customerId: string }, unknown>((db, bind) =>
+  db.updateTable("customers").set((eb) => ({ failed_count: eb.ref("failed_count") })).where("id", "=", bind("customerId")).where("frozen_at", "is", null),
+);
+const holdUnfrozenUnlocked = prepareQuery<{ customerId: string }, unknown>((db, bind) =>
+  db
     .updateTable("customers")
     .set((eb) => ({ failed_count: eb.ref("failed_count") }))
-    .where("id", "=", customerId)
-    .where("frozen_at", "is", null);
-  if (options?.evenIfLocked !== true) {
-    update = update.where("locked_at", "is", null);
-  }
-  const result = await update.executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
+    .where("id", "=", bind("customerId"))
+    .where("frozen_at", "is", null)
+    .where("locked_at", "is", null),
+);
+const latestOfCustomer = prepareQuery<{ customerId: string }, Selectable<LoginChallengesTable>>((db, bind) =>
+  db.selectFrom("login_challenges").selectAll().where("customer_id", "=", bind("customerId")).orderBy("sent_at", "desc").limit(1),
+);
+const supersedePendingOf = prepareQuery<{ customerId: string }, unknown>((db, bind) =>
+  db.updateTable("login_challenges").set({ status: "superseded" }).where("customer_id", "=", bind("customerId")).where("status", "=", "pending"),
+);
+const insertChallenge = prepareQuery<Required<Insertable<LoginChallengesTable>>, unknown>((db, bind) =>
+  db.insertInto("login_challenges").values({
+    id: bind("id"), customer_id: bind("customer_id"), code_hmac: bind("code_hmac"), preauth_hash: bind("preauth_hash"), status: bind("status"),
+    failed_attempts: bind("failed_attempts"), sent_at: bind("sent_at"), expires_at: bind("expires_at"), ip: bind("ip"), user_agent: bind("user_agent"),
+  }),
+);
+const byPreauthHash = prepareQuery<{ preauthHash: string }, Selectable<LoginChallengesTable>>((db, bind) =>
+  db.selectFrom("login_challenges").selectAll().where("preauth_hash", "=", bind("preauthHash")),
+);
+const usePending = prepareQuery<{ id: string }, unknown>((db, bind) =>
+  db.updateTable("login_challenges").set({ status: "used" }).where("id", "=", bind("id")).where("status", "=", "pending"),
+);
 
 export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
   return {
     async latestForCustomer(customerId: string): Promise<LoginChallenge | null> {
-      const row = await db
-        .selectFrom("login_challenges")
-        .selectAll()
-        .where("customer_id", "=", customerId)
-        .orderBy("sent_at", "desc")
-        .limit(1)
-        .executeTakeFirst();
+      const row = (await latestOfCustomer(db, { customerId })).rows[0];
       return row === undefined ? null : toChallenge(row);
     },
 
@@ -86,19 +105,14 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
         if (!(await holdOpenCustomer(trx, challenge.customerId))) {
           return false;
         }
-        await trx
-          .updateTable("login_challenges")
-          .set({ status: "superseded" })
-          .where("customer_id", "=", challenge.customerId)
-          .where("status", "=", "pending")
-          .execute();
-        await trx.insertInto("login_challenges").values(challengeRow(challenge)).execute();
+        await supersedePendingOf(trx, { customerId: challenge.customerId });
+        await insertChallenge(trx, challengeRow(challenge));
         return true;
       });
     },
 
     async findByPreauthHash(preauthHash: string): Promise<LoginChallenge | null> {
-      const row = await db.selectFrom("login_challenges").selectAll().where("preauth_hash", "=", preauthHash).executeTakeFirst();
+      const row = (await byPreauthHash(db, { preauthHash })).rows[0];
       return row === undefined ? null : toChallenge(row);
     },
 
@@ -120,13 +134,8 @@ export function createChallengeStore(db: Kysely<Database>): ChallengeStore {
         if (!(await holdOpenCustomer(trx, session.customerId))) {
           return "locked";
         }
-        const result = await trx
-          .updateTable("login_challenges")
-          .set({ status: "used" })
-          .where("id", "=", id)
-          .where("status", "=", "pending")
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) {
+        const result = await usePending(trx, { id });
+        if (Number(result.numAffectedRows ?? 0n) !== 1) {
           return "not_pending";
         }
         await insertSession(trx, session);

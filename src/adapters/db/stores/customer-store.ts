@@ -3,6 +3,7 @@ import type { Customer, CustomerStore, NewCustomerRow } from "../../../core/kern
 import type { CustomersTable, Database } from "../schema.ts";
 import { InvalidInputError } from "../../../core/kernel/errors.ts";
 import { inTransaction } from "../in-transaction.ts";
+import { prepareQuery } from "../prepared-query.ts";
 import { isUniqueViolation } from "../unique-violation.ts";
 import { recordFailureIn } from "../failure-count.ts";
 import { foldName } from "../../../core/console/name-fold.ts";
@@ -43,10 +44,17 @@ function toRow(customer: NewCustomerRow): Insertable<CustomersTable> {
   };
 }
 
+// Every login step reads the customer: built once (issue 23; prepared-query.ts).
+const byLoginId = prepareQuery<{ loginId: string }, Selectable<CustomersTable>>((db, bind) => db.selectFrom("customers").selectAll().where("login_id", "=", bind("loginId")));
+const byId = prepareQuery<{ id: string }, Selectable<CustomersTable>>((db, bind) => db.selectFrom("customers").selectAll().where("id", "=", bind("id")));
+const resetFailureCount = prepareQuery<{ id: string }, unknown>((db, bind) =>
+  db.updateTable("customers").set({ failed_count: 0 }).where("id", "=", bind("id")).where("failed_count", "!=", 0),
+);
+
 export function createCustomerStore(db: Kysely<Database>): CustomerStore {
   return {
     async findByLoginId(loginId: string): Promise<Customer | null> {
-      const row = await db.selectFrom("customers").selectAll().where("login_id", "=", loginId).executeTakeFirst();
+      const row = (await byLoginId(db, { loginId })).rows[0];
       return row === undefined ? null : toCustomer(row);
     },
 
@@ -62,7 +70,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
     },
 
     async findById(id: string): Promise<Customer | null> {
-      const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+      const row = (await byId(db, { id })).rows[0];
       return row === undefined ? null : toCustomer(row);
     },
 
@@ -126,7 +134,7 @@ export function createCustomerStore(db: Kysely<Database>): CustomerStore {
     },
 
     async resetFailures(id: string): Promise<void> {
-      await db.updateTable("customers").set({ failed_count: 0 }).where("id", "=", id).where("failed_count", "!=", 0).execute();
+      await resetFailureCount(db, { id });
     },
 
     async unlock(id: string): Promise<boolean> {

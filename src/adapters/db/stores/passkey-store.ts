@@ -3,6 +3,7 @@ import type { Passkey, PasskeyDeviceType, PasskeyRemoval, PasskeyStore } from ".
 import type { Database, PasskeysTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
 import { isUniqueViolation } from "../unique-violation.ts";
+import { prepareQuery } from "../prepared-query.ts";
 
 function toPasskey(row: Selectable<PasskeysTable>): Passkey {
   return {
@@ -21,6 +22,11 @@ function toPasskey(row: Selectable<PasskeysTable>): Passkey {
 }
 
 /** The customers' passkeys and the パスキー必須 flag (migration 0012) on SQLite or PostgreSQL. */
+// Read at every password step (issue 23; prepared-query.ts).
+const passkeyRequiredOf = prepareQuery<{ customerId: string }, { passkey_required: number }>((db, bind) =>
+  db.selectFrom("customers").select("passkey_required").where("id", "=", bind("customerId")),
+);
+
 export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
   return {
     async add(passkey: Passkey): Promise<boolean> {
@@ -122,7 +128,7 @@ export function createPasskeyStore(db: Kysely<Database>): PasskeyStore {
     },
 
     async isRequired(customerId: string): Promise<boolean> {
-      const row = await db.selectFrom("customers").select("passkey_required").where("id", "=", customerId).executeTakeFirst();
+      const row = (await passkeyRequiredOf(db, { customerId })).rows[0];
       return row?.passkey_required === 1;
     },
   };

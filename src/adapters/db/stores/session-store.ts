@@ -2,41 +2,50 @@ import type { Kysely, Selectable, Transaction } from "kysely";
 import type { LoginHistoryStore, LoginRecord, Session, SessionStore } from "../../../core/kernel/ports.ts";
 import type { SessionEndReason } from "../../../core/kernel/error-reasons.ts";
 import { SESSION_END_REASONS } from "../../../core/kernel/error-reasons.ts";
-import type { Database, SessionsTable } from "../schema.ts";
+import type { Database, LoginHistoryTable, SessionsTable } from "../schema.ts";
 import { inTransaction } from "../in-transaction.ts";
+import { prepareQuery } from "../prepared-query.ts";
 import { endConnections } from "../oidc-connection-end.ts";
 import type { EndedConnections } from "../oidc-connection-end.ts";
 
 export async function insertSession(trx: Transaction<Database>, session: Session): Promise<void> {
-  await trx
-    .insertInto("sessions")
-    .values({
-      id_hash: session.idHash,
-      customer_id: session.customerId,
-      auth_methods: JSON.stringify(session.authMethods),
-      created_at: session.createdAt,
-      last_seen_at: session.lastSeenAt,
-      ended_at: null,
-      end_reason: null,
-      ip: session.ip,
-      user_agent: session.userAgent,
-    })
-    .execute();
+  await insertSessionRow(trx, {
+    id_hash: session.idHash,
+    customer_id: session.customerId,
+    auth_methods: JSON.stringify(session.authMethods),
+    created_at: session.createdAt,
+    last_seen_at: session.lastSeenAt,
+    ip: session.ip,
+    user_agent: session.userAgent,
+  });
 }
 
 export async function insertLoginRecord(trx: Transaction<Database>, login: LoginRecord): Promise<void> {
-  await trx
-    .insertInto("login_history")
-    .values({
-      id: login.id,
-      customer_id: login.customerId,
-      at: login.at,
-      ip: login.ip,
-      user_agent: login.userAgent,
-      auth_methods: JSON.stringify(login.authMethods),
-    })
-    .execute();
+  await insertLoginRow(trx, {
+    id: login.id,
+    customer_id: login.customerId,
+    at: login.at,
+    ip: login.ip,
+    user_agent: login.userAgent,
+    auth_methods: JSON.stringify(login.authMethods),
+  });
 }
+
+// Every login writes a session and a history row and every page reads the session: built once (issue 23).
+const insertSessionRow = prepareQuery<Omit<Selectable<SessionsTable>, "ended_at" | "end_reason">, unknown>((db, bind) =>
+  db.insertInto("sessions").values({
+    id_hash: bind("id_hash"), customer_id: bind("customer_id"), auth_methods: bind("auth_methods"), created_at: bind("created_at"),
+    last_seen_at: bind("last_seen_at"), ended_at: null, end_reason: null, ip: bind("ip"), user_agent: bind("user_agent"),
+  }),
+);
+const insertLoginRow = prepareQuery<Selectable<LoginHistoryTable>, unknown>((db, bind) =>
+  db.insertInto("login_history").values({
+    id: bind("id"), customer_id: bind("customer_id"), at: bind("at"), ip: bind("ip"), user_agent: bind("user_agent"), auth_methods: bind("auth_methods"),
+  }),
+);
+const liveSession = prepareQuery<{ idHash: string }, Selectable<SessionsTable>>((db, bind) =>
+  db.selectFrom("sessions").selectAll().where("id_hash", "=", bind("idHash")).where("ended_at", "is", null),
+);
 
 function toSession(row: Selectable<SessionsTable>): Session {
   return {
@@ -93,12 +102,7 @@ export function createSessionStore(db: Kysely<Database>, options: SessionStoreOp
     },
 
     async find(idHash: string): Promise<Session | null> {
-      const row = await db
-        .selectFrom("sessions")
-        .selectAll()
-        .where("id_hash", "=", idHash)
-        .where("ended_at", "is", null)
-        .executeTakeFirst();
+      const row = (await liveSession(db, { idHash })).rows[0];
       return row === undefined ? null : toSession(row);
     },
 

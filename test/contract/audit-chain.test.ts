@@ -135,6 +135,40 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await seqOfRows(twins.first)).map((row) => row.seq), Array.from({ length: 120 }, (_, i) => i + 1));
     });
 
+    it("rows recorded in one turn of the event loop are committed in one transaction, in the order recorded, each visible once its record resolves (group commit, issue 23)", async () => {
+      const before = await checkAuditChain(twins.first.db);
+      let transactions = 0;
+      const db = twins.first.db;
+      // Counts the store's transactions; every other call goes to the real Kysely (its state is in private fields).
+      const counted = new Proxy(db, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target);
+          if (property === "transaction") {
+            transactions += 1;
+          }
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const audit = createAuditStore(counted, clock, nodeRandom);
+      const requestIds = Array.from({ length: 30 }, () => randomUUID());
+      const visibleWhenResolved = await Promise.all(
+        requestIds.map(async (requestId) => {
+          await audit.record(newEvent({ requestId }));
+          const row = await db.selectFrom("audit_events").select("request_id").where("request_id", "=", requestId).executeTakeFirst();
+          return row !== undefined;
+        }),
+      );
+      assert.ok(visibleWhenResolved.every(Boolean), "every row is committed before its record() resolves");
+      assert.equal(transactions, 1, "30 rows recorded in one turn: one transaction");
+      const written = await db.selectFrom("audit_events").select("request_id").where("seq", ">", before.intact ? before.headSeq : 0).orderBy("seq").execute();
+      assert.deepEqual(written.map((row) => row.request_id), requestIds, "seq follows the order of the record() calls");
+      const report = await checkAuditChain(db);
+      assert.equal(report.intact, true, JSON.stringify(report));
+      // A record in a later turn is a transaction of its own.
+      await audit.record(newEvent());
+      assert.equal(transactions, 2);
+    });
+
     it("another process appending at the same time (the CLI beside the server) links into the same chain", async () => {
       const before = await checkAuditChain(twins.first.db);
       let childDone = false;

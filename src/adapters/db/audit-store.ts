@@ -6,10 +6,7 @@ import type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
 import type { AuditEvent, AuditEventName, AuditLog } from "../../core/kernel/ports-audit.ts";
 import type { Clock } from "../../core/kernel/ports.ts";
 import type { AuditEventsTable, Database } from "./schema.ts";
-import type { ChainedRow } from "./audit-chain.ts";
-import { chainHash } from "./audit-chain.ts";
-import { inTransaction } from "./in-transaction.ts";
-import { prepareQuery } from "./prepared-query.ts";
+import { createAuditAppender } from "./audit-append.ts";
 
 export type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
 
@@ -21,6 +18,7 @@ export interface AuditStore extends AuditLog, AccountActivityStore {
 
 /** The append-only audit log: this adapter inserts and reads, never updates or deletes. */
 export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Random): AuditStore {
+  const append = createAuditAppender(db);
   return {
     async record(event: AuditEvent): Promise<void> {
       const row = {
@@ -35,7 +33,7 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
         request_id: event.requestId,
         detail: JSON.stringify(event.detail),
       };
-      await appendChained(db, row);
+      await append(row);
     },
 
     async forCustomer(customerId: string): Promise<StoredAuditEvent[]> {
@@ -71,38 +69,6 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
     },
   };
 }
-
-/**
- * Appends one row to the hash chain (issue 17 item 9), in one transaction: the UPDATE of the chain
- * head comes first, so it takes the head's row lock (PostgreSQL) or the write lock (SQLite) before
- * anything is read, and appends from several instances or processes queue there and each links to
- * the row committed before it.
- */
-async function appendChained(db: Kysely<Database>, row: Omit<ChainedRow, "seq">): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const head = (await advanceChainHead(trx, {})).rows[0];
-    if (head === undefined) {
-      throw new Error("audit_chain has no head row: run `npm run cli -- migrate`");
-    }
-    const seq = Number(head.seq);
-    const hash = chainHash(head.hash, { ...row, seq });
-    await insertAuditEvent(trx, { ...row, seq, hash });
-    await setChainHash(trx, { hash });
-  });
-}
-
-// The three statements of every audit row, built once (issue 23: the storm writes six rows per login).
-const advanceChainHead = prepareQuery<Record<string, never>, { seq: number; hash: string }>((db) =>
-  db.updateTable("audit_chain").set((eb) => ({ seq: eb("seq", "+", 1) })).where("id", "=", 1).returning(["seq", "hash"]),
-);
-const insertAuditEvent = prepareQuery<ChainedRow & { hash: string }, unknown>((db, bind) =>
-  db.insertInto("audit_events").values({
-    id: bind("id"), at: bind("at"), event: bind("event"), outcome: bind("outcome"), customer_id: bind("customer_id"),
-    actor: bind("actor"), ip: bind("ip"), user_agent: bind("user_agent"), request_id: bind("request_id"),
-    detail: bind("detail"), seq: bind("seq"), hash: bind("hash"),
-  }),
-);
-const setChainHash = prepareQuery<{ hash: string }, unknown>((db, bind) => db.updateTable("audit_chain").set({ hash: bind("hash") }).where("id", "=", 1));
 
 /** An audit_events row as the core sees it (also read by the console's audit query). */
 export function toStoredEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {

@@ -19,6 +19,29 @@ describe("what the customer is shown", () => {
     assert.equal(isoJapanTime(utcMidnight), "2026-01-01T09:00:00+09:00");
   });
 
+  it("writes Japan time by hand exactly as Intl's ja-JP Asia/Tokyo format does, over 20,000 instants from 1970 to 2100", () => {
+    const intl = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+    const instants = [0, Date.UTC(2026, 11, 31, 15, 0, 0), Date.UTC(2028, 1, 28, 15, 0, 0), Date.UTC(2026, 2, 8, 14, 59, 59), Date.UTC(2099, 11, 31, 14, 59, 59)];
+    let seed = 20261208;
+    for (let i = 0; i < 20_000; i += 1) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      instants.push(Math.floor((seed / 2147483648) * Date.UTC(2100, 0, 1)));
+    }
+    for (const instant of instants) {
+      assert.equal(formatJapanTime(instant), intl.format(new Date(instant)), new Date(instant).toISOString());
+    }
+  });
+
+  it("names the same User-Agent the same way every time, however many distinct ones came between", () => {
+    const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    assert.equal(describeDevice(chrome), "Chrome 120 / Windows 10");
+    for (let i = 0; i < 5000; i += 1) {
+      assert.equal(describeDevice(`Unlock now ${i} at https://evil.example/1.0`), "不明 (unknown)");
+    }
+    assert.equal(describeDevice(chrome), "Chrome 120 / Windows 10");
+    assert.equal(describeDevice(" "), "不明 (unknown)");
+  });
+
   it("names browser and OS from the User-Agent", () => {
     assert.equal(
       describeDevice("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"),

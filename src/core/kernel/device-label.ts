@@ -29,6 +29,24 @@ const SYSTEM_VERSION = /^(?:\d{1,4}(?:\.\d{1,4}){0,2}|[A-Za-z]{2,12}(?: [A-Za-z0
  * Carries nothing but known names and numbers (STYLE 21).
  */
 export function describeDevice(userAgent: string): string {
+  let label = recentLabels.get(userAgent);
+  if (label === undefined) {
+    label = parseDevice(userAgent);
+    if (recentLabels.size >= RECENT_LABELS_MAX) {
+      // A flood of made-up User-Agents only empties the memo; it never grows past the bound.
+      recentLabels.clear();
+    }
+    recentLabels.set(userAgent, label);
+  }
+  return label;
+}
+
+// At 9:00 most customers come with a few dozen User-Agents, and Bowser's parse cost more than the
+// rest of the login notice (issue 23): each distinct User-Agent is parsed once.
+const RECENT_LABELS_MAX = 2000;
+const recentLabels = new Map<string, string>();
+
+function parseDevice(userAgent: string): string {
   if (userAgent.trim() === "") {
     return UNKNOWN_DEVICE;
   }

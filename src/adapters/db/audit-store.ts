@@ -7,6 +7,7 @@ import type { AuditEvent, AuditEventName, AuditLog } from "../../core/kernel/por
 import type { Clock } from "../../core/kernel/ports.ts";
 import type { AuditEventsTable, Database } from "./schema.ts";
 import { createAuditAppender } from "./audit-append.ts";
+import { prepareQuery } from "./prepared-query.ts";
 
 export type { StoredAuditEvent } from "../../core/kernel/ports-audit.ts";
 
@@ -15,6 +16,17 @@ export interface AuditStore extends AuditLog, AccountActivityStore {
   /** The customer's events, oldest first. */
   forCustomer(customerId: string): Promise<StoredAuditEvent[]>;
 }
+
+// マイページ shows the wrong passwords since the last login at every visit (issue 23; prepared-query.ts).
+const wrongPasswordsOf = prepareQuery<{ customerId: string; after: number }, { count: number | string | bigint; last_at: number | null }>((db, bind) =>
+  db
+    .selectFrom("audit_events")
+    .select((eb) => [eb.fn.countAll().as("count"), eb.fn.max("at").as("last_at")])
+    .where("customer_id", "=", bind("customerId"))
+    // Written out, not a parameter: only then do both databases use the partial index of these rows (migration 0019).
+    .where(sql<boolean>`event = 'password.failed'`)
+    .where("at", ">", bind("after")),
+);
 
 /** The append-only audit log: this adapter inserts and reads, never updates or deletes. */
 export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Random): AuditStore {
@@ -57,14 +69,10 @@ export function createAuditStore(db: Kysely<Database>, clock: Clock, random: Ran
     },
 
     async wrongPasswordsAfter(customerId: string, after: number): Promise<WrongPasswords> {
-      const row = await db
-        .selectFrom("audit_events")
-        .select((eb) => [eb.fn.countAll().as("count"), eb.fn.max("at").as("last_at")])
-        .where("customer_id", "=", customerId)
-        // Written out, not a parameter: only then do both databases use the partial index of these rows (migration 0019).
-        .where(sql<boolean>`event = 'password.failed'`)
-        .where("at", ">", after)
-        .executeTakeFirstOrThrow();
+      const row = (await wrongPasswordsOf(db, { customerId, after })).rows[0];
+      if (row === undefined) {
+        throw new Error("an aggregate returned no row");
+      }
       return { count: Number(row.count), lastAt: row.last_at === null ? null : Number(row.last_at) };
     },
   };

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Bounce, CodeMailDeliveries, LastDelivery } from "../../core/mail/bounce.ts";
 import { BOUNCE_REASONS } from "../../core/mail/bounce.ts";
 import type { Database } from "./schema.ts";
+import { prepareQuery } from "./prepared-query.ts";
 
 /** A mail a bounce may be about: one we sent (the relay took it) recently. Never its body or recipient. */
 export interface BounceableMail {
@@ -22,6 +23,20 @@ export interface MailBounceStore extends CodeMailDeliveries {
 
 /** Code mails looked at for the code screen's sentence: the newest few; a bounce of one of them is still news. */
 const RECENT_CODE_MAILS = 3;
+
+// Read by every code screen (issue 23; prepared-query.ts).
+const recentCodeMails = prepareQuery<{ customerId: string; since: number }, { status: string; bounce_state: "bounced" | "delayed" | null; bounce_reason: string | null }>(
+  (db, bind) =>
+    db
+      .selectFrom("mail_outbox")
+      .select(["status", "bounce_state", "bounce_reason"])
+      .where("customer_id", "=", bind("customerId"))
+      .where("kind", "=", "code")
+      .where("created_at", ">=", bind("since"))
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(RECENT_CODE_MAILS),
+);
 
 export function createMailBounceStore(db: Kysely<Database>): MailBounceStore {
   return {
@@ -50,16 +65,7 @@ export function createMailBounceStore(db: Kysely<Database>): MailBounceStore {
     },
 
     async lastCodeDelivery(customerId: string, since: number): Promise<LastDelivery | null> {
-      const rows = await db
-        .selectFrom("mail_outbox")
-        .select(["status", "bounce_state", "bounce_reason"])
-        .where("customer_id", "=", customerId)
-        .where("kind", "=", "code")
-        .where("created_at", ">=", since)
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(RECENT_CODE_MAILS)
-        .execute();
+      const { rows } = await recentCodeMails(db, { customerId, since });
       const newest = rows[0];
       if (newest === undefined) {
         return null;

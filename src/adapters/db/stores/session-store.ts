@@ -43,6 +43,9 @@ const insertLoginRow = prepareQuery<Selectable<LoginHistoryTable>, unknown>((db,
     id: bind("id"), customer_id: bind("customer_id"), at: bind("at"), ip: bind("ip"), user_agent: bind("user_agent"), auth_methods: bind("auth_methods"),
   }),
 );
+const touchSession = prepareQuery<{ idHash: string; lastSeenAt: number }, unknown>((db, bind) =>
+  db.updateTable("sessions").set({ last_seen_at: bind("lastSeenAt") }).where("id_hash", "=", bind("idHash")),
+);
 const liveSession = prepareQuery<{ idHash: string }, Selectable<SessionsTable>>((db, bind) =>
   db.selectFrom("sessions").selectAll().where("id_hash", "=", bind("idHash")).where("ended_at", "is", null),
 );
@@ -107,7 +110,7 @@ export function createSessionStore(db: Kysely<Database>, options: SessionStoreOp
     },
 
     async touch(idHash: string, lastSeenAt: number): Promise<void> {
-      await db.updateTable("sessions").set({ last_seen_at: lastSeenAt }).where("id_hash", "=", idHash).execute();
+      await touchSession(db, { idHash, lastSeenAt });
     },
 
     async end(idHash: string, endedAt: number, reason: SessionEndReason): Promise<void> {
@@ -152,17 +155,15 @@ export function createSessionStore(db: Kysely<Database>, options: SessionStoreOp
   };
 }
 
+// マイページ's login history, at every visit (issue 23; prepared-query.ts).
+const recentLogins = prepareQuery<{ customerId: string; limit: number }, Selectable<LoginHistoryTable>>((db, bind) =>
+  db.selectFrom("login_history").selectAll().where("customer_id", "=", bind("customerId")).orderBy("at", "desc").orderBy("id", "desc").limit(bind("limit")),
+);
+
 export function createLoginHistoryStore(db: Kysely<Database>): LoginHistoryStore {
   return {
     async recent(customerId: string, limit: number): Promise<LoginRecord[]> {
-      const rows = await db
-        .selectFrom("login_history")
-        .selectAll()
-        .where("customer_id", "=", customerId)
-        .orderBy("at", "desc")
-        .orderBy("id", "desc")
-        .limit(limit)
-        .execute();
+      const { rows } = await recentLogins(db, { customerId, limit });
       return rows.map((row) => ({
         id: row.id,
         customerId: row.customer_id,

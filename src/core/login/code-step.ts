@@ -10,6 +10,7 @@ import { MAX_CODE_ATTEMPTS } from "../kernel/limits.ts";
 import { AUTH_METHODS_PASSWORD_AND_CODE } from "./login-deps.ts";
 import { assertStillPending, customerOfUsableChallenge } from "./login-challenge.ts";
 import { hashToken } from "../kernel/token-hash.ts";
+import type { LoginNotifier } from "./login-notifier.ts";
 
 /**
  * How many of the customer's previous codes a wrong code is compared with. The code-mail
@@ -21,6 +22,8 @@ const SUPERSEDED_CODES_RECOGNISED = 5;
 export interface CodeStepResult {
   sessionToken: string;
   customer: Customer;
+  /** The device cookie's token after the login notice (login-notifier.ts): the one the browser sent, or a new one. */
+  deviceToken: string;
 }
 
 /**
@@ -32,14 +35,16 @@ export class CodeStep {
   private readonly deps: LoginDeps;
   private readonly lockout: Lockout;
   private readonly limit: EnforceRateLimit;
+  private readonly notifier: LoginNotifier;
 
-  constructor(deps: LoginDeps, lockout: Lockout, limit: EnforceRateLimit) {
+  constructor(deps: LoginDeps, lockout: Lockout, limit: EnforceRateLimit, notifier: LoginNotifier) {
     this.deps = deps;
     this.lockout = lockout;
     this.limit = limit;
+    this.notifier = notifier;
   }
 
-  async run(input: { preauthToken: string | undefined; code: string }, context: RequestContext): Promise<CodeStepResult> {
+  async run(input: { preauthToken: string | undefined; code: string; deviceToken?: string }, context: RequestContext): Promise<CodeStepResult> {
     const { challenges, customers, sessions, settings, audit } = this.deps;
     if (input.preauthToken === undefined || input.preauthToken === "") {
       throw new InvalidCodeError("no pre-auth token in this browser");
@@ -73,9 +78,14 @@ export class CodeStep {
     }
     // Only a completed login (both factors) resets the failure count.
     await customers.resetFailures(customer.id);
-    await auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id });
-    await sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context, prepared.session.idHash);
-    return { sessionToken: prepared.token, customer };
+    // Not one after the other: the three audit rows (the login notice's last) are then recorded in
+    // the same turn of the event loop and committed together (group commit, audit-append.ts).
+    const [, , notified] = await Promise.all([
+      auditCustomerEvent(audit, context, "code.used", "ok", customer.id, { challengeId: challenge.id }),
+      sessions.recordStart(customer.id, AUTH_METHODS_PASSWORD_AND_CODE, context, prepared.session.idHash),
+      this.notifier.afterLogin(customer, input.deviceToken, context),
+    ]);
+    return { sessionToken: prepared.token, customer, deviceToken: notified.deviceToken };
   }
 
   /**

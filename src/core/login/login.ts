@@ -41,10 +41,10 @@ export class LoginService {
     const lockout = new Lockout(deps);
     const limit = rateLimitsOf(deps);
     this.password = new PasswordStep(deps, lockout, limit);
-    this.code = new CodeStep(deps, lockout, limit);
+    this.notifier = new LoginNotifier(deps);
+    this.code = new CodeStep(deps, lockout, limit, this.notifier);
     this.deps = deps;
     this.guards = { lockout, limit };
-    this.notifier = new LoginNotifier(deps);
   }
 
   async passwordStep(input: { loginId: string; password: string; deviceToken?: string }, context: RequestContext): Promise<PasswordStepOutcome> {
@@ -71,9 +71,8 @@ export class LoginService {
     return loginIdToRestart(this.deps, preauthToken);
   }
 
-  async codeStep(input: { preauthToken: string | undefined; code: string; deviceToken?: string }, context: RequestContext): Promise<CodeStepResult & { deviceToken: string }> {
-    const result = await this.code.run(input, context);
-    const { deviceToken } = await this.notifier.afterLogin(result.customer, input.deviceToken, context);
-    return { ...result, deviceToken };
+  /** The code, then the session, its audit rows and the login notice (code-step.ts). */
+  codeStep(input: { preauthToken: string | undefined; code: string; deviceToken?: string }, context: RequestContext): Promise<CodeStepResult> {
+    return this.code.run(input, context);
   }
 }

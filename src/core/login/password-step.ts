@@ -34,7 +34,7 @@ export class PasswordStep {
   }
 
   async run(input: { loginId: string; password: string }, context: RequestContext): Promise<PasswordStepResult> {
-    const { customers, hasher, sessions, audit } = this.deps;
+    const { customers, hasher, audit } = this.deps;
     const loginId = normalizeLoginId(input.loginId);
     const password = normalizePassword(input.password);
     if ([...password].length > MAX_PASSWORD_LENGTH) {
@@ -70,7 +70,21 @@ export class PasswordStep {
       // Told only to whoever knows the password, as [5104] is.
       throw await refuseFrozen(this.deps, customer.id, context, "password");
     }
-    await auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
+    // Awaited last: password.ok and code.sent are then recorded in the same turn of the event loop
+    // and committed together (group commit, audit-append.ts); the request still answers only once both are.
+    const passwordOk = auditCustomerEvent(audit, context, "password.ok", "ok", customer.id);
+    // Marked handled at once: a rejection left waiting for the finally below would end the process as unhandled.
+    passwordOk.catch(() => undefined);
+    try {
+      return await this.afterRightPassword(customer, password, context);
+    } finally {
+      await passwordOk;
+    }
+  }
+
+  /** The account is open and the password right: a code mailed, or a session when MFA is off. */
+  private async afterRightPassword(customer: Customer, password: string, context: RequestContext): Promise<PasswordStepResult> {
+    const { customers, sessions } = this.deps;
     await this.rehashIfNeeded(customer, password, context);
     // パスキー必須 (issue 13 §3): told only to whoever knows the password, before any code is mailed.
     await refuseIfPasskeyRequired(this.deps, customer.id, context);

@@ -38,19 +38,23 @@ function screenView(screen: CodeScreen | null): Record<string, unknown> {
  */
 export const codePages: WebPlugin<LoginWebOptions> = async (app, { brand, codeTtlSeconds, login }) => {
   const formOnly = formPostOptions(app);
-  const showScreen = async (request: FastifyRequest, reply: FastifyReply, data: { error: ShownRefusal["shown"] | null; invalid: boolean; resent: boolean }, status = 200) => {
-    const screen = await login.codeScreen(request.cookies[PREAUTH_COOKIE]);
+  type ScreenData = { error: ShownRefusal["shown"] | null; invalid: boolean; resent: boolean };
+  const renderScreen = (request: FastifyRequest, reply: FastifyReply, screen: Awaited<ReturnType<typeof login.codeScreen>>, data: ScreenData, status = 200) => {
     return renderPage(reply, "login-mfa", { lang: detectLang(request), brand }, { ...screenView(screen), ...data, invalid: data.invalid && screen?.state === "pending" }, status);
   };
+  const showScreen = async (request: FastifyRequest, reply: FastifyReply, data: ScreenData, status = 200) =>
+    renderScreen(request, reply, await login.codeScreen(request.cookies[PREAUTH_COOKIE]), data, status);
   // A refusal shows the screen again as it now is: the field stays only while the code is pending.
   const showAgain = (request: FastifyRequest, reply: FastifyReply) => async ({ shown, status }: ShownRefusal) =>
     showScreen(request, reply, { error: shown, invalid: shown.code === InvalidCodeError.code, resent: false }, status);
 
   app.get("/login/mfa", { schema: { querystring: codeScreenQuery } }, async (request, reply) => {
-    if ((await login.codeScreen(request.cookies[PREAUTH_COOKIE])) === null) {
+    // Read once: the screen as it is now decides both the redirect and what is shown.
+    const screen = await login.codeScreen(request.cookies[PREAUTH_COOKIE]);
+    if (screen === null) {
       return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);
     }
-    return showScreen(request, reply, { error: null, invalid: false, resent: request.query.resent === "1" });
+    return renderScreen(request, reply, screen, { error: null, invalid: false, resent: request.query.resent === "1" });
   });
 
   app.post("/login/mfa", formOnly, async (request, reply) => {

@@ -51,7 +51,7 @@ export async function buildBaseApp(deps: BaseOptions, origin: string, options: {
     bodyLimit: BODY_LIMIT_BYTES,
     // Slow or idle clients cannot hold connections for ever (security review).
     ...serverLimitOptions(deps.config.http),
-    logController: new AccessLog(),
+    logController: new AccessLog(deps.logger),
     // Our own ID per request, never the client's header.
     requestIdHeader: false,
     // Unique across instances, so an audit event can be traced to its log lines.

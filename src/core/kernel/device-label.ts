@@ -29,6 +29,24 @@ const SYSTEM_VERSION = /^(?:\d{1,4}(?:\.\d{1,4}){0,2}|[A-Za-z]{2,12}(?: [A-Za-z0
  * Carries nothing but known names and numbers (STYLE 21).
  */
 export function describeDevice(userAgent: string): string {
+  let label = recentLabels.get(userAgent);
+  if (label === undefined) {
+    label = parseDevice(userAgent);
+    if (recentLabels.size >= RECENT_LABELS) {
+      recentLabels.clear();
+    }
+    recentLabels.set(userAgent, label);
+  }
+  return label;
+}
+
+// A login reads its browser's User-Agent three times (the code mail, the login notice, マイページ's last
+// login), and Bowser takes about 20 µs each (issue 23); the same few User-Agents come again and again.
+// The label depends on the string alone, so the last ones are remembered; past the bound, forgotten at once.
+const RECENT_LABELS = 1000;
+const recentLabels = new Map<string, string>();
+
+function parseDevice(userAgent: string): string {
   if (userAgent.trim() === "") {
     return UNKNOWN_DEVICE;
   }

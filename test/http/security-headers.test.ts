@@ -1,8 +1,64 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import Fastify from "fastify";
 import type { LightMyRequestResponse } from "fastify";
+import helmet from "@fastify/helmet";
 import { sharedTestService } from "../support/test-service.ts";
 import type { WebClient } from "../support/web-client.ts";
+
+/**
+ * The options the app gave @fastify/helmet until issue 23 (src/web/kernel/response-headers.ts now sets
+ * the headers they produce, once). What helmet answers with them is the reference for every answer.
+ */
+function helmetOptions(origin: string): Record<string, unknown> {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: origin.startsWith("https://") ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "same-origin" },
+    frameguard: { action: "deny" },
+  };
+}
+
+/** The headers @fastify/helmet adds to an answer, with `origin`'s options, in the order it sets them. */
+async function helmetHeaders(origin: string): Promise<Array<[string, string]>> {
+  const bare = async (withHelmet: boolean): Promise<LightMyRequestResponse> => {
+    const app = Fastify();
+    if (withHelmet) {
+      await app.register(helmet, helmetOptions(origin));
+    }
+    app.get("/", async () => "ok");
+    const response = await app.inject({ method: "GET", url: "/" });
+    await app.close();
+    return response;
+  };
+  const plain = await bare(false);
+  const helmeted = await bare(true);
+  return Object.entries(helmeted.headers)
+    .filter(([name]) => !(name in plain.headers))
+    .map(([name, value]) => [name, String(value)]);
+}
+
+/** Headers that are each answer's own (its body, its cookies, its redirect, its caching), not the security set. */
+const PER_ANSWER = new Set(["content-type", "content-length", "date", "connection", "keep-alive", "set-cookie", "location", "cache-control", "retry-after"]);
+
+/** `answer`'s headers but the per-answer ones, in the order sent. */
+function securitySet(answer: LightMyRequestResponse): Array<[string, string]> {
+  return Object.entries(answer.headers)
+    .filter(([name]) => !PER_ANSWER.has(name))
+    .map(([name, value]) => [name, String(value)]);
+}
 
 /**
  * DESIGN §4, strict security headers: a CSP without inline script (an injected
@@ -44,6 +100,14 @@ describe("security headers", () => {
       ["GET /api/v1/nope (404 JSON)", await stranger.get("/api/v1/nope")],
     ];
   }
+
+  it("sends exactly the headers helmet set with the app's options, in its order, on every answer (issue 23: now set once, not by helmet)", async () => {
+    const reference = await helmetHeaders("http://localhost:3000");
+    assert.ok(reference.length >= 10, JSON.stringify(reference));
+    for (const [what, response] of [...answers, ["GET /static/style.css", await t.client().get("/static/style.css")] as const]) {
+      assert.deepEqual(securitySet(response), reference, what);
+    }
+  });
 
   it("sends a CSP without inline script that forbids framing, on every answer", async () => {
     for (const [what, response] of answers) {
@@ -118,6 +182,14 @@ describe("security headers", () => {
 
 describe("security headers with an https PUBLIC_URL", () => {
   const t = sharedTestService({ env: { PUBLIC_URL: "https://login.example" } });
+
+  it("sends exactly the headers helmet set with the app's options for a https origin, HSTS among them", async () => {
+    const reference = await helmetHeaders("https://login.example");
+    assert.ok(reference.some(([name]) => name === "strict-transport-security"));
+    for (const url of ["/login", "/", "/api/v1/session", "/nope"]) {
+      assert.deepEqual(securitySet(await t.client().get(url)), reference, url);
+    }
+  });
 
   it("sends HSTS for a year, subdomains included", async () => {
     for (const url of ["/login", "/", "/api/v1/session", "/nope"]) {

@@ -59,6 +59,23 @@ describe("what the customer is shown", () => {
     );
   });
 
+  it("names a User-Agent the same when it comes again, also after a thousand others pushed it out of memory (issue 23)", () => {
+    const agents: Array<[string, string]> = [
+      ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36", "Chrome 120 / Windows 10"],
+      ["Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1", "Safari 17 / iOS 17.2"],
+      ["Unlock now at https://evil.example or call 0120-999-999/1.0", "不明 (unknown)"],
+      ["   ", "不明 (unknown)"],
+    ];
+    for (let round = 0; round < 3; round += 1) {
+      for (const [agent, label] of agents) {
+        assert.equal(describeDevice(agent), label, `round ${round}: ${agent}`);
+      }
+      for (let n = 0; n < 1100; n += 1) {
+        assert.equal(describeDevice(`Mozilla/5.0 (X11; Linux x86_64) Firefox/${100 + (n % 30)}.0 build-${round}-${n}`), `Firefox ${100 + (n % 30)} / Linux`);
+      }
+    }
+  });
+
   it("shows an IP address only when it is one", () => {
     assert.equal(displayIp("203.0.113.10"), "203.0.113.10");
     assert.equal(displayIp("2001:db8::1"), "2001:db8::1");

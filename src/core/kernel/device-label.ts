@@ -32,8 +32,7 @@ export function describeDevice(userAgent: string): string {
   let label = recentLabels.get(userAgent);
   if (label === undefined) {
     label = parseDevice(userAgent);
-    if (recentLabels.size >= RECENT_LABELS_MAX) {
-      // A flood of made-up User-Agents only empties the memo; it never grows past the bound.
+    if (recentLabels.size >= RECENT_LABELS) {
       recentLabels.clear();
     }
     recentLabels.set(userAgent, label);
@@ -41,9 +40,10 @@ export function describeDevice(userAgent: string): string {
   return label;
 }
 
-// At 9:00 most customers come with a few dozen User-Agents, and Bowser's parse cost more than the
-// rest of the login notice (issue 23): each distinct User-Agent is parsed once.
-const RECENT_LABELS_MAX = 2000;
+// A login reads its browser's User-Agent three times (the code mail, the login notice, マイページ's last
+// login), and Bowser takes about 20 µs each (issue 23); the same few User-Agents come again and again.
+// The label depends on the string alone, so the last ones are remembered; past the bound, forgotten at once.
+const RECENT_LABELS = 1000;
 const recentLabels = new Map<string, string>();
 
 function parseDevice(userAgent: string): string {

@@ -3,7 +3,6 @@ import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import helmet from "@fastify/helmet";
 import type { Config } from "../../config.ts";
 import { InternalError, NotFoundError } from "../../core/kernel/errors.ts";
 import type { AuthError } from "../../core/kernel/errors.ts";
@@ -19,7 +18,7 @@ import { registerCsrf } from "./csrf.ts";
 import { addOriginCheck } from "./origin-check.ts";
 import { addOtherHostPage } from "./other-host-page.ts";
 import { checkParametersOfEveryRoute } from "./route-parameters.ts";
-import { addNoStoreByDefault } from "./cache-control.ts";
+import { addNoStoreByDefault, addSecurityHeaders } from "./response-headers.ts";
 import { addCloseAfterResponseOnShutdown } from "./close-after-response.ts";
 import { capConnections, serverLimitOptions } from "./server-limits.ts";
 
@@ -51,7 +50,7 @@ export async function buildBaseApp(deps: BaseOptions, origin: string, options: {
     bodyLimit: BODY_LIMIT_BYTES,
     // Slow or idle clients cannot hold connections for ever (security review).
     ...serverLimitOptions(deps.config.http),
-    logController: new AccessLog(),
+    logController: new AccessLog(deps.logger),
     // Our own ID per request, never the client's header.
     requestIdHeader: false,
     // Unique across instances, so an audit event can be traced to its log lines.
@@ -62,7 +61,7 @@ export async function buildBaseApp(deps: BaseOptions, origin: string, options: {
     // A URL that does not decode ('/login/%ZZ') is refused by the router before any
     // handler; without this it answers in Fastify's own shape, not ours.
     frameworkErrors: (error, request, reply) => {
-      // No hooks run on this path (helmet, no-store): give the refusal the essentials by hand.
+      // No hooks run on this path (security headers, no-store): give the refusal the essentials by hand.
       reply.headers({
         "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
         "x-content-type-options": "nosniff",
@@ -83,30 +82,10 @@ export async function buildBaseApp(deps: BaseOptions, origin: string, options: {
   await app.register(cookie);
   await registerCsrf(app);
   await app.register(formbody, { parser: parseFormStrictly });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    // HSTS only where it can hold: a https origin.
-    strictTransportSecurity: origin.startsWith("https://") ? { maxAge: 31536000, includeSubDomains: true } : false,
-    // Not "no-referrer": under it a browser sends `Origin: null` on our own form posts,
-    // which the origin check must refuse. "same-origin" still tells other sites nothing.
-    referrerPolicy: { policy: "same-origin" },
-    frameguard: { action: "deny" },
-  });
+  addSecurityHeaders(app, origin);
   addNoStoreByDefault(app);
   addCloseAfterResponseOnShutdown(app);
-  // An onRequest hook, after helmet's so its refusal carries the headers too; runs before any body is read.
+  // An onRequest hook, after the security headers' so its refusal carries them too; runs before any body is read.
   addOriginCheck(app, origin);
   // A GET of a page under another host name: which address to use, before the forms on it fail.
   addOtherHostPage(app, origin, deps.config.brand);

@@ -37,21 +37,25 @@ export type CsrfCheck = Pick<FastifyInstance, "csrfProtection">;
  */
 export function requireCsrfToken(app: CsrfCheck): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async function checkCsrfToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const refused = await new Promise<Error | null>((resolve) => {
-      // The plugin answers a refusal itself, with reply.send(its own error). Catch
-      // that answer instead, so the refusal is thrown in our shape to our error handler.
-      const probe = Object.create(reply, {
-        send: {
-          value: (error: Error): FastifyReply => {
-            resolve(error);
-            return probe;
-          },
+    // The plugin's check (cookie secret, token hashed with its salt, constant-time compare) runs to its
+    // end at once: it calls `next` or answers a refusal itself, with reply.send(its own error). That
+    // answer is caught instead, so the refusal is thrown in our shape to our error handler.
+    let refused: Error | null = null;
+    let passed = false;
+    const probe = Object.create(reply, {
+      send: {
+        value: (error: Error): FastifyReply => {
+          refused = error;
+          return probe;
         },
-      }) as FastifyReply;
-      app.csrfProtection(request, probe, () => resolve(null));
+      },
+    }) as FastifyReply;
+    app.csrfProtection(request, probe, () => {
+      passed = true;
     });
-    if (refused !== null) {
-      throw new RequestRefusedError(`CSRF token refused: ${refused.message}`);
+    if (refused !== null || !passed) {
+      // Neither answer by the time it returned would be a check that no longer runs at once: refused, not let through.
+      throw new RequestRefusedError(`CSRF token refused: ${refused === null ? "no answer from the check" : (refused as Error).message}`);
     }
   };
 }

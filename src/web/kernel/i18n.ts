@@ -120,7 +120,11 @@ export function t(lang: Lang, key: TextKey, values?: Record<string, string>): st
     throw new Error("UI texts not loaded: the app's build sets them (useTexts)");
   }
   let text: string = texts[lang][key];
-  for (const [name, value] of Object.entries(values ?? {})) {
+  if (values === undefined) {
+    // Most texts have no placeholders: no entries to walk (a page calls this some 30 times).
+    return text;
+  }
+  for (const [name, value] of Object.entries(values)) {
     text = text.replaceAll(`{${name}}`, value);
   }
   return text;

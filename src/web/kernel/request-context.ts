@@ -14,9 +14,11 @@ export const UNKNOWN_IP = "unknown";
 /** IP and User-Agent as recorded and mailed: bounded, and without control characters. */
 export function contextOf(request: FastifyRequest): RequestContext {
   const userAgent = request.headers["user-agent"];
+  // Read once: behind TRUST_PROXY each read of request.ip parses X-Forwarded-For and the proxies' addresses again.
+  const ip = request.ip;
   return {
     requestId: request.id,
-    ip: isIP(request.ip) === 0 ? UNKNOWN_IP : request.ip,
+    ip: isIP(ip) === 0 ? UNKNOWN_IP : ip,
     userAgent: (typeof userAgent === "string" ? userAgent : "").replace(/[\u0000-\u001F\u007F]/gu, " ").slice(0, MAX_USER_AGENT_LENGTH),
   };
 }

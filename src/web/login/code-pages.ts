@@ -18,6 +18,13 @@ import type { LoginWebOptions } from "./login-plugin.ts";
 // After 「認証コードを再送信」 (/login/mfa?resent=1): the screen says where and when the new code went.
 const codeScreenQuery = z.object({ resent: queryWord("1") });
 
+/** What a route adds to the screen: a refusal to show, whether the field was wrong, whether a new code was just sent. */
+interface ScreenData {
+  error: ShownRefusal["shown"] | null;
+  invalid: boolean;
+  resent: boolean;
+}
+
 /** What login-mfa.eta shows: the pending code (where, when, until when), or why there is none. */
 function screenView(screen: CodeScreen | null): Record<string, unknown> {
   // Issue 22 §1: only what came back is news; a mail sent or pending says nothing more.
@@ -38,10 +45,8 @@ function screenView(screen: CodeScreen | null): Record<string, unknown> {
  */
 export const codePages: WebPlugin<LoginWebOptions> = async (app, { brand, codeTtlSeconds, login }) => {
   const formOnly = formPostOptions(app);
-  type ScreenData = { error: ShownRefusal["shown"] | null; invalid: boolean; resent: boolean };
-  const renderScreen = (request: FastifyRequest, reply: FastifyReply, screen: Awaited<ReturnType<typeof login.codeScreen>>, data: ScreenData, status = 200) => {
-    return renderPage(reply, "login-mfa", { lang: detectLang(request), brand }, { ...screenView(screen), ...data, invalid: data.invalid && screen?.state === "pending" }, status);
-  };
+  const renderScreen = (request: FastifyRequest, reply: FastifyReply, screen: CodeScreen | null, data: ScreenData, status = 200) =>
+    renderPage(reply, "login-mfa", { lang: detectLang(request), brand }, { ...screenView(screen), ...data, invalid: data.invalid && screen?.state === "pending" }, status);
   const showScreen = async (request: FastifyRequest, reply: FastifyReply, data: ScreenData, status = 200) =>
     renderScreen(request, reply, await login.codeScreen(request.cookies[PREAUTH_COOKIE]), data, status);
   // A refusal shows the screen again as it now is: the field stays only while the code is pending.
@@ -49,7 +54,7 @@ export const codePages: WebPlugin<LoginWebOptions> = async (app, { brand, codeTt
     showScreen(request, reply, { error: shown, invalid: shown.code === InvalidCodeError.code, resent: false }, status);
 
   app.get("/login/mfa", { schema: { querystring: codeScreenQuery } }, async (request, reply) => {
-    // Read once: the screen as it is now decides both the redirect and what is shown.
+    // Read once: the screen that decides between the page and the redirect is the one shown.
     const screen = await login.codeScreen(request.cookies[PREAUTH_COOKIE]);
     if (screen === null) {
       return reply.redirect(`/login${langQuery(detectLang(request))}`, 303);

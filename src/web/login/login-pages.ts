@@ -10,7 +10,7 @@ import type { TextKey } from "../kernel/i18n.ts";
 import { takeLoginNote } from "../kernel/login-note.ts";
 import type { LoginNote } from "../kernel/login-note.ts";
 import type { WebPlugin } from "../kernel/plugin.ts";
-import { renderPage } from "../kernel/render.ts";
+import { renderKeptPage, renderPage } from "../kernel/render.ts";
 import { contextOf } from "../kernel/request-context.ts";
 import { queryWord } from "../kernel/route-parameters.ts";
 import { parseBody, passwordStepBody } from "../kernel/validation.ts";
@@ -49,16 +49,19 @@ export const loginPages: WebPlugin<LoginWebOptions> = async (app, { brand, codeT
     const base = pageBase(request);
     const again = request.query.again === "1" ? await login.loginIdToRestart(request.cookies[PREAUTH_COOKIE]) : null;
     const note = takeLoginNote(request, reply);
-    return renderPage(reply, "login", base, {
+    const loggedOut = request.query.loggedOut === "1";
+    const data = {
       loginId: again ?? "",
       focusPassword: again !== null,
       error: null,
       invalid: false,
-      loggedOut: request.query.loggedOut === "1",
+      loggedOut,
       sessionNote: note === null ? null : t(base.lang, NOTE_TEXT[note]),
       // Locked out: how to lift the lock now (issue 21 item 5), as under [5102].
       lockedHelp: note === "account_locked",
-    });
+    };
+    // Without a login ID to fill in, the page is one of a few (language, logged out, note): kept in memory.
+    return again === null ? renderKeptPage(reply, "login", base, data, `${String(loggedOut)} ${note ?? ""}`) : renderPage(reply, "login", base, data);
   });
 
   app.post("/login", formOnly, async (request, reply) => {

@@ -2,11 +2,11 @@
  * The 9:00 market-open login storm (issue #5). `npm run bench -- --help`.
  * Prints every figure with the bare argon2id baseline measured in the same run.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { openDatabase } from "../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../src/adapters/db/migrate.ts";
 import { createArgon2Hasher } from "../src/adapters/crypto/argon2-hasher.ts";
@@ -14,13 +14,14 @@ import { spawnService } from "../test/support/spawned-service.ts";
 import { createTestSchema } from "../test/support/postgres.ts";
 import { measureArgon2Baseline } from "./baseline.ts";
 import { BenchInbox } from "./inbox.ts";
-import { runStorm } from "./storm.ts";
-import type { BenchCustomer, StormResult } from "./storm.ts";
+import { reportStorm, runStorm } from "./storm.ts";
+import type { BenchCustomer } from "./storm.ts";
 import { startAttack } from "./attacker.ts";
 import type { AttackResult } from "./attacker.ts";
 import { fmt } from "./stats.ts";
-import { threadCpu } from "./process-cpu.ts";
-import type { ThreadCpu } from "./process-cpu.ts";
+import { cpuMark, cpuUse, overheadLine } from "./cpu-report.ts";
+import { peakRssMb } from "./process-cpu.ts";
+import { runScaleOut, SCALE_OUT_PUBLIC_URL } from "./scale-out.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,14 +36,41 @@ const { values: args } = parseArgs({
     "server-env": { type: "string", multiple: true, default: [] },
     /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
     "cpu-prof": { type: "string" },
+    /** Issue 23: logins/s of 1 instance, then of N on the same PostgreSQL + Redis (scale-out.ts). */
+    instances: { type: "string", default: "1" },
+    /** With --instances: instance k on CPU k alone (taskset -c k). */
+    pin: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
+const USAGE = `npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info] [--server-env KEY=VALUE …] [--cpu-prof DIR]
+npm run bench -- --backend postgres --no-attack --instances N [--pin] [--customers …] [--virtual-users …] …
+  --instances N (N ≥ 2, PostgreSQL + Redis, without the attack): the storm against 1 instance, then against N
+    instances on the same database and Redis (shared secret and keys; round-robin per request, so a login's
+    steps cross instances); prints logins/s of both, the ratio N/1 and each instance's CPU per login.
+  --pin: instance k runs on CPU k alone (as taskset -c k; N ≤ cores); the load generator, SMTP server,
+    PostgreSQL and Redis are not pinned.
+`;
 if (args.help) {
-  process.stdout.write(
-    "npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info] [--server-env KEY=VALUE …] [--cpu-prof DIR]\n",
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
+}
+const INSTANCES = Number(args.instances);
+const usageProblem =
+  !Number.isInteger(INSTANCES) || INSTANCES < 1
+    ? "--instances takes a whole number ≥ 2"
+    : INSTANCES > 1 && args.backend !== "postgres"
+      ? "--instances needs --backend postgres: instances share one database and one Redis"
+      : INSTANCES > 1 && !args["no-attack"]
+        ? "--instances measures the storm without the attack: add --no-attack"
+        : args.pin && INSTANCES < 2
+          ? "--pin goes with --instances N (N ≥ 2)"
+          : args.pin && INSTANCES > availableParallelism()
+            ? `--pin needs a core per instance: ${INSTANCES} instances, ${availableParallelism()} cores`
+            : null;
+if (usageProblem !== null) {
+  process.stderr.write(`${usageProblem}\n\n${USAGE}`);
+  process.exit(2);
 }
 const CUSTOMERS = Number(args.customers);
 const VIRTUAL_USERS = Number(args["virtual-users"]);
@@ -62,72 +90,10 @@ function serverEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
-function peakRssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
-interface CpuMark {
-  server: ThreadCpu;
-  bench: number;
-}
-
-function cpuMark(pid: number): CpuMark {
-  const usage = process.cpuUsage();
-  return { server: threadCpu(pid), bench: (usage.user + usage.system) / 1e6 };
-}
-
-/** Where the machine's CPU went, as a share of all cores and as milliseconds per completed login. */
-function cpuSplit(pid: number, before: CpuMark, seconds: number, logins: number): string {
-  return cpuUse(pid, before, seconds, logins).text;
-}
-
-/** cpuSplit's text, and the server's CPU (both its parts) per completed login in ms. */
-function cpuUse(pid: number, before: CpuMark, seconds: number, logins: number): { text: string; serverMsPerLogin: number } {
-  const now = cpuMark(pid);
-  const capacity = seconds * availableParallelism();
-  const parts = [
-    ["server main thread (JS, SQLite)", now.server.main - before.server.main],
-    ["server other threads (argon2id, GC)", now.server.others - before.server.others],
-    ["load generator + SMTP server", now.bench - before.bench],
-  ] as const;
-  const lines = parts.map(([name, used]) => `  ${name.padEnd(38)} ${fmt((100 * used) / capacity).padStart(5)} % = ${fmt((1000 * used) / logins, 2)} ms per login`);
-  const server = now.server.main - before.server.main + (now.server.others - before.server.others);
-  return { text: `CPU used (of ${availableParallelism()} cores):\n${lines.join("\n")}`, serverMsPerLogin: (1000 * server) / logins };
-}
-
-/**
- * Issue 23's figures, machine-independent: a login costs one argon2id verification (the password step),
- * whose CPU is the baseline's (every core busy with bare verifications: cores ÷ rate); everything else the
- * server spent per login is our own overhead. The server-only ratio is argon2id's share of the server's CPU.
- */
-function overheadLine(serverMsPerLogin: number, baselinePerSecond: number): string {
-  const argon2Ms = (1000 * availableParallelism()) / baselinePerSecond;
-  const outside = serverMsPerLogin - argon2Ms;
-  return `server CPU per login ${fmt(serverMsPerLogin, 2)} ms = argon2id ${fmt(argon2Ms, 2)} ms (one verification at the baseline's rate) + ${fmt(outside, 2)} ms outside argon2id; server-only ratio (argon2id ÷ server CPU) ${fmt(argon2Ms / serverMsPerLogin, 3)}`;
-}
-
-function report(title: string, storm: StormResult, baseline: number): void {
-  const out = process.stdout;
-  out.write(`\n## ${title}\n`);
-  out.write(`completed logins: ${storm.completed} (failed ${storm.failed}, password steps retried after 503/429: ${storm.retried}) in ${fmt(storm.seconds)} s\n`);
-  out.write(`logins/s: ${fmt(storm.loginsPerSecond, 2)}  = ${fmt(storm.loginsPerSecond / baseline, 3)} × baseline\n`);
-  out.write(`  login page      ${storm.steps.loginPage.summary()}\n`);
-  out.write(`  password step   ${storm.steps.password.summary()}\n`);
-  out.write(`  code screen     ${storm.steps.codePage.summary()}\n`);
-  out.write(`  mail at SMTP    ${storm.steps.mail.summary()}  (from the password request to the mail's arrival)\n`);
-  out.write(`  code step       ${storm.steps.code.summary()}\n`);
-  out.write(`  マイページ        ${storm.steps.myPage.summary()}\n`);
-  out.write(`  whole login     ${storm.steps.whole.summary()}\n`);
-  for (const error of storm.errors) {
-    out.write(`  error: ${error}\n`);
-  }
-}
-
 async function main(): Promise<void> {
   const out = process.stdout;
   out.write(`# okb-login market-open storm\n`);
-  out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users\n`);
+  out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users${INSTANCES > 1 ? `; 1 then ${INSTANCES} instances${args.pin ? ", each pinned to one core" : ""}` : ""}\n`);
 
   const baselineBefore = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
   out.write(`\n## Baseline\nbare argon2id verifications on ${baselineBefore.cores} cores (m=19 MiB, t=2, p=1), before the storm: ${fmt(baselineBefore.perSecond, 2)}/s (${fmt(baselineBefore.meanMs)} ms each)\n`);
@@ -155,30 +121,73 @@ async function main(): Promise<void> {
   }
   await database.close();
 
-  const service = await spawnService({
-    // As `npm start` sets them.
-    UV_THREADPOOL_SIZE: String(availableParallelism() + 2),
+  // Every instance gets the same secret and signing keys (an instance checks what another one made).
+  const signingKey = (): string => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const env: Record<string, string> = {
+    // As `npm start` sets them (UV_THREADPOOL_SIZE: the cores the server may use + 2, set where it starts).
     MALLOC_ARENA_MAX: "2",
     NODE_OPTIONS: "--max-semi-space-size=4",
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",
+    OIDC_SIGNING_KEY: signingKey(),
+    CONFIRMATION_SIGNING_KEY: signingKey(),
     TRUST_PROXY: "127.0.0.1",
     LOG_LEVEL: args["log-level"] ?? "info",
-    ...serverEnv(args["server-env"] ?? []),
     ...(args.backend === "postgres" ? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench-${randomUUID()}:` } : {}),
-  }, { nodeArgs: args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] });
+    ...serverEnv(args["server-env"] ?? []),
+  };
+  const nodeArgs = args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
+  try {
+    if (INSTANCES > 1) {
+      const measureBaseline = async (when: string): Promise<number> => {
+        const baseline = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
+        out.write(`${when}: ${fmt(baseline.perSecond, 2)}/s (${fmt(baseline.meanMs)} ms each)\n`);
+        return baseline.perSecond;
+      };
+      const complete = await runScaleOut({
+        instances: INSTANCES,
+        pin: args.pin ?? false,
+        env: { ...env, PUBLIC_URL: SCALE_OUT_PUBLIC_URL },
+        nodeArgs,
+        inbox,
+        customers,
+        password: PASSWORD,
+        virtualUsers: VIRTUAL_USERS,
+        baselineBefore: baselineBefore.perSecond,
+        measureBaseline,
+      });
+      // Not a timing check: a benchmark whose logins fail measures nothing.
+      if (!complete) {
+        process.exitCode = 1;
+      }
+    } else {
+      await oneInstance({ UV_THREADPOOL_SIZE: String(availableParallelism() + 2), ...env }, nodeArgs, inbox, customers, baselineBefore.perSecond);
+    }
+    out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);
+  } finally {
+    await inbox.close();
+    await schema?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The storm against one server (and again under attack unless --no-attack). */
+async function oneInstance(env: Record<string, string>, nodeArgs: string[], inbox: BenchInbox, customers: BenchCustomer[], baselineBefore: number): Promise<void> {
+  const out = process.stdout;
+  const services = args.backend === "postgres";
+  const service = await spawnService(env, { nodeArgs });
   const pid = service.process.pid ?? 0;
   try {
-    let mark = cpuMark(pid);
+    let mark = cpuMark([pid], { services });
     const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
-    const stormCpu = cpuUse(pid, mark, storm.seconds, storm.completed);
+    const stormCpu = cpuUse([pid], mark, storm.seconds, storm.completed);
     // This shared machine's speed drifts by ±15 % within minutes: measure the limit
     // again right after the storm (the server idle) and compare with the mean.
     const baselineAfter = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
-    const baseline = (baselineBefore.perSecond + baselineAfter.perSecond) / 2;
+    const baseline = (baselineBefore + baselineAfter.perSecond) / 2;
     out.write(`after the storm: ${fmt(baselineAfter.perSecond, 2)}/s (${fmt(baselineAfter.meanMs)} ms each); ratios below use the mean, ${fmt(baseline, 2)}/s\n`);
-    report("Storm", storm, baseline);
+    reportStorm("Storm", storm, baseline);
     out.write(`${stormCpu.text}\n${overheadLine(stormCpu.serverMsPerLogin, baseline)}\n`);
     // Not a timing check: a benchmark whose logins fail measures nothing (CI runs it with a tiny N for this).
     if (storm.completed !== CUSTOMERS) {
@@ -188,27 +197,23 @@ async function main(): Promise<void> {
 
     if (!args["no-attack"]) {
       const rate = Math.round(ATTACK_MULTIPLIER * baseline);
-      mark = cpuMark(pid);
+      mark = cpuMark([pid], { services });
       const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
       const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
       const result: AttackResult = await attack.stop();
       if (attacked.completed !== CUSTOMERS) {
         process.exitCode = 1;
       }
-      report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
-      out.write(`${cpuSplit(pid, mark, attacked.seconds, attacked.completed)}\n`);
+      reportStorm(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
+      out.write(`${cpuUse([pid], mark, attacked.seconds, attacked.completed).text}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
       out.write(
         `attack requests: sent ${result.sent} (${fmt(result.sent / attacked.seconds)}/s achieved), answered 401 [5101] ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`,
       );
       out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
     }
-    out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);
   } finally {
     const code = await service.stop();
-    await inbox.close();
-    await schema?.drop();
-    rmSync(dir, { recursive: true, force: true });
     if (code !== 0) {
       out.write(`server exited with ${code}:\n${service.output().slice(-2000)}\n`);
     }

@@ -56,20 +56,27 @@ if (args.help) {
   process.exit(0);
 }
 const INSTANCES = Number(args.instances);
-const usageProblem =
-  !Number.isInteger(INSTANCES) || INSTANCES < 1
-    ? "--instances takes a whole number ≥ 2"
-    : INSTANCES > 1 && args.backend !== "postgres"
-      ? "--instances needs --backend postgres: instances share one database and one Redis"
-      : INSTANCES > 1 && !args["no-attack"]
-        ? "--instances measures the storm without the attack: add --no-attack"
-        : args.pin && INSTANCES < 2
-          ? "--pin goes with --instances N (N ≥ 2)"
-          : args.pin && INSTANCES > availableParallelism()
-            ? `--pin needs a core per instance: ${INSTANCES} instances, ${availableParallelism()} cores`
-            : null;
-if (usageProblem !== null) {
-  process.stderr.write(`${usageProblem}\n\n${USAGE}`);
+function usageProblem(): string | null {
+  if (!Number.isInteger(INSTANCES) || INSTANCES < 1) {
+    return "--instances takes a whole number ≥ 2";
+  }
+  if (INSTANCES === 1) {
+    return args.pin ? "--pin goes with --instances N (N ≥ 2)" : null;
+  }
+  if (args.backend !== "postgres") {
+    return "--instances needs --backend postgres: the instances share one database and one Redis";
+  }
+  if (!args["no-attack"]) {
+    return "--instances measures the storm without the attack: add --no-attack";
+  }
+  if (args.pin && INSTANCES > availableParallelism()) {
+    return `--pin needs a core per instance: ${INSTANCES} instances, ${availableParallelism()} cores`;
+  }
+  return null;
+}
+const problem = usageProblem();
+if (problem !== null) {
+  process.stderr.write(`${problem}\n\n${USAGE}`);
   process.exit(2);
 }
 const CUSTOMERS = Number(args.customers);

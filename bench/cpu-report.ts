@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fmt } from "./stats.ts";
-import { machineCpu, processesCpu, threadCpu } from "./process-cpu.ts";
+import { benchPostgresPids } from "./postgres-processes.ts";
+import { machineCpu, processesCpu, processesCpuByPid, threadCpu } from "./process-cpu.ts";
 import type { MachineCpu, ThreadCpu } from "./process-cpu.ts";
 
 /** CPU seconds used so far by each part of the run (read again after a phase; the difference is the phase's). */
@@ -8,21 +9,35 @@ export interface CpuMark {
   servers: ThreadCpu[];
   /** This process: the load generator and the SMTP server. */
   bench: number;
-  /** Every `postgres` / `redis-server` process on the machine (null on SQLite). */
-  postgres: number | null;
+  /** CPU seconds of each PostgreSQL process serving the bench (benchPostgresPids), by pid; null on SQLite. */
+  postgres: Map<number, number> | null;
+  /** Every `redis-server` process on the machine (null on SQLite). */
   redis: number | null;
   machine: MachineCpu;
 }
 
-export function cpuMark(pids: number[], options: { services: boolean }): CpuMark {
+export async function cpuMark(pids: number[], options: { services: boolean }): Promise<CpuMark> {
+  const postgresPids = options.services ? await benchPostgresPids() : null;
   const usage = process.cpuUsage();
   return {
     servers: pids.map((pid) => threadCpu(pid)),
     bench: (usage.user + usage.system) / 1e6,
-    postgres: options.services ? processesCpu("postgres") : null,
+    postgres: postgresPids === null ? null : processesCpuByPid(postgresPids),
     redis: options.services ? processesCpu("redis-server") : null,
     machine: machineCpu(),
   };
+}
+
+/**
+ * What the bench's PostgreSQL processes used between two marks: a backend that started meanwhile counts whole;
+ * one that ended meanwhile is missed (the servers' pools keep their connections through a storm).
+ */
+function postgresSeconds(before: Map<number, number>, now: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of now) {
+    total += seconds - (before.get(pid) ?? 0);
+  }
+  return total;
 }
 
 export interface CpuUse {
@@ -44,8 +59,8 @@ export interface CpuUse {
  * Where the machine's CPU went between `before` and now, as a share of all cores and as milliseconds per
  * completed login. `names` labels each server process (default "server").
  */
-export function cpuUse(pids: number[], before: CpuMark, seconds: number, logins: number, options?: { names?: string[]; notPinned?: boolean }): CpuUse {
-  const now = cpuMark(pids, { services: before.postgres !== null });
+export async function cpuUse(pids: number[], before: CpuMark, seconds: number, logins: number, options?: { names?: string[]; notPinned?: boolean }): Promise<CpuUse> {
+  const now = await cpuMark(pids, { services: before.postgres !== null });
   const capacity = seconds * availableParallelism();
   const perLogin = (used: number): number => (1000 * used) / logins;
   const parts: Array<[string, number]> = [];
@@ -60,10 +75,10 @@ export function cpuUse(pids: number[], before: CpuMark, seconds: number, logins:
   const outside = options?.notPinned === true ? " (not pinned)" : "";
   const bench = now.bench - before.bench;
   parts.push([`load generator + SMTP server${outside}`, bench]);
-  const postgres = now.postgres === null || before.postgres === null ? null : now.postgres - before.postgres;
+  const postgres = now.postgres === null || before.postgres === null ? null : postgresSeconds(before.postgres, now.postgres);
   const redis = now.redis === null || before.redis === null ? null : now.redis - before.redis;
   if (postgres !== null && redis !== null) {
-    parts.push([`PostgreSQL${outside} (all its processes)`, postgres], [`Redis${outside}`, redis]);
+    parts.push([`PostgreSQL: our backends + its own${outside}`, postgres], [`Redis: every client's${outside}`, redis]);
   }
   const machine = now.machine.busy - before.machine.busy;
   // Everything: the parts above, the kernel's network work, and whatever else runs on the machine meanwhile.

@@ -38,6 +38,19 @@ function processSeconds(stat: string): number {
   return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
 }
 
+/** CPU seconds (user + system, every thread) of each process that still runs; children not included. */
+export function processesCpuByPid(pids: number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      seconds.set(pid, ticksToSeconds(readFileSync(`/proc/${pid}/stat`, "utf8")));
+    } catch {
+      continue; // ended since it was listed
+    }
+  }
+  return seconds;
+}
+
 /**
  * CPU seconds of every process named `name` (its comm), with what their reaped children used: PostgreSQL's
  * postmaster reaps the backends that end between two readings, so their CPU is not lost. Counts every

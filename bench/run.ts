@@ -22,6 +22,7 @@ import { fmt } from "./stats.ts";
 import { cpuMark, cpuUse, overheadLine } from "./cpu-report.ts";
 import { peakRssMb } from "./process-cpu.ts";
 import { runScaleOut, SCALE_OUT_PUBLIC_URL } from "./scale-out.ts";
+import { BENCH_APPLICATION_NAME } from "./postgres-processes.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -109,7 +110,8 @@ async function main(): Promise<void> {
   const smtpUrl = await inbox.listen();
   const dir = mkdtempSync(join(tmpdir(), "okb-bench-"));
   const schema = args.backend === "postgres" ? await createTestSchema() : null;
-  const databaseUrl = schema?.url ?? `sqlite:${join(dir, "bench.sqlite")}`;
+  // The servers' connections carry their own application_name: the bench counts their PostgreSQL backends' CPU, not other clients'.
+  const databaseUrl = schema === null ? `sqlite:${join(dir, "bench.sqlite")}` : `${schema.url}&application_name=${BENCH_APPLICATION_NAME}`;
 
   // Customers straight into the database; one hash for all (same cost to verify, minutes less to seed).
   const database = openDatabase(databaseUrl);
@@ -186,9 +188,9 @@ async function oneInstance(env: Record<string, string>, nodeArgs: string[], inbo
   const service = await spawnService(env, { nodeArgs });
   const pid = service.process.pid ?? 0;
   try {
-    let mark = cpuMark([pid], { services });
+    let mark = await cpuMark([pid], { services });
     const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
-    const stormCpu = cpuUse([pid], mark, storm.seconds, storm.completed);
+    const stormCpu = await cpuUse([pid], mark, storm.seconds, storm.completed);
     // This shared machine's speed drifts by ±15 % within minutes: measure the limit
     // again right after the storm (the server idle) and compare with the mean.
     const baselineAfter = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
@@ -204,7 +206,7 @@ async function oneInstance(env: Record<string, string>, nodeArgs: string[], inbo
 
     if (!args["no-attack"]) {
       const rate = Math.round(ATTACK_MULTIPLIER * baseline);
-      mark = cpuMark([pid], { services });
+      mark = await cpuMark([pid], { services });
       const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
       const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
       const result: AttackResult = await attack.stop();
@@ -212,7 +214,7 @@ async function oneInstance(env: Record<string, string>, nodeArgs: string[], inbo
         process.exitCode = 1;
       }
       reportStorm(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
-      out.write(`${cpuUse([pid], mark, attacked.seconds, attacked.completed).text}\n`);
+      out.write(`${(await cpuUse([pid], mark, attacked.seconds, attacked.completed)).text}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
       out.write(
         `attack requests: sent ${result.sent} (${fmt(result.sent / attacked.seconds)}/s achieved), answered 401 [5101] ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`,

@@ -57,7 +57,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<boolean> {
   const names = (count: number): string[] => Array.from({ length: count }, (_, k) => (options.pin ? `instance ${k} (cpu ${k})` : `instance ${k}`));
   const phase = async (mailNumber: number): Promise<{ storm: StormResult; cpu: CpuUse }> => {
     const pids = services.map((service) => service.process.pid ?? 0);
-    const mark = cpuMark(pids, { services: true });
+    const mark = await cpuMark(pids, { services: true });
     const storm = await runStorm({
       baseUrl: SCALE_OUT_PUBLIC_URL,
       instances: services.map((service) => service.url),
@@ -67,7 +67,7 @@ export async function runScaleOut(options: ScaleOutOptions): Promise<boolean> {
       virtualUsers: options.virtualUsers,
       mailNumber,
     });
-    return { storm, cpu: cpuUse(pids, mark, storm.seconds, storm.completed, { names: names(services.length), notPinned: options.pin }) };
+    return { storm, cpu: await cpuUse(pids, mark, storm.seconds, storm.completed, { names: names(services.length), notPinned: options.pin }) };
   };
   try {
     services.push(await start(0));

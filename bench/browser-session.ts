@@ -14,16 +14,24 @@ export interface PageResponse {
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-/** A minimal browser over real HTTP: cookies, the CSRF field, a fixed client address (X-Forwarded-For). */
+/**
+ * A minimal browser over real HTTP: cookies, the CSRF field, a fixed client address (X-Forwarded-For).
+ * Behind a load balancer (`instances`), it sends request r of the session to instance (first + r) mod N,
+ * with the Host and Origin of the public URL, as a proxy forwards them.
+ */
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
   private csrf = "";
   private readonly url: URL;
   private readonly clientIp: string;
+  private readonly instances: URL[];
+  private next: number;
 
-  constructor(baseUrl: string, clientIp: string) {
-    this.url = new URL(baseUrl);
+  constructor(publicUrl: string, clientIp: string, options?: { instances?: string[]; first?: number }) {
+    this.url = new URL(publicUrl);
     this.clientIp = clientIp;
+    this.instances = (options?.instances ?? [publicUrl]).map((instance) => new URL(instance));
+    this.next = options?.first ?? 0;
   }
 
   async get(path: string): Promise<PageResponse> {
@@ -38,6 +46,7 @@ export class BrowserSession {
     const headers: Record<string, string> = {
       "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
       "x-forwarded-for": this.clientIp,
+      host: this.url.host,
       // What a browser sends with a same-origin form (the server checks both).
       origin: this.url.origin,
       "sec-fetch-site": "same-origin",
@@ -49,9 +58,11 @@ export class BrowserSession {
     if (this.cookies.size > 0) {
       headers["cookie"] = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
+    const target = this.instances[this.next % this.instances.length] ?? this.url;
+    this.next += 1;
     const started = performance.now();
     const { status, setCookies, location, text } = await new Promise<{ status: number; setCookies: string[]; location: string | undefined; text: string }>((resolve, reject) => {
-      const outgoing = request({ agent, host: this.url.hostname, port: this.url.port, method, path, headers }, (response) => {
+      const outgoing = request({ agent, host: target.hostname, port: target.port, method, path, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () =>

@@ -2,11 +2,11 @@
  * The 9:00 market-open login storm (issue #5). `npm run bench -- --help`.
  * Prints every figure with the bare argon2id baseline measured in the same run.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { openDatabase } from "../src/adapters/db/connect.ts";
 import { migrateToLatest } from "../src/adapters/db/migrate.ts";
 import { createArgon2Hasher } from "../src/adapters/crypto/argon2-hasher.ts";
@@ -14,13 +14,15 @@ import { spawnService } from "../test/support/spawned-service.ts";
 import { createTestSchema } from "../test/support/postgres.ts";
 import { measureArgon2Baseline } from "./baseline.ts";
 import { BenchInbox } from "./inbox.ts";
-import { runStorm } from "./storm.ts";
-import type { BenchCustomer, StormResult } from "./storm.ts";
+import { reportStorm, runStorm } from "./storm.ts";
+import type { BenchCustomer } from "./storm.ts";
 import { startAttack } from "./attacker.ts";
 import type { AttackResult } from "./attacker.ts";
 import { fmt } from "./stats.ts";
-import { threadCpu } from "./process-cpu.ts";
-import type { ThreadCpu } from "./process-cpu.ts";
+import { cpuMark, cpuUse, overheadLine } from "./cpu-report.ts";
+import { peakRssMb } from "./process-cpu.ts";
+import { runScaleOut, SCALE_OUT_PUBLIC_URL } from "./scale-out.ts";
+import { BENCH_APPLICATION_NAME } from "./postgres-processes.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,14 +37,48 @@ const { values: args } = parseArgs({
     "server-env": { type: "string", multiple: true, default: [] },
     /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
     "cpu-prof": { type: "string" },
+    /** Issue 23: logins/s of 1 instance, then of N on the same PostgreSQL + Redis (scale-out.ts). */
+    instances: { type: "string", default: "1" },
+    /** With --instances: instance k on CPU k alone (taskset -c k). */
+    pin: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
+const USAGE = `npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info] [--server-env KEY=VALUE …] [--cpu-prof DIR]
+npm run bench -- --backend postgres --no-attack --instances N [--pin] [--customers …] [--virtual-users …] …
+  --instances N (N ≥ 2, PostgreSQL + Redis, without the attack): the storm against 1 instance, then against N
+    instances on the same database and Redis (shared secret and keys; round-robin per request, so a login's
+    steps cross instances); prints logins/s of both, the ratio N/1 and each instance's CPU per login.
+  --pin: instance k runs on CPU k alone (as taskset -c k; N ≤ cores); the load generator, SMTP server,
+    PostgreSQL and Redis are not pinned.
+`;
 if (args.help) {
-  process.stdout.write(
-    "npm run bench -- [--customers 2000] [--virtual-users 24] [--attack-multiplier 3] [--backend sqlite|postgres] [--no-attack] [--baseline-seconds 5] [--log-level info] [--server-env KEY=VALUE …] [--cpu-prof DIR]\n",
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
+}
+const INSTANCES = Number(args.instances);
+function usageProblem(): string | null {
+  if (!Number.isInteger(INSTANCES) || INSTANCES < 1) {
+    return "--instances takes a whole number ≥ 2";
+  }
+  if (INSTANCES === 1) {
+    return args.pin ? "--pin goes with --instances N (N ≥ 2)" : null;
+  }
+  if (args.backend !== "postgres") {
+    return "--instances needs --backend postgres: the instances share one database and one Redis";
+  }
+  if (!args["no-attack"]) {
+    return "--instances measures the storm without the attack: add --no-attack";
+  }
+  if (args.pin && INSTANCES > availableParallelism()) {
+    return `--pin needs a core per instance: ${INSTANCES} instances, ${availableParallelism()} cores`;
+  }
+  return null;
+}
+const problem = usageProblem();
+if (problem !== null) {
+  process.stderr.write(`${problem}\n\n${USAGE}`);
+  process.exit(2);
 }
 const CUSTOMERS = Number(args.customers);
 const VIRTUAL_USERS = Number(args["virtual-users"]);
@@ -62,96 +98,10 @@ function serverEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
-function peakRssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
-
-interface CpuMark {
-  server: ThreadCpu;
-  bench: number;
-}
-
-function cpuMark(pid: number): CpuMark {
-  const usage = process.cpuUsage();
-  return { server: threadCpu(pid), bench: (usage.user + usage.system) / 1e6 };
-}
-
-/** Where the machine's CPU went, as a share of all cores and as milliseconds per completed login. */
-function cpuSplit(pid: number, before: CpuMark, seconds: number, logins: number): string {
-  return cpuUse(pid, before, seconds, logins).text;
-}
-
-/** The server's CPU per completed login in ms: all of it, its libuv pool (argon2id), and the rest. */
-interface ServerCpuPerLogin {
-  all: number;
-  pool: number;
-  main: number;
-  v8: number;
-}
-
-/** cpuSplit's text, and the server's CPU per completed login in ms. */
-function cpuUse(pid: number, before: CpuMark, seconds: number, logins: number): { text: string; server: ServerCpuPerLogin } {
-  const now = cpuMark(pid);
-  const capacity = seconds * availableParallelism();
-  const used = (after: number, earlier: number): number => after - earlier;
-  const parts = [
-    ["server main thread (JS, SQLite)", used(now.server.main, before.server.main)],
-    ["server other threads (argon2id, GC)", used(now.server.others, before.server.others)],
-    ["  of which libuv pool (argon2id)", used(now.server.pool, before.server.pool)],
-    ["  of which V8 helpers (GC, compiler)", used(now.server.v8, before.server.v8)],
-    ["load generator + SMTP server", used(now.bench, before.bench)],
-  ] as const;
-  const lines = parts.map(([name, cpu]) => `  ${name.padEnd(38)} ${fmt((100 * cpu) / capacity).padStart(5)} % = ${fmt((1000 * cpu) / logins, 2)} ms per login`);
-  const perLogin = (cpu: number): number => (1000 * cpu) / logins;
-  const server: ServerCpuPerLogin = {
-    all: perLogin(used(now.server.main, before.server.main) + used(now.server.others, before.server.others)),
-    pool: perLogin(used(now.server.pool, before.server.pool)),
-    main: perLogin(used(now.server.main, before.server.main)),
-    v8: perLogin(used(now.server.v8, before.server.v8)),
-  };
-  return { text: `CPU used (of ${availableParallelism()} cores):\n${lines.join("\n")}`, server };
-}
-
-/**
- * Issue 23's figures, machine-independent: a login costs one argon2id verification (the password step);
- * everything else the server spent per login is our own overhead. argon2id's CPU is read where it runs,
- * libuv's pool (which also takes the few async file and crypto calls, so argon2id is slightly
- * overstated); the baseline's figure (cores ÷ bare verifications per second) is printed beside it, but
- * it is only as steady as the machine: a busy neighbour slows the baseline and inflates it. The
- * server-only ratio is argon2id's share of the server's CPU (1.0: a server doing nothing but hashing).
- */
-function overheadLine(server: ServerCpuPerLogin, baselinePerSecond: number): string {
-  const baselineArgon2Ms = (1000 * availableParallelism()) / baselinePerSecond;
-  const outside = server.all - server.pool;
-  return [
-    `server CPU per login ${fmt(server.all, 2)} ms = argon2id ${fmt(server.pool, 2)} ms (the libuv pool's CPU; one bare verification at the baseline's rate: ${fmt(baselineArgon2Ms, 2)} ms)`,
-    `  + ${fmt(outside, 2)} ms outside argon2id (main thread ${fmt(server.main, 2)}, V8 helpers ${fmt(server.v8, 2)}, other threads ${fmt(outside - server.main - server.v8, 2)})`,
-    `server-only ratio (argon2id ÷ server CPU) ${fmt(server.pool / server.all, 3)}`,
-  ].join("\n");
-}
-
-function report(title: string, storm: StormResult, baseline: number): void {
-  const out = process.stdout;
-  out.write(`\n## ${title}\n`);
-  out.write(`completed logins: ${storm.completed} (failed ${storm.failed}, password steps retried after 503/429: ${storm.retried}) in ${fmt(storm.seconds)} s\n`);
-  out.write(`logins/s: ${fmt(storm.loginsPerSecond, 2)}  = ${fmt(storm.loginsPerSecond / baseline, 3)} × baseline\n`);
-  out.write(`  login page      ${storm.steps.loginPage.summary()}\n`);
-  out.write(`  password step   ${storm.steps.password.summary()}\n`);
-  out.write(`  code screen     ${storm.steps.codePage.summary()}\n`);
-  out.write(`  mail at SMTP    ${storm.steps.mail.summary()}  (from the password request to the mail's arrival)\n`);
-  out.write(`  code step       ${storm.steps.code.summary()}\n`);
-  out.write(`  マイページ        ${storm.steps.myPage.summary()}\n`);
-  out.write(`  whole login     ${storm.steps.whole.summary()}\n`);
-  for (const error of storm.errors) {
-    out.write(`  error: ${error}\n`);
-  }
-}
-
 async function main(): Promise<void> {
   const out = process.stdout;
   out.write(`# okb-login market-open storm\n`);
-  out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users\n`);
+  out.write(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}; backend ${args.backend}; ${CUSTOMERS} customers, ${VIRTUAL_USERS} virtual users${INSTANCES > 1 ? `; 1 then ${INSTANCES} instances${args.pin ? ", each pinned to one core" : ""}` : ""}\n`);
 
   const baselineBefore = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
   out.write(`\n## Baseline\nbare argon2id verifications on ${baselineBefore.cores} cores (m=19 MiB, t=2, p=1), before the storm: ${fmt(baselineBefore.perSecond, 2)}/s (${fmt(baselineBefore.meanMs)} ms each)\n`);
@@ -160,7 +110,8 @@ async function main(): Promise<void> {
   const smtpUrl = await inbox.listen();
   const dir = mkdtempSync(join(tmpdir(), "okb-bench-"));
   const schema = args.backend === "postgres" ? await createTestSchema() : null;
-  const databaseUrl = schema?.url ?? `sqlite:${join(dir, "bench.sqlite")}`;
+  // The servers' connections carry their own application_name: the bench counts their PostgreSQL backends' CPU, not other clients'.
+  const databaseUrl = schema === null ? `sqlite:${join(dir, "bench.sqlite")}` : `${schema.url}&application_name=${BENCH_APPLICATION_NAME}`;
 
   // Customers straight into the database; one hash for all (same cost to verify, minutes less to seed).
   const database = openDatabase(databaseUrl);
@@ -179,30 +130,73 @@ async function main(): Promise<void> {
   }
   await database.close();
 
-  const service = await spawnService({
-    // As `npm start` sets them.
-    UV_THREADPOOL_SIZE: String(availableParallelism() + 2),
+  // Every instance gets the same secret and signing keys (an instance checks what another one made).
+  const signingKey = (): string => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const env: Record<string, string> = {
+    // As `npm start` sets them (UV_THREADPOOL_SIZE: the cores the server may use + 2, set where it starts).
     MALLOC_ARENA_MAX: "2",
     NODE_OPTIONS: "--max-semi-space-size=4",
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     SERVER_SECRET: "benchmark-secret-benchmark-secret-0123",
+    OIDC_SIGNING_KEY: signingKey(),
+    CONFIRMATION_SIGNING_KEY: signingKey(),
     TRUST_PROXY: "127.0.0.1",
     LOG_LEVEL: args["log-level"] ?? "info",
-    ...serverEnv(args["server-env"] ?? []),
     ...(args.backend === "postgres" ? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench-${randomUUID()}:` } : {}),
-  }, { nodeArgs: args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`] });
+    ...serverEnv(args["server-env"] ?? []),
+  };
+  const nodeArgs = args["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
+  try {
+    if (INSTANCES > 1) {
+      const measureBaseline = async (when: string): Promise<number> => {
+        const baseline = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
+        out.write(`${when}: ${fmt(baseline.perSecond, 2)}/s (${fmt(baseline.meanMs)} ms each)\n`);
+        return baseline.perSecond;
+      };
+      const complete = await runScaleOut({
+        instances: INSTANCES,
+        pin: args.pin ?? false,
+        env: { ...env, PUBLIC_URL: SCALE_OUT_PUBLIC_URL },
+        nodeArgs,
+        inbox,
+        customers,
+        password: PASSWORD,
+        virtualUsers: VIRTUAL_USERS,
+        baselineBefore: baselineBefore.perSecond,
+        measureBaseline,
+      });
+      // Not a timing check: a benchmark whose logins fail measures nothing.
+      if (!complete) {
+        process.exitCode = 1;
+      }
+    } else {
+      await oneInstance({ UV_THREADPOOL_SIZE: String(availableParallelism() + 2), ...env }, nodeArgs, inbox, customers, baselineBefore.perSecond);
+    }
+    out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);
+  } finally {
+    await inbox.close();
+    await schema?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The storm against one server (and again under attack unless --no-attack). */
+async function oneInstance(env: Record<string, string>, nodeArgs: string[], inbox: BenchInbox, customers: BenchCustomer[], baselineBefore: number): Promise<void> {
+  const out = process.stdout;
+  const services = args.backend === "postgres";
+  const service = await spawnService(env, { nodeArgs });
   const pid = service.process.pid ?? 0;
   try {
-    let mark = cpuMark(pid);
+    let mark = await cpuMark([pid], { services });
     const storm = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 1 });
-    const stormCpu = cpuUse(pid, mark, storm.seconds, storm.completed);
+    const stormCpu = await cpuUse([pid], mark, storm.seconds, storm.completed);
     // This shared machine's speed drifts by ±15 % within minutes: measure the limit
     // again right after the storm (the server idle) and compare with the mean.
     const baselineAfter = await measureArgon2Baseline({ ...ARGON2, seconds: Number(args["baseline-seconds"]) });
-    const baseline = (baselineBefore.perSecond + baselineAfter.perSecond) / 2;
+    const baseline = (baselineBefore + baselineAfter.perSecond) / 2;
     out.write(`after the storm: ${fmt(baselineAfter.perSecond, 2)}/s (${fmt(baselineAfter.meanMs)} ms each); ratios below use the mean, ${fmt(baseline, 2)}/s\n`);
-    report("Storm", storm, baseline);
+    reportStorm("Storm", storm, baseline);
     out.write(`${stormCpu.text}\n${overheadLine(stormCpu.server, baseline)}\n`);
     // Not a timing check: a benchmark whose logins fail measures nothing (CI runs it with a tiny N for this).
     if (storm.completed !== CUSTOMERS) {
@@ -212,27 +206,23 @@ async function main(): Promise<void> {
 
     if (!args["no-attack"]) {
       const rate = Math.round(ATTACK_MULTIPLIER * baseline);
-      mark = cpuMark(pid);
+      mark = await cpuMark([pid], { services });
       const attack = startAttack({ baseUrl: service.url, ratePerSecond: rate, maxInFlight: 2000 });
       const attacked = await runStorm({ baseUrl: service.url, inbox, customers, password: PASSWORD, virtualUsers: VIRTUAL_USERS, mailNumber: 2 });
       const result: AttackResult = await attack.stop();
       if (attacked.completed !== CUSTOMERS) {
         process.exitCode = 1;
       }
-      report(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
-      out.write(`${cpuSplit(pid, mark, attacked.seconds, attacked.completed)}\n`);
+      reportStorm(`Storm under attack (${ATTACK_MULTIPLIER} × capacity = ${rate} wrong passwords/s for random IDs from random addresses)`, attacked, baseline);
+      out.write(`${(await cpuUse([pid], mark, attacked.seconds, attacked.completed)).text}\n`);
       out.write(`legitimate logins/s under attack: ${fmt(attacked.loginsPerSecond / storm.loginsPerSecond, 3)} × the unattacked rate; whole-login p99 ${fmt(attacked.steps.whole.percentile(99))} ms\n`);
       out.write(
         `attack requests: sent ${result.sent} (${fmt(result.sent / attacked.seconds)}/s achieved), answered 401 [5101] ${result.checked}, shed 503 ${result.shed}, rate-limited 429 ${result.limited}, other ${result.other}, not sent (generator full) ${result.skipped}\n`,
       );
       out.write(`peak RSS of the server: ${fmt(peakRssMb(pid))} MB\n`);
     }
-    out.write(`\nmails received by the SMTP server: ${inbox.received}\n`);
   } finally {
     const code = await service.stop();
-    await inbox.close();
-    await schema?.drop();
-    rmSync(dir, { recursive: true, force: true });
     if (code !== 0) {
       out.write(`server exited with ${code}:\n${service.output().slice(-2000)}\n`);
     }

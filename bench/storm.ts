@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { BrowserSession } from "./browser-session.ts";
 import type { BenchInbox } from "./inbox.ts";
-import { Samples } from "./stats.ts";
+import { fmt, Samples } from "./stats.ts";
 
 export interface BenchCustomer {
   loginId: string;
@@ -27,7 +27,13 @@ export interface StormResult {
  * the code from the mail delivered to the SMTP server → code → マイページ.
  */
 export async function runStorm(options: {
+  /** The public URL (Host and Origin of every request). */
   baseUrl: string;
+  /**
+   * The instances behind the imaginary load balancer (default: baseUrl alone). Request r of the j-th login
+   * goes to instance (j + r) mod N, so one login's steps cross instances and each instance gets an even share.
+   */
+  instances?: string[];
   inbox: BenchInbox;
   customers: BenchCustomer[];
   password: string;
@@ -41,10 +47,12 @@ export async function runStorm(options: {
   let completed = 0;
   let failed = 0;
   let retried = 0;
+  let logins = 0;
   const started = performance.now();
 
   async function loginOnce(customer: BenchCustomer): Promise<void> {
-    const browser = new BrowserSession(options.baseUrl, customer.ip);
+    const browser = new BrowserSession(options.baseUrl, customer.ip, { instances: options.instances, first: logins });
+    logins += 1;
     const t0 = performance.now();
     steps.loginPage.add((await browser.get("/login")).ms);
     let password = await browser.postForm("/login", { loginId: customer.loginId, password: options.password });
@@ -96,4 +104,22 @@ export async function runStorm(options: {
   );
   const seconds = (performance.now() - started) / 1000;
   return { completed, failed, retried, seconds, loginsPerSecond: completed / seconds, steps, errors };
+}
+
+/** A storm's figures, as the bench prints them; ratios against `baseline` (bare argon2id verifications/s). */
+export function reportStorm(title: string, storm: StormResult, baseline: number): void {
+  const out = process.stdout;
+  out.write(`\n## ${title}\n`);
+  out.write(`completed logins: ${storm.completed} (failed ${storm.failed}, password steps retried after 503/429: ${storm.retried}) in ${fmt(storm.seconds)} s\n`);
+  out.write(`logins/s: ${fmt(storm.loginsPerSecond, 2)}  = ${fmt(storm.loginsPerSecond / baseline, 3)} × baseline\n`);
+  out.write(`  login page      ${storm.steps.loginPage.summary()}\n`);
+  out.write(`  password step   ${storm.steps.password.summary()}\n`);
+  out.write(`  code screen     ${storm.steps.codePage.summary()}\n`);
+  out.write(`  mail at SMTP    ${storm.steps.mail.summary()}  (from the password request to the mail's arrival)\n`);
+  out.write(`  code step       ${storm.steps.code.summary()}\n`);
+  out.write(`  マイページ        ${storm.steps.myPage.summary()}\n`);
+  out.write(`  whole login     ${storm.steps.whole.summary()}\n`);
+  for (const error of storm.errors) {
+    out.write(`  error: ${error}\n`);
+  }
 }

@@ -71,6 +71,12 @@ export function createSmtpTransport(
   return {
     async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<string | null> {
       const timeoutMs = sendOptions?.timeoutMs;
+      // On abort nodemailer closes this mail's pool connection, so the relay cannot accept it
+      // after we gave up; the other connections carry on. A timer cleared when the send ends,
+      // not AbortSignal.timeout: that one fires long after every mail that went out in time,
+      // building an abort error (with its stack) for nothing, once per mail.
+      const deadline = timeoutMs === undefined ? null : new AbortController();
+      const timer = deadline === null ? null : setTimeout(() => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs).unref();
       try {
         const info = await transporter.sendMail({
           from,
@@ -81,9 +87,7 @@ export function createSmtpTransport(
           // RFC 3834: tells auto-responders not to answer.
           headers: { "Auto-Submitted": "auto-generated" },
           ...(dkim === undefined ? {} : { dkim }),
-          // On abort nodemailer closes this mail's pool connection, so the relay cannot
-          // accept it after we gave up; the other connections carry on.
-          ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+          ...(deadline === null ? {} : { signal: deadline.signal }),
         });
         return typeof info.response === "string" ? info.response : null;
       } catch (error) {
@@ -91,6 +95,10 @@ export function createSmtpTransport(
           throw Object.assign(new Error(`SMTP send timed out after ${timeoutMs} ms`, { cause: error }), { code: "ETIMEDOUT" });
         }
         throw error;
+      } finally {
+        if (timer !== null) {
+          clearTimeout(timer);
+        }
       }
     },
     async verify(): Promise<void> {

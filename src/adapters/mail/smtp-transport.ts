@@ -1,4 +1,6 @@
 import nodemailer from "nodemailer";
+import type { SendMailOptions } from "nodemailer";
+import { MessageComposer } from "./mime-message.ts";
 
 export interface OutgoingMail {
   to: string;
@@ -50,6 +52,35 @@ export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
  */
 export const SMTP_POOL_CONNECTIONS = 20;
 
+/** RFC 3834: tells auto-responders not to answer. */
+const AUTO_SUBMITTED = { "Auto-Submitted": "auto-generated" };
+
+/**
+ * The mail as nodemailer composes it from its parts: the way every mail went out before
+ * MessageComposer, kept for the texts it leaves to nodemailer and as the reference its
+ * messages are compared with (test/unit/mail.raw-message.test.ts).
+ */
+export function nodemailerMail(from: string, mail: OutgoingMail): SendMailOptions {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.returnPath === undefined ? {} : { envelope: { from: mail.returnPath, to: mail.to } }),
+    headers: { ...AUTO_SUBMITTED },
+  };
+}
+
+/** The same mail as a message built by MessageComposer; nodemailer only signs (DKIM) and sends it. */
+function composedMail(composer: MessageComposer, from: string, mail: OutgoingMail): SendMailOptions {
+  const message = composer.compose(mail);
+  if (message === null) {
+    return nodemailerMail(from, mail);
+  }
+  // messageId: nodemailer would otherwise draw one of its own for a message it never writes.
+  return { raw: message.raw, envelope: message.envelope, messageId: message.messageId };
+}
+
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
 export function createSmtpTransport(
   smtpUrl: string,
@@ -68,6 +99,7 @@ export function createSmtpTransport(
     socketTimeout: timeouts.socketTimeoutMs,
   });
   const dkim = options?.dkim ?? undefined;
+  const composer = new MessageComposer(from, AUTO_SUBMITTED);
   return {
     async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<string | null> {
       const timeoutMs = sendOptions?.timeoutMs;
@@ -79,13 +111,8 @@ export function createSmtpTransport(
       const timer = deadline === null ? null : setTimeout(() => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs).unref();
       try {
         const info = await transporter.sendMail({
-          from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          ...(mail.returnPath === undefined ? {} : { envelope: { from: mail.returnPath, to: mail.to } }),
-          // RFC 3834: tells auto-responders not to answer.
-          headers: { "Auto-Submitted": "auto-generated" },
+          ...composedMail(composer, from, mail),
+          // Signs the message as streamed, whoever composed it.
           ...(dkim === undefined ? {} : { dkim }),
           ...(deadline === null ? {} : { signal: deadline.signal }),
         });

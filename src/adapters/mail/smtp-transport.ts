@@ -1,4 +1,6 @@
 import nodemailer from "nodemailer";
+import type { SendMailOptions } from "nodemailer";
+import { MessageComposer } from "./mime-message.ts";
 
 export interface OutgoingMail {
   to: string;
@@ -50,6 +52,35 @@ export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = {
  */
 export const SMTP_POOL_CONNECTIONS = 20;
 
+/** RFC 3834: tells auto-responders not to answer. */
+const AUTO_SUBMITTED = { "Auto-Submitted": "auto-generated" };
+
+/**
+ * The mail as nodemailer composes it from its parts: the way every mail went out before
+ * MessageComposer, kept for the texts it leaves to nodemailer and as the reference its
+ * messages are compared with (test/unit/mail.raw-message.test.ts).
+ */
+export function nodemailerMail(from: string, mail: OutgoingMail): SendMailOptions {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.returnPath === undefined ? {} : { envelope: { from: mail.returnPath, to: mail.to } }),
+    headers: { ...AUTO_SUBMITTED },
+  };
+}
+
+/** The same mail as a message built by MessageComposer; nodemailer only signs (DKIM) and sends it. */
+function composedMail(composer: MessageComposer, from: string, mail: OutgoingMail): SendMailOptions {
+  const message = composer.compose(mail);
+  if (message === null) {
+    return nodemailerMail(from, mail);
+  }
+  // messageId: nodemailer would otherwise draw one of its own for a message it never writes.
+  return { raw: message.raw, envelope: message.envelope, messageId: message.messageId };
+}
+
 /** SMTP through nodemailer, plain text only (no HTML part means no hidden links). */
 export function createSmtpTransport(
   smtpUrl: string,
@@ -68,22 +99,22 @@ export function createSmtpTransport(
     socketTimeout: timeouts.socketTimeoutMs,
   });
   const dkim = options?.dkim ?? undefined;
+  const composer = new MessageComposer(from, AUTO_SUBMITTED);
   return {
     async send(mail: OutgoingMail, sendOptions?: { timeoutMs?: number }): Promise<string | null> {
       const timeoutMs = sendOptions?.timeoutMs;
+      // On abort nodemailer closes this mail's pool connection, so the relay cannot accept it
+      // after we gave up; the other connections carry on. A timer cleared when the send ends,
+      // not AbortSignal.timeout: that one fires long after every mail that went out in time,
+      // building an abort error (with its stack) for nothing, once per mail.
+      const deadline = timeoutMs === undefined ? null : new AbortController();
+      const timer = deadline === null ? null : setTimeout(() => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), timeoutMs).unref();
       try {
         const info = await transporter.sendMail({
-          from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          ...(mail.returnPath === undefined ? {} : { envelope: { from: mail.returnPath, to: mail.to } }),
-          // RFC 3834: tells auto-responders not to answer.
-          headers: { "Auto-Submitted": "auto-generated" },
+          ...composedMail(composer, from, mail),
+          // Signs the message as streamed, whoever composed it.
           ...(dkim === undefined ? {} : { dkim }),
-          // On abort nodemailer closes this mail's pool connection, so the relay cannot
-          // accept it after we gave up; the other connections carry on.
-          ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+          ...(deadline === null ? {} : { signal: deadline.signal }),
         });
         return typeof info.response === "string" ? info.response : null;
       } catch (error) {
@@ -91,6 +122,10 @@ export function createSmtpTransport(
           throw Object.assign(new Error(`SMTP send timed out after ${timeoutMs} ms`, { cause: error }), { code: "ETIMEDOUT" });
         }
         throw error;
+      } finally {
+        if (timer !== null) {
+          clearTimeout(timer);
+        }
       }
     },
     async verify(): Promise<void> {

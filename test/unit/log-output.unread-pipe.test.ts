@@ -65,9 +65,31 @@ describe("log output nobody reads: lines are dropped, never queued without bound
     stalled.resume();
     await new Promise((resolve) => setImmediate(resolve));
     logger.info("after");
+    // The lines of a turn leave together at its end (one writev).
+    await new Promise((resolve) => setImmediate(resolve));
     const lines = stalled.written.flatMap((chunk) => chunk.split("\n")).filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>);
     const tail = lines.slice(-2);
     assert.deepEqual(tail.map((line) => [line["msg"], line["droppedLines"]]), [["log output was not read; lines dropped", dropped], ["after", undefined]]);
+  });
+
+  it("writes the lines of one turn of the event loop in one write, and each turn's lines in order", async () => {
+    const calls: string[][] = [];
+    const output = new Writable({
+      decodeStrings: false,
+      writev(chunks, callback) {
+        calls.push(chunks.map(({ chunk }) => String(chunk)));
+        callback();
+      },
+    });
+    const destination = createNonBlockingDestination(output);
+    destination.write("a\n");
+    destination.write("b\n");
+    destination.write("c\n");
+    assert.deepEqual(calls, [], "nothing leaves before the turn ends");
+    await new Promise((resolve) => setImmediate(resolve));
+    destination.write("d\n");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(calls, [["a\n", "b\n", "c\n"], ["d\n"]]);
   });
 
   it("stops logging, without throwing, when the reader is gone (EPIPE)", () => {

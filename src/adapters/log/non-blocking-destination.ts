@@ -28,6 +28,14 @@ export interface NonBlockingDestinationOptions {
  * logging instead of crashing the process. Nothing here is flushed synchronously,
  * so exit and the shutdown deadline never wait for the reader.
  */
+// A line logged just before the process exits still leaves: uncorked at exit, the write is attempted at once on a pipe.
+const uncorkAtExit = new Set<() => void>();
+process.once("exit", () => {
+  for (const uncork of uncorkAtExit) {
+    uncork();
+  }
+});
+
 export function createNonBlockingDestination(output: Writable, options: NonBlockingDestinationOptions = {}): NonBlockingDestination {
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   let broken = false;
@@ -36,6 +44,16 @@ export function createNonBlockingDestination(output: Writable, options: NonBlock
   output.on("error", () => {
     broken = true;
   });
+  // The lines of one turn of the event loop leave in one write (writev) instead of one system call
+  // each: in the 9:00 storm the access log's writes were a tenth of the server's socket work (issue 23).
+  let corked = false;
+  const uncork = (): void => {
+    if (corked) {
+      corked = false;
+      uncorkAtExit.delete(uncork);
+      output.uncork();
+    }
+  };
   return {
     write(line: string): void {
       if (broken || output.writableLength > maxBufferedBytes) {
@@ -48,6 +66,12 @@ export function createNonBlockingDestination(output: Writable, options: NonBlock
         const count = droppedSinceReport;
         droppedSinceReport = 0;
         options.onRecovered?.(count);
+      }
+      if (!corked) {
+        corked = true;
+        output.cork();
+        setImmediate(uncork);
+        uncorkAtExit.add(uncork);
       }
       output.write(line);
     },

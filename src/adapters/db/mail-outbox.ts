@@ -20,9 +20,10 @@ class ChangeDeclined extends Error {}
 /**
  * The core's MailOutbox on the `mail_outbox` table (a transactional outbox): a mail is
  * written sealed, alone or in the transaction of the change it belongs to, and the
- * delivery worker is woken once it has committed.
+ * delivery worker is woken once it has committed; so is the back-channel logout worker
+ * (`onLogoutQueued`) when the change ended sessions or connections that queued logouts.
  */
-export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake: () => void): MailOutbox {
+export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake: () => void, options: { onLogoutQueued?: () => void } = {}): MailOutbox {
   return {
     async queue(mail: OutboxMail): Promise<void> {
       await enqueueMail(db, sealer, mail);
@@ -31,20 +32,26 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
 
     async queueWith(mail: OutboxMail | readonly OutboxMail[], change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
       const mails: readonly OutboxMail[] = "id" in mail ? [mail] : mail;
+      // Told by the stores below as a logout is queued; passed on only once the change has committed.
+      let logoutQueued = false;
+      const ended = {
+        onLogoutQueued: (): void => {
+          logoutQueued = true;
+        },
+      };
       try {
         await db.transaction().execute(async (trx) => {
           const stores: AtomicStores = {
             challenges: createChallengeStore(trx),
             customers: createCustomerStore(trx),
-            sessions: createSessionStore(trx),
+            sessions: createSessionStore(trx, ended),
             stepUps: createStepUpStore(trx),
             securityRequests: createSecurityRequestStore(trx),
             emailVerifications: createEmailVerificationStore(trx),
             passkeys: createPasskeyStore(trx),
             tradingPins: createTradingPinStore(trx),
             confirmations: createConfirmationStore(trx),
-            // Bound to this transaction it wakes no worker: the back-channel logout worker's poll finds what it queued.
-            oidcConnections: createOidcConnectionStore(trx),
+            oidcConnections: createOidcConnectionStore(trx, ended),
           };
           if (!(await change(stores))) {
             throw new ChangeDeclined();
@@ -60,6 +67,9 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
         throw error;
       }
       wake();
+      if (logoutQueued) {
+        options.onLogoutQueued?.();
+      }
       return true;
     },
   };

@@ -3,6 +3,9 @@ import type { Clock } from "../../core/kernel/ports.ts";
 
 // The longest delay a Node timer takes (about 24.8 days); a later time is looked up again when it fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// Timed wakes come at least this far apart: while the relay is down, thousands of retries fall due a few
+// milliseconds apart, and one wake (a claim and a look-up) takes every one due by then.
+const MIN_WAKE_GAP_MS = 200;
 
 export interface DueWakeDeps {
   clock: Clock;
@@ -30,6 +33,7 @@ export class DueWake {
   private poll: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
+  private lastTimedWake = Number.NEGATIVE_INFINITY;
   private lookingAhead: Promise<void> | null = null;
   private running = false;
 
@@ -44,8 +48,9 @@ export class DueWake {
     this.wakeAndLookAhead();
   }
 
-  /** Something falls due at `at` (a retry this worker scheduled): wake then, unless set to wake earlier. */
-  dueAt(at: number): void {
+  /** Something falls due at `due` (a retry this worker scheduled): wake then, unless set to wake earlier. */
+  dueAt(due: number): void {
+    const at = Math.max(due, this.lastTimedWake + MIN_WAKE_GAP_MS);
     if (!this.running || at >= this.timerAt) {
       return;
     }
@@ -55,6 +60,7 @@ export class DueWake {
       () => {
         this.timer = null;
         this.timerAt = Number.POSITIVE_INFINITY;
+        this.lastTimedWake = this.deps.clock.now();
         this.wakeAndLookAhead();
       },
       Math.min(Math.max(0, at - this.deps.clock.now()), MAX_TIMER_MS),

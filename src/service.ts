@@ -293,6 +293,7 @@ export async function createService(config: Readonly<Config>, options: ServiceOp
       await bounceListener?.close();
       await database.close();
       liveMarker.stop();
+      metrics.close();
     },
   };
 }

@@ -94,7 +94,7 @@ export function buildStores(
   database: DatabaseHandle,
   config: Pick<Readonly<Config>, "serverSecrets">,
   time: { clock: Clock; random: Random },
-  // Told when a session's end queued a back-channel logout (the delivery worker's notify); its poll finds the rest.
+  // Told when a session's end queued a back-channel logout (the delivery worker's notify), in a change with its mail too.
   wakes: { logoutQueued?: () => void } = {},
 ): Stores {
   const sealer = createKeyringSealer(deriveKeyring(config.serverSecrets, "outbox-seal"));
@@ -122,7 +122,7 @@ export function buildStores(
     auditQuery: createAuditQuery(database.db),
     dashboardQuery: createDashboardQuery(database.db),
     outbox: createOutboxStore(database.db, database.dialect, sealer),
-    mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake),
+    mailOutbox: (wake) => createMailOutbox(database.db, sealer, wake, { onLogoutQueued: wakes.logoutQueued }),
   };
 }
 

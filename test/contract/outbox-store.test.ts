@@ -197,6 +197,26 @@ for (const backend of DB_BACKENDS) {
       assert.equal(await outbox.retryNow(NOW + 1_000), 0, "nothing left waiting");
     });
 
+    it("nextDueAfter is the earliest retry or lease end still to come, so a worker sleeps until then (issue 23)", async () => {
+      assert.equal(await outbox.nextDueAfter(NOW), null, "an empty outbox: nothing to wait for");
+      const due = await enqueue(newMail({ createdAt: NOW - 1 }));
+      assert.equal(await outbox.nextDueAfter(NOW), null, "a mail due now is the claim's, not a time to wait for");
+      const retry = await enqueue(newMail());
+      const sent = await enqueue(newMail());
+      assert.equal((await outbox.claim(NOW, LEASE_MS, 10)).length, 3);
+      await outbox.markFailed(retry.id, NOW + 60_000, "451 try again later");
+      await outbox.markSent(sent.id, NOW);
+      assert.equal(await outbox.nextDueAfter(NOW), NOW + LEASE_MS, "the lease still held (an instance that may have died)");
+      assert.equal(await outbox.nextDueAfter(NOW + LEASE_MS), NOW + 60_000, "then the retry");
+      // A retry claimed again: due again only when that lease ends (its attempt time has passed).
+      await outbox.markFailed(due.id, NOW + 1_000, "timeout");
+      await outbox.claim(NOW + 1_000, LEASE_MS, 10);
+      assert.equal(await outbox.nextDueAfter(NOW + 1_000), NOW + 1_000 + LEASE_MS);
+      await outbox.markSent(due.id, NOW + 2_000);
+      await outbox.markSent(retry.id, NOW + 2_000);
+      assert.equal(await outbox.nextDueAfter(NOW), null, "sent mails are never due");
+    });
+
     it("findStuck and countStuck list pending mails queued too long ago or tried too often, oldest first", async () => {
       const old = await enqueue(newMail({ createdAt: NOW - 600_000 }));
       const retried = await enqueue(newMail({ createdAt: NOW - 1_000 }));

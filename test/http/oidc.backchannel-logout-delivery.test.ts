@@ -1,5 +1,6 @@
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/adapters/db/schema.ts";
@@ -8,9 +9,10 @@ import { systemClock } from "../../src/adapters/crypto/node-random.ts";
 import { createOidcConnectionStore } from "../../src/adapters/db/stores/oidc-connection-store.ts";
 import { createOidcLogoutDeliveryStore } from "../../src/adapters/db/stores/oidc-logout-delivery-store.ts";
 import { createSessionStore } from "../../src/adapters/db/stores/session-store.ts";
+import { createMailOutbox } from "../../src/adapters/db/mail-outbox.ts";
 import { DEFAULT_LOGOUT_DELIVERY_SETTINGS, LogoutDeliveryWorker } from "../../src/adapters/oidc/logout-delivery-worker.ts";
 import type { DeliverLogout, LogoutDeliverySettings } from "../../src/adapters/oidc/logout-delivery-worker.ts";
-import { DB_BACKENDS, seedCustomer } from "../support/db-backends.ts";
+import { DB_BACKENDS, seedCustomer, testSealer } from "../support/db-backends.ts";
 import type { OpenedDatabase } from "../support/db-backends.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { until } from "../support/outbox-instance.ts";
@@ -140,6 +142,64 @@ for (const backend of DB_BACKENDS) {
       await until(() => endpoint.sidsFor(customer.id).length === 1, "the logout at the client", 1000);
       assert.deepEqual(endpoint.sidsFor(customer.id), [connection.sid]);
       assert.ok(Date.now() - endedAt < DEFAULT_LOGOUT_DELIVERY_SETTINGS.pollIntervalMs);
+    });
+
+    it("ended in a change with its notice (queueWith), it wakes the worker once that change commits, long before its poll", async () => {
+      const one = worker({ clock: systemClock, settings: { pollIntervalMs: 60_000 } });
+      one.start();
+      let woken = 0;
+      const outbox = createMailOutbox(db, testSealer(), () => {}, {
+        onLogoutQueued: () => {
+          woken += 1;
+          one.notify();
+        },
+      });
+      const customer = await seedCustomer(opened.handle);
+      const session = newSession(customer);
+      await sessions.create(session, newLogin(customer));
+      const connection = newConnection(customer, session, clientId);
+      await createOidcConnectionStore(db).record(connection);
+      const notice = { id: randomUUID(), recipient: customer.email, subject: "お知らせ", body: "本文", createdAt: Date.now() };
+      // A change that declines (rolls back) queues nothing and wakes nobody.
+      assert.equal(await outbox.queueWith(notice, async (stores) => (await stores.sessions.endAllForCustomer(customer.id, Date.now(), "account_locked")) < 0), false);
+      assert.equal(woken, 0);
+      const endedAt = Date.now();
+      assert.equal(await outbox.queueWith(notice, async (stores) => (await stores.sessions.endAllForCustomer(customer.id, endedAt, "account_locked")) === 1), true);
+      assert.equal(woken, 1);
+      await until(() => endpoint.sidsFor(customer.id).length === 1, "the logout at the client", 2000);
+      assert.deepEqual(endpoint.sidsFor(customer.id), [connection.sid]);
+    });
+
+    it("the store names the next retry or lease end still to come, so the worker sleeps until then (issue 23)", async () => {
+      const store = createOidcLogoutDeliveryStore(db, opened.handle.dialect);
+      assert.equal(await store.nextDueAfter(NOW), null, "nothing queued");
+      await lockedCustomerWith(2);
+      assert.equal(await store.nextDueAfter(NOW), null, "due now is the claim's, not a time to wait for");
+      const claimed = await store.claim(NOW, 15_000, 10);
+      assert.equal(claimed.length, 2);
+      const [retried, held] = claimed;
+      await store.markFailed(retried?.id ?? "", NOW + 5_000, "503");
+      assert.equal(await store.nextDueAfter(NOW), NOW + 5_000, "the retry first");
+      assert.equal(await store.nextDueAfter(NOW + 5_000), NOW + 15_000, "then the other's lease end");
+      await store.markDelivered(held?.id ?? "", NOW + 1_000);
+      await store.giveUp(retried?.id ?? "", NOW + 1_000, "503");
+      assert.equal(await store.nextDueAfter(NOW), null, "delivered and given up are never due");
+    });
+
+    it("a delivery the client refused is tried again at the end of its backoff, with no poll to find it (issue 23)", async () => {
+      endpoint.answers = [503];
+      const one = worker({ clock: systemClock, settings: { pollIntervalMs: 60_000 } });
+      one.start();
+      const { customer, sids } = await lockedCustomerWith(1, Date.now());
+      one.notify();
+      await until(async () => (await deliveryRow(sids[0] ?? "")).attempts === 1 && (await deliveryRow(sids[0] ?? "")).last_error !== null, "the refusal recorded");
+      // Recorded just after the client answered.
+      await until(async () => (await deliveryRow(sids[0] ?? "")).delivered_at !== null, "the retry delivered", 3000);
+      assert.deepEqual(endpoint.sidsFor(customer.id), sids);
+      const row = await deliveryRow(sids[0] ?? "");
+      assert.equal(row.attempts, 2);
+      const late = (row.delivered_at ?? 0) - row.next_attempt_at;
+      assert.ok(late >= 0 && late < 450, `delivered ${late} ms after its retry was due`);
     });
 
     it("queued by another instance (no wake), it is delivered by the poll within 10 s", async () => {

@@ -20,9 +20,10 @@ class ChangeDeclined extends Error {}
 /**
  * The core's MailOutbox on the `mail_outbox` table (a transactional outbox): a mail is
  * written sealed, alone or in the transaction of the change it belongs to, and the
- * delivery worker is woken once it has committed.
+ * delivery worker is woken once it has committed; so is the back-channel logout worker
+ * (`onLogoutQueued`) when the change ended sessions or connections that queued logouts.
  */
-export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake: () => void): MailOutbox {
+export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake: () => void, options: { onLogoutQueued?: () => void } = {}): MailOutbox {
   return {
     async queue(mail: OutboxMail): Promise<void> {
       await enqueueMail(db, sealer, mail);
@@ -31,9 +32,16 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
 
     async queueWith(mail: OutboxMail | readonly OutboxMail[], change: (stores: AtomicStores) => Promise<boolean>): Promise<boolean> {
       const mails: readonly OutboxMail[] = "id" in mail ? [mail] : mail;
+      // Told by the stores below as a logout is queued; passed on only once the change has committed.
+      let logoutQueued = false;
+      const ended = {
+        onLogoutQueued: (): void => {
+          logoutQueued = true;
+        },
+      };
       try {
         await db.transaction().execute(async (trx) => {
-          const stores = new TransactionStores(trx);
+          const stores = new TransactionStores(trx, ended);
           if (!(await change(stores))) {
             throw new ChangeDeclined();
           }
@@ -48,6 +56,9 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
         throw error;
       }
       wake();
+      if (logoutQueued) {
+        options.onLogoutQueued?.();
+      }
       return true;
     },
   };
@@ -60,6 +71,8 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
  */
 class TransactionStores implements AtomicStores {
   readonly #trx: Kysely<Database>;
+  /** Told as a session's end queues a back-channel logout (passed on once the change commits). */
+  readonly #ended: { onLogoutQueued(): void };
   #challenges?: AtomicStores["challenges"];
   #customers?: AtomicStores["customers"];
   #sessions?: AtomicStores["sessions"];
@@ -71,8 +84,9 @@ class TransactionStores implements AtomicStores {
   #confirmations?: AtomicStores["confirmations"];
   #oidcConnections?: AtomicStores["oidcConnections"];
 
-  constructor(trx: Kysely<Database>) {
+  constructor(trx: Kysely<Database>, ended: { onLogoutQueued(): void }) {
     this.#trx = trx;
+    this.#ended = ended;
   }
 
   get challenges(): AtomicStores["challenges"] {
@@ -82,7 +96,7 @@ class TransactionStores implements AtomicStores {
     return (this.#customers ??= createCustomerStore(this.#trx));
   }
   get sessions(): AtomicStores["sessions"] {
-    return (this.#sessions ??= createSessionStore(this.#trx));
+    return (this.#sessions ??= createSessionStore(this.#trx, this.#ended));
   }
   get stepUps(): AtomicStores["stepUps"] {
     return (this.#stepUps ??= createStepUpStore(this.#trx));
@@ -102,8 +116,7 @@ class TransactionStores implements AtomicStores {
   get confirmations(): AtomicStores["confirmations"] {
     return (this.#confirmations ??= createConfirmationStore(this.#trx));
   }
-  /** Bound to the transaction it wakes no worker: the back-channel logout worker's poll finds what it queued. */
   get oidcConnections(): AtomicStores["oidcConnections"] {
-    return (this.#oidcConnections ??= createOidcConnectionStore(this.#trx));
+    return (this.#oidcConnections ??= createOidcConnectionStore(this.#trx, this.#ended));
   }
 }

@@ -40,6 +40,11 @@ export interface OutboxStore {
    * Leases are left alone. Returns how many mails were pulled forward.
    */
   retryNow(now: number): Promise<number>;
+  /**
+   * The earliest time after `now` at which a pending mail becomes claimable (its next attempt, or its
+   * lease's end when that is later), or null when no pending mail waits for a time: the worker sleeps until then.
+   */
+  nextDueAfter(now: number): Promise<number | null>;
   /** Mails not yet delivered (the outbox depth on /metrics). */
   pendingCount(): Promise<number>;
   /** Pending mails queued before `criteria.queuedBefore` or tried `criteria.minAttempts` times or more; oldest first. */
@@ -175,6 +180,17 @@ export function createOutboxStore(db: Kysely<Database>, dialect: DialectName, se
         .where("next_attempt_at", ">", now)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    async nextDueAfter(now: number): Promise<number | null> {
+      const dueAt = sql<number>`case when claimed_until > next_attempt_at then claimed_until else next_attempt_at end`;
+      const row = await db
+        .selectFrom("mail_outbox")
+        .select((eb) => eb.fn.min<number>(dueAt).as("at"))
+        .where("status", "=", "pending")
+        .where(dueAt, ">", now)
+        .executeTakeFirst();
+      return row?.at ?? null;
     },
 
     async pendingCount(): Promise<number> {

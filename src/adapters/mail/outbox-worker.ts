@@ -7,6 +7,7 @@ import type { OutboxWorkerSettings } from "./outbox-settings.ts";
 import { checkLeaseOutlivesSend } from "./outbox-settings.ts";
 import { RelayRecovery } from "./relay-recovery.ts";
 import { claimWhileFree } from "./claim-while-free.ts";
+import { DueWake } from "./due-wake.ts";
 
 /** Told how delivery goes (the /metrics adapter implements it). */
 export interface OutboxMetrics {
@@ -33,7 +34,7 @@ export class OutboxWorker {
     returnPath?: (mailId: string) => string;
   };
   private readonly recovery: RelayRecovery;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly due: DueWake;
   private readonly stuckWatch: StuckMailWatch;
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
@@ -65,16 +66,23 @@ export class OutboxWorker {
       probeIntervalMs: settings.relayProbeIntervalMs,
       onRecovered: () => this.notify(),
     });
+    this.due = new DueWake({
+      clock: deps.clock,
+      logger: deps.logger,
+      pollIntervalMs: settings.pollIntervalMs,
+      nextDueAfter: (now) => deps.store.nextDueAfter(now),
+      wake: () => this.notify(),
+      queue: "outbox",
+    });
   }
 
   start(): void {
     this.stopped = false;
     this.drainUntil = Number.POSITIVE_INFINITY;
-    this.timer = setInterval(() => this.notify(), this.deps.settings.pollIntervalMs);
-    this.timer.unref();
     this.stuckWatch.start();
     this.recovery.start();
-    this.notify();
+    // Claims what is due now, and sleeps until the next mail falls due.
+    this.due.start();
   }
 
   /** Wakes the worker now (a mail was just queued). */
@@ -96,15 +104,12 @@ export class OutboxWorker {
     const drainForMs = options.drainForMs ?? 0;
     this.stopped = true;
     this.drainUntil = Date.now() + drainForMs;
-    if (this.timer !== null) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
+    const woken = this.due.stop();
     if (drainForMs > 0) {
       this.claimSoon();
     }
     await this.quiet();
-    await Promise.all([this.stuckWatch.stop(), this.recovery.stop()]);
+    await Promise.all([woken, this.stuckWatch.stop(), this.recovery.stop()]);
   }
 
   /**
@@ -247,6 +252,7 @@ export class OutboxWorker {
     } catch (error) {
       // Accepted by SMTP, so not a failed delivery; the lease runs out and the same mail may go out twice.
       logger.error({ err: error, mailId: mail.id }, "outbox: could not record a delivered mail; it may be sent again");
+      this.due.dueAt(clock.now() + settings.leaseMs);
       return;
     }
     logger.info({ mailId: mail.id, attempts: mail.attempts, latencyMs: acceptedAt - mail.createdAt }, "outbox: mail delivered");
@@ -258,9 +264,14 @@ export class OutboxWorker {
     this.recovery.sendFailed(error);
     const backoff = Math.min(1000 * 2 ** (mail.attempts - 1), settings.maxBackoffMs);
     const message = error instanceof Error ? error.message : String(error);
-    await store.markFailed(mail.id, clock.now() + backoff, message).catch((markError: unknown) => {
-      logger.error({ err: markError, mailId: mail.id }, "outbox: could not record a failed delivery; the lease will expire and it is retried");
-    });
+    const retryAt = clock.now() + backoff;
+    await store.markFailed(mail.id, retryAt, message).then(
+      () => this.due.dueAt(retryAt),
+      (markError: unknown) => {
+        logger.error({ err: markError, mailId: mail.id }, "outbox: could not record a failed delivery; the lease will expire and it is retried");
+        this.due.dueAt(clock.now() + settings.leaseMs);
+      },
+    );
     logger.warn({ mailId: mail.id, attempts: mail.attempts, retryInMs: backoff, error: message }, "outbox: delivery failed, will retry");
   }
 }

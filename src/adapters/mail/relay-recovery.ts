@@ -26,6 +26,8 @@ export interface RelayRecoveryDeps {
 export class RelayRecovery {
   private readonly deps: RelayRecoveryDeps;
   private down = false;
+  private started = false;
+  /** Runs only while the relay seems down: an idle server with a working relay is not woken for it (issue 23). */
   private timer: NodeJS.Timeout | null = null;
   private probing: Promise<void> | null = null;
   private recovering: Promise<void> | null = null;
@@ -34,16 +36,15 @@ export class RelayRecovery {
     this.deps = deps;
   }
 
+  /** Probes from now on whenever the relay seems down (a failure seen before start() included). */
   start(): void {
-    this.timer = setInterval(() => this.probeSoon(), this.deps.probeIntervalMs);
-    this.timer.unref();
+    this.started = true;
+    this.probeWhileDown();
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== null) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
+    this.started = false;
+    this.stopProbing();
     await Promise.all([this.probing, this.recovering]);
   }
 
@@ -56,11 +57,27 @@ export class RelayRecovery {
       this.deps.logger.warn({ probeIntervalMs: this.deps.probeIntervalMs }, "outbox: SMTP relay not answering; waiting mails are retried as soon as it does");
     }
     this.down = true;
+    this.probeWhileDown();
   }
 
   sendSucceeded(): void {
     if (this.down) {
       this.recover("delivery");
+    }
+  }
+
+  private probeWhileDown(): void {
+    if (!this.started || !this.down || this.timer !== null) {
+      return;
+    }
+    this.timer = setInterval(() => this.probeSoon(), this.deps.probeIntervalMs);
+    this.timer.unref();
+  }
+
+  private stopProbing(): void {
+    if (this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
     }
   }
 
@@ -87,6 +104,7 @@ export class RelayRecovery {
   private recover(noticedBy: "delivery" | "probe"): void {
     const { store, clock, logger, onRecovered } = this.deps;
     this.down = false;
+    this.stopProbing();
     this.recovering = store
       .retryNow(clock.now())
       .then(
@@ -97,6 +115,7 @@ export class RelayRecovery {
         (error: unknown) => {
           logger.error({ err: error }, "outbox: could not make the waiting mails due; trying again at the next probe");
           this.down = true;
+          this.probeWhileDown();
         },
       )
       .finally(() => {

@@ -3,6 +3,7 @@ import type { HashGateStats } from "../crypto/hash-gate.ts";
 import type { OutboxMetrics } from "../mail/outbox-worker.ts";
 import type { DroppedWhy } from "../mail/bounce-listener.ts";
 import { BOUNCE_REASONS } from "../../core/mail/bounce.ts";
+import { EVENT_LOOP_LAG_GAUGES, registerEventLoopLag } from "./event-loop-lag.ts";
 
 /** Read at scrape time, so every instance shows the shared outbox as it is now. */
 export interface MetricSources {
@@ -31,10 +32,16 @@ export interface ServiceMetrics {
   outbox: OutboxMetrics;
   /** A message to the bounce listener dropped or refused, by why (bounce-listener.ts). */
   bounceDropped(why: DroppedWhy): void;
+  /** Stops the event-loop sampler (the service is closing). */
+  close(): void;
 }
 
 export const LOGIN_OUTCOMES = ["success", "wrong_password", "unknown_login_id", "locked"] as const;
 export const CODE_FAILURE_REASONS = ["wrong", "expired", "burned"] as const;
+
+// prom-client's event-loop delay monitor is replaced by event-loop-lag.ts: given an interval no
+// process lives to see (about 24.8 days, the longest a Node timer takes), its timer never fires.
+const PROM_CLIENT_MONITOR_NEVER_MS = 2 ** 31 - 1;
 
 // From a mail queued to SMTP accepting it: normally well under a second; a minute is an incident.
 const MAIL_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -43,7 +50,13 @@ const MAIL_LATENCY_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
 export function createServiceMetrics(sources: MetricSources, options: { rateLimitNames?: readonly string[] } = {}): ServiceMetrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry });
+  // prom-client's monitor woke the loop every 10 ms, busy or idle (10 ms of CPU per second on an idle
+  // server, issue 23); the same gauges come from a sampler that slows down while the loop is idle.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: PROM_CLIENT_MONITOR_NEVER_MS });
+  for (const stat of EVENT_LOOP_LAG_GAUGES) {
+    registry.removeSingleMetric(`nodejs_eventloop_lag_${stat}_seconds`);
+  }
+  const eventLoopLag = registerEventLoopLag(registry);
 
   const logins = new Counter({ name: "okb_logins_total", help: "Login attempts by outcome (success: a session was created)", labelNames: ["outcome"], registers });
   const codesSent = new Counter({ name: "okb_codes_sent_total", help: "Login code mails queued", registers });
@@ -138,6 +151,7 @@ export function createServiceMetrics(sources: MetricSources, options: { rateLimi
     registry,
     security: { logins, codesSent, codeFailures, lockouts, rateLimited, bounces },
     bounceDropped: (why: DroppedWhy) => bounceDropped.inc({ why }),
+    close: () => eventLoopLag.stop(),
     outbox: {
       delivered(latencyMs: number): void {
         deliverySeconds.observe(Math.max(0, latencyMs) / 1000);

@@ -8,8 +8,8 @@ import { hashToken } from "../../../core/kernel/token-hash.ts";
 
 export interface OidcConnectionStoreOptions {
   /**
-   * Called once a back-channel logout was queued and committed (the delivery worker's notify).
-   * Not called when the store is bound to a caller's transaction: the worker's poll finds it.
+   * Called once a back-channel logout was queued and committed (the delivery worker's notify). Bound to a
+   * caller's transaction, the store calls it at once, for the caller to pass on after its commit (mail-outbox.ts).
    */
   onLogoutQueued?: () => void;
 }
@@ -130,7 +130,7 @@ export function createOidcConnectionStore(db: Kysely<Database>, options: OidcCon
 
     async endForClient(customerId: string, clientId: string, at: number, reason: ConnectionEndReason): Promise<number> {
       const result = await inTransaction(db, (trx) => endConnections(trx, { customerId, clientId }, at, reason));
-      if (result.deliveriesQueued > 0 && !db.isTransaction) {
+      if (result.deliveriesQueued > 0) {
         options.onLogoutQueued?.();
       }
       return result.ended;

@@ -25,6 +25,11 @@ export interface OidcLogoutDeliveryStore {
   giveUp(id: string, at: number, error: string): Promise<void>;
   /** Gives back claimed deliveries this worker never tried (it is stopping): due again at once, their try not counted. */
   release(ids: string[]): Promise<void>;
+  /**
+   * The earliest time after `now` at which a pending delivery becomes claimable (its next attempt, or its
+   * lease's end when that is later), or null when none waits for a time: the worker sleeps until then.
+   */
+  nextDueAfter(now: number): Promise<number | null>;
   /** Neither delivered nor given up (for /metrics). */
   pendingCount(): Promise<number>;
 }
@@ -98,6 +103,18 @@ export function createOidcLogoutDeliveryStore(db: Kysely<Database>, dialect: Dia
         .where("delivered_at", "is", null)
         .where("given_up_at", "is", null)
         .execute();
+    },
+
+    async nextDueAfter(now: number): Promise<number | null> {
+      const dueAt = sql<number>`case when claimed_until > next_attempt_at then claimed_until else next_attempt_at end`;
+      const row = await db
+        .selectFrom("oidc_logout_deliveries")
+        .select((eb) => eb.fn.min<number>(dueAt).as("at"))
+        .where("delivered_at", "is", null)
+        .where("given_up_at", "is", null)
+        .where(dueAt, ">", now)
+        .executeTakeFirst();
+      return row?.at ?? null;
     },
 
     async pendingCount(): Promise<number> {

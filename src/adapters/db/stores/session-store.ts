@@ -85,14 +85,15 @@ const LEAVES_CONNECTIONS: ReadonlySet<SessionEndReason> = new Set<SessionEndReas
 export interface SessionStoreOptions {
   /**
    * Called once a session's end queued a back-channel logout and committed (the delivery worker's
-   * notify). Not called when the store is bound to a caller's transaction: the worker's poll finds it.
+   * notify). Bound to a caller's transaction, the store calls it at once, for the caller to pass on
+   * after its commit (mail-outbox.ts).
    */
   onLogoutQueued?: () => void;
 }
 
 export function createSessionStore(db: Kysely<Database>, options: SessionStoreOptions = {}): SessionStore {
   const afterEnd = (result: EndedConnections): void => {
-    if (result.deliveriesQueued > 0 && !db.isTransaction) {
+    if (result.deliveriesQueued > 0) {
       options.onLogoutQueued?.();
     }
   };

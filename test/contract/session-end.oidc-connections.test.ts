@@ -206,9 +206,12 @@ for (const backend of DB_BACKENDS) {
     it("bound to a caller's transaction (AtomicStores), the end commits or rolls back with it, and waits for its commit to wake", async () => {
       const s = await setup();
       const wakesBefore = wakes;
+      // What the caller is told inside its transaction, to wake the worker once it has committed (mail-outbox.ts).
+      let told = 0;
+      const hooks = { onLogoutQueued: () => (wakes += 1), onLogoutQueuedInTransaction: () => (told += 1) };
       await assert.rejects(
         db.transaction().execute(async (trx) => {
-          await createSessionStore(trx, { onLogoutQueued: () => (wakes += 1) }).endAllForCustomer(s.customer.id, NOW + 1000, "account_frozen");
+          await createSessionStore(trx, hooks).endAllForCustomer(s.customer.id, NOW + 1000, "account_frozen");
           throw new Error("the change around it failed");
         }),
         /the change around it failed/u,
@@ -220,11 +223,12 @@ for (const backend of DB_BACKENDS) {
       assert.notEqual(await sessions.find(s.phone.idHash), null);
 
       await db.transaction().execute(async (trx) => {
-        await createSessionStore(trx, { onLogoutQueued: () => (wakes += 1) }).end(s.phone.idHash, NOW + 1000, "logged_out");
+        await createSessionStore(trx, hooks).end(s.phone.idHash, NOW + 1000, "logged_out");
       });
       await assertEnded(s.onPhone, NOW + 1000, "logged_out");
       assert.deepEqual(await queuedLogouts(db, s.customer.id), [[s.listening, s.customer.id, s.onPhone.sid]]);
-      assert.equal(wakes, wakesBefore, "inside a caller's transaction the worker's poll finds it, not a wake before the commit");
+      assert.equal(wakes, wakesBefore, "inside a caller's transaction, no wake before the commit");
+      assert.equal(told, 2, "the caller is told of each, and wakes the worker only if it commits");
     });
 
     it("a lock and a freeze at the same moment end each connection once and queue each logout once", async () => {

@@ -35,7 +35,7 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
       // Told by the stores below as a logout is queued; passed on only once the change has committed.
       let logoutQueued = false;
       const ended = {
-        onLogoutQueued: (): void => {
+        onLogoutQueuedInTransaction: (): void => {
           logoutQueued = true;
         },
       };

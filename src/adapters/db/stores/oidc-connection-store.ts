@@ -8,10 +8,12 @@ import { hashToken } from "../../../core/kernel/token-hash.ts";
 
 export interface OidcConnectionStoreOptions {
   /**
-   * Called once a back-channel logout was queued and committed (the delivery worker's notify). Bound to a
-   * caller's transaction, the store calls it at once, for the caller to pass on after its commit (mail-outbox.ts).
+   * Called once a back-channel logout was queued and committed (the delivery worker's notify).
+   * Not called when the store is bound to a caller's transaction: that one is not committed yet.
    */
   onLogoutQueued?: () => void;
+  /** Bound to a caller's transaction: told at once that a logout was queued, for the caller to wake the worker after its commit (mail-outbox.ts). */
+  onLogoutQueuedInTransaction?: () => void;
 }
 
 export function createOidcConnectionStore(db: Kysely<Database>, options: OidcConnectionStoreOptions = {}): OidcConnectionStore {
@@ -131,7 +133,7 @@ export function createOidcConnectionStore(db: Kysely<Database>, options: OidcCon
     async endForClient(customerId: string, clientId: string, at: number, reason: ConnectionEndReason): Promise<number> {
       const result = await inTransaction(db, (trx) => endConnections(trx, { customerId, clientId }, at, reason));
       if (result.deliveriesQueued > 0) {
-        options.onLogoutQueued?.();
+        (db.isTransaction ? options.onLogoutQueuedInTransaction : options.onLogoutQueued)?.();
       }
       return result.ended;
     },

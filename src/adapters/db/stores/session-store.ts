@@ -85,16 +85,17 @@ const LEAVES_CONNECTIONS: ReadonlySet<SessionEndReason> = new Set<SessionEndReas
 export interface SessionStoreOptions {
   /**
    * Called once a session's end queued a back-channel logout and committed (the delivery worker's
-   * notify). Bound to a caller's transaction, the store calls it at once, for the caller to pass on
-   * after its commit (mail-outbox.ts).
+   * notify). Not called when the store is bound to a caller's transaction: that one is not committed yet.
    */
   onLogoutQueued?: () => void;
+  /** Bound to a caller's transaction: told at once that a logout was queued, for the caller to wake the worker after its commit (mail-outbox.ts). */
+  onLogoutQueuedInTransaction?: () => void;
 }
 
 export function createSessionStore(db: Kysely<Database>, options: SessionStoreOptions = {}): SessionStore {
   const afterEnd = (result: EndedConnections): void => {
     if (result.deliveriesQueued > 0) {
-      options.onLogoutQueued?.();
+      (db.isTransaction ? options.onLogoutQueuedInTransaction : options.onLogoutQueued)?.();
     }
   };
   return {

@@ -72,7 +72,7 @@ export function createMailOutbox(db: Kysely<Database>, sealer: BodySealer, wake:
 class TransactionStores implements AtomicStores {
   readonly #trx: Kysely<Database>;
   /** Told as a session's end queues a back-channel logout (passed on once the change commits). */
-  readonly #ended: { onLogoutQueued(): void };
+  readonly #ended: { onLogoutQueuedInTransaction(): void };
   #challenges?: AtomicStores["challenges"];
   #customers?: AtomicStores["customers"];
   #sessions?: AtomicStores["sessions"];
@@ -84,7 +84,7 @@ class TransactionStores implements AtomicStores {
   #confirmations?: AtomicStores["confirmations"];
   #oidcConnections?: AtomicStores["oidcConnections"];
 
-  constructor(trx: Kysely<Database>, ended: { onLogoutQueued(): void }) {
+  constructor(trx: Kysely<Database>, ended: { onLogoutQueuedInTransaction(): void }) {
     this.#trx = trx;
     this.#ended = ended;
   }

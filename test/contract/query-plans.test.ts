@@ -34,48 +34,17 @@ function capturingStore(db: Kysely<Database>): { store: CustomerStore; lastQuery
   return capturing(db, createCustomerStore);
 }
 
-/**
- * Any store made by `make`, its statements kept: those it builds (seen by a plugin as they are
- * compiled) and those it runs already compiled (prepared-query.ts, handed to executeQuery).
- */
+/** Any store made by `make`, the last statement it ran kept. */
 function capturing<Store>(db: Kysely<Database>, make: (db: Kysely<Database>) => Store): { store: Store; lastQuery(): CompiledQuery } {
-  const seen: (RootOperationNode | CompiledQuery)[] = [];
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      seen.push(args.node);
-      return args.node;
-    },
-    transformResult(args) {
-      return Promise.resolve(args.result);
-    },
-  };
-  const withPlugin = db.withPlugin(plugin);
-  // Kysely keeps its state in private fields: every method runs on the real object, executeQuery noted first.
-  const watched = new Proxy(withPlugin, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== "function") {
-        return value;
-      }
-      if (property === "executeQuery") {
-        return (query: CompiledQuery | { compile(): CompiledQuery }, ...rest: unknown[]) => {
-          if ("sql" in query) {
-            seen.push(query);
-          }
-          return (value as (...args: unknown[]) => unknown).call(target, query, ...rest);
-        };
-      }
-      return (value as (...args: unknown[]) => unknown).bind(target);
-    },
-  });
+  const { store, queries } = capturingAll(db, make);
   return {
-    store: make(watched),
+    store,
     lastQuery(): CompiledQuery {
-      const last = seen.at(-1);
+      const last = queries().at(-1);
       if (last === undefined) {
         throw new Error("the store ran no statement");
       }
-      return "sql" in last ? last : db.getExecutor().compileQuery(last, createQueryId());
+      return last;
     },
   };
 }
@@ -231,19 +200,49 @@ function assertUsesIndex(opened: OpenedDatabase, plan: string, table: string, in
   }
 }
 
-/** The statements a store ran, each explained (the store may run several: a transaction's lock first). */
+/** A value prepareQuery binds later: its one-time build holds these instead (prepared-query.ts). */
+const isPlaceholder = (value: unknown): boolean => typeof value === "string" && value.startsWith("\u0000okb-bind:");
+
+/**
+ * The statements a store ran, so a test can explain exactly those (the store may run several: a
+ * transaction's lock first): those it builds, seen by a plugin as they are compiled, and those it
+ * runs already compiled (prepared-query.ts, handed to executeQuery). A prepared query's one-time
+ * build (its values still placeholders) is replaced by the statement run with it.
+ */
 function capturingAll<Store>(db: Kysely<Database>, make: (db: Kysely<Database>) => Store): { store: Store; queries(): CompiledQuery[] } {
-  const nodes: RootOperationNode[] = [];
+  const seen: CompiledQuery[] = [];
   const plugin: KyselyPlugin = {
     transformQuery(args) {
-      nodes.push(args.node);
+      seen.push(db.getExecutor().compileQuery(args.node, createQueryId()));
       return args.node;
     },
     transformResult(args) {
       return Promise.resolve(args.result);
     },
   };
-  return { store: make(db.withPlugin(plugin)), queries: () => nodes.map((node) => db.getExecutor().compileQuery(node, createQueryId())) };
+  const withPlugin = db.withPlugin(plugin);
+  // Kysely keeps its state in private fields: every method runs on the real object, executeQuery noted first.
+  const watched = new Proxy(withPlugin, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") {
+        return value;
+      }
+      if (property === "executeQuery") {
+        return (query: CompiledQuery | { compile(): CompiledQuery }, ...rest: unknown[]) => {
+          if ("sql" in query) {
+            if (seen.at(-1)?.parameters.some(isPlaceholder) === true) {
+              seen.pop();
+            }
+            seen.push(query);
+          }
+          return (value as (...args: unknown[]) => unknown).call(target, query, ...rest);
+        };
+      }
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { store: make(watched), queries: () => [...seen] };
 }
 
 /** The one statement whose SQL matches `pattern`. */
